@@ -1,0 +1,148 @@
+"""Plain records that flow through Kliping: files -> Article -> index -> SearchResult -> page/JSON.
+
+This module owns the dataclasses only. Nothing here touches Whoosh, Flask or the disk.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+#: How a metadata value is known. "unknown" means no value is recorded.
+BASES = ("stated", "inferred", "curated", "unknown")
+
+#: Metadata fields an article carries, each with a basis.
+META_FIELDS = ("title", "outlet", "url", "date", "editors", "source", "dateline", "tags")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One piece of text the cleaner dropped, for `build --verbose` and reports."""
+
+    kind: str  # e.g. "player-fallback", "baca-juga", "photo-caption", "editor-tag"
+    text: str
+
+
+@dataclass
+class Article:
+    """One cleaned article, ready to index.
+
+    `paragraphs` are numbered from 1 in the order given. `basis` maps each metadata field that
+    has a value to how it is known ("stated", "inferred" or "curated"); a field without a value
+    has basis "unknown". `notes` holds a free-text note per field (e.g. why a date is unknown).
+    """
+
+    id: str
+    paragraphs: list[str]
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD
+    editors: list[str] = field(default_factory=list)
+    source: str | None = None  # wire service: Reuters, AP, Antara ...
+    dateline: str | None = None  # city in the dateline: Seoul, Jakarta ...
+    tags: list[str] = field(default_factory=list)
+    basis: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    origin: str = ""  # where it came from: a path, or path:line for JSONL
+    removed: list[Removal] = field(default_factory=list)
+
+    def basis_of(self, name: str) -> str:
+        value = getattr(self, name)
+        if value in (None, "", []):
+            return "unknown"
+        return self.basis.get(name, "stated")
+
+    def metadata(self) -> dict:
+        """Every metadata field as {"value", "basis"[, "note"]}: the API's article view."""
+        out = {}
+        for name in META_FIELDS:
+            value = getattr(self, name)
+            entry = {"value": value if value not in ("", []) else (None if not isinstance(value, list) else []),
+                     "basis": self.basis_of(name)}
+            if self.notes.get(name):
+                entry["note"] = self.notes[name]
+            out[name] = entry
+        return out
+
+    @property
+    def content_hash(self) -> str:
+        """A digest of everything that is indexed; equal hashes mean nothing to update."""
+        payload = {k: v for k, v in asdict(self).items() if k not in ("origin", "removed")}
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not indexed, and why, in words a user can act on."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One matching paragraph of a result. `html` is escaped text with <mark> highlights."""
+
+    n: int
+    html: str
+    url: str
+
+
+@dataclass
+class SearchResult:
+    """One article in a result list, with its best paragraphs."""
+
+    id: str
+    title: str  # the headline, or the first words of the text when there is none
+    has_title: bool
+    outlet: str | None
+    date: str | None
+    url: str | None  # the original address
+    score: float
+    source: str | None = None
+    dateline: str | None = None
+    editors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    paragraphs: list[Snippet] = field(default_factory=list)
+    article_url: str = ""  # this archive's page for the article, carrying the query
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str  # query string that adds or removes this value
+
+
+@dataclass
+class Facet:
+    """Counts of matching articles per value, Datasette style."""
+
+    name: str  # outlet, date, editor, source, tag
+    param: str  # the request parameter that filters on it
+    values: list[FacetValue]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter, shown so it can be removed."""
+
+    param: str
+    value: str
+    label: str
+    remove_url: str
+
+
+@dataclass
+class Page:
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    prev_url: str | None
+    next_url: str | None
