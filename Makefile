@@ -22,7 +22,7 @@ venv: $(STAMP)
 
 # Build the index from seeds/ only when none is there yet.
 index: $(STAMP)
-	@$(BIN)/python -m search status --index "$(INDEX_DIR)" --quiet || $(BIN)/python -m search build --index "$(INDEX_DIR)"
+	$(BIN)/python -m search build --if-missing --index "$(INDEX_DIR)"
 
 # Browser tests drive Debian's chromium; install it when it is missing.
 chromium:
