@@ -107,6 +107,7 @@ class SearchResult:
     tags: list[str] = field(default_factory=list)
     paragraphs: list[Snippet] = field(default_factory=list)
     article_url: str = ""  # this archive's page for the article, carrying the query
+    title_html: str = ""  # the title, escaped, with query terms marked
 
 
 @dataclass(frozen=True)

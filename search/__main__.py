@@ -1,0 +1,4 @@
+"""`python -m search ...`: see search.cli."""
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,214 @@
+"""The read-only archive: open the served index once, keep its searcher, and run requests.
+
+`Archive.search(request)` turns a SearchRequest into a SearchResponse of plain records. The
+searcher and the facet table are cached per index generation and refreshed when a build
+publishes a new one or an update commits (checked at most every REFRESH_SECONDS).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from . import store
+from .citations import article_path, display_title, paragraph_path
+from .errors import NotFound
+from .facets import FacetTable, facet_results, restrict
+from .indexer import article_from_stored
+from .models import Article, Chip, Facet, Page, SearchResult, Snippet
+from .params import FACET_PARAMS, SearchRequest
+from .queries import ParsedQuery, parse_query
+from .snippets import best_paragraphs, highlight, idf_from, lede
+
+REFRESH_SECONDS = 1.0
+SNIPPETS_PER_RESULT = 3
+
+
+@dataclass
+class SearchResponse:
+    request: SearchRequest
+    query: ParsedQuery
+    total: int
+    results: list[SearchResult]
+    facets: list[Facet]
+    chips: list[Chip]
+    page: Page
+    took_ms: float = 0.0
+    sort: str = "relevance"
+
+
+@dataclass
+class _State:
+    stamp: tuple
+    gen: Path
+    manifest: dict
+    ix: object
+    searcher: object
+    table: FacetTable
+    checked: float = field(default_factory=time.monotonic)
+
+
+class Archive:
+    """A read-only view of the index under `root`, safe to share between threads."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self._state: _State | None = None
+        self._lock = threading.RLock()
+
+    # -- opening and refreshing -------------------------------------------------------------
+    def _open(self) -> _State:
+        stamp = store.pointer_stamp(self.root)
+        gen = store.current_generation(self.root)
+        manifest = store.check_version(gen)
+        ix = whoosh_index.open_dir(str(gen))
+        searcher = ix.searcher()
+        return _State(stamp, gen, manifest, ix, searcher, FacetTable.load(searcher.reader()))
+
+    def _current(self) -> _State:
+        st = self._state
+        now = time.monotonic()
+        if st is not None and now - st.checked < REFRESH_SECONDS:
+            return st
+        if st is None or store.pointer_stamp(self.root) != st.stamp:
+            new = self._open()
+        elif not st.searcher.up_to_date():
+            searcher = st.searcher.refresh()
+            new = _State(st.stamp, st.gen, st.manifest, st.ix, searcher, FacetTable.load(searcher.reader()))
+        else:
+            st.checked = now
+            return st
+        old, self._state = self._state, new
+        if old is not None and old.searcher is not new.searcher:
+            old.searcher.close()
+        return new
+
+    def close(self) -> None:
+        with self._lock:
+            if self._state:
+                self._state.searcher.close()
+                self._state = None
+
+    # -- reading ------------------------------------------------------------------------------
+    def stats(self) -> dict:
+        with self._lock:
+            st = self._current()
+            t = st.table
+            return {
+                "index_dir": str(self.root),
+                "generation": st.gen.name,
+                "schema_version": st.manifest.get("schema_version"),
+                "built_at": st.manifest.get("built_at"),
+                "articles": len(t.live),
+                "outlets": len(t.index["outlet"]),
+                "dated": len(t.dates),
+                "first_date": min(t.dates.values(), default=None),
+                "last_date": max(t.dates.values(), default=None),
+                "terms": sum(1 for _ in st.searcher.reader().lexicon("body")),
+            }
+
+    def article(self, article_id: str) -> Article:
+        with self._lock:
+            st = self._current()
+            doc = st.searcher.document_number(id=article_id)
+            if doc is None:
+                raise NotFound(f"No article with id '{article_id}' in this archive.")
+            return article_from_stored(st.searcher.stored_fields(doc))
+
+    def search(self, req: SearchRequest, parsed: ParsedQuery | None = None) -> SearchResponse:
+        started = time.perf_counter()
+        parsed = parsed or parse_query(req.q)
+        with self._lock:
+            st = self._current()
+            scores = self._match(st, parsed)
+            kept, per_facet = restrict(st.table, set(scores), req)
+            order = self._order(st, scores, kept, req.effective_sort, parsed)
+            pages = max(1, -(-len(order) // req.per_page))
+            shown = order[(req.page - 1) * req.per_page: req.page * req.per_page]
+            results = [self._result(st, doc, scores.get(doc, 0.0), parsed) for doc in shown]
+            facets = facet_results(st.table, req, per_facet)
+        return SearchResponse(
+            request=req, query=parsed, total=len(order), results=results, facets=facets,
+            chips=_chips(req),
+            page=Page(req.page, req.per_page, len(order), pages,
+                      req.page_qs(req.page - 1) if req.page > 1 else None,
+                      req.page_qs(req.page + 1) if req.page < pages else None),
+            took_ms=(time.perf_counter() - started) * 1000, sort=req.effective_sort,
+        )
+
+    # -- steps --------------------------------------------------------------------------------
+    @staticmethod
+    def _match(st: _State, parsed: ParsedQuery) -> dict[int, float]:
+        """docnum -> score for every match (every live document when browsing)."""
+        if parsed.is_browse:
+            return dict.fromkeys(st.table.live, 0.0)
+        q = parsed.query
+        if _only_negative(q):
+            q = wq.And([wq.Every(), q])
+        results = st.searcher.search(q, limit=None)
+        return {doc: score for score, doc in results.top_n}
+
+    @staticmethod
+    def _order(st: _State, scores: dict[int, float], kept: set[int], sort: str, parsed) -> list[int]:
+        dates = st.table.dates
+        if sort == "relevance" and not parsed.is_browse:
+            return sorted(kept, key=lambda d: (-scores[d], _neg_date(dates.get(d)), d))
+        if sort == "oldest":
+            return sorted(kept, key=lambda d: (dates.get(d) is None, dates.get(d) or "", -scores[d], d))
+        return sorted(kept, key=lambda d: (_neg_date(dates.get(d)), -scores[d], d))
+
+    def _result(self, st: _State, doc: int, score: float, parsed: ParsedQuery) -> SearchResult:
+        article = article_from_stored(st.searcher.stored_fields(doc))
+        hl = parsed.highlight
+        if hl:
+            snips = best_paragraphs(article.paragraphs, hl, idf_from(st.searcher), SNIPPETS_PER_RESULT)
+        else:
+            snips = []
+        if not snips:
+            snips = lede(article.paragraphs)
+        title = display_title(article)
+        qs = ("?q=" + _quote(parsed.text)) if parsed.text and not parsed.is_browse else ""
+        return SearchResult(
+            id=article.id, title=title, has_title=bool(article.title), outlet=article.outlet,
+            date=article.date, url=article.url, score=round(score, 4), source=article.source,
+            dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
+            paragraphs=[Snippet(n, html, paragraph_path(article.id, n)) for n, html in snips],
+            article_url=article_path(article.id) + qs,
+            title_html=highlight(title, hl),
+        )
+
+
+def _neg_date(iso: str | None) -> tuple:
+    """Sort key putting newer dates first and unknown dates last."""
+    if not iso:
+        return (1, 0)
+    return (0, -int(iso.replace("-", "")))
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote_plus
+    return quote_plus(text)
+
+
+def _only_negative(q: wq.Query) -> bool:
+    if isinstance(q, wq.Not):
+        return True
+    if isinstance(q, wq.And):
+        return all(isinstance(c, wq.Not) for c in q.subqueries)
+    return False
+
+
+def _chips(req: SearchRequest) -> list[Chip]:
+    chips = []
+    for param in FACET_PARAMS.values():
+        for v in req.filters.get(param, ()):
+            chips.append(Chip(param, v, v, req.toggle_qs(param, v)))
+    if req.date_from:
+        chips.append(Chip("from", req.date_from, req.date_from, req.without_qs("from")))
+    if req.date_to:
+        chips.append(Chip("to", req.date_to, req.date_to, req.without_qs("to")))
+    return chips

@@ -1,0 +1,109 @@
+"""Interface words in Bahasa Indonesia (first) and English, and date formatting.
+
+Kept in the core, free of Flask, so the CLI, citations and the web pages say the same things.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+LANGS = ("id", "en")
+DEFAULT_LANG = "id"
+
+MONTHS = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+MESSAGES = {
+    "id": {
+        "app_tagline": "Arsip berita berbahasa Indonesia yang dapat ditelusuri",
+        "search": "Cari", "search_placeholder": "mis. sanksi PBB", "search_label": "Kata kunci",
+        "results_count": "{total} artikel", "results_none": "Tidak ada artikel yang cocok.",
+        "results_none_hint": "Coba kata lain, hapus filter, atau gunakan lebih sedikit kata.",
+        "browse_title": "Artikel terbaru",
+        "read_as": "Dibaca sebagai", "mode_all": "semua kata harus ada",
+        "mode_any": "artikel dengan lebih banyak kata di atas",
+        "note_unbalanced_quote": "Tanda kutip tanpa pasangan diabaikan.",
+        "note_unbalanced_paren": "Tanda kurung tanpa pasangan diabaikan.",
+        "note_lone_operator": "Operator tanpa kata diabaikan.",
+        "note_no_terms": "Kueri hanya berisi kata umum; menampilkan semua artikel.",
+        "facet_outlet": "Media", "facet_date": "Tanggal", "facet_source": "Kantor berita",
+        "facet_editor": "Editor", "facet_tag": "Topik", "facet_more": "nilai lain tidak ditampilkan",
+        "filters": "Filter aktif", "remove_filter": "Hapus filter", "clear_all": "Hapus semua",
+        "from": "Dari", "to": "Sampai", "apply": "Terapkan", "date_range": "Rentang tanggal",
+        "sort": "Urutkan", "sort_relevance": "Relevansi", "sort_newest": "Terbaru", "sort_oldest": "Terlama",
+        "prev": "Sebelumnya", "next": "Berikutnya", "page_of": "Halaman {page} dari {pages}",
+        "unknown": "tidak diketahui", "no_date": "tanpa tanggal", "untitled": "Tanpa judul",
+        "paragraph": "Paragraf", "cite": "Kutip", "permalink": "Tautan permanen",
+        "citation": "Kutipan", "copy": "Salin", "copied": "Tersalin",
+        "original": "Sumber asli", "metadata": "Metadata", "basis": "Dasar",
+        "basis_stated": "tertulis", "basis_inferred": "disimpulkan", "basis_curated": "dikurasi",
+        "basis_unknown": "tidak diketahui",
+        "field_title": "Judul", "field_outlet": "Media", "field_url": "URL", "field_date": "Tanggal",
+        "field_editors": "Editor", "field_source": "Kantor berita", "field_dateline": "Dateline",
+        "field_tags": "Topik", "back": "Kembali ke hasil", "language": "Bahasa",
+        "error_title": "Terjadi masalah", "not_found": "Artikel '{id}' tidak ada di arsip ini.",
+        "page_not_found": "Halaman tidak ditemukan.",
+        "index_missing": "Indeks belum dibangun. Jalankan: python -m search build",
+        "accessed": "diakses", "skip_to_results": "Langsung ke hasil",
+        "facets": "Saring hasil", "matches_in": "cocok di paragraf",
+    },
+    "en": {
+        "app_tagline": "A searchable archive of Indonesian-language news",
+        "search": "Search", "search_placeholder": "e.g. sanksi PBB", "search_label": "Search terms",
+        "results_count": "{total} articles", "results_none": "No article matches.",
+        "results_none_hint": "Try other words, remove a filter, or use fewer words.",
+        "browse_title": "Newest articles",
+        "read_as": "Read as", "mode_all": "every word must occur",
+        "mode_any": "articles with more of the words rank first",
+        "note_unbalanced_quote": "An unmatched quote was ignored.",
+        "note_unbalanced_paren": "An unmatched bracket was ignored.",
+        "note_lone_operator": "An operator with nothing to join was ignored.",
+        "note_no_terms": "The query has only common words; showing every article.",
+        "facet_outlet": "Outlet", "facet_date": "Date", "facet_source": "Wire source",
+        "facet_editor": "Editor", "facet_tag": "Topic", "facet_more": "more values not shown",
+        "filters": "Active filters", "remove_filter": "Remove filter", "clear_all": "Clear all",
+        "from": "From", "to": "To", "apply": "Apply", "date_range": "Date range",
+        "sort": "Sort", "sort_relevance": "Relevance", "sort_newest": "Newest", "sort_oldest": "Oldest",
+        "prev": "Previous", "next": "Next", "page_of": "Page {page} of {pages}",
+        "unknown": "unknown", "no_date": "undated", "untitled": "Untitled",
+        "paragraph": "Paragraph", "cite": "Cite", "permalink": "Permalink",
+        "citation": "Citation", "copy": "Copy", "copied": "Copied",
+        "original": "Original", "metadata": "Metadata", "basis": "Basis",
+        "basis_stated": "stated", "basis_inferred": "inferred", "basis_curated": "curated",
+        "basis_unknown": "unknown",
+        "field_title": "Title", "field_outlet": "Outlet", "field_url": "URL", "field_date": "Date",
+        "field_editors": "Editors", "field_source": "Wire source", "field_dateline": "Dateline",
+        "field_tags": "Topics", "back": "Back to results", "language": "Language",
+        "error_title": "Something went wrong", "not_found": "Article '{id}' is not in this archive.",
+        "page_not_found": "Page not found.",
+        "index_missing": "The index has not been built. Run: python -m search build",
+        "accessed": "accessed", "skip_to_results": "Skip to results",
+        "facets": "Narrow results", "matches_in": "matches in paragraph",
+    },
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **kw) -> str:
+    text = MESSAGES.get(lang, MESSAGES[DEFAULT_LANG]).get(key) or MESSAGES[DEFAULT_LANG].get(key, key)
+    return text.format(**kw) if kw else text
+
+
+def format_date(value: str | dt.date | None, lang: str = DEFAULT_LANG) -> str:
+    """'2024-06-18' -> '18 Juni 2024'; '2024-06' -> 'Juni 2024'; None -> 'tanpa tanggal'."""
+    if not value:
+        return t("no_date", lang)
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    parts = value.split("-")
+    months = MONTHS.get(lang, MONTHS[DEFAULT_LANG])
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return value

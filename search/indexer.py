@@ -1,0 +1,93 @@
+"""The builder: Article records in, a new Whoosh index generation out (lunr-style: building is
+separate from the read-only index in search.archive).
+
+A build writes a fresh generation directory and publishes it atomically when it is complete;
+a killed build leaves the served index untouched.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+
+from . import store
+from .analysis import join_paragraphs
+from .models import Article, Skipped
+from .schema import SCHEMA, SCHEMA_VERSION
+
+
+@dataclass
+class BuildReport:
+    index_dir: str
+    added: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    removals: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        s = f"Indexed {self.added} article{'s' if self.added != 1 else ''}"
+        if self.skipped:
+            s += f", skipped {len(self.skipped)}"
+        s += f", removed {self.removals} boilerplate piece{'s' if self.removals != 1 else ''}"
+        return s + f" in {self.seconds:.2f}s -> {self.index_dir}"
+
+
+def document(article: Article) -> dict:
+    """The Whoosh document for one article."""
+    texts = ([article.title] if article.title else []) + list(article.paragraphs)
+    record = dataclasses.asdict(article)
+    record.pop("removed", None)
+    facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline]
+    return {
+        "id": article.id,
+        "body": join_paragraphs(texts),
+        "facets": json.dumps(facets, ensure_ascii=False).encode("utf-8"),
+        "hash": article.content_hash,
+        "article": json.dumps(record, ensure_ascii=False),
+    }
+
+
+def article_from_stored(stored: dict) -> Article:
+    data = json.loads(stored["article"])
+    data.pop("removed", None)
+    return Article(**data)
+
+
+def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list[str] | None = None,
+          on_item: Callable[[Article | Skipped], None] | None = None, wait: float = 0.0) -> BuildReport:
+    """Index every Article from `items` into a new generation under `root` and publish it."""
+    root = Path(root)
+    started = time.perf_counter()
+    report = BuildReport(index_dir=str(root))
+    with store.writer_lock(root, wait=wait):
+        gen = store.new_generation(root)
+        ix = whoosh_index.create_in(str(gen), SCHEMA)
+        writer = ix.writer(limitmb=256)
+        try:
+            for item in items:
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                else:
+                    writer.add_document(**document(item))
+                    report.added += 1
+                    report.removals += len(item.removed)
+                if on_item:
+                    on_item(item)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        store.write_manifest(gen, {
+            "schema_version": SCHEMA_VERSION,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "articles": report.added,
+            "sources": [str(s) for s in (sources or [])],
+        })
+        store.publish(root, gen)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,59 @@
+"""The JSON shapes of the public API, built from the core's records (shared by the web API and
+`python -m search query --json`)."""
+from __future__ import annotations
+
+from .archive import SearchResponse
+from .citations import paragraph_path
+from .models import Article
+
+
+def search_json(resp: SearchResponse, base_url: str = "") -> dict:
+    base = base_url.rstrip("/")
+    return {
+        "query": resp.request.q,
+        "read_as": resp.query.describe(),
+        "mode": resp.query.mode,
+        "notes": list(resp.query.notes),
+        "total": resp.total,
+        "page": resp.page.page,
+        "per_page": resp.page.per_page,
+        "pages": resp.page.pages,
+        "sort": resp.sort,
+        "results": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "outlet": r.outlet,
+                "date": r.date,
+                "url": r.url,
+                "score": r.score,
+                "source": r.source,
+                "editors": r.editors,
+                "tags": r.tags,
+                "article_url": base + r.article_url,
+                "paragraphs": [{"n": p.n, "html": p.html, "url": base + p.url} for p in r.paragraphs],
+            }
+            for r in resp.results
+        ],
+        "facets": {
+            f.name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in f.values]
+            for f in resp.facets
+        },
+        "facets_truncated": {f.name: f.truncated for f in resp.facets},
+        "took_ms": round(resp.took_ms, 2),
+    }
+
+
+def article_json(article: Article, base_url: str = "") -> dict:
+    base = base_url.rstrip("/")
+    out = {"id": article.id}
+    out.update(article.metadata())
+    out["paragraphs"] = [
+        {"n": n, "text": text, "url": base + paragraph_path(article.id, n)}
+        for n, text in enumerate(article.paragraphs, 1)
+    ]
+    return out
+
+
+def error_json(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}

@@ -1,0 +1,33 @@
+"""The Whoosh schema and its version.
+
+Articles are the documents. `body` holds the title and every paragraph, joined so positions
+jump between paragraphs; it is neither stored nor given character offsets, because snippets are
+built from the stored paragraphs by our own highlighter (search.snippets). Facet values live in
+one packed column (`facets`), read once per searcher into plain lists (search.facets).
+
+Any change here or in the analysis bumps SCHEMA_VERSION; an index built with another version
+refuses to open and says to rebuild.
+"""
+from __future__ import annotations
+
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+
+from . import stemmer
+from .analysis import ANALYZER
+
+SCHEMA_VERSION = f"3+{getattr(stemmer, 'LEXICON_VERSION', 'snowball')}"
+
+
+def make_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        body=TEXT(analyzer=ANALYZER, phrase=True, stored=False),
+        # Packed facet record: JSON [outlet, date, editors, source, tags, dateline].
+        facets=COLUMN(columns.VarBytesColumn()),
+        hash=STORED(),
+        article=STORED(),  # the whole Article as a JSON string, for pages and snippets
+    )
+
+
+SCHEMA = make_schema()

@@ -1,0 +1,118 @@
+"""Highlighted paragraph snippets, built only for the results shown.
+
+The highlighter re-analyses a stored paragraph with the shared analyzer, so whatever matched
+in the index is what gets marked: a search for `kunjungan` marks `mengunjungi` when both stem
+to the same root. All text is escaped here; the only markup added is our own <mark>.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Callable
+
+from .analysis import tokens
+from .queries import Highlight
+
+MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
+CONTEXT = 90
+
+
+def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
+    """Spans to mark, the distinct terms matched, and the number of phrase hits."""
+    toks = list(tokens(text))
+    hit = [False] * len(toks)
+    matched: set[str] = set()
+    for i, t in enumerate(toks):
+        if t.text in hl.terms or any(t.text.startswith(p) or t.surface.startswith(p) for p in hl.prefixes):
+            hit[i] = True
+            matched.add(t.text)
+    phrase_hits = 0
+    for phrase in hl.phrases:
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if all(toks[i + k].text == phrase[k] and toks[i + k].pos == toks[i].pos + k for k in range(n)):
+                phrase_hits += 1
+                matched.update(phrase)
+                for k in range(n):
+                    hit[i + k] = True
+    spans: list[tuple[int, int]] = []
+    for i, t in enumerate(toks):
+        if not hit[i]:
+            continue
+        # Join marks separated only by spaces (a phrase becomes one mark).
+        if spans and not text[spans[-1][1]:t.start].strip():
+            spans[-1] = (spans[-1][0], t.end)
+        else:
+            spans.append((t.start, t.end))
+    return spans, matched, phrase_hits
+
+
+def render(text: str, spans: list[tuple[int, int]], trim: bool = True) -> str:
+    """Escape text and wrap spans in <mark>; trim long text around the first mark."""
+    lo, hi = 0, len(text)
+    if trim and len(text) > MAX_CHARS:
+        first = spans[0][0] if spans else 0
+        lo = max(0, first - CONTEXT)
+        if lo:
+            lo = text.find(" ", lo) + 1 or lo
+        hi = min(len(text), lo + MAX_CHARS)
+        if hi < len(text):
+            cut = text.rfind(" ", lo, hi)
+            hi = cut if cut > lo else hi
+    out, at = [], lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        out.append(escape(text[at:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        at = e
+    out.append(escape(text[at:hi]))
+    return ("… " if lo > 0 else "") + "".join(out) + (" …" if hi < len(text) else "")
+
+
+def highlight(text: str, hl: Highlight, trim: bool = False) -> str:
+    """Escaped HTML of text with query terms marked (for titles and article pages)."""
+    spans = _marked(text, hl)[0] if hl else []
+    return render(text, spans, trim=trim)
+
+
+def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], float],
+                    k: int = 3) -> list[tuple[int, str]]:
+    """The k paragraphs that best match, as (number from 1, snippet html), best first.
+
+    A paragraph scores the idf of each distinct term it contains, plus a bonus for phrases, so
+    a paragraph with both `sanksi` and `PBB` beats one that repeats `sanksi`.
+    """
+    if not hl:
+        return []
+    scored = []
+    for n, text in enumerate(paragraphs, 1):
+        spans, matched, phrase_hits = _marked(text, hl)
+        if not spans:
+            continue
+        score = sum(idf(t) for t in matched) + 2.0 * phrase_hits
+        if hl.phrases and not phrase_hits and not hl.terms and not hl.prefixes:
+            continue
+        scored.append((score, -n, n, spans, text))
+    scored.sort(reverse=True)
+    return [(n, render(text, spans)) for _, _, n, spans, text in scored[:k]]
+
+
+def lede(paragraphs: list[str]) -> list[tuple[int, str]]:
+    """The first paragraph, unmarked: the snippet when there is no query to match."""
+    return [(1, render(paragraphs[0], []))] if paragraphs else []
+
+
+def idf_from(searcher, field: str = "body") -> Callable[[str], float]:
+    n = max(1, searcher.doc_count())
+    cache: dict[str, float] = {}
+
+    def idf(term: str) -> float:
+        v = cache.get(term)
+        if v is None:
+            df = searcher.doc_frequency(field, term)
+            v = cache[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return v
+
+    return idf
