@@ -1,0 +1,399 @@
+"""Files -> `Article` records: finding sources, reading each format, ids, skipping bad input.
+
+This module owns the public ingest API (`SUPPORTED`, `iter_sources`, `load`, `load_file`). It
+reads bytes, dispatches on the extension, and merges metadata in this order, later winning:
+extraction from the text (`search.extract`, basis "stated") < front matter or JSONL fields
+(`search.metafile`, basis as written, "curated" by default) < the `NAME.meta.yaml` sidecar.
+All text is cleaned by `search.clean`. Nothing here raises on bad input: each unreadable file,
+record or sidecar is yielded as `Skipped(origin, reason)` and the rest goes on.
+
+Ids are stable permalinks. A .txt/.md file's id is its stem when that is URL-safe (`ID_RE`),
+else a slug of the stem + "-" + the first 8 hex of sha1(stem); a URL-safe front-matter or
+sidecar `id` wins. A JSONL record's id is its `id` when URL-safe, else "a-" + the first 16 hex
+of sha1(url), or of sha1(title + "\\n" + first paragraph) when it has no url (raw text,
+whitespace collapsed, so a change to the cleaning rules does not move ids).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import markdown
+import nh3
+
+from search.clean import Cleaned, clean_blocks, clean_paragraphs, clean_text, collapse
+from search.errors import IngestError
+from search.extract import extract
+from search.metafile import (Field, Meta, coerce, is_sidecar, normalize_date, parse_meta,
+                             read_sidecar, split_front_matter)
+from search.models import META_FIELDS, Article, Skipped
+
+SUPPORTED = (".txt", ".md", ".jsonl")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+#: Kliping fields a JSONL `field_map` may rename, besides the metadata fields.
+JSONL_KEYS = ("id", "paragraphs", "body", "reference_date")
+
+#: HTML that survives sanitizing Markdown output; everything else is stripped (its text kept),
+#: and script/style elements are dropped with their content.
+ALLOWED_TAGS = {"p", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+                "code", "em", "strong", "b", "i", "a", "br", "hr", "table", "thead", "tbody",
+                "tr", "td", "th", "dl", "dt", "dd"}
+BLOCK_TAGS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd",
+              "td", "th", "tr", "ul", "ol", "table", "dl", "hr", "div"}
+
+Result = Article | Skipped
+
+
+# ---------------------------------------------------------------- finding sources
+
+def iter_sources(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Source files under `paths`: directories expanded recursively (hidden entries skipped),
+    sorted, supported extensions only. Sidecars (*.meta.yaml) are never sources."""
+    for item in _walk(paths):
+        if isinstance(item, Path):
+            yield item
+
+
+def _walk(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = _dir_files(path)
+        elif path.is_file():
+            if is_sidecar(path):
+                continue
+            if path.suffix.lower() not in SUPPORTED:
+                yield Skipped(str(path), f"unsupported file type '{path.suffix}': "
+                                         f"Kliping reads {', '.join(SUPPORTED)} files")
+                continue
+            found = [path]
+        else:
+            yield Skipped(str(path), "no such file or directory")
+            continue
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield f
+
+
+def _dir_files(root: Path) -> list[Path]:
+    out = []
+    for here, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith(".") or name.endswith(".meta.yaml"):
+                continue
+            if os.path.splitext(name)[1].lower() in SUPPORTED:
+                out.append(Path(here, name))
+    return sorted(out, key=lambda p: p.relative_to(root).parts)
+
+
+# ---------------------------------------------------------------- public entry points
+
+def load(paths: Iterable[str | os.PathLike], *,
+         field_map: dict[str, str] | None = None) -> Iterator[Result]:
+    """Every article under `paths`, in source order, or a `Skipped` saying why not.
+
+    A later article whose id was already seen in this call is skipped as a duplicate.
+    `field_map` (Kliping field -> JSONL key) is checked now: a bad one is a ValueError."""
+    fm = _check_field_map(field_map)
+    return _load(paths, fm)
+
+
+def _load(paths, fm: dict[str, str]) -> Iterator[Result]:
+    first_seen: dict[str, str] = {}
+    for item in _walk(paths):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        for result in load_file(item, field_map=fm):
+            if isinstance(result, Article):
+                if result.id in first_seen:
+                    yield Skipped(result.origin, f"duplicate id {result.id}, "
+                                                 f"first seen in {first_seen[result.id]}")
+                    continue
+                first_seen[result.id] = result.origin
+            yield result
+
+
+def load_file(path: str | os.PathLike, *, field_map: dict[str, str] | None = None
+              ) -> Iterator[Result]:
+    """The articles of one file: one for .txt/.md, one per line for .jsonl."""
+    fm = _check_field_map(field_map)
+    return _load_file(Path(path), fm)
+
+
+def _load_file(path: Path, fm: dict[str, str]) -> Iterator[Result]:
+    origin = str(path)
+    try:
+        if not path.is_file():
+            yield Skipped(origin, "no such file" if not path.exists() else "not a regular file")
+            return
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            yield from _load_jsonl(path, fm)
+        elif suffix in (".txt", ".md"):
+            yield _load_document(path, markdown_file=suffix == ".md")
+        else:
+            yield Skipped(origin, f"unsupported file type '{path.suffix}': "
+                                  f"Kliping reads {', '.join(SUPPORTED)} files")
+    except IngestError as e:
+        yield Skipped(origin, e.message)
+    except OSError as e:
+        yield Skipped(origin, f"cannot be read: {e.strerror or e}")
+    except Exception as e:  # never let one bad input stop a build; say it is our fault
+        yield Skipped(origin, f"could not be ingested ({type(e).__name__}: {e}); "
+                              f"this is a Kliping bug, please report it")
+
+
+def _check_field_map(field_map: dict[str, str] | None) -> dict[str, str]:
+    fm = dict(field_map or {})
+    for name, key in fm.items():
+        if name not in META_FIELDS and name not in JSONL_KEYS:
+            raise ValueError(f"field_map: unknown Kliping field {name!r} "
+                             f"(known: {', '.join(META_FIELDS + JSONL_KEYS)})")
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"field_map: {name!r} must map to a JSONL key name")
+    return fm
+
+
+# ---------------------------------------------------------------- .txt and .md
+
+def read_text(path: Path) -> str:
+    """The file as text, or IngestError: empty, binary, or not UTF-8."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError("UTF-16 text: save it as UTF-8")
+    if b"\x00" in data:
+        raise IngestError("binary file (NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise IngestError(f"not UTF-8 at byte {e.start}: save it as UTF-8") from None
+    if not text.strip():
+        raise IngestError("empty file")
+    return text
+
+
+def _load_document(path: Path, *, markdown_file: bool) -> Article:
+    text = read_text(path)
+    layers: list[Meta] = []
+    if markdown_file:
+        front, body = split_front_matter(text)
+        front_meta = parse_meta(front, strict=False) if front is not None else Meta()
+        layers.append(front_meta)
+        cleaned = clean_markdown(body, has_title="title" in front_meta.fields,
+                                 given_title=_value(front_meta, "title"))
+    else:
+        cleaned = clean_text(text)
+    sidecar = read_sidecar(path)
+    if sidecar is not None:
+        layers.append(sidecar)
+    art_id = file_id(path.stem)
+    reference = None
+    for meta in layers:
+        if meta.id and ID_RE.match(meta.id):
+            art_id = meta.id
+        reference = meta.reference_date or reference
+    return build_article(art_id, cleaned, layers, origin=str(path), reference_date=reference)
+
+
+def file_id(stem: str) -> str:
+    """The id of a .txt/.md file from its stem (see the module docstring)."""
+    if ID_RE.match(stem):
+        return stem
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_stem).strip("-").lower()[:64].rstrip("-")
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else f"doc-{digest}"
+
+
+def _value(meta: Meta, name: str) -> Any:
+    f = meta.fields.get(name)
+    return f.value if f else None
+
+
+class _BlockText(HTMLParser):
+    """Sanitized HTML -> [(tag, lines)], one entry per block element, text unescaped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, list[str]]] = []
+        self._tag = "p"
+        self._buf: list[str] = []
+
+    def _flush(self, next_tag: str) -> None:
+        lines = [collapse(line) for line in "".join(self._buf).split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            self.blocks.append((self._tag, lines))
+        self._buf, self._tag = [], next_tag
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCK_TAGS:
+            self._flush(tag)
+        elif tag == "br":
+            self._buf.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in BLOCK_TAGS:
+            self._flush("p")
+
+    def handle_data(self, data):
+        self._buf.append(data)
+
+    def close(self):
+        super().close()
+        self._flush("p")
+
+
+def markdown_blocks(body: str) -> list[tuple[str, list[str]]]:
+    """Render Markdown, sanitize it with nh3, and return its block elements as plain text."""
+    html = markdown.markdown(body)
+    safe = nh3.clean(html, tags=ALLOWED_TAGS, attributes={}, clean_content_tags={"script", "style"},
+                     link_rel=None)
+    parser = _BlockText()
+    parser.feed(safe)
+    parser.close()
+    return parser.blocks
+
+
+def clean_markdown(body: str, *, has_title: bool, given_title: str | None = None) -> Cleaned:
+    """A Markdown body -> Cleaned. A leading first-level heading is the title when the front
+    matter has none, and is dropped when it merely repeats the front-matter title."""
+    blocks = markdown_blocks(body)
+    title = None
+    if blocks and blocks[0][0] == "h1" and len(blocks) > 1:
+        heading = " ".join(blocks[0][1])
+        if not has_title:
+            title = heading
+            blocks = blocks[1:]
+        elif given_title and collapse(given_title) == heading:
+            blocks = blocks[1:]
+    cleaned = clean_blocks([lines for _, lines in blocks])
+    cleaned.title = title
+    return cleaned
+
+
+# ---------------------------------------------------------------- .jsonl
+
+def _load_jsonl(path: Path, fm: dict[str, str]) -> Iterator[Result]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError("empty file")
+    if b"\x00" in data:
+        raise IngestError("binary file (NUL bytes)")
+    offset, any_record = 0, False
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        start, offset = offset, offset + len(raw) + 1
+        if not raw.strip():
+            continue
+        any_record = True
+        origin = f"{path}:{n}"
+        try:
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                raise IngestError(f"not UTF-8 at byte {start + e.start}: save it as UTF-8") from None
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise IngestError(f"not valid JSON ({e.msg} at column {e.colno})") from None
+            if not isinstance(obj, dict):
+                raise IngestError(f"not a JSON object but {type(obj).__name__}")
+            yield jsonl_article(obj, fm, origin)
+        except IngestError as e:
+            yield Skipped(origin, f"line {n}: {e.message}")
+    if not any_record:
+        raise IngestError("empty file")
+
+
+def jsonl_article(obj: dict, field_map: dict[str, str], origin: str) -> Article:
+    """One JSONL record -> Article. Raises IngestError (without the line number)."""
+    used = set(field_map.values())
+
+    def key(name: str) -> str | None:
+        if name in field_map:
+            return field_map[name]
+        return None if name in used else name  # a key mapped elsewhere is not read twice
+
+    def get(name: str) -> Any:
+        k = key(name)
+        return obj.get(k) if k is not None else None
+
+    paragraphs, body = get("paragraphs"), get("body")
+    if paragraphs is not None:
+        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
+            raise IngestError(f"'{key('paragraphs')}' must be a list of strings")
+        cleaned = clean_paragraphs(paragraphs)
+        first = next((collapse(p) for p in paragraphs if p.strip()), "")
+    elif body is not None:
+        if not isinstance(body, str):
+            raise IngestError(f"'{key('body')}' must be a string")
+        cleaned = clean_text(body, detect_title=False)
+        first = collapse(body.strip().split("\n\n")[0])
+    else:
+        raise IngestError(f"missing '{key('paragraphs') or 'paragraphs'}' or "
+                          f"'{key('body') or 'body'}'")
+
+    meta = Meta()
+    for name in META_FIELDS:
+        value = get(name)
+        if name == "date" and isinstance(value, str) and value.strip():
+            value = normalize_date(value)
+        value = coerce(name, value)
+        if value not in (None, "", []):
+            meta.fields[name] = Field(value, "curated")
+    reference = get("reference_date")
+    if reference not in (None, ""):
+        meta.reference_date = date.fromisoformat(normalize_date(reference, name="reference_date"))
+
+    rid = get("id")
+    rid = str(rid).strip() if isinstance(rid, (str, int)) and not isinstance(rid, bool) else ""
+    if not ID_RE.match(rid):
+        url = _value(meta, "url")
+        basis = url or f"{_value(meta, 'title') or ''}\n{first}"
+        rid = "a-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+    return build_article(rid, cleaned, [meta], origin=origin,
+                         reference_date=meta.reference_date)
+
+
+# ---------------------------------------------------------------- merging
+
+def build_article(art_id: str, cleaned: Cleaned, layers: list[Meta], *, origin: str,
+                  reference_date: date | None) -> Article:
+    """Merge extraction, the cleaner's headline and explicit metadata into one Article."""
+    if not cleaned.paragraphs:
+        raise IngestError("no article text left after cleaning (only boilerplate or metadata)")
+    fields: dict[str, Field] = {}
+    for name, found in extract(cleaned, reference_date).items():
+        known = found.value not in (None, "", [])
+        fields[name] = Field(found.value if known else None, "stated" if known else "unknown",
+                             found.note)
+    if cleaned.title:
+        fields["title"] = Field(cleaned.title, "stated")
+    for meta in layers:
+        fields.update(meta.fields)
+
+    art = Article(id=art_id, paragraphs=list(cleaned.paragraphs), origin=origin,
+                  removed=list(cleaned.removed))
+    for name, f in fields.items():
+        if f.value not in (None, "", []):
+            setattr(art, name, list(f.value) if isinstance(f.value, list) else f.value)
+            art.basis[name] = f.basis
+        if f.note:
+            art.notes[name] = f.note
+    return art
