@@ -1,11 +1,59 @@
-"""The Indonesian stemmer behind the analyzer: `stem(word)` for one lowercased word.
+"""The Indonesian stemmer behind the analyzer: `stem(word)` for one lowercased token.
 
-This is the seam the analysis issue improves. Today it is PyStemmer's Snowball `indonesian`
-algorithm with a per-process cache.
+Owns the root lexicon (search/data/*.txt, loaded once at import) and the stemming rules:
+inflectional and derivational suffixes, prefixes with nasal-assimilation restoration
+(meng-/peng- + k, meny-/peny- + s, mem-/pem- + p, men-/pen- + t), infixes, clitics and
+reduplication. Every candidate root is checked against the lexicon, so words that only look
+affixed (berita, media, selatan) stay whole. A word the lexicon cannot explain goes to PyStemmer's
+Snowball `indonesian`, which stays the engine for out-of-lexicon words.
+`LEXICON_VERSION` changes whenever the rules or the word lists change.
 """
 from __future__ import annotations
 
+import zlib
+from pathlib import Path
+from typing import Iterable
+
 import Stemmer
+
+_RULES_VERSION = "1"
+_DATA = Path(__file__).resolve().with_name("data")
+_LEXICON_FILES = ("roots_spacy.txt", "roots_extra.txt", "roots_indosum.txt")
+_FREQ_FILE = "root_freq_indosum.tsv"
+_MIN_ROOT = 3  # shortest root a stripped candidate may be
+_MIN_WORD = 4  # shorter tokens come back unchanged
+
+_VOWELS = frozenset("aeiou")
+_PARTICLES = ("lah", "kah", "tah", "pun")
+_POSSESSIVES = ("nya", "ku", "mu")
+_CLITIC_PARTS = _PARTICLES + _POSSESSIVES
+_LOAN_SUFFIXES = ("isasi", "isme", "is")  # finalisasi, idealisme, idealis
+# Prefix-suffix pairs Indonesian does not combine (confix restrictions): memakan is not me-pak-an.
+_BAD_CONFIXES = frozenset({("be", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan"), ("me", "an"),
+                           ("se", "i"), ("se", "kan"), ("te", "an")})
+_REDUP_PREFIXES = ("memper", "meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen",
+                   "pe", "ber", "be", "ter", "di", "ke", "se")
+
+
+def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], int]:
+    words: set[str] = set()
+    crc = 0
+    for name in _LEXICON_FILES:
+        raw = (_DATA / name).read_bytes()
+        crc = zlib.crc32(raw, crc)
+        words.update(w for w in raw.decode("utf-8").split("\n") if w and w[0] != "#")
+    raw = (_DATA / _FREQ_FILE).read_bytes()
+    crc = zlib.crc32(raw, crc)
+    freq = {}
+    for line in raw.decode("utf-8").split("\n"):
+        if line and line[0] != "#":
+            w, passive, bare = line.split("\t")
+            freq[w] = (int(passive), int(bare))
+    return frozenset(words), freq, crc
+
+
+ROOTS, _FREQ, _crc = _load_lexicon()
+LEXICON_VERSION = f"id-stem-{_RULES_VERSION}-{_crc:08x}"
 
 _snowball = Stemmer.Stemmer("indonesian")
 _cache: dict[str, str] = {}
@@ -16,9 +64,196 @@ def snowball(word: str) -> str:
     return _snowball.stemWord(word)
 
 
+def _unprefix(b: str, first: bool) -> list[str]:
+    """Forms of `b` with one prefix removed, nasal-restored alternatives in preference order."""
+    out: list[str] = []
+    h2 = b[:2]
+    if h2 in ("di", "ke", "se"):
+        out.append(b[2:])
+    if first:
+        if b.startswith("kau"):
+            out.append(b[3:])
+        elif h2 == "ku":
+            out.append(b[2:])
+    if h2 in ("me", "pe"):
+        r = b[2:]
+        if r.startswith("ng"):
+            x = r[2:]
+            if x[:1] in _VOWELS:
+                out += [x, "k" + x]  # mengudara -> udara, mengupas -> kupas
+                if x[0] == "e" and len(x) <= 5:
+                    out.append(x[1:])  # mengebom -> bom (one-syllable roots only)
+            else:
+                out.append(x)  # menggila, menghajar, mengkritik
+            out.append(r)  # menganga -> nganga
+        elif r.startswith("ny"):
+            x = r[2:]
+            if x[:1] in _VOWELS:
+                out += [r, "s" + x]  # menyala -> nyala, menyapu -> sapu
+        elif r[:1] == "m":
+            x = r[1:]
+            if x[:1] in _VOWELS:
+                out += [r, "p" + x]  # meminum -> minum, memukul -> pukul
+            elif x[:1] in ("b", "f", "v", "p"):
+                out.append(x)  # membangun, memfitnah, memproteksi, memperbarui -> perbarui
+        elif r[:1] == "n":
+            x = r[1:]
+            if x[:1] in _VOWELS:
+                out += [r, "t" + x]  # menuklir -> nuklir, menolak -> tolak
+            elif x[:1] in ("c", "d", "j", "z", "t") or (x[:1] == "s" and x[1:2] not in _VOWELS):
+                out.append(x)  # mencinta, mendua, menziarah, mentaati, mensyukuri, penstabilan
+        elif h2 == "me":
+            if r[:1] in ("l", "r", "w", "y"):
+                out.append(r)  # melipat, meringkas, mewarnai, meyakinkan
+        elif r[:1] == "r":
+            out += [r[1:], r]  # peradilan -> adil, perumahan -> rumah
+        elif r.startswith("lajar"):
+            out.append(r[1:])  # pelajar -> ajar
+        elif r:
+            out.append(r)  # petani, pekerja, pewarna, peserta
+    elif h2 in ("be", "te"):
+        r = b[2:]
+        if r[:1] == "r":
+            out += [r[1:], r]  # bersuara -> suara, berambut -> rambut, teraup -> raup
+        elif r.startswith("lajar"):
+            out.append(r[1:])  # belajar -> ajar
+        elif r[:1] not in _VOWELS and r[1:3] == "er":
+            out.append(r)  # bekerja, beternak, teterbang
+    return out
+
+
+def _prefixed_root(b: str) -> str | None:
+    """Root reached by removing up to three prefixes from `b`, breadth first. Two valid readings
+    at one depth (mengalahkan: alah, kalah) go to the root the news corpus uses more with di-."""
+    level = [b]
+    for depth in range(3):
+        nxt: list[str] = []
+        hits: list[str] = []
+        for form in level:
+            for c in _unprefix(form, depth == 0):
+                if len(c) >= _MIN_ROOT:
+                    (hits if c in ROOTS else nxt).append(c)
+        if hits:
+            return max(hits, key=lambda c: _FREQ.get(c, (0, 0))) if len(hits) > 1 else hits[0]
+        level = nxt
+    return None
+
+
+def _derived(b: str) -> list[tuple[str, str]]:
+    """(form, suffix) for `b` with one derivational suffix removed, in preference order."""
+    out = []
+    if b.endswith("kan"):
+        out.append((b[:-3], "kan"))
+    if b.endswith("an"):
+        out.append((b[:-2], "an"))  # pasokan -> pasok
+    elif b.endswith("i"):
+        out.append((b[:-1], "i"))
+    for suf in _LOAN_SUFFIXES:
+        if b.endswith(suf):
+            out.append((b[: -len(suf)], suf))
+            break
+    return [(c, suf) for c, suf in out if len(c) >= _MIN_ROOT]
+
+
+def _infixed_root(b: str) -> str | None:
+    """Root of words with an infix or a reduplicated first syllable: kinerja, rerata, lelembut."""
+    if len(b) < 6 or b[0] in _VOWELS:
+        return None
+    if b[1:3] in ("el", "em", "er", "in") and b[0] + b[3:] in ROOTS:
+        return b[0] + b[3:]
+    if b[1] == "e" and b[2] == b[0] and b[2:] in ROOTS:
+        return b[2:]
+    return None
+
+
+def _lexical_root(w: str) -> str | None:
+    """Root of one unhyphenated word found through the lexicon, or None."""
+    if w in ROOTS:
+        return w
+    bases = [w]  # w, then without particle, then without possessive
+    for group in (_PARTICLES, _POSSESSIVES):
+        b = bases[-1]
+        for suf in group:
+            if b.endswith(suf) and len(b) - len(suf) >= _MIN_ROOT:
+                b = b[: -len(suf)]
+                if b in ROOTS:
+                    return b
+                bases.append(b)
+                break
+    derived = _derived(bases[-1])
+    for d, _ in derived:
+        if d in ROOTS:
+            return d
+    # Readings with a prefix-suffix pair Indonesian does not combine (memakan is not me-pak-an)
+    # come last, after the unsuffixed forms; they still catch misspellings such as menaikan.
+    good = [(d, suf) for d, suf in derived if (d[:2], suf) not in _BAD_CONFIXES]
+    bad = [(d, suf) for d, suf in derived if (d[:2], suf) in _BAD_CONFIXES]
+    forms = good + [(b, "") for b in reversed(bases)] + bad
+    for b, suf in forms:
+        root = _prefixed_root(b)
+        if root:
+            return root + "i" if suf == "i" and root + "i" in ROOTS else root  # dimulai -> mulai
+    for b, _ in forms:
+        root = _infixed_root(b)
+        if root:
+            return root
+    return None
+
+
+def _stem_simple(w: str) -> str:
+    if len(w) < _MIN_WORD:
+        return w
+    root = _lexical_root(w)
+    return root if root is not None else _snowball.stemWord(w)
+
+
+def _stem_hyphenated(w: str) -> str:
+    """Reduplication and hyphenated clitics: negara-negara, berhati-hati, kuasa-mu."""
+    parts = [p for p in w.split("-") if p]
+    while len(parts) > 1 and parts[-1] in _CLITIC_PARTS:
+        parts.pop()  # malaikat-malaikat-nya, allah-lah
+    if len(parts) == 1:
+        return _stem_simple(parts[0])
+    if len(parts) != 2:
+        return w
+    a, b = parts
+    ra = _stem_simple(a)
+    if a == b or ra == _stem_simple(b) or b.startswith(a) or a.endswith(b):
+        return ra  # buku-buku, berbalas-balasan, besar-besaran, berhati-hati
+    for prefix in _REDUP_PREFIXES:  # meniru-nirukan, menyepak-nyepak
+        if a.startswith(prefix) and _stem_simple(prefix + b) == ra:
+            return ra
+    return w  # bolak-balik: a compound, not a reduplication
+
+
+def _compute(w: str) -> str:
+    if len(w) < _MIN_WORD or any(ch.isdigit() for ch in w):
+        return w  # short words and numbers such as 7.000 come back unchanged
+    if "-" in w:
+        return _stem_hyphenated(w)
+    return _stem_simple(w)
+
+
 def stem(word: str) -> str:
-    """Root of one lowercased word. Cached: call it freely."""
+    """Root of one lowercased token (possibly hyphenated). Cached: call it freely."""
     root = _cache.get(word)
     if root is None:
-        root = _cache[word] = _snowball.stemWord(word)
+        root = _cache[word] = _compute(word)
     return root
+
+
+def stem_words(words: Iterable[str]) -> list[str]:
+    """Roots of many lowercased tokens, in order."""
+    cache = _cache
+    out = []
+    for w in words:
+        root = cache.get(w)
+        if root is None:
+            root = cache[w] = _compute(w)
+        out.append(root)
+    return out
+
+
+def clear_cache() -> None:
+    """Forget cached roots (benchmarks measure a cold cache)."""
+    _cache.clear()
