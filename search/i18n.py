@@ -20,7 +20,7 @@ MESSAGES = {
     "id": {
         "app_tagline": "Arsip berita berbahasa Indonesia yang dapat ditelusuri",
         "search": "Cari", "search_placeholder": "mis. sanksi PBB", "search_label": "Kata kunci",
-        "results_count": "{total} artikel", "results_none": "Tidak ada artikel yang cocok.",
+        "results_count": "{total} artikel", "results_count_one": "1 artikel", "results_none": "Tidak ada artikel yang cocok.",
         "results_none_hint": "Coba kata lain, hapus filter, atau gunakan lebih sedikit kata.",
         "browse_title": "Artikel terbaru",
         "read_as": "Dibaca sebagai", "mode_all": "semua kata harus ada",
@@ -53,7 +53,7 @@ MESSAGES = {
     "en": {
         "app_tagline": "A searchable archive of Indonesian-language news",
         "search": "Search", "search_placeholder": "e.g. sanksi PBB", "search_label": "Search terms",
-        "results_count": "{total} articles", "results_none": "No article matches.",
+        "results_count": "{total} articles", "results_count_one": "1 article", "results_none": "No article matches.",
         "results_none_hint": "Try other words, remove a filter, or use fewer words.",
         "browse_title": "Newest articles",
         "read_as": "Read as", "mode_all": "every word must occur",

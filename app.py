@@ -1,0 +1,177 @@
+"""Kliping's web front end: a thin Flask app factory over the core library in search/.
+
+Views only translate HTTP to core calls and render the core's records; the search, facets,
+snippets and citations are all in search/.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+import markdown as md
+import nh3
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from search import i18n, store
+from search.archive import Archive
+from search.citations import cite, display_title, paragraph_path
+from search.errors import KlipingError, NotFound
+from search.jsonview import article_json, error_json, search_json
+from search.params import SearchRequest
+from search.queries import parse_query
+from search.snippets import highlight
+
+HERE = Path(__file__).resolve().parent
+pages = Blueprint("pages", __name__)
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+def archive() -> Archive:
+    return current_app.extensions["kliping"]
+
+
+def base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or request.host_url
+
+
+# -- pages ----------------------------------------------------------------------------------------
+@pages.get("/")
+def search_page():
+    req = SearchRequest.from_args(request.args.to_dict(flat=False))
+    resp = archive().search(req)
+    return render_template("search.html", resp=resp, req=req)
+
+
+@pages.get("/articles/<article_id>")
+def article_page(article_id: str):
+    article = archive().article(article_id)
+    parsed = parse_query(request.args.get("q", ""))
+    today = dt.date.today()
+    paragraphs = [
+        {
+            "n": n,
+            "html": Markup(highlight(text, parsed.highlight)),
+            "permalink": base_url().rstrip("/") + paragraph_path(article.id, n),
+            "citation": cite(article, n, base_url(), today, g.lang),
+        }
+        for n, text in enumerate(article.paragraphs, 1)
+    ]
+    title = display_title(article)
+    return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
+                           title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
+                           meta=article.metadata())
+
+
+@pages.get("/help")
+def help_page():
+    path = HERE / "templates" / f"help.{g.lang}.md"
+    html = nh3.clean(md.markdown(path.read_text(encoding="utf-8"), extensions=["tables"]))
+    return render_template("help.html", body=Markup(html))
+
+
+# -- JSON API -----------------------------------------------------------------------------------
+@api.get("/search")
+def api_search():
+    req = SearchRequest.from_args(request.args.to_dict(flat=False))
+    return jsonify(search_json(archive().search(req), base_url()))
+
+
+@api.get("/articles/<article_id>")
+def api_article(article_id: str):
+    return jsonify(article_json(archive().article(article_id), base_url()))
+
+
+@api.get("/articles/<article_id>/paragraphs/<int:n>/cite")
+def api_cite(article_id: str, n: int):
+    article = archive().article(article_id)
+    if not 1 <= n <= len(article.paragraphs):
+        raise NotFound(f"Article '{article_id}' has paragraphs 1 to {len(article.paragraphs)}; there is no {n}.")
+    text = cite(article, n, base_url(), dt.date.today(), g.lang)
+    return Response(text + "\n", mimetype="text/plain; charset=utf-8")
+
+
+# -- errors -----------------------------------------------------------------------------------
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_domain_error(err: KlipingError):
+    if _wants_json():
+        return jsonify(error_json(err.code, err.message)), err.status
+    return render_template("error.html", status=err.status, code=err.code, message=err.message), err.status
+
+
+def handle_http_error(err: HTTPException):
+    message = i18n.t("page_not_found", g.get("lang", "id")) if err.code == 404 else err.description
+    if _wants_json():
+        return jsonify(error_json(err.name.lower().replace(" ", "_"), err.description)), err.code
+    return render_template("error.html", status=err.code, code=err.name, message=message), err.code
+
+
+def handle_unexpected(err: Exception):
+    current_app.logger.exception("Unexpected error on %s", request.path)
+    message = "An unexpected error occurred; it has been logged. Nothing in the archive was changed."
+    if _wants_json():
+        return jsonify(error_json("internal", message)), 500
+    return render_template("error.html", status=500, code="internal", message=message), 500
+
+
+# -- language ---------------------------------------------------------------------------------
+def choose_language():
+    asked = request.args.get("lang")
+    g.lang = asked if asked in i18n.LANGS else request.cookies.get("lang") if request.cookies.get("lang") in i18n.LANGS else i18n.DEFAULT_LANG
+    g.set_lang_cookie = asked in i18n.LANGS
+
+
+def remember_language(resp):
+    if g.get("set_lang_cookie"):
+        resp.set_cookie("lang", g.lang, max_age=365 * 24 * 3600, samesite="Lax")
+    resp.headers.setdefault("Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return resp
+
+
+def template_helpers():
+    lang = g.get("lang", i18n.DEFAULT_LANG)
+
+    def lang_url(code: str) -> str:
+        args = request.args.to_dict(flat=False)
+        args["lang"] = [code]
+        from urllib.parse import urlencode
+        return request.path + "?" + urlencode(args, doseq=True)
+
+    return {
+        "t": lambda key, **kw: i18n.t(key, lang, **kw),
+        "lang": lang,
+        "fdate": lambda v: i18n.format_date(v, lang),
+        "lang_url": lang_url,
+    }
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory. Config key INDEX_DIR defaults to $KLIPING_INDEX or index/."""
+    app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("KLIPING_INDEX") or str(store.default_index_dir()),
+        PUBLIC_URL=os.environ.get("KLIPING_PUBLIC_URL"),
+    )
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["kliping"] = Archive(app.config["INDEX_DIR"])
+    app.register_blueprint(pages)
+    app.register_blueprint(api)
+    app.before_request(choose_language)
+    app.after_request(remember_language)
+    app.context_processor(template_helpers)
+    app.register_error_handler(KlipingError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)
+    logging.getLogger("werkzeug").setLevel(logging.INFO)
+    return app
