@@ -1,0 +1,119 @@
+"""Shared fixtures: a small hand-written corpus and a factory building a REAL Whoosh index.
+
+Nothing here mocks the index or the stemmer: `make_index` runs search.indexer.build into a
+directory under tmp_path and opens it with search.archive.Archive.
+
+The corpus (ids a1..a5) is designed so expected results can be read off the text:
+
+    id  outlet  date        editors        tags                source   sanksi  PBB  phrase "sanksi PBB"
+    a1  Kontan  2024-06-18  Rina Sari      sanksi, korea       Reuters  yes     yes  yes (paragraph 3)
+    a2  Kompas  2024-06-20  Budi Santoso   diplomasi           -        yes     no   no
+    a3  Kontan  2024-07-02  Rina Sari      ekonomi             Reuters  yes     yes  no (split across paragraphs)
+    a4  Kompas  (unknown)   -              -                   -        no      no   no
+    a5  Tempo   2024-06-05  Dewi Lestari   sanksi              AP       yes     yes  yes (title and paragraph 1)
+
+`Rusia` occurs in a1 and a5 only; `mengunjungi`/`kunjungan` in a2, `berkunjung` in a4.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search import archive as archive_mod
+from search.archive import Archive
+from search.indexer import build
+from search.models import Article
+
+
+def corpus() -> list[Article]:
+    """Fresh Article records (a new list each call, so a test may change them freely)."""
+    return [
+        Article(
+            id="a1",
+            title="PBB bahas rancangan baru untuk Korea Utara",
+            paragraphs=[
+                "Dewan Keamanan PBB bersidang di New York pada Selasa malam.",
+                "Sanksi-sanksi sebelumnya dinilai belum efektif oleh para diplomat.",
+                "Rusia menolak rancangan sanksi PBB yang baru itu.",
+                "Ekspor batu bara Korea Utara tercatat 7.000 ton per bulan.",
+            ],
+            outlet="Kontan", date="2024-06-18", editors=["Rina Sari"], tags=["sanksi", "korea"],
+            source="Reuters", dateline="Seoul", url="https://kontan.example/a1",
+        ),
+        Article(
+            id="a2",
+            title="Presiden mengunjungi Seoul",
+            paragraphs=[
+                "Presiden mengunjungi Seoul untuk membahas kerja sama perdagangan.",
+                "Kunjungan itu berlangsung dua hari dengan 11.000 peserta pameran.",
+                "Isu sanksi tidak dibahas dalam pertemuan tersebut.",
+            ],
+            outlet="Kompas", date="2024-06-20", editors=["Budi Santoso"], tags=["diplomasi"],
+        ),
+        Article(
+            id="a3",
+            title="Harga minyak naik",
+            paragraphs=[
+                "Harga minyak dunia naik karena pasokan Iran terganggu oleh sanksi",
+                "PBB memperkirakan permintaan tetap tinggi hingga akhir tahun.",
+            ],
+            outlet="Kontan", date="2024-07-02", editors=["Rina Sari"], tags=["ekonomi"],
+            source="Reuters",
+        ),
+        Article(
+            id="a4",
+            paragraphs=[
+                "Warga Jakarta berkunjung ke pameran buku yang dibuka pada akhir pekan lalu di Senayan.",
+                "Panitia mencatat jumlah pengunjung meningkat.",
+            ],
+            outlet="Kompas",
+        ),
+        Article(
+            id="a5",
+            title="Sanksi PBB terhadap Rusia diperluas",
+            paragraphs=[
+                "Sanksi PBB terhadap Rusia kembali diperluas pekan ini.",
+                "Langkah itu diambil setelah rapat panjang.",
+            ],
+            outlet="Tempo", date="2024-06-05", editors=["Dewi Lestari"], tags=["sanksi"], source="AP",
+        ),
+    ]
+
+
+@pytest.fixture
+def articles() -> list[Article]:
+    return corpus()
+
+
+@pytest.fixture
+def make_index(tmp_path):
+    """Factory: make_index(articles, root=None) builds a real index and returns an open Archive.
+
+    Calling it again with the same root rebuilds there (a new generation). Every Archive it
+    returns is closed at teardown.
+    """
+    opened: list[Archive] = []
+
+    def make(items, root: Path | None = None) -> Archive:
+        root = Path(root) if root is not None else tmp_path / "index"
+        build(list(items), root)
+        arc = Archive(root)
+        opened.append(arc)
+        return arc
+
+    yield make
+    for arc in opened:
+        arc.close()
+
+
+@pytest.fixture
+def archive(make_index, articles) -> Archive:
+    """The corpus above, indexed."""
+    return make_index(articles)
+
+
+@pytest.fixture
+def no_refresh_delay(monkeypatch):
+    """Configuration, not mocking: let an Archive notice a new generation at once."""
+    monkeypatch.setattr(archive_mod, "REFRESH_SECONDS", 0)
