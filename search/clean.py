@@ -148,11 +148,15 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> Cleaned:
 
 
 def clean_blocks(blocks: list[list[str]], *, detect_title: bool = False,
-                 title_may_end: bool = False) -> Cleaned:
-    """The shared pipeline: line rules, headline, lead and tail rules, rejoin."""
+                 title_may_end: bool = False, kinds: list[str] | None = None) -> Cleaned:
+    """The shared pipeline: line rules, headline, lead and tail rules, rejoin.
+
+    `kinds` optionally names each block's element (Markdown: "p", "li", "h2" ...); only
+    consecutive "p" blocks are rejoined then, so list items and headings stay apart."""
     out = Cleaned(title=None, paragraphs=[])
     kept_blocks: list[list[str]] = []
-    for block in blocks:
+    kept_kinds: list[str] = []
+    for i, block in enumerate(blocks):
         kept = []
         for line in block:
             line = collapse(line)
@@ -160,15 +164,17 @@ def clean_blocks(blocks: list[list[str]], *, detect_title: bool = False,
                 kept.append(line)
         if kept:
             kept_blocks.append(kept)
+            kept_kinds.append(kinds[i] if kinds else "p")
 
     if detect_title and len(kept_blocks) > 1 and len(kept_blocks[0]) == 1:
         if is_headline(kept_blocks[0][0], followed_by_blank=title_may_end):
             out.title = kept_blocks.pop(0)[0]
+            kept_kinds.pop(0)
 
     paragraphs = [" ".join(b) for b in kept_blocks]
-    paragraphs = _apply_lead(paragraphs, out)
+    paragraphs = _apply_lead(paragraphs, out)  # keeps the count (an emptied lede stays "")
     paragraphs = _apply_tail(paragraphs, out)
-    out.paragraphs = rejoin(paragraphs)
+    out.paragraphs = rejoin(paragraphs, kept_kinds)
     return out
 
 
@@ -186,16 +192,23 @@ def is_headline(line: str, *, followed_by_blank: bool) -> bool:
     return followed_by_blank or not _SENTENCE_END.search(line)
 
 
-def rejoin(paragraphs: list[str]) -> list[str]:
-    """Join a paragraph that stops mid-sentence with a next one that starts in lowercase."""
+def rejoin(paragraphs: list[str], kinds: list[str] | None = None) -> list[str]:
+    """Join a paragraph that stops mid-sentence with a next one that starts in lowercase.
+
+    Empty paragraphs are dropped. With `kinds`, only two "p" paragraphs are ever joined."""
     out: list[str] = []
-    for para in paragraphs:
-        if out and not _SENTENCE_END.search(out[-1]):
+    prev_kind = None
+    for i, para in enumerate(paragraphs):
+        kind = kinds[i] if kinds else "p"
+        if not para:
+            continue
+        if out and kind == "p" and prev_kind == "p" and not _SENTENCE_END.search(out[-1]):
             m = _LOWER_START.match(para)
             if m and m.group(1).islower():
                 out[-1] = f"{out[-1]} {para}"
                 continue
         out.append(para)
+        prev_kind = kind
     return out
 
 
@@ -224,20 +237,19 @@ def _apply_lead(paragraphs: list[str], out: Cleaned) -> list[str]:
                 _record(out, rule, m, m.group(0).strip())
                 paragraphs[i] = para[m.end():].strip()
                 break
-    return [p for p in paragraphs if p]
+    return paragraphs
 
 
 def _apply_tail(paragraphs: list[str], out: Cleaned) -> list[str]:
-    if not paragraphs:
-        return paragraphs
     paragraphs = list(paragraphs)
+    last = max((i for i, p in enumerate(paragraphs) if p), default=None)
+    if last is None:
+        return paragraphs
     for rule in TAIL_RULES:
-        m = rule.pattern.search(paragraphs[-1])
+        m = rule.pattern.search(paragraphs[last])
         if m:
             _record(out, rule, m, m.group(0).strip())
-            paragraphs[-1] = paragraphs[-1][:m.start()].strip()
-            if not paragraphs[-1]:
-                paragraphs.pop()
-            if not paragraphs:
+            paragraphs[last] = paragraphs[last][:m.start()].strip()
+            if not paragraphs[last]:
                 break
     return paragraphs

@@ -283,7 +283,7 @@ def clean_markdown(body: str, *, has_title: bool, given_title: str | None = None
             blocks = blocks[1:]
         elif given_title and collapse(given_title) == heading:
             blocks = blocks[1:]
-    cleaned = clean_blocks([lines for _, lines in blocks])
+    cleaned = clean_blocks([lines for _, lines in blocks], kinds=[tag for tag, _ in blocks])
     cleaned.title = title
     return cleaned
 
