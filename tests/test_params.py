@@ -1,0 +1,124 @@
+"""SearchRequest: validation with messages naming the parameter, and round-tripping query strings."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pytest
+
+from search.errors import BadRequest
+from search.params import MAX_PER_PAGE, SearchRequest
+
+
+def roundtrip(qs: str) -> SearchRequest:
+    assert qs.startswith("?")
+    return SearchRequest.from_args(parse_qs(qs[1:]))
+
+
+@pytest.mark.parametrize("args, name", [
+    ({"from": "kemarin"}, "'from'"),
+    ({"to": "2024-13"}, "'to'"),
+    ({"from": "2024-02-30"}, "'from'"),
+    ({"from": "18-06-2024"}, "'from'"),
+    ({"date": "Juni"}, "'date'"),
+    ({"page": "abc"}, "'page'"),
+    ({"page": "0"}, "'page'"),
+    ({"page": "-3"}, "'page'"),
+    ({"per_page": "101"}, "'per_page'"),
+    ({"per_page": "0"}, "'per_page'"),
+    ({"per_page": "sepuluh"}, "'per_page'"),
+    ({"sort": "random"}, "'sort'"),
+])
+def test_invalid_values_are_bad_request_naming_the_parameter(args, name):
+    with pytest.raises(BadRequest) as e:
+        SearchRequest.from_args(args)
+    assert name in e.value.message
+    assert e.value.status == 400
+
+
+def test_from_after_to_names_both():
+    with pytest.raises(BadRequest) as e:
+        SearchRequest.from_args({"from": "2024-07", "to": "2024-06-30"})
+    assert "'from'" in e.value.message and "'to'" in e.value.message
+
+
+def test_from_and_to_in_the_same_month_are_fine():
+    req = SearchRequest.from_args({"from": "2024-06", "to": "2024-06"})
+    assert req.date_range == ("2024-06-01", "2024-06-30")
+
+
+@pytest.mark.parametrize("value, lo, hi", [
+    ("2024", "2024-01-01", "2024-12-31"),
+    ("2024-02", "2024-02-01", "2024-02-29"),
+    ("2023-02", "2023-02-01", "2023-02-28"),
+    ("2024-06-17", "2024-06-17", "2024-06-17"),
+])
+def test_partial_dates_cover_their_whole_period(value, lo, hi):
+    assert SearchRequest.from_args({"from": value, "to": value}).date_range == (lo, hi)
+
+
+def test_defaults():
+    req = SearchRequest.from_args({})
+    assert (req.q, req.page, req.per_page, req.sort, dict(req.filters)) == ("", 1, 10, "", {})
+    assert req.effective_sort == "newest"
+    assert SearchRequest.from_args({"q": "sanksi"}).effective_sort == "relevance"
+    assert req.qs() == "?"
+
+
+def test_per_page_limit_is_inclusive():
+    assert SearchRequest.from_args({"per_page": str(MAX_PER_PAGE)}).per_page == MAX_PER_PAGE
+
+
+def test_repeated_values_are_kept_in_order_without_duplicates_or_blanks():
+    req = SearchRequest.from_args({"outlet": ["Kontan", " Kompas ", "Kontan", "", "  "]})
+    assert req.filters == {"outlet": ("Kontan", "Kompas")}
+
+
+def test_a_single_string_is_accepted_like_a_list():
+    assert SearchRequest.from_args({"outlet": "Kontan", "q": "sanksi"}).filters == {"outlet": ("Kontan",)}
+
+
+def test_overlong_query_is_cut_not_rejected():
+    assert len(SearchRequest.from_args({"q": "a" * 5000}).q) == 1000
+
+
+def test_qs_round_trips_every_field():
+    args = {"q": ["sanksi PBB"], "outlet": ["Kontan", "Kompas"], "tag": ["sanksi"], "editor": ["Rina Sari"],
+            "source": ["Reuters"], "date": ["2024-06"], "from": ["2024-06-01"], "to": ["2024-07"],
+            "sort": ["oldest"], "per_page": ["20"], "page": ["3"]}
+    req = SearchRequest.from_args(args)
+    assert roundtrip(req.qs()) == req
+
+
+def test_toggle_adds_then_removes_a_value_and_resets_page():
+    req = SearchRequest.from_args({"q": "sanksi", "outlet": "Kontan", "page": "4"})
+    added = roundtrip(req.toggle_qs("outlet", "Kompas"))
+    assert added.filters["outlet"] == ("Kontan", "Kompas")
+    assert added.page == 1 and added.q == "sanksi"
+    removed = roundtrip(added.toggle_qs("outlet", "Kontan"))
+    assert removed.filters == {"outlet": ("Kompas",)}
+    empty = roundtrip(removed.toggle_qs("outlet", "Kompas"))
+    assert "outlet" not in empty.filters
+
+
+def test_without_removes_a_whole_parameter():
+    req = SearchRequest.from_args({"q": "x", "outlet": ["Kontan", "Kompas"], "tag": "sanksi",
+                                   "from": "2024-06", "to": "2024-07", "page": "2"})
+    no_outlet = roundtrip(req.without_qs("outlet"))
+    assert "outlet" not in no_outlet.filters and no_outlet.filters["tag"] == ("sanksi",)
+    no_from = roundtrip(req.without_qs("from"))
+    assert (no_from.date_from, no_from.date_to, no_from.page) == ("", "2024-07", 1)
+    no_to = roundtrip(req.without_qs("to"))
+    assert (no_to.date_from, no_to.date_to) == ("2024-06", "")
+
+
+def test_page_qs_changes_only_the_page():
+    req = SearchRequest.from_args({"q": "sanksi", "outlet": "Kontan"})
+    nxt = roundtrip(req.page_qs(2))
+    assert nxt.page == 2 and nxt.filters == req.filters and nxt.q == req.q
+    assert "page" not in parse_qs(req.page_qs(1)[1:])
+
+
+def test_query_string_escapes_special_characters():
+    req = SearchRequest.from_args({"q": 'a&b=c "d"#e', "tag": "x&y"})
+    assert roundtrip(req.qs()) == req
+    assert "#" not in req.qs() and req.qs().count("&") == 1

@@ -1,0 +1,156 @@
+"""Reading a user's query: pure, lenient, explainable (no index involved)."""
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from search import stemmer
+from search.queries import MAX_ALL_TERMS, Highlight, ParsedQuery, parse_query
+
+NASTY = [
+    "", "   ", '"', '"sanksi', 'sanksi"', "(", ")", "(sanksi", "sanksi)", "((sanksi) PBB",
+    "AND", "OR", "NOT", "AND OR NOT", "sanksi AND", "OR sanksi", "sanksi NOT", "NOT NOT sanksi",
+    "*", "?", "**", "sank*", "*sanksi", "s?nksi", "yang", "yang dan di", "\\", "sanksi\\",
+    '\\"sanksi', 'a\\b', '"\\"', "x" * 5000, " ".join(["sanksi", "PBB"] * 1500),
+    "sanksi AND " * 400, "(" * 300 + "a" + ")" * 300, "-", "+", "- -", '""', "()", "( )",
+    "body:sanksi", "[a TO b]", "sanksi^2", "sanksi~2", "{x}", "<>", "\x00", "\u2029", "NOT (",
+    "sanksi OR OR PBB", "“sanksi PBB”", "'", "sanksi/PBB",
+]
+
+
+@pytest.mark.parametrize("text", NASTY, ids=lambda s: repr(s[:20]))
+def test_never_raises_and_always_gives_a_reading(text):
+    p = parse_query(text)
+    assert isinstance(p, ParsedQuery)
+    assert p.mode in ("browse", "all", "any")
+    assert p.is_browse == (p.query is None)
+    assert isinstance(p.describe(), str)
+    if not p.is_browse:
+        assert p.describe()
+
+
+def test_none_and_empty_are_browse():
+    for text in (None, "", "   "):
+        p = parse_query(text)
+        assert p.mode == "browse" and p.query is None and p.notes == () and p.describe() == ""
+
+
+@pytest.mark.parametrize("text, note", [
+    ('"sanksi PBB', "unbalanced_quote"),
+    ('sanksi "PBB" "Rusia', "unbalanced_quote"),
+    ("(sanksi OR PBB", "unbalanced_paren"),
+    ("sanksi)", "unbalanced_paren"),
+    ("sanksi AND", "lone_operator"),
+    ("OR sanksi", "lone_operator"),
+    ("sanksi NOT", "lone_operator"),
+    ("sanksi OR OR PBB", "lone_operator"),
+    ("AND", "lone_operator"),
+    ("yang", "no_terms"),
+    ("yang dan", "no_terms"),
+])
+def test_notes_say_what_was_repaired(text, note):
+    assert note in parse_query(text).notes
+
+
+def test_well_formed_query_has_no_notes():
+    assert parse_query('"sanksi PBB" OR (Rusia AND Korea)').notes == ()
+
+
+@pytest.mark.parametrize("text", ["AND", "OR", "NOT", "AND OR NOT", "*", "?", "-", "yang"])
+def test_lone_operators_wildcards_and_stop_words_browse(text):
+    assert parse_query(text).is_browse
+
+
+def test_repaired_quote_still_searches_the_words():
+    p = parse_query('"sanksi PBB')
+    assert p.mode == "all"
+    assert p.describe() == f"{stemmer.stem('sanksi')} AND {stemmer.stem('pbb')}"
+
+
+def test_quoted_words_are_a_phrase():
+    p = parse_query('"sanksi PBB"')
+    assert isinstance(p.query, wq.Phrase)
+    assert list(p.query.words) == [stemmer.stem("sanksi"), stemmer.stem("pbb")]
+    assert p.describe() == f'"{stemmer.stem("sanksi")} {stemmer.stem("pbb")}"'
+    assert p.highlight.phrases == ((stemmer.stem("sanksi"), stemmer.stem("pbb")),)
+
+
+def test_curly_quotes_are_a_phrase_too():
+    assert isinstance(parse_query("“sanksi PBB”").query, wq.Phrase)
+
+
+def test_minus_means_not():
+    p = parse_query("sanksi -rusia")
+    assert p.describe() == f"{stemmer.stem('sanksi')} AND NOT {stemmer.stem('rusia')}"
+    assert any(isinstance(c, wq.Not) and c.query.text == stemmer.stem("rusia") for c in p.query.children())
+    assert stemmer.stem("rusia") not in p.highlight.terms
+    assert stemmer.stem("sanksi") in p.highlight.terms
+    assert parse_query("-rusia").describe() == f"NOT {stemmer.stem('rusia')}"
+
+
+def test_hyphen_inside_a_word_is_not_negation():
+    p = parse_query("sanksi-sanksi")
+    assert "NOT" not in p.describe()
+    assert isinstance(p.query, wq.Term)
+    assert p.query.text == stemmer.stem("sanksi-sanksi")
+    assert p.readings == (("sanksi-sanksi", stemmer.stem("sanksi-sanksi")),)
+
+
+def test_plus_means_required_word():
+    assert parse_query("+sanksi").describe() == stemmer.stem("sanksi")
+
+
+def test_up_to_three_plain_words_must_all_occur():
+    p = parse_query("sanksi PBB Rusia")
+    assert MAX_ALL_TERMS == 3
+    assert p.mode == "all"
+    assert isinstance(p.query, wq.And)
+
+
+def test_more_than_three_plain_words_rank_by_coverage():
+    p = parse_query("sanksi PBB Rusia Korea Utara")
+    assert p.mode == "any"
+    assert isinstance(p.query, wq.Or)
+    assert " OR " in p.describe()
+
+
+def test_operators_keep_all_mode_even_when_long():
+    assert parse_query("sanksi AND PBB AND Rusia AND Korea").mode == "all"
+    assert parse_query('"sanksi PBB" Rusia Korea Utara').mode == "all"
+
+
+def test_stop_words_do_not_count_as_words():
+    p = parse_query("sanksi yang dari PBB")
+    assert p.mode == "all"
+    assert p.describe() == f"{stemmer.stem('sanksi')} AND {stemmer.stem('pbb')}"
+
+
+def test_readings_pair_typed_words_with_index_terms():
+    p = parse_query("Kunjungan PBB AND sanksi")
+    assert p.readings == (("kunjungan", stemmer.stem("kunjungan")), ("pbb", "pbb"),
+                          ("sanksi", stemmer.stem("sanksi")))
+
+
+def test_describe_shows_grouping():
+    p = parse_query("(Rusia OR Korea) AND sanksi")
+    r, k, s = (stemmer.stem(w) for w in ("rusia", "korea", "sanksi"))
+    assert p.describe() == f"({r} OR {k}) AND {s}"
+
+
+def test_prefix_is_read_as_prefix_and_highlighted_as_prefix():
+    p = parse_query("sank*")
+    assert isinstance(p.query, wq.Prefix)
+    assert p.describe() == "sank*"
+    assert p.highlight.prefixes == ("sank",)
+
+
+def test_highlight_excludes_negated_terms_and_is_falsy_when_empty():
+    p = parse_query("NOT rusia")
+    assert not p.highlight
+    assert not Highlight()
+    assert parse_query("rusia").highlight
+
+
+def test_is_pure_same_input_same_reading():
+    a, b = parse_query('"sanksi PBB" -rusia'), parse_query('"sanksi PBB" -rusia')
+    assert a == b
