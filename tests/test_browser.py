@@ -1,0 +1,121 @@
+"""The pages in real headless Chromium (Debian's `chromium`, driven by Playwright), against a
+real server on 127.0.0.1 serving an index built from seeds/."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from search import ingest
+from search.indexer import build
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("index")
+    build(ingest.load([ROOT / "seeds"]), root)
+    srv = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(root)}), threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing; `make test` installs it with apt-get.")
+        pytest.skip("Debian's chromium is not installed; run `make test` to install it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    outside = []
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    yield pg
+    context.close()
+    assert not outside, f"the page loaded from outside the server: {outside}"
+
+
+def test_search_shows_highlighted_snippets_and_facets(page, server):
+    page.goto(server + "/")
+    page.fill("input[name=q]", "sanksi PBB")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("li.hit")
+    assert page.locator("li.hit").count() >= 3
+    marks = page.locator("li.hit .snippet mark").all_inner_texts()
+    assert any(m.lower() == "sanksi pbb" for m in marks), marks
+    assert page.locator("section.facet[data-facet=outlet] li").count() >= 1
+
+
+def test_facet_click_filters_and_chip_removes_it(page, server):
+    page.goto(server + "/?q=Korea")
+    before = page.locator("li.hit").count()
+    page.locator("section.facet[data-facet=outlet] li a", has_text="Kontan").click()
+    page.wait_for_selector(".chip")
+    assert "outlet=Kontan" in page.url
+    assert page.locator("li.hit").count() == 1
+    assert page.locator("li.hit .meta .outlet").all_inner_texts() == ["Kontan"]
+    page.locator(".chip").first.click()
+    page.wait_for_load_state()
+    assert "outlet=" not in page.url and page.locator(".chip").count() == 0
+    assert page.locator("li.hit").count() == before
+
+
+def test_snippet_opens_article_at_paragraph_with_highlight_and_citation(page, server):
+    page.goto(server + "/?q=kunjungan&outlet=Kontan")
+    snippet = page.locator("li.hit a.snippet").first
+    number = snippet.locator(".pn").inner_text().strip("¶")
+    snippet.click()
+    page.wait_for_url(f"**/articles/**#p{number}")
+    para = page.locator(f"#p{number}")
+    assert para.locator("mark").count() >= 1
+    assert para.is_visible() and para.bounding_box()["y"] < 900  # scrolled into view
+    para.locator("summary").click()
+    citation = para.locator("textarea.citation").input_value()
+    assert f"Paragraf {number}" in citation and f"#p{number}" in citation
+    assert para.locator("input.permalink").input_value().endswith(f"#p{number}")
+
+
+def test_works_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(server + "/")
+    pg.fill("input[name=q]", "sanksi")
+    pg.press("input[name=q]", "Enter")
+    pg.wait_for_selector("li.hit")
+    pg.select_option("form.sort select", "oldest")
+    pg.locator("form.sort button").click()
+    pg.wait_for_load_state()
+    assert "sort=oldest" in pg.url and pg.locator("li.hit").count() >= 1
+    pg.locator("li.hit a.snippet").first.click()
+    pg.locator("details.cite summary").first.click()
+    assert "Paragraf" in pg.locator("textarea.citation").first.input_value()
+    context.close()
+
+
+def test_english_interface(page, server):
+    page.goto(server + "/?q=sanksi&lang=en")
+    assert page.locator("button[type=submit]").first.inner_text() == "Search"
+    page.goto(server + "/")  # the choice is remembered
+    assert page.locator("html").get_attribute("lang") == "en"
