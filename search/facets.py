@@ -102,9 +102,9 @@ def facet_results(table: FacetTable, req: SearchRequest, per_facet_docs: dict[st
     for name in FACET_ORDER:
         param = FACET_PARAMS[name]
         selected = req.filters.get(param, ())
-        counts = count(table, name, per_facet_docs[name])
+        raw = counts = count(table, name, per_facet_docs[name])
         if name == "date":
-            counts = _date_granularity(counts, selected)
+            counts = _date_granularity(raw, selected)
         ranked = sorted(counts.items(), key=_order(name))
         if name == "date":  # the most recent buckets, oldest first, like a histogram
             shown = ranked[-size * 2:]
@@ -115,7 +115,7 @@ def facet_results(table: FacetTable, req: SearchRequest, per_facet_docs: dict[st
         # Selected values always show, even with a zero count, so they can be removed.
         for v in selected:
             if v not in dict(shown):
-                shown.append((v, counts.get(v, 0)))
+                shown.append((v, raw.get(v, 0)))
         values = [FacetValue(value=v, label=v, count=n, selected=v in selected,
                              toggle_url=req.toggle_qs(param, v)) for v, n in shown]
         out.append(Facet(name=name, param=param, values=values, truncated=truncated))

@@ -108,9 +108,6 @@ def test_date_facet_is_in_chronological_order(archive):
     assert values == sorted(values)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a selected date value is listed with count 0: "
-                   "facets.facet_results looks it up in the counts after _date_granularity has "
-                   "reduced them to the other granularity (days for a selected month, months for a day)")
 @pytest.mark.parametrize("value, matching", [("2024-06-18", {"a1"}), ("2024-06", {"a1", "a2", "a5"})])
 def test_selected_date_shows_its_real_count(archive, value, matching):
     resp = search(archive, date=value)
