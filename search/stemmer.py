@@ -24,7 +24,7 @@ _MIN_ROOT = 3  # shortest root a stripped candidate may be
 _MIN_WORD = 4  # shorter tokens come back unchanged
 
 _VOWELS = frozenset("aeiou")
-_PARTICLES = ("lah", "kah", "tah", "pun")
+_PARTICLES = ("lah", "kah", "tah", "pun")  # all three letters long
 _POSSESSIVES = ("nya", "ku", "mu")
 _CLITIC_PARTS = _PARTICLES + _POSSESSIVES
 _LOAN_SUFFIXES = ("isasi", "isme", "is")  # finalisasi, idealisme, idealis
@@ -57,6 +57,7 @@ LEXICON_VERSION = f"id-stem-{_RULES_VERSION}-{_crc:08x}"
 
 _snowball = Stemmer.Stemmer("indonesian")
 _cache: dict[str, str] = {}
+_prefix_memo: dict[str, str | None] = {}
 
 
 def snowball(word: str) -> str:
@@ -124,7 +125,16 @@ def _unprefix(b: str, first: bool) -> list[str]:
 
 def _prefixed_root(b: str) -> str | None:
     """Root reached by removing up to three prefixes from `b`, breadth first. Two valid readings
-    at one depth (mengalahkan: alah, kalah) go to the root the news corpus uses more with di-."""
+    at one depth (mengalahkan: alah, kalah) go to the root the news corpus uses more with di-.
+    Memoised: many words share a base (menggunakan, menggunakannya)."""
+    try:
+        return _prefix_memo[b]
+    except KeyError:
+        root = _prefix_memo[b] = _search_prefixes(b)
+        return root
+
+
+def _search_prefixes(b: str) -> str | None:
     level = [b]
     for depth in range(3):
         nxt: list[str] = []
@@ -142,16 +152,15 @@ def _prefixed_root(b: str) -> str | None:
 def _derived(b: str) -> list[tuple[str, str]]:
     """(form, suffix) for `b` with one derivational suffix removed, in preference order."""
     out = []
-    if b.endswith("kan"):
-        out.append((b[:-3], "kan"))
-    if b.endswith("an"):
+    if b[-2:] == "an":
+        if b[-3] == "k":
+            out.append((b[:-3], "kan"))
         out.append((b[:-2], "an"))  # pasokan -> pasok
-    elif b.endswith("i"):
+    elif b[-1] == "i":
         out.append((b[:-1], "i"))
-    for suf in _LOAN_SUFFIXES:
-        if b.endswith(suf):
-            out.append((b[: -len(suf)], suf))
-            break
+    if b.endswith(_LOAN_SUFFIXES):
+        suf = next(x for x in _LOAN_SUFFIXES if b.endswith(x))
+        out.append((b[: -len(suf)], suf))
     return [(c, suf) for c, suf in out if len(c) >= _MIN_ROOT]
 
 
@@ -171,15 +180,18 @@ def _lexical_root(w: str) -> str | None:
     if w in ROOTS:
         return w
     bases = [w]  # w, then without particle, then without possessive
-    for group in (_PARTICLES, _POSSESSIVES):
-        b = bases[-1]
-        for suf in group:
-            if b.endswith(suf) and len(b) - len(suf) >= _MIN_ROOT:
-                b = b[: -len(suf)]
-                if b in ROOTS:
-                    return b
-                bases.append(b)
-                break
+    b = w
+    if b[-3:] in _PARTICLES and len(b) >= _MIN_ROOT + 3:
+        b = b[:-3]
+        if b in ROOTS:
+            return b
+        bases.append(b)
+    n = 3 if b[-3:] == "nya" else 2 if b[-2:] in ("ku", "mu") else 0
+    if n and len(b) - n >= _MIN_ROOT:
+        b = b[:-n]
+        if b in ROOTS:
+            return b
+        bases.append(b)
     derived = _derived(bases[-1])
     for d, _ in derived:
         if d in ROOTS:
@@ -227,7 +239,7 @@ def _stem_hyphenated(w: str) -> str:
 
 
 def _compute(w: str) -> str:
-    if len(w) < _MIN_WORD or any(ch.isdigit() for ch in w):
+    if len(w) < _MIN_WORD or (not w.isalpha() and any(ch.isdigit() for ch in w)):
         return w  # short words and numbers such as 7.000 come back unchanged
     if "-" in w:
         return _stem_hyphenated(w)
@@ -257,3 +269,4 @@ def stem_words(words: Iterable[str]) -> list[str]:
 def clear_cache() -> None:
     """Forget cached roots (benchmarks measure a cold cache)."""
     _cache.clear()
+    _prefix_memo.clear()
