@@ -63,7 +63,8 @@ def cmd_build(args) -> int:
             _report_item(item)
 
     report = build(ingest.load(sources, field_map=_field_map(args.map)), root,
-                   sources=[str(Path(s).resolve()) for s in sources], on_item=on_item, wait=args.wait)
+                   sources=[str(Path(s).resolve()) for s in sources], on_item=on_item, wait=args.wait,
+                   allow_empty=False)
     progress.close()
     for skipped in report.skipped:
         if not verbose:

@@ -31,6 +31,8 @@ class FacetTable:
         live, dates = set(), {}
         index = {name: {} for name in FACET_ORDER}
         values = {name: {} for name in FACET_ORDER}
+        if reader.doc_count_all() == 0:  # an empty index has no columns at all
+            return cls(frozenset(), dates, index, values)
         col = reader.column_reader("facets")
         for doc in range(reader.doc_count_all()):
             if reader.is_deleted(doc):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .analysis import join_paragraphs
+from .errors import IngestError
 from .models import Article, Skipped
 from .schema import SCHEMA, SCHEMA_VERSION
 
@@ -43,9 +45,11 @@ def document(article: Article) -> dict:
     record = dataclasses.asdict(article)
     record.pop("removed", None)
     facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline]
+    text = join_paragraphs(texts)
     return {
         "id": article.id,
-        "body": join_paragraphs(texts),
+        "body": text,
+        "exact": text,  # the same words unstemmed (search.schema)
         "facets": json.dumps(facets, ensure_ascii=False).encode("utf-8"),
         "hash": article.content_hash,
         "article": json.dumps(record, ensure_ascii=False),
@@ -59,8 +63,12 @@ def article_from_stored(stored: dict) -> Article:
 
 
 def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list[str] | None = None,
-          on_item: Callable[[Article | Skipped], None] | None = None, wait: float = 0.0) -> BuildReport:
-    """Index every Article from `items` into a new generation under `root` and publish it."""
+          on_item: Callable[[Article | Skipped], None] | None = None, wait: float = 0.0,
+          allow_empty: bool = True) -> BuildReport:
+    """Index every Article from `items` into a new generation under `root` and publish it.
+
+    With allow_empty=False, a build that indexed nothing (say, a mistyped path) is not
+    published: IngestError says so, and the served index stays as it was."""
     root = Path(root)
     started = time.perf_counter()
     report = BuildReport(index_dir=str(root))
@@ -78,9 +86,15 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                     report.removals += len(item.removed)
                 if on_item:
                     on_item(item)
+            if not report.added and not allow_empty:
+                reasons = "; ".join(f"{s.origin}: {s.reason}" for s in report.skipped[:3])
+                raise IngestError(f"Nothing to index ({len(report.skipped)} input(s) skipped"
+                                  + (f": {reasons}" if reasons else "")
+                                  + f"). The index in {root} is unchanged.")
             writer.commit(optimize=True)
         except BaseException:
             writer.cancel()
+            shutil.rmtree(gen, ignore_errors=True)
             raise
         store.write_manifest(gen, {
             "schema_version": SCHEMA_VERSION,

@@ -60,7 +60,8 @@ def check_version(gen: Path) -> dict:
 
 def new_generation(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 1_000_000:06d}"
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now / 1e9)) + f"-{now // 1000 % 1_000_000:06d}"
     gen = root / f"gen-{stamp}"
     gen.mkdir()
     return gen
@@ -83,12 +84,15 @@ def publish(root: Path, gen: Path) -> None:
 
 
 def prune(root: Path, keep: Path) -> None:
-    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
-    served = [p for p in gens if p != keep]
-    # Keep the newest earlier generation for readers that still hold it; drop the rest,
-    # including half-built ones left by a killed build.
-    for old in served[: max(0, len(served) - (KEEP_GENERATIONS - 1))]:
-        shutil.rmtree(old, ignore_errors=True)
+    """Keep `keep` and the newest earlier complete generation (readers may still hold it); drop
+    the rest, including half-built ones (no manifest) left by a killed build. Called under the
+    writer lock, so no other build is in progress."""
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir() and p != keep), key=lambda p: p.name)
+    complete = [p for p in gens if (p / MANIFEST).is_file()]
+    spared = set(complete[len(complete) - (KEEP_GENERATIONS - 1):]) if KEEP_GENERATIONS > 1 else set()
+    for old in gens:
+        if old not in spared:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def pointer_stamp(root: Path) -> tuple:

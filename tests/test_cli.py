@@ -179,13 +179,13 @@ def test_bad_map_is_a_one_line_error(capsys, tmp_path):
     assert_one_line_error(code, err, "--map")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: after a build that indexed 0 articles (e.g. a mistyped "
-                   "path, which is only 'skipped'), `query` dies with a NotImplementedError traceback "
-                   "instead of answering (0 results) or a one-line error")
-def test_query_after_an_empty_build_has_no_traceback(tmp_path):
+def test_build_that_reads_nothing_publishes_nothing(tmp_path):
     ix = tmp_path / "ix"
+    assert run("build", str(REPO / "seeds"), "--index", str(ix)).returncode == 0
+    before = (ix / "CURRENT").read_text()
     built = run("build", str(tmp_path / "typo.jsonl"), "--index", str(ix))
-    assert built.returncode == 0 and built.stdout.startswith("Indexed 0 articles, skipped 1")
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    assert built.stderr.startswith("error: Nothing to index") and "unchanged" in built.stderr
+    assert (ix / "CURRENT").read_text() == before
     p = run("query", "sanksi", "--index", str(ix))
-    assert "Traceback" not in p.stderr
-    assert p.returncode == 0 and p.stdout.startswith("0 articles")
+    assert p.returncode == 0 and "Traceback" not in p.stderr and not p.stdout.startswith("0 articles")

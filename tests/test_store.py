@@ -76,9 +76,6 @@ def test_older_generations_are_pruned_beyond_two(tmp_path):
     assert store.current_generation(tmp_path).name in left
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: store.prune keeps the newest-named earlier generation "
-                   "even when it is a half-built one (no manifest) left by a killed build, and "
-                   "deletes the previously served generation that readers may still hold")
 def test_prune_drops_half_built_generations_and_keeps_the_previous_served(tmp_path):
     build(ART, tmp_path)
     previous = store.current_generation(tmp_path).name
@@ -87,9 +84,6 @@ def test_prune_drops_half_built_generations_and_keeps_the_previous_served(tmp_pa
     assert set(gens(tmp_path)) == {previous, store.current_generation(tmp_path).name}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: store.new_generation's suffix is time_ns() % 1_000_000 "
-                   "(nanoseconds within the millisecond), so generations made within one second "
-                   "do not sort by creation time, and prune's 'newest earlier generation' is wrong")
 def test_generation_names_sort_in_creation_order(tmp_path):
     names = []
     for _ in range(60):
