@@ -3,6 +3,10 @@
 The chain is: tokenize -> lowercase -> drop stop words -> stem. It is written as plain Python
 (`analyze`, `tokens`) because Whoosh's own generator chain is several times slower, and wrapped
 as a Whoosh analyzer (`ANALYZER`) so fields and the query parser use the very same steps.
+`EXACT_ANALYZER` is the same chain without the last step: the unstemmed forms of the `exact`
+field, with the same tokens, stop words, positions and paragraph gaps, so a phrase lines up
+in both fields. Stop words are dropped there too: it keeps the field lean, and `"sanksi yang
+baru"` reads the same in either field.
 
 Tokens:
 - Indonesian number groups stay whole: `7.000`, `11.000`, `2,5`, `1.250.000,75`;
@@ -54,9 +58,14 @@ class Term(NamedTuple):
     surface: str  # the lowercased word as written
 
 
-def tokens(text: str, start_pos: int = 0) -> Iterator[Term]:
-    """Analyse text into index terms, with positions and character offsets."""
-    stem = stemmer.stem
+def _same(word: str) -> str:
+    return word
+
+
+def tokens(text: str, start_pos: int = 0, stem: bool = True) -> Iterator[Term]:
+    """Analyse text into index terms, with positions and character offsets.
+    With `stem=False` the terms are the lowercased words as written (the `exact` field)."""
+    stem = stemmer.stem if stem else _same
     pos = start_pos
     offset = 0
     for para in text.split(PARA_SEP):
@@ -82,14 +91,20 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 class IndonesianAnalyzer(Analyzer):
     """Whoosh adapter around `tokens`: the same steps for fields and for the query parser."""
 
+    stem = True
+
+    def __init__(self, stem: bool = True):
+        self.stem = stem
+
     def __eq__(self, other):
-        return isinstance(other, IndonesianAnalyzer)
+        return isinstance(other, IndonesianAnalyzer) and self.stem == other.stem
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            t.original = t.text = stemmer.stem(value.lower())
+            word = value.lower()
+            t.original = t.text = stemmer.stem(word) if self.stem else word
             t.boost = 1.0
             t.stopped = False
             if positions:
@@ -98,7 +113,7 @@ class IndonesianAnalyzer(Analyzer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        for term in tokens(value, start_pos):
+        for term in tokens(value, start_pos, self.stem):
             t.text = term.text
             t.boost = 1.0
             t.stopped = False
@@ -113,3 +128,4 @@ class IndonesianAnalyzer(Analyzer):
 
 
 ANALYZER = IndonesianAnalyzer()
+EXACT_ANALYZER = IndonesianAnalyzer(stem=False)
