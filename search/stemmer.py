@@ -7,9 +7,15 @@ reduplication. Every candidate root is checked against the lexicon, so words tha
 affixed (berita, media, selatan) stay whole. A word the lexicon cannot explain goes to PyStemmer's
 Snowball `indonesian`, which stays the engine for out-of-lexicon words.
 `LEXICON_VERSION` changes whenever the rules or the word lists change.
+
+`KLIPING_STEMMER` (read once at import) selects the stemmer, for evaluation (bench/eval_ir.py):
+`kliping` (the default, all of the above), `snowball` (plain PyStemmer, what Elasticsearch's
+`indonesian` analyzer gives) or `none` (words unchanged). It is part of LEXICON_VERSION, so an
+index built with one never opens under another.
 """
 from __future__ import annotations
 
+import os
 import zlib
 from pathlib import Path
 from typing import Iterable
@@ -53,7 +59,12 @@ def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], int]:
 
 
 ROOTS, _FREQ, _crc = _load_lexicon()
-LEXICON_VERSION = f"id-stem-{_RULES_VERSION}-{_crc:08x}"
+STEMMERS = ("kliping", "snowball", "none")
+STEMMER = os.environ.get("KLIPING_STEMMER", "").strip().lower() or "kliping"
+if STEMMER not in STEMMERS:
+    raise ValueError(f"KLIPING_STEMMER must be one of {', '.join(STEMMERS)}; got {STEMMER!r}")
+LEXICON_VERSION = {"kliping": f"id-stem-{_RULES_VERSION}-{_crc:08x}",
+                   "snowball": f"snowball-{Stemmer.version()}", "none": "nostem"}[STEMMER]
 
 _snowball = Stemmer.Stemmer("indonesian")
 _cache: dict[str, str] = {}
@@ -244,6 +255,13 @@ def _compute(w: str) -> str:
     if "-" in w:
         return _stem_hyphenated(w)
     return _stem_simple(w)
+
+
+if STEMMER == "snowball":
+    _compute = _snowball.stemWord  # noqa: F811
+elif STEMMER == "none":
+    def _compute(w: str) -> str:  # noqa: F811
+        return w
 
 
 def stem(word: str) -> str:
