@@ -54,27 +54,97 @@ def _rule(kind: str, pattern: str, flags: int = 0) -> Rule:
     return Rule(kind, re.compile(pattern, flags))
 
 
+#: Named outlets that appear in datelines without a domain ("Jakarta, CNN Indonesia --").
+DATELINE_NAMES = (r"CNN\s+Indonesia|CNBC\s+Indonesia|ANTARA(?:\s+News)?|Antara(?:news)?|Pos\s*Kota|"
+                  r"Rimanews|Tribunnews|Okezone|Republika|Tempo|VOA|BBC(?:\s+News)?(?:\s+Indonesia)?|"
+                  r"Kumparan|IDN\s+Times|Katadata|Liputan6|detikcom|detikNews|Beritasatu|Medcom|iNews")
+_NAME = (r"(?P<outlet>[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z]{2,}){1,2}(?![A-Za-z])|"
+         r"(?:" + DATELINE_NAMES + r")(?![A-Za-z]))")
+_CITY = r"(?P<city>[A-Z][A-Za-z'’.]*(?:[ -](?:de |da |del )?[A-Z][A-Za-z'’.]*){0,3})"
+_DASH = r"\s*(?:[-–—]\s*){1,2}"
+#: Wire services and publications credited in a closing "(Antara)" tag; other capitalized
+#: words in brackets ("(Liverpool)", "(Tri)") are left alone: they may be text.
+WIRES = (r"Antara|ANTARA|Reuters|AP|AFP|BBC|Xinhua|Bernama|Kyodo|Yonhap|DPA|dpa|Anadolu(?:\s+Agency)?|"
+         r"Al\s+Arabiya|Al\s+Jazeera|Sputnik|TASS|CNN|Bloomberg|Metro|Dailymail|Independent|"
+         r"Motorsport|Telegraph|Guardian|Huffington\s+Post|The\s+Next\s+Web|[A-Z][A-Za-z]+\.com")
+_INIT = r"(?:[a-z]{1,10}|\*)"
+_CODE = r"[A-Za-z][A-Za-z0-9.]*(?:\s?-\s?[A-Za-z0-9.]+)*"
+_AFTER_SENTENCE = r"(?:^|(?<=[.!?…\"”’)\]:])\s*|\s+)"
+
 #: Whole lines that are not article text. Matched against the whitespace-collapsed line.
 LINE_RULES: tuple[Rule, ...] = (
     _rule("player-fallback", r"^Your browser does(?:n['’]t| not) support HTML5(?: video)?\.?$", re.I),
     _rule("view-count", r"^by\s*-?\s*\d[\d.,]*\s+Views?$", re.I),
-    _rule("baca-juga", r"^(?:Baca\s+juga\s*:|Baca_Juga$)", re.I),
+    _rule("baca-juga", r"^(?:[\[(]\s*)?(?:Baca|Simak|Lihat|Tonton)\s+(?:juga|pula)\b\s*(?:[:\-–—]|$)"
+                       r"|^Baca_Juga$", re.I),
     _rule("membaca", r"^MEMBACA(?:\s|:|$)"),  # uppercase only: "Membaca buku ..." is prose
+    _rule("share", r"^(?:Bagikan|Share|Berbagi)(?:\s+(?:artikel|berita|ini|this|article|on|ke|via))*"
+                   r"\s*:?\s*(?:(?:Facebook|Twitter|X|WhatsApp|WA|Line|Telegram|E-?mail|LinkedIn|"
+                   r"Pinterest|Copy\s*Link|Salin\s*tautan)\s*[,|/·•]?\s*)*$", re.I),
+    _rule("subscribe", r"^(?:Ikuti|Follow)\s+(?:kami|berita|akun|kanal|channel|update|perkembangan)\b"
+                       r".{0,120}\b(?:di|on|lewat|melalui|via)\s+(?:Twitter|Instagram|Facebook|"
+                       r"Google\s*News|WhatsApp|Telegram|YouTube|TikTok|Line)\b"
+                       r"|^(?:Download|Unduh)\s+aplikasi\b|^Berlangganan\b.{0,80}$"
+                       r"|^(?:Dapatkan|Simak)\s+(?:update|berita|informasi)\b.{0,100}\b(?:Google\s*News|"
+                       r"WhatsApp|Telegram|aplikasi|newsletter)\b"
+                       r"|^\S+\s+adalah\s+portal\s+berita\b.{0,300}\b(?:member|berlangganan|mengunduh)\b",
+          re.I),
     _rule("photo-caption", r"^.{1,300}?\s©\s*[\w][\w .,&/'’-]{0,60}$"),
+    _rule("photo-credit", r"^(?:Foto|Photo|Sumber\s+foto|Kredit\s+foto|Gambar)\s*:\s*(?:\S+\s*){1,10}$"
+                          r"|^[^().!?]{1,100}\(\s*(?:Foto|Photo)\s*:\s*[^()]{1,60}\)$"
+                          r"|^Ilustrasi\s[^.!?]{1,80}?(?:\.\s*|\s)(?:[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,2})$",
+          re.I),
     _rule("source-editor",
           r"^Sumber\s*:\s*(?P<source>[^|]+?)\s*\|\s*Editor\s*:\s*(?P<editor>.+?)$", re.I),
+    _rule("source-credit", r"^Sumber(?:\s+berita)?\s*:\s*(?P<source>(?:[^\s|:]+\s*){1,8}?)\.?$"
+                           r"|^Sumber\s+berita\s+(?P<source2>[A-Z][\w.&'’-]*(?:\s[A-Z][\w.&'’-]*){0,3})\.?$"),
+    _rule("separator", r"^(?:[*•·=_~]\s*){3,}$"),
 )
 
-#: Prefixes of the lede. "KONTAN.CO.ID - SEOUL. Menjelang ..." keeps "Menjelang ...".
+#: A "Baca juga:" link glued to the end of a line of text: the suffix is dropped.
+INLINE_RULES: tuple[Rule, ...] = (
+    _rule("baca-juga", r"(?<=[.!?…\"”’])\s+[\[(]?\s*(?:Baca|Simak)\s+juga\s*:.*$", re.I),
+)
+
+#: A heading that introduces a list of links ("Baca juga:" alone): the links after it go too.
+LINK_HEADING = re.compile(r"^\W*(?:Baca|Simak|Lihat)\s+juga\s*:?\W*$|\s(?:Baca|Simak)\s+juga\s*:\s*$", re.I)
+#: A line that looks like a link title: short, not a sentence, not a quotation.
+LINK_ITEM = re.compile(r"^(?:[-•*]\s*)?[A-Z0-9][^\"“”]{0,150}(?<![.,;:])$")
+LINK_ITEM_WORDS, LINK_LIST_MAX = 20, 8
+
+#: Prefixes of the lede: the city-and-outlet datelines of Indonesian outlets. First match wins.
 LEAD_RULES: tuple[Rule, ...] = (
-    _rule("dateline",
-          r"^(?P<domain>[A-Z0-9][A-Z0-9-]*(?:\.[A-Z]{2,}){1,2})\s*[-–—]\s*"
-          r"(?P<city>[A-Z][A-Z'’ -]*[A-Z])\s*[.,]\s+"),
+    # KONTAN.CO.ID - SEOUL. Menjelang ...
+    _rule("dateline", r"^(?P<domain>[A-Z0-9][A-Z0-9-]*(?:\.[A-Z]{2,}){1,2})\s*[-–—]\s*"
+                      r"(?P<city>[A-Z][A-Z'’ -]*[A-Z])\s*[.,]\s+"),
+    # Jakarta, CNN Indonesia -- / JAKARTA, KOMPAS.com - / GIANYAR, JUARA.net -
+    _rule("dateline", r"^" + _CITY + r"\s*,\s*" + _NAME + _DASH),
+    # Jakarta (ANTARA News) - / Jeddah, Saudi Arabia, 27/11 (Antara) - / JAKARTA (Pos Kota) –
+    _rule("dateline", r"^" + _CITY + r"(?:\s*,\s*[A-Z][\w ]{1,30}?)?(?:\s*,\s*\d{1,2}\s*/\s*\d{1,2}"
+                      r"(?:\s*/\s*\d{2,4})?)?\s*\(\s*" + _NAME + r"\s*\)" + _DASH),
+    # JUARA.NET, BANDUNG -
+    _rule("dateline", r"^" + _NAME + r"\s*,\s*" + _CITY + _DASH),
+    # Merdeka.com - / Rimanews -
+    _rule("dateline", r"^" + _NAME + _DASH + r"(?=\S)"),
+    # INGGRIS - / KOREA SELATAN – (a city or country alone, in capitals)
+    _rule("dateline", r"^(?P<city>[A-Z]{4,}(?:\s[A-Z]{2,}){0,3})\s*[–—-]\s+(?=[A-Z\"“])"),
 )
 
-#: Suffixes of the last paragraph. "... ke Korea Utara. [jm/lt]" keeps the sentence.
+#: Closing tags of the last paragraph, tried until none matches: "[feb]", "(ugo / gil)",
+#: "(T.H - ZG / S023)", "(Antara)". A tag follows the end of a sentence or stands alone.
 TAIL_RULES: tuple[Rule, ...] = (
-    _rule("editor-tag", r"\s*\[(?P<editors>[a-z]{1,6}(?:/[a-z]{1,6})*)\]$"),
+    _rule("editor-tag", _AFTER_SENTENCE + r"\[\s*(?P<editors>" + _INIT + r"(?:\s*/\s*" + _INIT
+                        + r")*)\s*\]$"),
+    _rule("editor-tag", _AFTER_SENTENCE + r"\(\s*(?P<editors>" + _INIT + r"(?:\s*/\s*" + _INIT
+                        + r")*)\s*\)$"),
+    _rule("editor-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<editors>(?=[^()\[\]]*\d)" + _CODE
+                        + r"(?:\s*/\s*" + _CODE + r")*|[A-Z])\s*[\])]$"),
+    _rule("editor-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<editors>[A-Z][a-z]+(?:\s*/\s*" + _INIT
+                        + r")+)\s*[\])]$"),
+    _rule("source-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<source>(?:" + WIRES + r"))\s*"
+                        r"(?:/\s*(?P<source2>(?:" + WIRES + r"))\s*)?(?:/\s*(?P<editors>" + _INIT
+                        + r")\s*)?[\])]$"),
+    _rule("empty-tag", r"\s*\(\s*\)$"),
 )
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
@@ -142,9 +212,15 @@ def clean_text(raw: str, *, detect_title: bool = True) -> Cleaned:
 
 
 def clean_paragraphs(paragraphs: Iterable[str]) -> Cleaned:
-    """Clean text already split into paragraphs (JSONL `paragraphs`, Markdown blocks)."""
-    blocks = [normalize_newlines(p).split("\n") for p in paragraphs]
-    return clean_blocks([b for b in blocks if any(line.strip() for line in b)], detect_title=False)
+    """Clean text already split into paragraphs (JSONL `paragraphs`, Markdown blocks). A given
+    paragraph that itself holds blank lines is split there."""
+    blocks = []
+    for p in paragraphs:
+        for part in re.split(r"\n[ \t\u00a0]*\n", normalize_newlines(p)):
+            lines = part.split("\n")
+            if any(line.strip() for line in lines):
+                blocks.append(lines)
+    return clean_blocks(blocks, detect_title=False)
 
 
 def clean_blocks(blocks: list[list[str]], *, detect_title: bool = False,
@@ -156,11 +232,23 @@ def clean_blocks(blocks: list[list[str]], *, detect_title: bool = False,
     out = Cleaned(title=None, paragraphs=[])
     kept_blocks: list[list[str]] = []
     kept_kinds: list[str] = []
+    links = 0  # link titles still expected after a "Baca juga:" heading
     for i, block in enumerate(blocks):
         kept = []
         for line in block:
             line = collapse(line)
-            if line and not _drop_line(line, out):
+            if not line:
+                continue
+            if links and is_link_item(line):
+                out.removed.append(Removal("link-list", line))
+                links -= 1
+                continue
+            links = 0
+            if _drop_line(line, out):
+                links = LINK_LIST_MAX if LINK_HEADING.search(out.removed[-1].text) else 0
+                continue
+            line, links = _strip_inline(line, out)
+            if line:
                 kept.append(line)
         if kept:
             kept_blocks.append(kept)
@@ -230,26 +318,44 @@ def _drop_line(line: str, out: Cleaned) -> bool:
 
 def _apply_lead(paragraphs: list[str], out: Cleaned) -> list[str]:
     paragraphs = list(paragraphs)
-    for rule in LEAD_RULES:
-        for i, para in enumerate(paragraphs[:LEAD_SCOPE]):
+    for i, para in enumerate(paragraphs[:LEAD_SCOPE]):
+        for rule in LEAD_RULES:
             m = rule.pattern.match(para)
             if m:
                 _record(out, rule, m, m.group(0).strip())
                 paragraphs[i] = para[m.end():].strip()
-                break
+                return paragraphs
     return paragraphs
 
 
-def _apply_tail(paragraphs: list[str], out: Cleaned) -> list[str]:
-    paragraphs = list(paragraphs)
-    last = max((i for i, p in enumerate(paragraphs) if p), default=None)
-    if last is None:
-        return paragraphs
-    for rule in TAIL_RULES:
-        m = rule.pattern.search(paragraphs[last])
+def _strip_inline(line: str, out: Cleaned) -> tuple[str, int]:
+    """Drop a "Baca juga: ..." suffix; returns the line left and how many links may follow."""
+    for rule in INLINE_RULES:
+        m = rule.pattern.search(line)
         if m:
             _record(out, rule, m, m.group(0).strip())
-            paragraphs[last] = paragraphs[last][:m.start()].strip()
-            if not paragraphs[last]:
+            return line[:m.start()].rstrip(), LINK_LIST_MAX if LINK_HEADING.search(m.group(0)) else 0
+    return line, 0
+
+
+def is_link_item(line: str) -> bool:
+    """A line after a "Baca juga:" heading that reads like a link title, not like text."""
+    return bool(LINK_ITEM.match(line)) and len(line.split()) <= LINK_ITEM_WORDS
+
+
+def _apply_tail(paragraphs: list[str], out: Cleaned) -> list[str]:
+    """Strip closing tags from the last paragraph, one after another ("... (Antara) [feb]")."""
+    paragraphs = list(paragraphs)
+    for _ in range(3):
+        last = max((i for i, p in enumerate(paragraphs) if p), default=None)
+        if last is None:
+            return paragraphs
+        for rule in TAIL_RULES:
+            m = rule.pattern.search(paragraphs[last])
+            if m:
+                _record(out, rule, m, m.group(0).strip())
+                paragraphs[last] = paragraphs[last][:m.start()].strip()
                 break
+        else:
+            return paragraphs
     return paragraphs

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from search.clean import Cleaned
 
@@ -44,6 +45,28 @@ OUTLETS: dict[str, str] = {
     "katadata.co.id": "Katadata",
     "idntimes.com": "IDN Times",
     "bbc.com": "BBC News Indonesia",
+    "juara.net": "Juara.net",
+    "juara.bolasport.com": "Juara.net",
+    "bolasport.com": "BolaSport",
+    "dailysocial.id": "DailySocial",
+    "goal.com": "Goal Indonesia",
+    "rimanews.com": "Rimanews",
+    "poskotanews.com": "Pos Kota",
+}
+
+#: Outlet names as dumps and datelines write them (lowercased) -> display names. IndoSum's
+#: `source` values are all here, so `--map outlet=source` gives display names.
+OUTLET_NAMES: dict[str, str] = {
+    "cnn indonesia": "CNN Indonesia", "cnbc indonesia": "CNBC Indonesia",
+    "antara": "ANTARA", "antara news": "ANTARA", "antaranews": "ANTARA",
+    "pos kota": "Pos Kota", "poskota": "Pos Kota", "poskotanews": "Pos Kota",
+    "merdeka": "Merdeka", "suara": "Suara", "kumparan": "kumparan", "rimanews": "Rimanews",
+    "juara.net": "Juara.net", "goal indonesia": "Goal Indonesia", "dailysocial.id": "DailySocial",
+    "kompas": "Kompas", "kontan": "Kontan", "tempo": "Tempo", "detikcom": "detikcom",
+    "detiknews": "detikcom", "tribunnews": "Tribunnews", "okezone": "Okezone",
+    "republika": "Republika", "voa": "VOA Indonesia", "bbc": "BBC News Indonesia",
+    "bbc news indonesia": "BBC News Indonesia", "idn times": "IDN Times", "katadata": "Katadata",
+    "liputan6": "Liputan6", "beritasatu": "Beritasatu", "medcom": "Medcom", "inews": "iNews",
 }
 
 #: Day names -> Python weekday numbers (Monday = 0).
@@ -73,11 +96,31 @@ class Found(NamedTuple):
 
 
 def outlet_name(domain: str) -> str:
-    """Display name for a news domain ("KONTAN.CO.ID" -> "Kontan")."""
+    """Display name for a news domain ("KONTAN.CO.ID" -> "Kontan"); a subdomain falls back to
+    its parent ("m.goal.com" -> "Goal Indonesia")."""
     domain = domain.strip().lower().removeprefix("www.")
-    if domain in OUTLETS:
-        return OUTLETS[domain]
-    return domain.split(".")[0].replace("-", " ").title()
+    labels = domain.split(".")
+    for i in range(len(labels) - 1):
+        if ".".join(labels[i:]) in OUTLETS:
+            return OUTLETS[".".join(labels[i:])]
+    return labels[0].replace("-", " ").title()
+
+
+def display_outlet(name: str) -> str:
+    """A named outlet as written in a dateline or a dump -> its display name ("ANTARA News" ->
+    "ANTARA", "cnn indonesia" -> "CNN Indonesia", "Suara.com" -> "Suara"). Unknown names are kept."""
+    key = " ".join(name.split()).lower()
+    if key in OUTLET_NAMES:
+        return OUTLET_NAMES[key]
+    if re.fullmatch(r"[a-z0-9-]+(?:\.[a-z]{2,}){1,2}", key):
+        return outlet_name(key)
+    return " ".join(name.split())
+
+
+def outlet_from_url(url: str) -> str | None:
+    """The outlet of an article address, from its host, or None when it has none."""
+    host = urlsplit(url.strip()).hostname if url else None
+    return outlet_name(host) if host and "." in host else None
 
 
 def extract(cleaned: Cleaned, reference_date: date | None = None) -> dict[str, Found]:
@@ -88,10 +131,11 @@ def extract(cleaned: Cleaned, reference_date: date | None = None) -> dict[str, F
 
     for cap in cleaned.captures:
         g = cap.groups
-        if g.get("source") and "source" not in found:
-            found["source"] = Found(g["source"].strip(), cap.text)
+        source = g.get("source") or g.get("source2")
+        if source and "source" not in found:
+            found["source"] = Found(source.strip().rstrip("."), cap.text)
         if g.get("outlet") and "outlet" not in found:
-            found["outlet"] = Found(g["outlet"].strip(), cap.text)
+            found["outlet"] = Found(display_outlet(g["outlet"]), cap.text)
         if g.get("domain") and "outlet" not in found:
             found["outlet"] = Found(outlet_name(g["domain"]), cap.text)
         if g.get("city") and "dateline" not in found:
@@ -118,19 +162,75 @@ def title_case(city: str) -> str:
     return city.title() if city.isupper() else city
 
 
+MONTHS: dict[str, int] = {
+    "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "maret": 3, "mar": 3,
+    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8,
+    "agu": 8, "agt": 8, "ags": 8, "agus": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
+    "okt": 10, "november": 11, "nov": 11, "nopember": 11, "desember": 12, "des": 12,
+}
+#: Indonesian time zones -> offset from UTC.
+ZONES = {"WIB": "UTC+7", "WITA": "UTC+8", "WIT": "UTC+9"}
+_DAY = r"(?P<day>Senin|Selasa|Rabu|Kamis|Jum['’]?at|Sabtu|Minggu|Ahad)"
+_MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_TIME = r"(?:pukul|jam|pk\.?)?\s*(?P<h>\d{1,2})[.:](?P<mi>\d{2})\s*(?P<tz>WITA|WIB|WIT)\b"
+LONG_DATE = re.compile(r"\b(?P<d>\d{1,2})\s+" + _MON + r"\s+(?P<y>\d{4})\b", re.I)
+NUM_DATE = re.compile(r"\b(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\b")
+TIME = re.compile(r"\b" + _TIME, re.I)
+#: Forms that date the article itself: a day name with a date, or a date with a zoned time
+#: (a timestamp). A bare "19 Mei 2013" in the text is often some other event and is not used.
+TEXT_DATES = (
+    DAY_DATE,
+    re.compile(r"\b" + _DAY + r"\s*,?\s*\(?\s*(?P<d>\d{1,2})\s+" + _MON + r"\s+(?P<y>\d{4})\b", re.I),
+    re.compile(r"\b" + _DAY + r"\s*,\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\b", re.I),
+    re.compile(r"\b(?P<d>\d{1,2})\s+" + _MON + r"\s+(?P<y>\d{4})\s*,?\s*" + _TIME, re.I),
+    re.compile(r"\b(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\s*,?\s*" + _TIME, re.I),
+)
+
+
 def find_date(paragraphs: list[str], reference_date: date | None) -> Found | None:
-    """The date of the first day-name + (d/m[/y]) in the text, or None if there is none."""
+    """The date of the first dating expression in the text (see `TEXT_DATES`), with any WIB/
+    WITA/WIT time in the same paragraph in its note; None if the text dates nothing."""
     for para in paragraphs:
-        m = DAY_DATE.search(para)
-        if m:
-            return resolve_day_date(m, reference_date)
+        hits = [m for rx in TEXT_DATES for m in [rx.search(para)] if m]
+        if hits:
+            m = min(hits, key=lambda h: h.start())
+            found = resolve_day_date(m, reference_date)
+            t = TIME.search(para)
+            if found.value and t:
+                found = Found(found.value, f"{found.note}; time {zoned(t)}")
+            return found
     return None
+
+
+def zoned(t: re.Match) -> str:
+    """A time match -> "14.30 WIB (UTC+7)"."""
+    tz = t.group("tz").upper()
+    return f"{int(t.group('h')):02d}.{t.group('mi')} {tz} ({ZONES[tz]})"
+
+
+def parse_date_text(text: str) -> str | None:
+    """An Indonesian date written out -> ISO: "27 Maret 2017", "Senin, 27/3/2017 14:30 WIB",
+    "27/3/2017". None when `text` holds no such date or it is not a real calendar date."""
+    for rx in (LONG_DATE, NUM_DATE):
+        m = rx.search(text)
+        if m:
+            try:
+                return date(int(m.group("y")), _month(m), int(m.group("d"))).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def _month(m: re.Match) -> int:
+    mon = m.groupdict().get("mon")
+    return MONTHS[mon.lower()] if mon else int(m.group("m"))
 
 
 def resolve_day_date(m: re.Match, reference_date: date | None) -> Found:
     said = m.group(0)
-    weekday = DAYS[m.group("day").lower().replace("’", "'")]
-    d, mo = int(m.group("d")), int(m.group("m"))
+    day = m.groupdict().get("day")
+    weekday = DAYS[day.lower().replace("’", "'")] if day else None
+    d, mo = int(m.group("d")), _month(m)
     if m.group("y"):
         year = int(m.group("y"))
         year += 2000 if year < 100 else 0
@@ -138,7 +238,7 @@ def resolve_day_date(m: re.Match, reference_date: date | None) -> Found:
             when = date(year, mo, d)
         except ValueError:
             return Found(None, f"text says '{said}', which is not a real date; date left unknown")
-        if when.weekday() != weekday:
+        if weekday is not None and when.weekday() != weekday:
             return Found(None, f"text says '{said}', but {human(when)} was a "
                                f"{weekday_name(when.weekday())}; date left unknown")
         return Found(when.isoformat(), said)

@@ -16,11 +16,11 @@ whitespace collapsed, so a change to the cleaning rules does not move ids).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import unicodedata
 from datetime import date
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -30,15 +30,16 @@ import nh3
 
 from search.clean import Cleaned, clean_blocks, clean_paragraphs, clean_text, collapse
 from search.errors import IngestError
-from search.extract import extract
-from search.metafile import (Field, Meta, coerce, is_sidecar, normalize_date, parse_meta,
-                             read_sidecar, split_front_matter)
-from search.models import META_FIELDS, Article, Skipped
+from search.extract import extract, outlet_from_url
+from search.htmlread import read_html
+from search.metafile import Field, Meta, is_sidecar, parse_meta, read_sidecar, split_front_matter
+from search.models import Article, Skipped
+from search.records import (ID_RE, RECORD_KEYS, Progress, check_field_map, read_csv, read_jsonl,
+                            record_article)
 
-SUPPORTED = (".txt", ".md", ".jsonl")
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-#: Kliping fields a JSONL `field_map` may rename, besides the metadata fields.
-JSONL_KEYS = ("id", "paragraphs", "body", "reference_date")
+SUPPORTED = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm")
+#: Kliping fields a `field_map` may rename, besides the metadata fields.
+JSONL_KEYS = RECORD_KEYS
 
 #: HTML that survives sanitizing Markdown output; everything else is stripped (its text kept),
 #: and script/style elements are dropped with their content.
@@ -101,23 +102,29 @@ def _dir_files(root: Path) -> list[Path]:
 
 # ---------------------------------------------------------------- public entry points
 
-def load(paths: Iterable[str | os.PathLike], *,
-         field_map: dict[str, str] | None = None) -> Iterator[Result]:
+def load(paths: Iterable[str | os.PathLike], *, field_map: dict[str, str] | None = None,
+         progress: Progress = None) -> Iterator[Result]:
     """Every article under `paths`, in source order, or a `Skipped` saying why not.
 
     A later article whose id was already seen in this call is skipped as a duplicate.
-    `field_map` (Kliping field -> JSONL key) is checked now: a bad one is a ValueError."""
+    `field_map` (Kliping field -> record key) is checked now: a bad one is a ValueError.
+    `progress(n)`, when given, is told the bytes of source consumed as reading goes on."""
     fm = _check_field_map(field_map)
-    return _load(paths, fm)
+    return _load(paths, fm, progress)
 
 
-def _load(paths, fm: dict[str, str]) -> Iterator[Result]:
+def total_bytes(paths: Iterable[str | os.PathLike]) -> int:
+    """The size of every source file under `paths`: the total for a progress bar."""
+    return sum(p.stat().st_size for p in iter_sources(paths) if p.is_file())
+
+
+def _load(paths, fm: dict[str, str], progress: Progress = None) -> Iterator[Result]:
     first_seen: dict[str, str] = {}
     for item in _walk(paths):
         if isinstance(item, Skipped):
             yield item
             continue
-        for result in load_file(item, field_map=fm):
+        for result in load_file(item, field_map=fm, progress=progress):
             if isinstance(result, Article):
                 if result.id in first_seen:
                     yield Skipped(result.origin, f"duplicate id {result.id}, "
@@ -127,14 +134,34 @@ def _load(paths, fm: dict[str, str]) -> Iterator[Result]:
             yield result
 
 
-def load_file(path: str | os.PathLike, *, field_map: dict[str, str] | None = None
-              ) -> Iterator[Result]:
-    """The articles of one file: one for .txt/.md, one per line for .jsonl."""
+def load_file(path: str | os.PathLike, *, field_map: dict[str, str] | None = None,
+              progress: Progress = None) -> Iterator[Result]:
+    """The articles of one file: one for .txt/.md/.html, one per line or row for .jsonl/.csv."""
     fm = _check_field_map(field_map)
-    return _load_file(Path(path), fm)
+    return _load_file(Path(path), fm, progress)
 
 
-def _load_file(path: Path, fm: dict[str, str]) -> Iterator[Result]:
+def _load_file(path: Path, fm: dict[str, str], progress: Progress = None) -> Iterator[Result]:
+    counted = [0]
+
+    def count(n: int) -> None:
+        counted[0] += n
+        if progress:
+            progress(n)
+
+    try:
+        yield from _read(path, fm, count)
+    finally:
+        if progress:  # whatever was not counted record by record (a whole file, a skipped one)
+            try:
+                rest = path.stat().st_size - counted[0]
+            except OSError:
+                rest = 0
+            if rest > 0:
+                progress(rest)
+
+
+def _read(path: Path, fm: dict[str, str], count) -> Iterator[Result]:
     origin = str(path)
     try:
         if not path.is_file():
@@ -142,7 +169,13 @@ def _load_file(path: Path, fm: dict[str, str]) -> Iterator[Result]:
             return
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
-            yield from _load_jsonl(path, fm)
+            yield from read_jsonl(path, fm, build_article, count)
+        elif suffix == ".csv":
+            yield from read_csv(path, fm, build_article, count)
+        elif suffix in (".html", ".htm"):
+            cleaned, meta = read_html(path)
+            yield build_article(file_id(path.stem), cleaned, [meta], origin=origin,
+                                reference_date=None)
         elif suffix in (".txt", ".md"):
             yield _load_document(path, markdown_file=suffix == ".md")
         else:
@@ -157,15 +190,12 @@ def _load_file(path: Path, fm: dict[str, str]) -> Iterator[Result]:
                               f"this is a Kliping bug, please report it")
 
 
-def _check_field_map(field_map: dict[str, str] | None) -> dict[str, str]:
-    fm = dict(field_map or {})
-    for name, key in fm.items():
-        if name not in META_FIELDS and name not in JSONL_KEYS:
-            raise ValueError(f"field_map: unknown Kliping field {name!r} "
-                             f"(known: {', '.join(META_FIELDS + JSONL_KEYS)})")
-        if not isinstance(key, str) or not key:
-            raise ValueError(f"field_map: {name!r} must map to a JSONL key name")
-    return fm
+_check_field_map = check_field_map
+
+
+def jsonl_article(obj: dict, field_map: dict[str, str], origin: str) -> Article:
+    """One JSONL record -> Article. Raises IngestError (without the line number)."""
+    return record_article(obj, field_map, origin, build_article)
 
 
 # ---------------------------------------------------------------- .txt and .md
@@ -288,89 +318,6 @@ def clean_markdown(body: str, *, has_title: bool, given_title: str | None = None
     return cleaned
 
 
-# ---------------------------------------------------------------- .jsonl
-
-def _load_jsonl(path: Path, fm: dict[str, str]) -> Iterator[Result]:
-    data = path.read_bytes()
-    if not data.strip():
-        raise IngestError("empty file")
-    if b"\x00" in data:
-        raise IngestError("binary file (NUL bytes)")
-    offset, any_record = 0, False
-    for n, raw in enumerate(data.split(b"\n"), start=1):
-        start, offset = offset, offset + len(raw) + 1
-        if not raw.strip():
-            continue
-        any_record = True
-        origin = f"{path}:{n}"
-        try:
-            try:
-                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-            except UnicodeDecodeError as e:
-                raise IngestError(f"not UTF-8 at byte {start + e.start}: save it as UTF-8") from None
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise IngestError(f"not valid JSON ({e.msg} at column {e.colno})") from None
-            if not isinstance(obj, dict):
-                raise IngestError(f"not a JSON object but {type(obj).__name__}")
-            yield jsonl_article(obj, fm, origin)
-        except IngestError as e:
-            yield Skipped(origin, f"line {n}: {e.message}")
-    if not any_record:
-        raise IngestError("empty file")
-
-
-def jsonl_article(obj: dict, field_map: dict[str, str], origin: str) -> Article:
-    """One JSONL record -> Article. Raises IngestError (without the line number)."""
-    used = set(field_map.values())
-
-    def key(name: str) -> str | None:
-        if name in field_map:
-            return field_map[name]
-        return None if name in used else name  # a key mapped elsewhere is not read twice
-
-    def get(name: str) -> Any:
-        k = key(name)
-        return obj.get(k) if k is not None else None
-
-    paragraphs, body = get("paragraphs"), get("body")
-    if paragraphs is not None:
-        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
-            raise IngestError(f"'{key('paragraphs')}' must be a list of strings")
-        cleaned = clean_paragraphs(paragraphs)
-        first = next((collapse(p) for p in paragraphs if p.strip()), "")
-    elif body is not None:
-        if not isinstance(body, str):
-            raise IngestError(f"'{key('body')}' must be a string")
-        cleaned = clean_text(body, detect_title=False)
-        first = collapse(body.strip().split("\n\n")[0])
-    else:
-        raise IngestError(f"missing '{key('paragraphs') or 'paragraphs'}' or "
-                          f"'{key('body') or 'body'}'")
-
-    meta = Meta()
-    for name in META_FIELDS:
-        value = get(name)
-        if name == "date" and isinstance(value, str) and value.strip():
-            value = normalize_date(value)
-        value = coerce(name, value)
-        if value not in (None, "", []):
-            meta.fields[name] = Field(value, "curated")
-    reference = get("reference_date")
-    if reference not in (None, ""):
-        meta.reference_date = date.fromisoformat(normalize_date(reference, name="reference_date"))
-
-    rid = get("id")
-    rid = str(rid).strip() if isinstance(rid, (str, int)) and not isinstance(rid, bool) else ""
-    if not ID_RE.match(rid):
-        url = _value(meta, "url")
-        basis = url or f"{_value(meta, 'title') or ''}\n{first}"
-        rid = "a-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
-    return build_article(rid, cleaned, [meta], origin=origin,
-                         reference_date=meta.reference_date)
-
-
 # ---------------------------------------------------------------- merging
 
 def build_article(art_id: str, cleaned: Cleaned, layers: list[Meta], *, origin: str,
@@ -387,6 +334,12 @@ def build_article(art_id: str, cleaned: Cleaned, layers: list[Meta], *, origin: 
         fields["title"] = Field(cleaned.title, "stated")
     for meta in layers:
         fields.update(meta.fields)
+    url, outlet = fields.get("url"), fields.get("outlet")
+    if url and url.value and (outlet is None or (outlet.value is None
+                                                 and name_unset(layers, "outlet"))):
+        found = outlet_from_url(url.value)
+        if found:
+            fields["outlet"] = Field(found, "inferred", f"from the address {url.value}")
 
     art = Article(id=art_id, paragraphs=list(cleaned.paragraphs), origin=origin,
                   removed=list(cleaned.removed))
@@ -397,3 +350,8 @@ def build_article(art_id: str, cleaned: Cleaned, layers: list[Meta], *, origin: 
         if f.note:
             art.notes[name] = f.note
     return art
+
+
+def name_unset(layers: list[Meta], name: str) -> bool:
+    """True when no explicit layer says anything about `name` (an explicit unknown counts)."""
+    return not any(name in meta.fields for meta in layers)

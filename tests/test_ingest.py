@@ -122,7 +122,7 @@ def test_iter_sources(tmp_path):
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_sources([tmp_path])]
     assert found == ["a.jsonl", "b/a.md", "b/z.txt", "c.TXT"]
-    assert SUPPORTED == (".txt", ".md", ".jsonl")
+    assert SUPPORTED == (".txt", ".md", ".jsonl", ".csv", ".html", ".htm")
     assert list(iter_sources(tmp_path / "b")) == [tmp_path / "b" / "a.md", tmp_path / "b" / "z.txt"]
 
 
@@ -131,7 +131,8 @@ def test_explicit_paths_that_cannot_be_read(tmp_path):
     (tmp_path / "a.meta.yaml").write_text("x", encoding="utf-8")
     items = list(load([tmp_path / "nope.txt", tmp_path / "notes.pdf", tmp_path / "a.meta.yaml"]))
     assert skipped(items) == {"nope.txt": "no such file or directory",
-                              "notes.pdf": "unsupported file type '.pdf': Kliping reads .txt, .md, .jsonl files"}
+                              "notes.pdf": "unsupported file type '.pdf': Kliping reads "
+                                           ".txt, .md, .jsonl, .csv, .html, .htm files"}
 
 
 @pytest.mark.parametrize("stem, expected", [
@@ -253,14 +254,22 @@ def test_jsonl_indosum_with_field_map(tmp_path):
     for line, a in zip(lines, got):
         rec = json.loads(line)
         assert a.id == rec["id"]
-        assert (a.outlet, a.url, a.tags) == (rec["source"], rec["source_url"], [rec["category"]])
+        assert (a.url, a.tags) == (rec["source_url"], [rec["category"]])
+        assert a.outlet == DISPLAY[rec["source"]]  # lowercase dump names get display names
         assert a.date == rec["date_from_id_timestamp"][:10]
-        assert a.source is None  # IndoSum's "source" is the outlet, not a wire service
+        # IndoSum's "source" is the outlet, not a wire service: a source comes only from the text
+        assert a.source is None or a.basis["source"] == "stated"
         assert a.basis["outlet"] == a.basis["date"] == "curated"
         assert not any(p.lower().startswith("baca juga") for p in a.paragraphs)
     first = got[0]
     assert first.id == "1490674536-mustahil-transportasi-tradisional-dan-online-bersa"
     assert [r.kind for r in first.removed] == ["baca-juga", "baca-juga"]
+
+
+DISPLAY = {"cnn indonesia": "CNN Indonesia", "kumparan": "kumparan", "suara": "Suara",
+           "antaranews": "ANTARA", "merdeka": "Merdeka", "dailysocial.id": "DailySocial",
+           "juara.net": "Juara.net", "rimanews": "Rimanews", "goal indonesia": "Goal Indonesia",
+           "poskotanews": "Pos Kota"}
 
 
 def test_field_map_must_name_kliping_fields():

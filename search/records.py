@@ -1,0 +1,217 @@
+"""Record dumps: JSONL (one object a line) and CSV (a header row, one article a row) -> `Article`.
+
+This module owns reading records and the field map. `field_map` maps a Kliping field (a
+metadata field or one of `RECORD_KEYS`) to the dump's own column or key, so a foreign dump goes
+in without converting it (IndoSum: outlet=source,url=source_url,date=date_from_id_timestamp,
+tags=category). A key mapped to another field is not read under its own name.
+
+A record needs `paragraphs` (a list of strings; in CSV a JSON list, else text) or `body` (text,
+paragraphs split at blank lines). Dates may be ISO or Indonesian ("27 Maret 2017", "27/3/2017").
+Lowercase outlet names that the outlets table knows get their display name ("cnn indonesia" ->
+"CNN Indonesia"). Bad records raise `IngestError`; the readers turn that into `Skipped` with the
+line or row number and go on. `progress(n)` is told how many bytes each record consumed.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from search.clean import clean_paragraphs, clean_text, collapse
+from search.errors import IngestError
+from search.extract import OUTLET_NAMES, display_outlet, parse_date_text
+from search.metafile import Field, Meta, coerce, normalize_date
+from search.models import META_FIELDS, Article, Skipped
+
+#: Kliping fields a `field_map` may rename, besides the metadata fields.
+RECORD_KEYS = ("id", "paragraphs", "body", "reference_date")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+#: List cells in CSV: "a; b" or "a | b" (a comma may be inside a name, so it does not split).
+LIST_SPLIT = re.compile(r"\s*[;|]\s*")
+
+Progress = Callable[[int], None] | None
+
+
+def check_field_map(field_map: dict[str, str] | None) -> dict[str, str]:
+    fm = dict(field_map or {})
+    for name, key in fm.items():
+        if name not in META_FIELDS and name not in RECORD_KEYS:
+            raise ValueError(f"field_map: unknown Kliping field {name!r} "
+                             f"(known: {', '.join(META_FIELDS + RECORD_KEYS)})")
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"field_map: {name!r} must map to a JSONL key name")
+    return fm
+
+
+def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None
+               ) -> Iterator[Article | Skipped]:
+    """One Article or Skipped per non-blank line; `build` is ingest.build_article."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError("empty file")
+    if b"\x00" in data:
+        raise IngestError("binary file (NUL bytes)")
+    offset, any_record = 0, False
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        start, offset = offset, offset + len(raw) + 1
+        if progress:
+            progress(len(raw) + 1)
+        if not raw.strip():
+            continue
+        any_record = True
+        origin = f"{path}:{n}"
+        try:
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                raise IngestError(f"not UTF-8 at byte {start + e.start}: save it as UTF-8") from None
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise IngestError(f"not valid JSON ({e.msg} at column {e.colno})") from None
+            if not isinstance(obj, dict):
+                raise IngestError(f"not a JSON object but {type(obj).__name__}")
+            yield record_article(obj, fm, origin, build)
+        except IngestError as e:
+            yield Skipped(origin, f"line {n}: {e.message}")
+    if not any_record:
+        raise IngestError("empty file")
+
+
+def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None
+             ) -> Iterator[Article | Skipped]:
+    """One Article or Skipped per data row (rows numbered as a spreadsheet does: header = 1)."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError("empty file")
+    if b"\x00" in data:
+        raise IngestError("binary file (NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise IngestError(f"not UTF-8 at byte {e.start}: save it as UTF-8") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    buf = io.StringIO(text)
+    reader = csv.reader(buf, dialect)
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise IngestError("no header row: the first row must name the columns")
+    header = [h.strip() for h in header]
+    done = 0
+    for row in _rows(reader):
+        if isinstance(row, IngestError):
+            yield Skipped(f"{path}:{reader.line_num}", f"row {reader.line_num}: {row.message}")
+            break
+        n = reader.line_num
+        if progress:
+            pos = buf.tell()
+            progress(len(text[done:pos].encode("utf-8")))
+            done = pos
+        if not any(cell.strip() for cell in row):
+            continue
+        origin = f"{path}:{n}"
+        try:
+            if len(row) != len(header):
+                raise IngestError(f"has {len(row)} cells but the header has {len(header)}")
+            yield record_article(dict(zip(header, row)), fm, origin, build, csv_cells=True)
+        except IngestError as e:
+            yield Skipped(origin, f"row {n}: {e.message}")
+
+
+def _rows(reader) -> Iterator[list[str] | IngestError]:
+    try:
+        yield from reader
+    except csv.Error as e:
+        yield IngestError(f"cannot be read as CSV ({e}); the rows after it are skipped")
+
+
+def record_article(obj: dict, field_map: dict[str, str], origin: str, build, *,
+                   csv_cells: bool = False) -> Article:
+    """One record -> Article. Raises IngestError (without the line number)."""
+    used = set(field_map.values())
+
+    def key(name: str) -> str | None:
+        if name in field_map:
+            return field_map[name]
+        return None if name in used else name  # a key mapped elsewhere is not read twice
+
+    def get(name: str) -> Any:
+        k = key(name)
+        value = obj.get(k) if k is not None else None
+        return None if csv_cells and value == "" else value
+
+    paragraphs, body = get("paragraphs"), get("body")
+    if csv_cells and isinstance(paragraphs, str):
+        paragraphs = _cell_list(paragraphs)
+    if paragraphs is not None:
+        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
+            raise IngestError(f"'{key('paragraphs')}' must be a list of strings")
+        cleaned = clean_paragraphs(paragraphs)
+        first = next((collapse(p) for p in paragraphs if p.strip()), "")
+    elif body is not None:
+        if not isinstance(body, str):
+            raise IngestError(f"'{key('body')}' must be a string")
+        cleaned = clean_text(body, detect_title=False)
+        first = collapse(body.strip().split("\n\n")[0])
+    else:
+        raise IngestError(f"missing '{key('paragraphs') or 'paragraphs'}' or "
+                          f"'{key('body') or 'body'}'")
+
+    meta = Meta()
+    for name in META_FIELDS:
+        value = get(name)
+        if csv_cells and name in ("editors", "tags") and isinstance(value, str):
+            value = [v for v in LIST_SPLIT.split(value) if v]
+        note = None
+        if name == "date" and isinstance(value, str) and value.strip():
+            value, note = read_date(value), None
+        value = coerce(name, value)
+        if name == "outlet" and isinstance(value, str) and value.lower() in OUTLET_NAMES \
+                and value == value.lower():
+            value, note = display_outlet(value), f"'{value}' in the source data"
+        if value not in (None, "", []):
+            meta.fields[name] = Field(value, "curated", note)
+    reference = get("reference_date")
+    if reference not in (None, ""):
+        meta.reference_date = date.fromisoformat(read_date(reference, name="reference_date"))
+
+    rid = get("id")
+    rid = str(rid).strip() if isinstance(rid, (str, int)) and not isinstance(rid, bool) else ""
+    if not ID_RE.match(rid):
+        url = meta.fields["url"].value if "url" in meta.fields else None
+        title = meta.fields["title"].value if "title" in meta.fields else ""
+        basis = url or f"{title}\n{first}"
+        rid = "a-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+    return build(rid, cleaned, [meta], origin=origin, reference_date=meta.reference_date)
+
+
+def read_date(value: Any, *, name: str = "date") -> str:
+    """ISO or an Indonesian date ("27 Maret 2017", "27/3/2017") -> YYYY-MM-DD, else IngestError."""
+    try:
+        return normalize_date(value, name=name)
+    except IngestError:
+        found = parse_date_text(str(value))
+        if found:
+            return found
+        raise
+
+
+def _cell_list(cell: str) -> list[str]:
+    """A CSV `paragraphs` cell: a JSON list of strings, else text split at blank lines."""
+    text = cell.strip()
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = None
+        if isinstance(value, list):
+            return value
+    return [p for p in re.split(r"\n\s*\n", cell) if p.strip()]
