@@ -2,7 +2,11 @@
 
 The reading is lenient and explainable:
 - words are analysed by the shared analyzer (search.analysis), so `kunjungan` reads as `kunjung`;
-- `"..."` is a phrase; `AND`, `OR`, `NOT`, `-word`, `+word`, `(...)` and `prefix*` work;
+- `"..."` is a phrase of the exact forms (the unstemmed `exact` field): `"berita"` does not
+  match `pemberitaan`; with `exact=True` (the "exact words" option) every word reads exact;
+- synonyms and variants (search.synonyms) widen a word to an OR of its forms, multi-word forms
+  as phrases: `AS` reads as `(as OR "amerika serikat")`; `expansions` says which were applied;
+- `AND`, `OR`, `NOT`, `-word`, `+word`, `(...)` and `prefix*` work;
 - an unbalanced quote or bracket, or an operator with nothing to join, is dropped with a note;
 - up to MAX_ALL_TERMS plain words must all occur; a longer query (a pasted sentence or a
   question) ranks articles by how many of its words they contain, so one missing word never
@@ -15,11 +19,15 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh import qparser
+from whoosh.qparser import syntax
+from whoosh.qparser.taggers import RegexTagger
 
+from . import synonyms
 from .analysis import tokens
 from .schema import SCHEMA
 
 FIELD = "body"
+EXACT_FIELD = "exact"
 MAX_ALL_TERMS = 3
 COORD_SCALE = 0.9  # OrGroup coordination bonus for long queries
 OPERATORS = ("AND", "OR", "NOT")
@@ -27,14 +35,17 @@ OPERATORS = ("AND", "OR", "NOT")
 
 @dataclass(frozen=True)
 class Highlight:
-    """What a snippet marks: stemmed terms, stemmed phrases and prefixes of stems."""
+    """What a snippet marks: stemmed terms and phrases, prefixes, and exact (unstemmed) terms
+    and phrases, which only mark the very form written."""
 
     terms: frozenset[str] = frozenset()
     phrases: tuple[tuple[str, ...], ...] = ()
     prefixes: tuple[str, ...] = ()
+    exact_terms: frozenset[str] = frozenset()
+    exact_phrases: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases or self.prefixes)
+        return bool(self.terms or self.phrases or self.prefixes or self.exact_terms or self.exact_phrases)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,8 @@ class ParsedQuery:
     readings: tuple[tuple[str, str], ...] = ()  # (word as typed, index term) for each word
     notes: tuple[str, ...] = ()  # message keys for what was read leniently
     highlight: Highlight = field(default_factory=Highlight)
+    exact: bool = False  # the "exact words" option: every word matched as written
+    expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (typed, other forms searched)
 
     @property
     def is_browse(self) -> bool:
@@ -55,21 +68,93 @@ class ParsedQuery:
         return describe(self.query) if self.query is not None else ""
 
 
-def _parser(group) -> qparser.QueryParser:
+# Each synonym match is written into the query text as a numbered placeholder between these
+# marks (removed from what users type); the parser turns it into one _ExpansionNode.
+_SYN_OPEN, _SYN_CLOSE = "\u2983", "\u2984"
+
+
+def _form_query(form: str, fieldname: str) -> wq.Query | None:
+    words = [t.text for t in tokens(form, stem=fieldname == FIELD)]
+    if not words:
+        return None
+    return wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words)
+
+
+def expansion_query(m: synonyms.Match, fieldname: str = FIELD) -> wq.Query | None:
+    """One match as a disjunction of its forms (multi-word forms as phrases), plus the
+    combination of its parts' own expansions. A DisjunctionMax, so the forms of one word
+    count once: a document saying both `AS` and `Amerika Serikat` is not counted twice."""
+    alts = [_form_query(f, fieldname) for f in (m.typed,) + m.alternatives]
+    if m.parts:
+        parts = [expansion_query(p, fieldname) if p else _form_query(t, fieldname) for t, p in m.parts]
+        parts = [q for q in parts if q is not None]
+        if parts:
+            alts.append(wq.And(parts) if len(parts) > 1 else parts[0])
+    alts = [q for q in alts if q is not None]
+    return wq.DisjunctionMax(alts) if len(alts) > 1 else (alts[0] if alts else None)
+
+
+class _ExpansionNode(syntax.SyntaxNode):
+    def __init__(self, match: synonyms.Match, fieldname: str):
+        self.match, self.fieldname_ = match, fieldname
+
+    def r(self):
+        return f"Expansion {self.match.typed!r}"
+
+    def query(self, parser):
+        return expansion_query(self.match, self.fieldname_) or wq.NullQuery
+
+
+class _ExpansionTagger(RegexTagger):
+    def __init__(self, plugin):
+        super().__init__(_SYN_OPEN + r"(?P<i>\d+)" + _SYN_CLOSE)
+        self.plugin = plugin
+
+    def create(self, parser, match):
+        fieldname = EXACT_FIELD if self.plugin.exact else FIELD
+        return _ExpansionNode(self.plugin.matches[int(match.group("i"))], fieldname)
+
+
+class _Reading(qparser.Plugin):
+    """Sends the user's quoted phrases (and, with `exact`, every word) to the exact field, and
+    reads the synonym placeholders."""
+
+    def __init__(self, exact: bool, matches: list[synonyms.Match]):
+        self.exact, self.matches = exact, matches
+
+    def taggers(self, parser):
+        return [(_ExpansionTagger(self), 0)]
+
+    def filters(self, parser):
+        return [(self.route, 105)]
+
+    def route(self, parser, group):
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self.route(parser, node)
+            elif node.has_fieldname and node.fieldname is None:
+                if self.exact or type(node) is qparser.PhrasePlugin.PhraseNode:
+                    node.fieldname = EXACT_FIELD
+        return group
+
+
+_AND_GROUP = qparser.AndGroup
+_ANY_GROUP = qparser.OrGroup.factory(COORD_SCALE)
+_OP_RE = re.compile(r"\b(AND|OR|NOT)\b")
+
+
+def _parser(group, exact: bool, matches: list[synonyms.Match] = ()) -> qparser.QueryParser:
     p = qparser.QueryParser(FIELD, SCHEMA, group=group)
     for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin):
         p.remove_plugin_class(plugin)
+    p.add_plugin(_Reading(exact, list(matches)))
     return p
-
-
-_AND_PARSER = _parser(qparser.AndGroup)
-_ANY_PARSER = _parser(qparser.OrGroup.factory(COORD_SCALE))
-_OP_RE = re.compile(r"\b(AND|OR|NOT)\b")
 
 
 def normalize(text: str) -> tuple[str, list[str]]:
     """Repair what would be misread, and say what was repaired."""
     notes = []
+    text = text.replace(_SYN_OPEN, " ").replace(_SYN_CLOSE, " ")
     text = " ".join(text.replace("\u201c", '"').replace("\u201d", '"').split())
     # -word means NOT word and +word means word, but only at the start of a word:
     # `sanksi-sanksi` stays one word.
@@ -99,38 +184,50 @@ def normalize(text: str) -> tuple[str, list[str]]:
     return " ".join(cleaned), sorted(set(notes), key=notes.index)
 
 
-def _readings(text: str) -> tuple[tuple[str, str], ...]:
+def _readings(text: str, exact: bool = False) -> tuple[tuple[str, str], ...]:
     out, seen = [], set()
-    for t in tokens(_OP_RE.sub(" ", text.replace("*", " "))):
+    for t in tokens(_OP_RE.sub(" ", text.replace("*", " ")), stem=not exact):
         if t.surface not in seen:
             seen.add(t.surface)
             out.append((t.surface, t.text))
     return tuple(out)
 
 
-def parse_query(text: str | None) -> ParsedQuery:
-    """Read a query. Never raises on user input; an empty reading is a browse."""
+def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
+    """Read a query. Never raises on user input; an empty reading is a browse.
+    `exact` is the "exact words" option: every word matches only the form written."""
     raw = (text or "").strip()
     cleaned, notes = normalize(raw)
     if not cleaned:
-        return ParsedQuery(raw, "browse", None, notes=tuple(notes))
-    q = _AND_PARSER.parse(cleaned)
-    mode = "all"
+        return ParsedQuery(raw, "browse", None, notes=tuple(notes), exact=exact)
+    group = _AND_GROUP
     plain = not ('"' in cleaned or _OP_RE.search(cleaned) or re.search(r"(^|\s)[-+(]", cleaned))
-    if plain and len(list(q.leaves())) > MAX_ALL_TERMS:
-        q = _ANY_PARSER.parse(cleaned)
-        mode = "any"
-    q = q.normalize()
+    if plain and len(list(_parser(group, exact).parse(cleaned).leaves())) > MAX_ALL_TERMS:
+        group = _ANY_GROUP
+    matches = synonyms.find(cleaned)
+    q = _parser(group, exact, matches).parse(_expand(cleaned, matches)).normalize()
+    readings = _readings(cleaned, exact)
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         # Only stop words (e.g. `yang`): nothing to search on.
-        return ParsedQuery(raw, "browse", None, readings=_readings(cleaned),
-                           notes=tuple(notes + ["no_terms"]))
-    return ParsedQuery(raw, mode, q, readings=_readings(cleaned), notes=tuple(notes),
-                       highlight=highlight_of(q))
+        return ParsedQuery(raw, "browse", None, readings=readings, notes=tuple(notes + ["no_terms"]),
+                           exact=exact)
+    expansions = tuple((m.typed, m.alternatives) for top in matches for m in top.all() if m.alternatives)
+    return ParsedQuery(raw, "any" if group is _ANY_GROUP else "all", q, readings=readings,
+                       notes=tuple(notes), highlight=highlight_of(q), exact=exact,
+                       expansions=tuple(dict.fromkeys(expansions)))
+
+
+def _expand(text: str, matches: list[synonyms.Match]) -> str:
+    """The query text with each matched span replaced by an OR of its forms."""
+    out, at = [], 0
+    for i, m in enumerate(matches):
+        out += [text[at:m.start], f" {_SYN_OPEN}{i}{_SYN_CLOSE} "]
+        at = m.end
+    return "".join(out) + text[at:]
 
 
 def highlight_of(q: wq.Query) -> Highlight:
-    terms, phrases, prefixes = set(), [], []
+    terms, phrases, prefixes, exact_terms, exact_phrases = set(), [], [], set(), []
 
     def walk(node, negated=False):
         if isinstance(node, wq.Not):
@@ -138,19 +235,21 @@ def highlight_of(q: wq.Query) -> Highlight:
         if isinstance(node, wq.AndNot):
             walk(node.a, negated)
             return
+        exact = getattr(node, "fieldname", None) == EXACT_FIELD
         if isinstance(node, wq.Phrase):
-            phrases.append(tuple(node.words))
+            (exact_phrases if exact else phrases).append(tuple(node.words))
         elif isinstance(node, wq.Prefix):
             prefixes.append(node.text)
         elif isinstance(node, wq.Term):
-            terms.add(node.text)
+            (exact_terms if exact else terms).add(node.text)
         elif isinstance(node, wq.Wildcard):
             prefixes.append(node.text.split("*")[0].split("?")[0])
         for child in node.children():
             walk(child, negated)
 
     walk(q)
-    return Highlight(frozenset(terms), tuple(phrases), tuple(p for p in prefixes if p))
+    return Highlight(frozenset(terms), tuple(dict.fromkeys(phrases)), tuple(p for p in prefixes if p),
+                     frozenset(exact_terms), tuple(dict.fromkeys(exact_phrases)))
 
 
 def describe(q: wq.Query) -> str:
@@ -158,12 +257,14 @@ def describe(q: wq.Query) -> str:
         return '"' + " ".join(q.words) + '"'
     if isinstance(q, wq.Prefix):
         return q.text + "*"
+    if isinstance(q, wq.Term) and q.fieldname == EXACT_FIELD:
+        return f'"{q.text}"'  # an exact form reads like the quoted word that asked for it
     if isinstance(q, (wq.Term, wq.Wildcard)):
         return q.text
     if isinstance(q, wq.Not):
-        return "NOT " + describe(q.query)
+        return "NOT " + _grouped(q.query)
     if isinstance(q, wq.AndNot):
-        return f"{describe(q.a)} NOT {describe(q.b)}"
+        return f"{describe(q.a)} NOT {_grouped(q.b)}"
     if isinstance(q, wq.Require):
         return describe(q.a)
     if isinstance(q, wq.AndMaybe):
@@ -178,3 +279,8 @@ def describe(q: wq.Query) -> str:
             parts.append(text)
         return op.join(parts)
     return str(q)
+
+
+def _grouped(q: wq.Query) -> str:
+    text = describe(q)
+    return f"({text})" if isinstance(q, wq.compound.CompoundQuery) else text

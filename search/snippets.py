@@ -2,7 +2,9 @@
 
 The highlighter re-analyses a stored paragraph with the shared analyzer, so whatever matched
 in the index is what gets marked: a search for `kunjungan` marks `mengunjungi` when both stem
-to the same root. All text is escaped here; the only markup added is our own <mark>.
+to the same root. Exact terms and phrases (quoted, or the "exact words" option) mark only the
+very form written: `"berita"` marks `berita`, never `pemberitaan`. All text is escaped here;
+the only markup added is our own <mark>.
 """
 from __future__ import annotations
 
@@ -23,18 +25,22 @@ def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], 
     hit = [False] * len(toks)
     matched: set[str] = set()
     for i, t in enumerate(toks):
-        if t.text in hl.terms or any(t.text.startswith(p) or t.surface.startswith(p) for p in hl.prefixes):
+        if (t.text in hl.terms or t.surface in hl.exact_terms
+                or any(t.text.startswith(p) or t.surface.startswith(p) for p in hl.prefixes)):
             hit[i] = True
             matched.add(t.text)
     phrase_hits = 0
-    for phrase in hl.phrases:
-        n = len(phrase)
-        for i in range(len(toks) - n + 1):
-            if all(toks[i + k].text == phrase[k] and toks[i + k].pos == toks[i].pos + k for k in range(n)):
-                phrase_hits += 1
-                matched.update(phrase)
-                for k in range(n):
-                    hit[i + k] = True
+    # Stemmed phrases compare stems; exact phrases (quoted, or the exact option) the forms written.
+    for phrases, attr in ((hl.phrases, "text"), (hl.exact_phrases, "surface")):
+        for phrase in phrases:
+            n = len(phrase)
+            for i in range(len(toks) - n + 1):
+                if all(getattr(toks[i + k], attr) == phrase[k] and toks[i + k].pos == toks[i].pos + k
+                       for k in range(n)):
+                    phrase_hits += 1
+                    matched.update(toks[i + k].text for k in range(n))
+                    for k in range(n):
+                        hit[i + k] = True
     spans: list[tuple[int, int]] = []
     for i, t in enumerate(toks):
         if not hit[i]:
@@ -92,7 +98,8 @@ def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
         if not spans:
             continue
         score = sum(idf(t) for t in matched) + 2.0 * phrase_hits
-        if hl.phrases and not phrase_hits and not hl.terms and not hl.prefixes:
+        if (hl.phrases or hl.exact_phrases) and not phrase_hits and not (
+                hl.terms or hl.prefixes or hl.exact_terms):
             continue
         scored.append((score, -n, n, spans, text))
     scored.sort(reverse=True)
