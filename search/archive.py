@@ -121,7 +121,7 @@ class Archive:
 
     def search(self, req: SearchRequest, parsed: ParsedQuery | None = None) -> SearchResponse:
         started = time.perf_counter()
-        parsed = parsed or parse_query(req.q)
+        parsed = parsed or parse_query(req.q, exact=req.exact)
         with self._lock:
             st = self._current()
             scores = self._match(st, parsed)

@@ -49,6 +49,8 @@ MESSAGES = {
         "index_missing": "Indeks belum dibangun. Jalankan: python -m search build",
         "accessed": "diakses", "skip_to_results": "Langsung ke hasil",
         "facets": "Saring hasil", "matches_in": "cocok di paragraf",
+        "exact_words": "Kata persis", "exact_words_hint": "cocokkan bentuk kata yang diketik, tanpa imbuhan lain",
+        "expansions": "Juga dicari", "mode_exact": "bentuk kata persis",
     },
     "en": {
         "app_tagline": "A searchable archive of Indonesian-language news",
@@ -82,6 +84,8 @@ MESSAGES = {
         "index_missing": "The index has not been built. Run: python -m search build",
         "accessed": "accessed", "skip_to_results": "Skip to results",
         "facets": "Narrow results", "matches_in": "matches in paragraph",
+        "exact_words": "Exact words", "exact_words_hint": "match the words as typed, not other forms of them",
+        "expansions": "Also searched", "mode_exact": "exact word forms",
     },
 }
 

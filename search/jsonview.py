@@ -14,6 +14,8 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
         "read_as": resp.query.describe(),
         "mode": resp.query.mode,
         "notes": list(resp.query.notes),
+        "exact": resp.request.exact,
+        "expansions": [{"from": typed, "to": list(alts)} for typed, alts in resp.query.expansions],
         "total": resp.total,
         "page": resp.page.page,
         "per_page": resp.page.per_page,

@@ -57,6 +57,7 @@ class SearchRequest:
     sort: str = ""  # '' = relevance with a query, newest without
     page: int = 1
     per_page: int = 10
+    exact: bool = False  # `exact=1`: every word matches only the form written (no stemming)
 
     @classmethod
     def from_args(cls, args: Mapping[str, Sequence[str] | str]) -> "SearchRequest":
@@ -81,6 +82,7 @@ class SearchRequest:
             sort=sort,
             page=_int("page", one("page"), 1, 1, MAX_PAGE),
             per_page=_int("per_page", one("per_page"), 10, 1, MAX_PER_PAGE),
+            exact=one("exact").lower() in ("1", "true", "on", "yes"),
         )
         lo, hi = req.date_range
         if lo and hi and lo > hi:
@@ -109,6 +111,8 @@ class SearchRequest:
             out.append(("to", self.date_to))
         if self.sort:
             out.append(("sort", self.sort))
+        if self.exact:
+            out.append(("exact", "1"))
         if self.per_page != 10:
             out.append(("per_page", str(self.per_page)))
         if self.page != 1:
