@@ -1,0 +1,207 @@
+"""The command line: build, query, stats, stem and analyze.
+
+Every domain error becomes one line on stderr saying what to do next, and a non-zero exit
+status; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import store
+from .errors import IndexMissing, IndexVersionMismatch, KlipingError
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _index_dir(args) -> Path:
+    return Path(args.index) if args.index else store.default_index_dir()
+
+
+def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out = {}
+    for item in ",".join(pairs).split(","):
+        if not item.strip():
+            continue
+        if "=" not in item:
+            raise KlipingError(f"--map takes FIELD=SOURCE_FIELD pairs, e.g. outlet=source; got '{item}'.")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def cmd_build(args) -> int:
+    from . import ingest
+    from .indexer import build
+    from .progress import Progress
+
+    root = _index_dir(args)
+    sources = args.sources or [str(SEEDS)]
+    if args.if_missing:
+        try:
+            store.check_version(store.current_generation(root))
+            if not args.quiet:
+                print(f"Index in {root} is ready; not rebuilding.")
+            return 0
+        except IndexMissing:
+            pass
+        except IndexVersionMismatch as e:
+            built_from = store.read_manifest(store.current_generation(root)).get("sources", [])
+            if [str(Path(s).resolve()) for s in built_from] != [str(SEEDS)]:
+                raise KlipingError(e.message) from None
+            print("The seed index was built by an older Kliping; rebuilding it.", file=sys.stderr)
+    progress = Progress("Indexing")
+    verbose = args.verbose
+
+    def on_item(item):
+        progress.advance()
+        if verbose:
+            _report_item(item)
+
+    report = build(ingest.load(sources, field_map=_field_map(args.map)), root,
+                   sources=[str(Path(s).resolve()) for s in sources], on_item=on_item, wait=args.wait,
+                   allow_empty=False)
+    progress.close()
+    for skipped in report.skipped:
+        if not verbose:
+            print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _report_item(item) -> None:
+    from .models import Skipped
+
+    if isinstance(item, Skipped):
+        print(f"skipped {item.origin}: {item.reason}", file=sys.stderr)
+        return
+    print(f"{item.id}: {len(item.paragraphs)} paragraphs from {item.origin}")
+    for r in item.removed:
+        text = r.text if len(r.text) <= 100 else r.text[:97] + "..."
+        print(f"  removed {r.kind}: {text}")
+
+
+def cmd_query(args) -> int:
+    from .archive import Archive
+    from .i18n import format_date
+    from .jsonview import search_json
+    from .params import SearchRequest
+
+    raw = {"q": args.text, "outlet": args.outlet or [], "editor": args.editor or [], "tag": args.tag or [],
+           "source": args.source or [], "from": args.date_from or "", "to": args.date_to or "",
+           "sort": args.sort or "", "page": str(args.page), "per_page": str(args.per_page),
+           "exact": "1" if args.exact else ""}
+    req = SearchRequest.from_args(raw)
+    resp = Archive(_index_dir(args)).search(req)
+    if args.json:
+        print(json.dumps(search_json(resp), ensure_ascii=False, indent=2))
+        return 0
+    read = resp.query.describe()
+    print(f"{resp.total} article{'' if resp.total == 1 else 's'}" + (f" for {read}" if read else "") + f" ({resp.took_ms:.1f} ms)")
+    for i, r in enumerate(resp.results, (req.page - 1) * req.per_page + 1):
+        meta = " · ".join(x for x in (r.outlet, format_date(r.date, "en") if r.date else None) if x)
+        print(f"\n{i}. {r.title}" + (f"  [{meta}]" if meta else "") + f"  {r.id}")
+        for p in r.paragraphs:
+            print(f"   ¶{p.n}: {_terminal(p.html)}")
+    return 0
+
+
+def _terminal(html_text: str) -> str:
+    import html
+    import re
+
+    bold = sys.stdout.isatty()
+    text = html_text.replace("<mark>", "\x1b[1m" if bold else "[").replace("</mark>", "\x1b[0m" if bold else "]")
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def cmd_stats(args) -> int:
+    from .archive import Archive
+
+    stats = Archive(_index_dir(args)).stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        for k, v in stats.items():
+            print(f"{k:15} {v}")
+    return 0
+
+
+def cmd_stem(args) -> int:
+    from .stemmer import stem
+
+    words = args.words or (w for line in sys.stdin for w in line.split())
+    for w in words:
+        print(f"{w}\t{stem(w.lower())}")
+    return 0
+
+
+def cmd_analyze(args) -> int:
+    from .analysis import analyze
+
+    print(" ".join(analyze(args.text)))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m search", description="Kliping: search an archive of Indonesian news.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_index(sp):
+        sp.add_argument("--index", metavar="DIR", help="index directory (default: $KLIPING_INDEX or index/)")
+        return sp
+
+    b = with_index(sub.add_parser("build", help="rebuild the index from files or directories (default: seeds/)"))
+    b.add_argument("sources", nargs="*", metavar="SOURCE")
+    b.add_argument("--map", action="append", metavar="FIELD=SRC", help="read FIELD from SRC in JSONL records")
+    b.add_argument("--verbose", "-v", action="store_true", help="list each article and what cleaning removed")
+    b.add_argument("--if-missing", action="store_true", help="build only when there is no usable index")
+    b.add_argument("--quiet", "-q", action="store_true")
+    b.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
+    b.set_defaults(func=cmd_build)
+
+    q = with_index(sub.add_parser("query", help="search the index"))
+    q.add_argument("text", nargs="?", default="")
+    q.add_argument("--outlet", action="append")
+    q.add_argument("--editor", action="append")
+    q.add_argument("--tag", action="append")
+    q.add_argument("--source", action="append")
+    q.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    q.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    q.add_argument("--sort", choices=("relevance", "newest", "oldest"))
+    q.add_argument("--page", type=int, default=1)
+    q.add_argument("--per-page", type=int, default=10)
+    q.add_argument("--exact", action="store_true", help="match every word exactly as typed (no stemming)")
+    q.add_argument("--json", action="store_true", help="print the same JSON as GET /api/search")
+    q.set_defaults(func=cmd_query)
+
+    s = with_index(sub.add_parser("stats", help="what the index holds"))
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    st = sub.add_parser("stem", help="print word<TAB>root (words from stdin when none are given)")
+    st.add_argument("words", nargs="*")
+    st.set_defaults(func=cmd_stem)
+
+    an = sub.add_parser("analyze", help="print the index terms of a text")
+    an.add_argument("text")
+    an.set_defaults(func=cmd_analyze)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KlipingError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 2 if e.status < 500 else 3
+    except KeyboardInterrupt:
+        print("interrupted; the served index is unchanged.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
