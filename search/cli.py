@@ -1,4 +1,4 @@
-"""The command line: build, query, stats, stem and analyze.
+"""The command line: build, add, remove, query, stats, stem and analyze.
 
 Every domain error becomes one line on stderr saying what to do next, and a non-zero exit
 status; never a traceback.
@@ -54,15 +54,17 @@ def cmd_build(args) -> int:
             if [str(Path(s).resolve()) for s in built_from] != [str(SEEDS)]:
                 raise KlipingError(e.message) from None
             print("The seed index was built by an older Kliping; rebuilding it.", file=sys.stderr)
-    progress = Progress("Indexing")
+    progress = Progress("Indexing (bytes)", total=ingest.total_bytes(sources))
     verbose = args.verbose
+    outcomes = []
 
     def on_item(item):
-        progress.advance()
+        outcomes.append(_outcome(item))
         if verbose:
             _report_item(item)
 
-    report = build(ingest.load(sources, field_map=_field_map(args.map)), root,
+    items = ingest.load(sources, field_map=_field_map(args.map), progress=progress.advance)
+    report = build(items, root,
                    sources=[str(Path(s).resolve()) for s in sources], on_item=on_item, wait=args.wait,
                    allow_empty=False)
     progress.close()
@@ -70,7 +72,59 @@ def cmd_build(args) -> int:
         if not verbose:
             print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
     print(report.summary())
+    if args.report:
+        _write_report(args.report, {"command": "build", "index_dir": str(root),
+                                    "seconds": round(report.seconds, 3),
+                                    "counts": {"added": report.added, "skipped": len(report.skipped)},
+                                    "items": outcomes})
     return 0
+
+
+def _outcome(item) -> dict:
+    from .models import Skipped
+
+    if isinstance(item, Skipped):
+        return {"origin": item.origin, "outcome": "skipped", "reason": item.reason}
+    return {"origin": item.origin, "outcome": "added", "id": item.id}
+
+
+def _write_report(path: str, data: dict) -> None:
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"report written to {path}", file=sys.stderr)
+
+
+def cmd_add(args) -> int:
+    from . import ingest, updater
+    from .progress import Progress
+
+    root = _index_dir(args)
+    progress = Progress("Adding (bytes)", total=ingest.total_bytes(args.sources))
+    items = ingest.load(args.sources, field_map=_field_map(args.map), progress=progress.advance)
+    report = updater.add(items, root, wait=args.wait,
+                         on_item=_report_item if args.verbose else None)
+    progress.close()
+    _finish_update(args, report, "add")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from . import updater
+
+    report = updater.remove(args.ids, _index_dir(args), wait=args.wait)
+    for o in report.outcomes:
+        if o.outcome == updater.MISSING:
+            print(f"not found: {o.id}", file=sys.stderr)
+    _finish_update(args, report, "remove")
+    return 0
+
+
+def _finish_update(args, report, command: str) -> None:
+    if not getattr(args, "verbose", False):
+        for o in report.skipped:
+            print(f"skipped {o.origin}: {o.reason}", file=sys.stderr)
+    print(report.summary())
+    if args.report:
+        _write_report(args.report, {"command": command, **report.as_dict()})
 
 
 def _report_item(item) -> None:
@@ -162,7 +216,22 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--if-missing", action="store_true", help="build only when there is no usable index")
     b.add_argument("--quiet", "-q", action="store_true")
     b.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
+    b.add_argument("--report", metavar="FILE", help="write each input's outcome to FILE as JSON")
     b.set_defaults(func=cmd_build)
+
+    ad = with_index(sub.add_parser("add", help="add new and update changed articles, without a rebuild"))
+    ad.add_argument("sources", nargs="+", metavar="SOURCE")
+    ad.add_argument("--map", action="append", metavar="FIELD=SRC", help="read FIELD from SRC in records")
+    ad.add_argument("--verbose", "-v", action="store_true", help="list each article and what cleaning removed")
+    ad.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
+    ad.add_argument("--report", metavar="FILE", help="write each input's outcome to FILE as JSON")
+    ad.set_defaults(func=cmd_add)
+
+    rm = with_index(sub.add_parser("remove", help="delete articles by id"))
+    rm.add_argument("ids", nargs="+", metavar="ID")
+    rm.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
+    rm.add_argument("--report", metavar="FILE", help="write each id's outcome to FILE as JSON")
+    rm.set_defaults(func=cmd_remove)
 
     q = with_index(sub.add_parser("query", help="search the index"))
     q.add_argument("text", nargs="?", default="")
@@ -175,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--sort", choices=("relevance", "newest", "oldest"))
     q.add_argument("--page", type=int, default=1)
     q.add_argument("--per-page", type=int, default=10)
-    q.add_argument("--exact", action="store_true", help="match every word exactly as typed (no stemming)")
+    q.add_argument("--exact", action="store_true", help="match only the word forms written (no stemming)")
     q.add_argument("--json", action="store_true", help="print the same JSON as GET /api/search")
     q.set_defaults(func=cmd_query)
 
