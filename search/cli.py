@@ -244,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--sort", choices=("relevance", "newest", "oldest"))
     q.add_argument("--page", type=int, default=1)
     q.add_argument("--per-page", type=int, default=10)
-    q.add_argument("--exact", action="store_true", help="match only the word forms written (no stemming)")
+    q.add_argument("--exact", action="store_true", help="match every word exactly as typed (no stemming)")
     q.add_argument("--json", action="store_true", help="print the same JSON as GET /api/search")
     q.set_defaults(func=cmd_query)
 
