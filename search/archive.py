@@ -6,9 +6,11 @@ publishes a new one or an update commits (checked at most every REFRESH_SECONDS)
 """
 from __future__ import annotations
 
+import heapq
 import threading
 import time
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -19,13 +21,16 @@ from .citations import article_path, display_title, paragraph_path
 from .errors import NotFound
 from .facets import FacetTable, facet_results, restrict
 from .indexer import article_from_stored
+from .matching import match_docs
 from .models import Article, Chip, Facet, Page, SearchResult, Snippet
 from .params import FACET_PARAMS, SearchRequest
 from .queries import ParsedQuery, parse_query
+from .scoring import BulkScorer
 from .snippets import best_paragraphs, highlight, idf_from, lede
 
 REFRESH_SECONDS = 1.0
 SNIPPETS_PER_RESULT = 3
+CACHE_SIZE = 256
 
 
 @dataclass
@@ -39,6 +44,7 @@ class SearchResponse:
     page: Page
     took_ms: float = 0.0
     sort: str = "relevance"
+    cached: bool = False
 
 
 @dataclass
@@ -50,6 +56,10 @@ class _State:
     searcher: object
     table: FacetTable
     checked: float = field(default_factory=time.monotonic)
+    # Per-generation caches: a new generation or a committed update starts with empty ones.
+    matches: OrderedDict = field(default_factory=OrderedDict)  # repr(query) -> frozenset of docnums
+    responses: OrderedDict = field(default_factory=OrderedDict)  # request params -> SearchResponse
+    scorer: BulkScorer | None = None  # made on the first ranked query
 
 
 class Archive:
@@ -121,45 +131,75 @@ class Archive:
 
     def search(self, req: SearchRequest, parsed: ParsedQuery | None = None) -> SearchResponse:
         started = time.perf_counter()
-        parsed = parsed or parse_query(req.q, exact=req.exact)
         with self._lock:
             st = self._current()
-            scores = self._match(st, parsed)
-            kept, per_facet = restrict(st.table, set(scores), req)
-            order = self._order(st, scores, kept, req.effective_sort, parsed)
-            pages = max(1, -(-len(order) // req.per_page))
-            shown = order[(req.page - 1) * req.per_page: req.page * req.per_page]
-            results = [self._result(st, doc, scores.get(doc, 0.0), parsed) for doc in shown]
+            key = tuple(req.params())
+            cached = st.responses.get(key) if parsed is None else None
+            if cached is not None:
+                st.responses.move_to_end(key)
+                return replace(cached, took_ms=(time.perf_counter() - started) * 1000, cached=True)
+            parsed = parsed or parse_query(req.q, exact=req.exact)
+            matched = self._matches(st, parsed)
+            kept, per_facet = restrict(st.table, matched, req)
+            end = req.page * req.per_page
+            top = self._top(st, parsed, kept, req.effective_sort, end)
+            shown = top[(req.page - 1) * req.per_page:end]
+            results = [self._result(st, doc, score, parsed) for score, doc in shown]
             facets = facet_results(st.table, req, per_facet)
-        return SearchResponse(
-            request=req, query=parsed, total=len(order), results=results, facets=facets,
-            chips=_chips(req),
-            page=Page(req.page, req.per_page, len(order), pages,
-                      req.page_qs(req.page - 1) if req.page > 1 else None,
-                      req.page_qs(req.page + 1) if req.page < pages else None),
-            took_ms=(time.perf_counter() - started) * 1000, sort=req.effective_sort,
-        )
+            total = len(kept)
+            pages = max(1, -(-total // req.per_page))
+            resp = SearchResponse(
+                request=req, query=parsed, total=total, results=results, facets=facets,
+                chips=_chips(req),
+                page=Page(req.page, req.per_page, total, pages,
+                          req.page_qs(req.page - 1) if req.page > 1 else None,
+                          req.page_qs(req.page + 1) if req.page < pages else None),
+                took_ms=(time.perf_counter() - started) * 1000, sort=req.effective_sort,
+            )
+            _remember(st.responses, key, resp)
+            return resp
 
     # -- steps --------------------------------------------------------------------------------
     @staticmethod
-    def _match(st: _State, parsed: ParsedQuery) -> dict[int, float]:
-        """docnum -> score for every match (every live document when browsing)."""
+    def _matches(st: _State, parsed: ParsedQuery) -> frozenset[int]:
+        """Every live document the query matches (all of them when browsing); cached."""
         if parsed.is_browse:
-            return dict.fromkeys(st.table.live, 0.0)
-        q = parsed.query
-        if _only_negative(q):
-            q = wq.And([wq.Every(), q])
-        results = st.searcher.search(q, limit=None)
-        return {doc: score for score, doc in results.top_n}
+            return st.table.live
+        key = repr(parsed.query)
+        found = st.matches.get(key)
+        if found is None:
+            found = frozenset(match_docs(st.searcher, parsed.query, st.table.live))
+            _remember(st.matches, key, found)
+        return found
 
     @staticmethod
-    def _order(st: _State, scores: dict[int, float], kept: set[int], sort: str, parsed) -> list[int]:
-        dates = st.table.dates
+    def _top(st: _State, parsed: ParsedQuery, kept: set[int], sort: str, end: int) -> list[tuple[float, int]]:
+        """(score, docnum) for the first `end` documents of `kept` in the requested order.
+
+        Relevance: Whoosh scores with `kept` as its filter, so it still skips blocks that
+        cannot reach the top. Date orders walk the table's precomputed orders."""
+        if not kept:
+            return []
         if sort == "relevance" and not parsed.is_browse:
-            return sorted(kept, key=lambda d: (-scores[d], _neg_date(dates.get(d)), d))
-        if sort == "oldest":
-            return sorted(kept, key=lambda d: (dates.get(d) is None, dates.get(d) or "", -scores[d], d))
-        return sorted(kept, key=lambda d: (_neg_date(dates.get(d)), -scores[d], d))
+            q = parsed.query
+            if st.scorer is None:
+                st.scorer = BulkScorer(st.searcher)
+            scores = st.scorer.score(q, kept)
+            if scores is not None:
+                best = heapq.nlargest(end, kept, key=lambda d: (scores[d], -d))
+                return [(scores[d], d) for d in best]
+            if _only_negative(q):
+                q = wq.And([wq.Every(), q])
+            results = st.searcher.search(q, limit=end, filter=set(kept), terms=False)
+            return [(score, doc) for score, doc in results.top_n]
+        order = st.table.oldest if sort == "oldest" else st.table.newest
+        out = []
+        for doc in order:
+            if doc in kept:
+                out.append((0.0, doc))
+                if len(out) >= end:
+                    break
+        return out
 
     def _result(self, st: _State, doc: int, score: float, parsed: ParsedQuery) -> SearchResult:
         article = article_from_stored(st.searcher.stored_fields(doc))
@@ -182,11 +222,10 @@ class Archive:
         )
 
 
-def _neg_date(iso: str | None) -> tuple:
-    """Sort key putting newer dates first and unknown dates last."""
-    if not iso:
-        return (1, 0)
-    return (0, -int(iso.replace("-", "")))
+def _remember(cache: OrderedDict, key, value, size: int = CACHE_SIZE) -> None:
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)
 
 
 def _quote(text: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain
 
 from .models import Facet, FacetValue
 from .params import FACET_PARAMS, SearchRequest
@@ -25,6 +26,8 @@ class FacetTable:
     dates: dict[int, str]  # docnum -> ISO date (known dates only)
     index: dict[str, dict[str, set[int]]]  # facet -> value -> docnums ("date" holds months and days)
     values: dict[str, dict[int, tuple[str, ...]]]  # facet -> docnum -> values
+    newest: list[int] = field(default_factory=list)  # live docs, newest first, undated last
+    oldest: list[int] = field(default_factory=list)  # live docs, oldest first, undated last
 
     @classmethod
     def load(cls, reader) -> "FacetTable":
@@ -52,7 +55,10 @@ class FacetTable:
                 values[name][doc] = vals
                 for v in vals:
                     index[name].setdefault(v, set()).add(doc)
-        return cls(frozenset(live), dates, index, values)
+        undated = sorted(live - dates.keys())
+        by_date = sorted(dates, key=lambda d: (dates[d], d))
+        newest = sorted(dates, key=lambda d: (dates[d], -d), reverse=True) + undated
+        return cls(frozenset(live), dates, index, values, newest, by_date + undated)
 
     def docs_for(self, facet: str, selected: tuple[str, ...]) -> set[int]:
         out: set[int] = set()
@@ -92,10 +98,7 @@ def count(table: FacetTable, name: str, docs: set[int]) -> Counter:
     if len(idx) * 8 < len(docs):
         return Counter({v: n for v, ds in idx.items() if (n := len(ds & docs))})
     vals = table.values[name]
-    c: Counter = Counter()
-    for d in docs:
-        c.update(vals[d])
-    return c
+    return Counter(chain.from_iterable(map(vals.__getitem__, docs)))
 
 
 def facet_results(table: FacetTable, req: SearchRequest, per_facet_docs: dict[str, set[int]],

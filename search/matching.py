@@ -1,0 +1,84 @@
+"""Which documents match a query, as a set of document numbers, without scoring them.
+
+Facet counts and totals need every match, but only the shown page needs scores. Scoring every
+match through Whoosh's collector costs a Python call per posting; reading a term's posting
+blocks costs one list extend per block. So the match set is computed here, by set algebra over
+posting lists, and Whoosh scores only the top of the page (archive.py passes this set as the
+search filter, which keeps Whoosh's block-quality skipping).
+
+Queries this module does not understand (phrases, for one) fall back to Whoosh's matcher.
+"""
+from __future__ import annotations
+
+from whoosh import query as wq
+
+
+def term_postings(reader, field: str, text: str, weights: bool = False) -> tuple[list[int], list[float]]:
+    """Document numbers (and term frequencies, if asked) of one term's postings, read a block
+    at a time. Deleted documents are included: callers intersect with live documents."""
+    try:
+        m = reader.postings(field, text)
+    except Exception:  # the term is not in the index
+        return [], []
+    ids: list[int] = []
+    tfs: list[float] = []
+    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):  # Whoosh 2.7's W3LeafMatcher
+        while not m._atend and m._i < m._blocklength:
+            if m._ids is None:
+                m._read_ids()
+            ids.extend(m._ids[m._i:])
+            if weights:
+                if m._weights is None:
+                    m._read_weights()
+                tfs.extend(m._weights[m._i:])
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            if weights:
+                tfs.append(m.weight())
+            m.next()
+    return ids, tfs
+
+
+def term_docs(reader, field: str, text: str) -> set[int]:
+    """Every live document containing one term."""
+    docs = set(term_postings(reader, field, text)[0])
+    if reader.has_deletions():
+        docs = {d for d in docs if not reader.is_deleted(d)}
+    return docs
+
+
+def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
+    """The set of live documents matching `q`."""
+    reader = searcher.reader()
+    if isinstance(q, wq.Term):
+        return term_docs(reader, q.fieldname, q.text)
+    if isinstance(q, wq.And):
+        sets = sorted((match_docs(searcher, c, live) for c in q.subqueries if not isinstance(c, wq.Not)), key=len)
+        result = set(live) if not sets else sets[0]
+        for s in sets[1:]:
+            result = result & s
+        for c in q.subqueries:
+            if isinstance(c, wq.Not):
+                result = result - match_docs(searcher, c.query, live)
+        return result
+    if isinstance(q, wq.Or):
+        result: set[int] = set()
+        for c in q.subqueries:
+            result |= match_docs(searcher, c, live)
+        return result
+    if isinstance(q, wq.Not):
+        return set(live) - match_docs(searcher, q.query, live)
+    if isinstance(q, wq.AndNot):
+        return match_docs(searcher, q.a, live) - match_docs(searcher, q.b, live)
+    if isinstance(q, wq.Every):
+        return set(live)
+    if isinstance(q, (wq.Prefix, wq.Wildcard)):
+        result = set()
+        for text in q._btexts(reader) if hasattr(q, "_btexts") else ():
+            result |= term_docs(reader, q.fieldname, text)
+        return result
+    # Phrases and anything else: let Whoosh find them (no scoring).
+    m = q.matcher(searcher)
+    return set(m.all_ids()) & live if m.is_active() else set()
