@@ -1,0 +1,125 @@
+"""Make a larger, reproducible benchmark corpus by re-dealing IndoSum's paragraphs.
+
+    python bench/redeal.py --n 34630 --out bench/work/redeal-35k.jsonl
+
+Within each outlet, every new article borrows an original article as a template (its category
+and its number of paragraphs), then takes its lead paragraph from the outlet's pool of lead
+paragraphs and the rest from the outlet's pool of other paragraphs, at random, with a fixed seed.
+So vocabulary, paragraph lengths, outlets and categories keep IndoSum's proportions, while
+every article is a new mix. The outlets keep their share of the corpus.
+
+Ids are unique and begin with a Unix timestamp like IndoSum's (`<ts>-redeal-<n>`); dates are
+spread uniformly between END and a start that moves back one year per multiple of IndoSum's
+size (at least IndoSum's own 19 months, never before 2005), so the month histogram keeps
+growing like a real archive's. The output has the same fields as IndoSum's JSONL and builds
+with the same `--map`.
+
+The input is IndoSum (CC BY-SA 4.0, Kurniawan and Louvan); the output is an adaptation under the
+same licence: an ATTRIBUTION.md is written beside it. Write it under bench/work/ (git-ignored).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SRC = HERE.parent.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
+END = dt.datetime(2018, 2, 28, 23, 0, tzinfo=dt.timezone.utc)
+EARLIEST = dt.datetime(2005, 1, 1, tzinfo=dt.timezone.utc)
+SEED = 20240617
+
+
+def redeal(src: Path, n: int, seed: int = SEED, id_tag: str = "redeal") -> list[dict]:
+    rows = [json.loads(line) for line in src.open(encoding="utf-8") if line.strip()]
+    rows.sort(key=lambda r: r["id"])  # independent of the file's line order
+    rng = random.Random(seed)
+    by_outlet: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_outlet[r["source"]].append(r)
+    scale = n / len(rows)
+    years = max(19 / 12, scale)
+    start = max(EARLIEST, END - dt.timedelta(days=365.25 * years))
+    span = (END - start).total_seconds()
+
+    # How many articles each outlet gets: its share, rounded, with the remainder to the largest.
+    outlets = sorted(by_outlet)
+    quota = {o: int(len(by_outlet[o]) * n / len(rows)) for o in outlets}
+    for o in sorted(outlets, key=lambda o: -len(by_outlet[o]))[: n - sum(quota.values())]:
+        quota[o] += 1
+
+    out = []
+    for o in outlets:
+        arts = by_outlet[o]
+        leads = [a["paragraphs"][0] for a in arts if a["paragraphs"]]
+        rest = [p for a in arts for p in a["paragraphs"][1:]]
+        for _ in range(quota[o]):
+            tpl = rng.choice(arts)
+            k = max(1, len(tpl["paragraphs"]))
+            paras = [rng.choice(leads)] + (rng.sample(rest, min(k - 1, len(rest))) if rest else [])
+            when = start + dt.timedelta(seconds=rng.uniform(0, span))
+            out.append({"_ts": int(when.timestamp()), "source": o, "category": tpl["category"],
+                        "date_from_id_timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "paragraphs": paras, "_tpl_url": tpl.get("source_url") or ""})
+    rng.shuffle(out)
+    final = []
+    for i, a in enumerate(out):
+        tpl_url = a.pop("_tpl_url")
+        final.append({"id": f"{a.pop('_ts')}-{id_tag}-{i:06d}", **a,
+                      "source_url": f"{tpl_url}#{id_tag}-{i:06d}" if tpl_url else ""})
+    return final
+
+
+def write(articles: list[dict], out: Path, src: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for a in articles:
+            fh.write(json.dumps(a, ensure_ascii=False) + "\n")
+    tmp.replace(out)
+    attribution = src.with_name("ATTRIBUTION.md")
+    note = (f"# {out.name}\n\nMade by bench/redeal.py from IndoSum ({src}) by re-dealing its paragraphs "
+            "within each outlet. It is an adaptation of IndoSum and carries IndoSum's licence, "
+            "CC BY-SA 4.0 (Kurniawan and Louvan). IndoSum's attribution follows.\n\n")
+    if attribution.exists():
+        note += attribution.read_text(encoding="utf-8")
+    out.with_name("ATTRIBUTION.md").write_text(note, encoding="utf-8")
+
+
+def ensure(n: int, out: Path, src: Path = DEFAULT_SRC, seed: int = SEED, id_tag: str = "redeal") -> Path:
+    """Write the corpus unless an identical one (same n, seed, source size) is already there."""
+    stamp = out.with_suffix(".stamp")
+    key = json.dumps({"n": n, "seed": seed, "src": str(src), "src_size": src.stat().st_size, "tag": id_tag,
+                      "version": 1})
+    if out.exists() and stamp.exists() and stamp.read_text() == key:
+        return out
+    write(redeal(src, n, seed, id_tag), out, src)
+    stamp.write_text(key)
+    return out
+
+
+def copy_attribution(src: Path, dest_dir: Path) -> None:
+    a = src.with_name("ATTRIBUTION.md")
+    if a.exists():
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(a, dest_dir / "ATTRIBUTION.md")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--src", type=Path, default=DEFAULT_SRC)
+    ap.add_argument("--n", type=int, default=34630)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--tag", default="redeal", help="word inside every id (use another for extra articles)")
+    ap.add_argument("--out", type=Path, default=HERE / "work" / "redeal-35k.jsonl")
+    args = ap.parse_args()
+    ensure(args.n, args.out, args.src, args.seed, args.tag)
+    print(f"wrote {args.n} articles to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
