@@ -30,5 +30,18 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Benchmarks (not part of `make test`): bench-only dependencies into the same .venv, then
+# bench/run.py on a clean export of HEAD -> BENCHMARKS.md and bench/scaling.svg.
+# BENCH_SIZES=seeds,3.5k,35k,100k adds the larger re-deal; BENCH_ARGS passes more options.
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCH_SIZES ?= seeds,3.5k,35k
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	BENCH_SIZES="$(BENCH_SIZES)" $(BIN)/python bench/run.py --at HEAD $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

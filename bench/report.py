@@ -1,0 +1,248 @@
+"""BENCHMARKS.md from one run's results (bench/out/results.json): every figure and every ratio
+comes from that one run."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+REF = "fts5"
+DS = "datasette"
+
+
+def f(x, nd=1) -> str:
+    if x is None or x != x:
+        return "–"
+    if isinstance(x, (int,)) or (abs(x) >= 100 and nd <= 1):
+        return f"{x:,.0f}"
+    return f"{x:,.{nd}f}"
+
+
+def mm(s: dict, key="p50", nd=1) -> str:
+    """median (min–max)"""
+    if not s:
+        return "–"
+    return f"{f(s[key], nd)} ({f(s['min'], nd)}–{f(s['max'], nd)})"
+
+
+def ratio(a, b) -> float | None:
+    if a is None or b is None or not b or a != a or b != b:
+        return None
+    return a / b
+
+
+def rf(x) -> str:
+    return "–" if x is None else f"{x:.2f}×"
+
+
+def by_label(run: dict) -> dict:
+    return {s["label"]: s for s in run["sizes"]}
+
+
+def main_name(run: dict) -> str:
+    return next(iter(run["kliping"]))
+
+
+def targets(run: dict) -> list[tuple[str, str, bool | None]]:
+    k = main_name(run)
+    S = by_label(run)
+    out = []
+
+    def get(label, *path):
+        d = S.get(label)
+        for p in path:
+            if not isinstance(d, dict):
+                return None
+            d = d.get(p)
+        return d
+
+    for label in ("3.5k", "35k"):
+        r = ratio(get(label, "builds", k, "seconds"), get(label, "builds", REF, "seconds"))
+        out.append((f"Build at {label} ≤ 3× the FTS5 reference build", rf(r), None if r is None else r <= 3))
+    g = ratio(get("35k", "builds", k, "seconds"), get("3.5k", "builds", k, "seconds"))
+    out.append(("Build growth 3.5k → 35k ≤ 11×", rf(g), None if g is None else g <= 11))
+    r = ratio(get("3.5k", "latency", k, "p50"), get("3.5k", "latency", DS, "p50"))
+    out.append(("/api/search p50 at 3.5k ≤ 0.5× Datasette's p50", rf(r), None if r is None else r <= 0.5))
+    r = ratio(get("35k", "latency", k, "p50"), get("35k", "latency", DS, "p50"))
+    out.append(("/api/search p50 at 35k ≤ 1× Datasette's p50", rf(r), None if r is None else r <= 1))
+    v = get("35k", "latency", k, "p95")
+    out.append(("/api/search p95 at 35k < 100 ms", f"{f(v)} ms" if v else "–", None if v is None else v < 100))
+    v = get("35k", "articles", k, "article_page", "p50")
+    out.append(("Article page p50 at 35k < 10 ms", f"{f(v)} ms" if v else "–", None if v is None else v < 10))
+    v = get("35k", "rss", k, "peak_mb")
+    out.append(("Server RSS at 35k < 300 MB (peak, VmHWM)", f"{f(v)} MB" if v else "–", None if v is None else v < 300))
+    return out
+
+
+def markdown(run: dict, svg_rel: str | None = None) -> str:
+    m = run["machine"]
+    kl = list(run["kliping"])
+    k = kl[0]
+    L = []
+    w = L.append
+    w("# Benchmarks\n")
+    w(f"Written by `make bench` (`bench/run.py`) on {m['date']}; the whole run took {run.get('minutes', 0):.0f} min. "
+      "Every figure and every ratio below comes from this one run; nothing is compared with an earlier run. "
+      "Do not edit by hand: re-run. Times are medians with (min–max); latencies in ms over HTTP.\n")
+    w("## Machine and versions\n")
+    w(f"- {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}")
+    w("- " + ", ".join(f"{k2} {v}" for k2, v in m["versions"].items()))
+    for name, info in run["kliping"].items():
+        w(f"- Kliping `{name}`: commit {info['rev']}")
+    w(f"- Warm rounds over the {run['sizes'][0]['latency'] and next(iter(run['sizes'][0]['latency'].values()))['n'] // max(1, run['args']['reps']) or '?'} "
+      f"requests of `bench/queries.txt`: {run['args']['reps']}\n")
+
+    w("## Targets\n")
+    w("| target | measured (this run) | |")
+    w("|---|---|---|")
+    for name, meas, ok in targets(run):
+        w(f"| {name} | {meas} | {'not measured' if ok is None else ('**MET**' if ok else '**NOT MET**')} |")
+    w("")
+
+    S = run["sizes"]
+    systems_all = kl + [s for s in (REF, DS) if any(s in x["latency"] for x in S)]
+    w("## Headline\n")
+    w("| corpus | system | build s | articles/s | build peak MB | index MB | add 100 s | search p50 | p95 | p99 | cold p50 | article page p50 | server RSS MB |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for s in S:
+        for sy in systems_all:
+            b = s["builds"].get(sy, {})
+            lat = s["latency"].get(sy, {})
+            cold = s["cold"].get(sy, {})
+            add = s["add"].get(sy)
+            add_s = "–" if add is None else (f(add["seconds"], 2) if add.get("available") and add.get("rc") == 0
+                                            else ("failed" if add.get("available") else "not available"))
+            art = s["articles"].get(sy, {}).get("article_page", {})
+            rss = s["rss"].get(sy, {})
+            build = "reused" if b.get("reused") else (mm(b, "seconds", 2) if b else "–")
+            w(f"| {s['label']} ({s['articles_n']:,}) | {sy} | {build} | {f(b.get('articles_per_s'))} | "
+              f"{f(b.get('peak_rss_mb'))} | {f(b.get('size_mb'))} | {add_s} | {f(lat.get('p50'))} | {f(lat.get('p95'))} | "
+              f"{f(lat.get('p99'))} | {f(cold.get('p50'))} | {f(art.get('p50'), 2) if art else '–'} | {f(rss.get('peak_mb'))} |")
+    w("")
+    w("Build peak MB is the builder process's maximum RSS; server RSS is the server's peak (VmHWM) at the end "
+      "of the run. Datasette's build is the same SQLite file as the FTS5 reference's, so it has no build of its own.\n")
+
+    w("## Ratios (Kliping ÷ other, same run)\n")
+    w("| corpus | build ÷ FTS5 | search p50 ÷ FTS5 | p95 ÷ FTS5 | search p50 ÷ Datasette | p95 ÷ Datasette | RSS ÷ Datasette |")
+    w("|---|---|---|---|---|---|---|")
+    for s in S:
+        def g(sec, sy, key):
+            return s[sec].get(sy, {}).get(key)
+        w(f"| {s['label']} | {rf(ratio(g('builds', k, 'seconds'), g('builds', REF, 'seconds')))} | "
+          f"{rf(ratio(g('latency', k, 'p50'), g('latency', REF, 'p50')))} | {rf(ratio(g('latency', k, 'p95'), g('latency', REF, 'p95')))} | "
+          f"{rf(ratio(g('latency', k, 'p50'), g('latency', DS, 'p50')))} | {rf(ratio(g('latency', k, 'p95'), g('latency', DS, 'p95')))} | "
+          f"{rf(ratio(g('rss', k, 'peak_mb'), g('rss', DS, 'peak_mb')))} |")
+    if len(kl) > 1:
+        w("")
+        w(f"Kliping checkouts against `{k}`:\n")
+        w("| corpus | checkout | build ÷ | search p50 ÷ | p95 ÷ | article page p50 ÷ |")
+        w("|---|---|---|---|---|---|")
+        for s in S:
+            for other in kl[1:]:
+                def g2(sec, sy, key):
+                    return s[sec].get(sy, {}).get(key)
+                ap = lambda sy: s["articles"].get(sy, {}).get("article_page", {}).get("p50")  # noqa: E731
+                w(f"| {s['label']} | {other} | {rf(ratio(g2('builds', other, 'seconds'), g2('builds', k, 'seconds')))} | "
+                  f"{rf(ratio(g2('latency', other, 'p50'), g2('latency', k, 'p50')))} | "
+                  f"{rf(ratio(g2('latency', other, 'p95'), g2('latency', k, 'p95')))} | {rf(ratio(ap(other), ap(k)))} |")
+    w("")
+
+    w("## Details per corpus\n")
+    for s in S:
+        w(f"### {s['label']}: {s['articles_n']:,} articles\n")
+        w("| | " + " | ".join(x for x in systems_all if x in s["latency"] or x in s["builds"]) + " |")
+        present = [x for x in systems_all if x in s["latency"] or x in s["builds"]]
+        w("|---|" + "---|" * len(present))
+
+        def row(title, fn):
+            w(f"| {title} | " + " | ".join(fn(x) for x in present) + " |")
+        row("build s, median (min–max) [runs]", lambda x: ("reused" if s["builds"].get(x, {}).get("reused") else
+            (f"{mm(s['builds'][x], 'seconds', 2)} [{s['builds'][x]['runs']}]" if x in s["builds"] else "–")))
+        row("search warm p50 (min–max)", lambda x: mm(s["latency"].get(x, {}), "p50"))
+        row("search warm p95 / p99", lambda x: (f"{f(s['latency'][x]['p95'])} / {f(s['latency'][x]['p99'])}" if s["latency"].get(x) else "–"))
+        row("search cold p50 / p95 / p99", lambda x: (f"{f(s['cold'][x]['p50'])} / {f(s['cold'][x]['p95'])} / {f(s['cold'][x]['p99'])}" if s["cold"].get(x) else "–"))
+        row("first request after start (opens the index)", lambda x: f(s["first_request"].get(x)))
+        for kind, title in (("article_page", "article page /articles/ID?q= p50 (p95)"),
+                            ("article_json", "/api/articles/ID p50 (p95)"), ("cite", "citation endpoint p50 (p95)")):
+            row(title, lambda x, kind=kind: (f"{f(s['articles'][x][kind]['p50'], 2)} ({f(s['articles'][x][kind]['p95'], 2)})"
+                                             if s["articles"].get(x, {}).get(kind) else "–"))
+        row("server RSS MB: idle / after / peak", lambda x: (f"{f(s['rss'][x].get('idle_mb'))} / {f(s['rss'][x].get('after_mb'))} / {f(s['rss'][x].get('peak_mb'))}" if s["rss"].get(x) else "–"))
+        row("add 100 articles", lambda x: _add_text(s["add"].get(x)))
+        w("")
+        # agreement
+        tot = s.get("totals", {})
+        if tot and REF in next(iter(tot.values())):
+            same = sum(1 for v in tot.values() if v.get(k) == v.get(REF))
+            same_ds = sum(1 for v in tot.values() if v.get(k) == v.get(DS))
+            w(f"Result counts agree with the FTS5 reference on {same} of {len(tot)} requests and with Datasette on "
+              f"{same_ds} of {len(tot)} (differences: ranked-any mode, phrases across paragraphs, disjunctive date filters; "
+              "see bench/out/results.json for each).\n")
+        pq = s.get("per_query", {}).get(k)
+        if pq:
+            slow = sorted(pq.items(), key=lambda kv: -kv[1])[:5]
+            w("Slowest requests for Kliping (warm median ms" + (", FTS5, Datasette" if REF in s["per_query"] else "") + "): " + "; ".join(
+                f"`{q}` {f(v)}" + (f" / {f(s['per_query'][REF].get(q))} / {f(s['per_query'][DS].get(q))}" if REF in s["per_query"] else "")
+                for q, v in slow) + "\n")
+
+    if len(S) > 1:
+        w("## Growth\n")
+        w("| corpus | articles | " + " | ".join(f"{x} build s" for x in systems_all if x != DS) + " | " +
+          " | ".join(f"{x} p95 ms" for x in systems_all) + " |")
+        w("|---|---|" + "---|" * (len(systems_all) * 2 - 1))
+        for s in S:
+            w(f"| {s['label']} | {s['articles_n']:,} | " + " | ".join(f(s["builds"].get(x, {}).get("seconds"), 2) for x in systems_all if x != DS)
+              + " | " + " | ".join(f(s["latency"].get(x, {}).get("p95")) for x in systems_all) + " |")
+        w("")
+        for a, b in zip(S, S[1:]):
+            ba, bb = a["builds"].get(k, {}).get("seconds"), b["builds"].get(k, {}).get("seconds")
+            if ba and bb:
+                w(f"- Kliping build {a['label']} → {b['label']}: {b['articles_n'] / a['articles_n']:.1f}× the articles, "
+                  f"{bb / ba:.1f}× the time" + (f" (FTS5: {b['builds'][REF]['seconds'] / a['builds'][REF]['seconds']:.1f}×)"
+                                                if REF in a["builds"] and REF in b["builds"] else ""))
+        w("")
+        if svg_rel:
+            w(f"![Build time and /api/search p95 against corpus size]({svg_rel})\n")
+
+    w("## Method\n")
+    w("- Corpora: `seeds/` (5 articles); IndoSum's 3,463 articles (CC BY-SA 4.0, Kurniawan and Louvan); "
+      "`bench/redeal.py` re-deals IndoSum's paragraphs within each outlet with a fixed seed (35k = 34,630 articles; "
+      "larger sizes with `BENCH_SIZES`), written to bench/work/ with IndoSum's attribution.")
+    w("- Builds run `python -m search build … --map " "outlet=source,url=source_url,date=date_from_id_timestamp,tags=category` "
+      "as a subprocess into a fresh directory: wall time, and the child's peak RSS from `wait4`. Index size is the whole "
+      "index directory. Under 10k articles each build runs 3 times, larger ones once.")
+    w("- The FTS5 reference (`bench/fts5_ref.py`) reads the same files with `search.ingest.load` and indexes the project "
+      "analyzer's terms (`search.analysis.tokens`: regex tokens, lowercase, stop list, project stemmer with PyStemmer's "
+      "Snowball fallback) in an FTS5 table; queries are read by Kliping's `parse_query` and translated to FTS5; "
+      "snippets are Kliping's highlighter over stored paragraphs; facets are outlet and month (disjunctive), served by a "
+      "tiny Flask app on the same dev server as Kliping.")
+    w("- Datasette serves that same SQLite file (`datasette serve -i`, `suggest_facets off`, one SQL thread, time limits "
+      "raised to 20 s so nothing is cut short) and is asked its table JSON with `_search` (the translated FTS5 "
+      "expression, `_searchmode=raw`), column filters, `_facet=outlet&_facet=month`, `_size=10` and metadata columns only. "
+      "It does no snippets and no relevance sort (rowid order), so it does less work per request than Kliping.")
+    w("- Kliping runs `flask --app app run` (Werkzeug's threaded dev server) with `KLIPING_INDEX`; every /api/search "
+      "response carries all five facets, the date histogram and 3 snippets per result.")
+    w("- The client is `bench/run.py`, in its own process: one new HTTP connection per request, timed from connect to the "
+      "last byte. Each round sends every request in `bench/queries.txt` to each server in turn, rotating the server order "
+      "each round. Round 1 is cold (the very first request, which opens the index, is reported apart); the later rounds "
+      "are warm. Percentiles are nearest-rank over all warm samples; min–max are over the same samples.")
+    w("- Article endpoints: 30 fixed random articles, `/articles/ID?q=indonesia` (HTML with highlights and citations), "
+      "`/api/articles/ID` and `/api/articles/ID/paragraphs/1/cite`, first round discarded.")
+    w("- `add`: `python -m search add` of 100 re-dealt articles with new ids into a copy of the built index, when the "
+      "command exists in the checkout (detected at run time).")
+    w("")
+    return "\n".join(L)
+
+
+def _add_text(a) -> str:
+    if a is None:
+        return "–"
+    if not a.get("available"):
+        return "not available"
+    if a.get("rc"):
+        return "failed: " + " ".join(a.get("error", []))[:120]
+    return f"{f(a['seconds'], 2)} s, peak {f(a['peak_rss_mb'])} MB"
+
+
+if __name__ == "__main__":
+    run = json.loads(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "out" / "results.json").read_text())
+    print(markdown(run))

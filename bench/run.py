@@ -1,0 +1,566 @@
+"""Kliping's benchmark harness: builds, `add`, HTTP latency, article pages, memory, side by side with
+a SQLite FTS5 reference (bench/fts5_ref.py) and Datasette, all measured in one run.
+
+    make bench                                   # full run -> BENCHMARKS.md + bench/scaling.svg
+    python bench/run.py --sizes 3.5k --quick     # fast subset -> bench/out/BENCHMARKS-quick.md
+    python bench/run.py --only kliping --sizes 3.5k \\
+        --kliping before=../main-before --kliping after=.   # two Kliping checkouts, one run
+    python bench/run.py --only kliping --sizes 35k --reuse  # reuse indexes already in bench/work/
+
+Sizes: seeds, 3.5k (IndoSum), 35k (bench/redeal.py, 34,630), 100k, or any Nk; default from
+$BENCH_SIZES or "seeds,3.5k,35k". Corpora and indexes go to bench/work/ (git-ignored).
+
+Latency is measured from this process over HTTP against servers started as subprocesses on
+127.0.0.1 (`flask --app app run` for Kliping, the same Flask dev server for the FTS5 reference,
+Datasette's own uvicorn server). Requests are interleaved: every round sends each query to each
+server in turn (the server order rotates every round), so drift on this noisy machine hits every
+system alike. "Cold" is the first time each query reaches a freshly started server (its first
+request also opens the index and is reported on its own); "warm" is every later round.
+No figure from an earlier run is ever compared with one from this run.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))  # `search` is put on the path in main(), from the checkout measured
+
+import redeal  # noqa: E402
+
+WORK = HERE / "work"
+OUT = HERE / "out"
+INDOSUM = ROOT.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
+MAP = "outlet=source,url=source_url,date=date_from_id_timestamp,tags=category"
+VENV_BIN = Path(sys.executable).parent
+QUERIES = HERE / "queries.txt"
+
+
+# ------------------------------------------------------------------------------------- helpers
+def log(*a) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}]", *a, file=sys.stderr, flush=True)
+
+
+def pct(xs: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    s = sorted(xs)
+    if not s:
+        return float("nan")
+    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
+    return s[k]
+
+
+def summary(xs: list[float]) -> dict:
+    if not xs:
+        return {}
+    return {"n": len(xs), "p50": statistics.median(xs), "p95": pct(xs, 95), "p99": pct(xs, 99),
+            "min": min(xs), "max": max(xs)}
+
+
+def dir_size(p: Path) -> int:
+    if p.is_file():
+        return p.stat().st_size
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run a command; its wall time, peak RSS (this child and its children) and exit status."""
+    started = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Drain pipes in threads so a chatty child never blocks; wait4 gives this child's own rusage.
+    import threading
+    bufs = {"out": b"", "err": b""}
+
+    def drain(name, stream):
+        bufs[name] = stream.read()
+
+    ts = [threading.Thread(target=drain, args=("out", p.stdout)), threading.Thread(target=drain, args=("err", p.stderr))]
+    for t in ts:
+        t.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - started
+    for t in ts:
+        t.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": wall, "peak_rss_mb": ru.ru_maxrss / 1024, "rc": p.returncode,
+            "stdout": bufs["out"].decode(errors="replace")[-2000:], "stderr": bufs["err"].decode(errors="replace")[-2000:]}
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current RSS, peak RSS) of a process, in MB."""
+    vals = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                k, v = line.split(":")
+                vals[k] = int(v.split()[0]) / 1024
+    except FileNotFoundError:
+        pass
+    return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
+
+
+# ------------------------------------------------------------------------------------- corpora
+@dataclass
+class Corpus:
+    label: str
+    sources: list[str]
+    field_map: str | None
+    articles: int
+    ids: list[str] = field(default_factory=list)
+
+
+def size_n(label: str) -> int:
+    if label == "35k":
+        return 34630
+    return int(float(label[:-1]) * 1000) if label.endswith("k") else int(label)
+
+
+def corpus(label: str, repo: Path) -> Corpus:
+    if label == "seeds":
+        seeds = sorted((repo / "seeds").glob("*.txt"))
+        return Corpus(label, [str(repo / "seeds")], None, len(seeds))
+    if label in ("3.5k", "indosum"):
+        src = INDOSUM
+    else:
+        n = size_n(label)
+        src = redeal.ensure(n, WORK / f"redeal-{label}.jsonl")
+    ids = [json.loads(line)["id"] for line in src.open(encoding="utf-8")]
+    return Corpus(label, [str(src)], MAP, len(ids), ids)
+
+
+def add_batch(label: str) -> Path:
+    """100 new articles (distinct ids) for `python -m search add`, re-dealt with another seed."""
+    out = WORK / f"add100-{label}.jsonl"
+    return redeal.ensure(100, out, seed=redeal.SEED + 1, id_tag="add")
+
+
+# ------------------------------------------------------------------------------------- servers
+@dataclass
+class Server:
+    name: str  # e.g. "kliping", "fts5", "datasette"
+    kind: str  # kliping | fts5 | datasette
+    url_for: object  # callable: request params dict -> path
+    proc: subprocess.Popen | None = None
+    port: int = 0
+    ready_path: str = "/-/nothing-here"
+
+    def start(self, cmd: list[str], cwd: Path, env: dict) -> None:
+        self.port = free_port()
+        cmd = [c.replace("{port}", str(self.port)) for c in cmd]
+        self.log = open(WORK / f"server-{self.name}.log", "w")
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: see {self.log.name}")
+            try:
+                status, _, _ = fetch(self.port, self.ready_path)
+                if status:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not start in 120 s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes, float]:
+    """One GET on a fresh connection: status, body, seconds (connect to last byte)."""
+    t0 = time.perf_counter()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        body = r.read()
+    finally:
+        c.close()
+    return r.status, body, time.perf_counter() - t0
+
+
+def read_queries(path: Path = QUERIES) -> list[list[tuple[str, str]]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pairs = []
+        for part in line.split("&"):
+            k, _, v = part.partition("=")
+            pairs.append((k.strip(), v.strip()))
+        out.append(pairs)
+    return out
+
+
+def label_of(pairs) -> str:
+    return "&".join(f"{k}={v}" for k, v in pairs) or "(empty)"
+
+
+def kliping_path(pairs) -> str:
+    return "/api/search?" + urlencode(pairs)
+
+
+def datasette_path(pairs) -> str:
+    """The same request on Datasette's table JSON API: _search (FTS5, raw syntax, analysed terms),
+    filters as column filters, and _facet on outlet and month."""
+    from fts5_ref import to_fts
+    from search.params import SearchRequest
+    from search.queries import parse_query
+
+    args: dict[str, list[str]] = {}
+    for k, v in pairs:
+        args.setdefault(k, []).append(v)
+    req = SearchRequest.from_args(args)
+    parsed = parse_query(req.q)
+    qs: list[tuple[str, str]] = []
+    if not parsed.is_browse:
+        pos, negs = to_fts(parsed.query)
+        if pos is not None:
+            qs += [("_search", pos), ("_searchmode", "raw")]
+        for n in negs:
+            qs.append(("_where", "rowid not in (select rowid from articles_fts where articles_fts match "
+                                 + "'" + n.replace("'", "''") + "')"))
+    if req.effective_sort == "newest" or parsed.is_browse:
+        qs.append(("_sort_desc", "date"))
+    elif req.effective_sort == "oldest":
+        qs.append(("_sort", "date"))
+    if req.filters.get("outlet"):
+        qs.append(("outlet__in", json.dumps(list(req.filters["outlet"]), ensure_ascii=False)))
+    for v in req.filters.get("date", ()):
+        qs.append(("month" if len(v) == 7 else "date", v))
+    for v in req.filters.get("tag", ()):
+        qs.append(("tags__arraycontains", v))
+    lo, hi = req.date_range
+    if lo:
+        qs.append(("date__gte", lo))
+    if hi:
+        qs.append(("date__lte", hi + "~"))
+    qs += [("_facet", "outlet"), ("_facet", "month"), ("_size", str(req.per_page))]
+    # Datasette pages by an opaque cursor, so a `page` beyond 1 is asked as page 1 there.
+    for c in ("id", "title", "outlet", "date", "url"):
+        qs.append(("_col", c))
+    return "/kliping/articles.json?" + urlencode(qs)
+
+
+def total_of(kind: str, body: bytes) -> int | None:
+    try:
+        d = json.loads(body)
+    except ValueError:
+        return None
+    if kind == "datasette":
+        return d.get("filtered_table_rows_count")
+    return d.get("total")
+
+
+# ------------------------------------------------------------------------------------- one size
+def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]) -> dict:
+    res: dict = {"label": label, "builds": {}, "latency": {}, "cold": {}, "first_request": {},
+                 "articles": {}, "rss": {}, "add": {}, "totals": {}}
+    main_repo = klipings[0][1]
+    c = corpus(label, main_repo)
+    res["articles_n"] = c.articles
+    log(f"== {label}: {c.articles} articles from {c.sources[0]}")
+    env = dict(os.environ)
+    env.pop("KLIPING_INDEX", None)
+    small = c.articles < 10_000
+    reps = args.build_reps if args.build_reps else (1 if args.quick or not small else 3)
+    index_dirs = {}
+
+    # -- builds
+    for name, repo, given in klipings:
+        idx = given or WORK / f"index-{name}-{label}"
+        index_dirs[name] = idx
+        if args.reuse and (idx / "CURRENT").exists():
+            res["builds"][name] = {"reused": True, "size_mb": dir_size(idx) / 1e6}
+            log(f"{name}: reusing {idx}")
+            continue
+        runs = []
+        for i in range(reps):
+            shutil.rmtree(idx, ignore_errors=True)
+            cmd = [sys.executable, "-m", "search", "build", *c.sources, "--index", str(idx)]
+            if c.field_map:
+                cmd += ["--map", c.field_map]
+            r = run_measured(cmd, repo, env)
+            if r["rc"] != 0:
+                raise RuntimeError(f"{name} build failed: {r['stderr']}")
+            log(f"{name} build {i + 1}/{reps}: {r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB")
+            runs.append(r)
+        res["builds"][name] = _build_summary(runs, c.articles, dir_size(idx))
+    if not args.only_kliping:
+        db = WORK / f"fts5-{label}.sqlite"
+        index_dirs["fts5"] = db
+        if args.reuse and db.exists():
+            res["builds"]["fts5"] = {"reused": True, "size_mb": dir_size(db) / 1e6}
+        else:
+            runs = []
+            for i in range(reps):
+                cmd = [sys.executable, str(HERE / "fts5_ref.py"), "build", *c.sources, "--db", str(db)]
+                if c.field_map:
+                    cmd += ["--map", c.field_map]
+                r = run_measured(cmd, main_repo, dict(env, PYTHONPATH=str(main_repo)))
+                if r["rc"] != 0:
+                    raise RuntimeError(f"fts5 build failed: {r['stderr']}")
+                log(f"fts5 build {i + 1}/{reps}: {r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB")
+                runs.append(r)
+            res["builds"]["fts5"] = _build_summary(runs, c.articles, dir_size(db))
+
+    # -- servers
+    servers: list[Server] = []
+    try:
+        for name, repo, _ in klipings:
+            s = Server(name, "kliping", kliping_path)
+            e = dict(env, KLIPING_INDEX=str(index_dirs[name]), PYTHONPATH=str(repo))
+            s.start([str(VENV_BIN / "flask"), "--app", "app", "run", "--host", "127.0.0.1", "--port", "{port}"], repo, e)
+            servers.append(s)
+        if not args.only_kliping:
+            s = Server("fts5", "fts5", kliping_path)
+            s.start([sys.executable, str(HERE / "fts5_ref.py"), "serve", "--db", str(index_dirs["fts5"]),
+                     "--port", "{port}"], main_repo, dict(env, PYTHONPATH=str(main_repo)))
+            servers.append(s)
+            s = Server("datasette", "datasette", datasette_path, ready_path="/-/versions.json")
+            link = WORK / f"kliping-{label}"  # Datasette names the database after the file: /kliping/
+            link.mkdir(exist_ok=True)
+            dbl = link / "kliping.db"
+            dbl.unlink(missing_ok=True)
+            os.link(index_dirs["fts5"], dbl)
+            s.start([str(VENV_BIN / "datasette"), "serve", "-i", str(dbl), "--host", "127.0.0.1", "--port", "{port}",
+                     "--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "20000",
+                     "--setting", "facet_time_limit_ms", "20000", "--setting", "num_sql_threads", "1"],
+                    main_repo, env)
+            servers.append(s)
+        for s in servers:
+            res["rss"][s.name] = {"idle_mb": rss_mb(s.proc.pid)[0]}
+
+        queries = read_queries()
+        samples = {s.name: [] for s in servers}
+        cold = {s.name: [] for s in servers}
+        per_query = {s.name: {} for s in servers}
+        rounds = args.reps + 1
+        for rnd in range(rounds):
+            order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
+            for qi, pairs in enumerate(queries):
+                for s in order:
+                    status, body, secs = fetch(s.port, s.url_for(pairs))
+                    if status != 200:
+                        raise RuntimeError(f"{s.name} {label_of(pairs)} -> {status}: {body[:300]!r}")
+                    ms = secs * 1000
+                    if rnd == 0:
+                        if qi == 0:
+                            res["first_request"][s.name] = ms
+                        else:
+                            cold[s.name].append(ms)
+                        res["totals"].setdefault(label_of(pairs), {})[s.name] = total_of(s.kind, body)
+                    else:
+                        samples[s.name].append(ms)
+                        per_query[s.name].setdefault(label_of(pairs), []).append(ms)
+            log(f"round {rnd + 1}/{rounds} done")
+        for s in servers:
+            res["latency"][s.name] = summary(samples[s.name])
+            res["cold"][s.name] = summary(cold[s.name])
+            res.setdefault("per_query", {})[s.name] = {q: statistics.median(v) for q, v in per_query[s.name].items()}
+
+        # -- article page, article JSON and citation (Kliping only)
+        rng = random.Random(7)
+        ids = rng.sample(c.ids, min(30, len(c.ids))) if c.ids else []
+        if not ids:  # seeds: ask the index for its ids
+            _, body, _ = fetch(servers[0].port, "/api/search?per_page=30")
+            ids = [r["id"] for r in json.loads(body)["results"]]
+        for s in servers:
+            if s.kind != "kliping":
+                continue
+            for kind, make in (("article_page", lambda i: f"/articles/{quote(i)}?q=indonesia"),
+                               ("article_json", lambda i: f"/api/articles/{quote(i)}"),
+                               ("cite", lambda i: f"/api/articles/{quote(i)}/paragraphs/1/cite")):
+                xs = []
+                for rnd in range(max(2, args.reps // 2 + 1)):
+                    for i in ids:
+                        status, body, secs = fetch(s.port, make(i))
+                        if status != 200:
+                            raise RuntimeError(f"{s.name} {make(i)} -> {status}")
+                        if rnd:
+                            xs.append(secs * 1000)
+                res["articles"].setdefault(s.name, {})[kind] = summary(xs)
+        for s in servers:
+            now, peak = rss_mb(s.proc.pid)
+            res["rss"][s.name].update({"after_mb": now, "peak_mb": peak})
+    finally:
+        for s in servers:
+            s.stop()
+
+    # -- add 100 articles to the built index
+    for name, repo, _ in klipings:
+        res["add"][name] = measure_add(name, repo, index_dirs[name], label, env)
+    return res
+
+
+def _build_summary(runs: list[dict], n: int, size: int) -> dict:
+    secs = [r["seconds"] for r in runs]
+    med = statistics.median(secs)
+    return {"seconds": med, "min": min(secs), "max": max(secs), "runs": len(runs),
+            "articles_per_s": n / med if med else None,
+            "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs), "size_mb": size / 1e6}
+
+
+def add_available(repo: Path) -> bool:
+    r = subprocess.run([sys.executable, "-m", "search", "add", "--help"], cwd=repo, capture_output=True)
+    return r.returncode == 0
+
+
+def measure_add(name: str, repo: Path, idx: Path, label: str, env: dict) -> dict:
+    if not add_available(repo):
+        return {"available": False, "note": "`python -m search add` is not available in this checkout"}
+    batch = add_batch(label)
+    # Work on a copy so the built index stays as built (and --reuse stays honest).
+    copy = WORK / f"add-{name}-{label}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(idx, copy, symlinks=True)
+    cmd = [sys.executable, "-m", "search", "add", str(batch), "--map", MAP, "--index", str(copy)]
+    r = run_measured(cmd, repo, env)
+    out = {"available": True, "seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"]}
+    if r["rc"] != 0:
+        out["error"] = (r["stderr"] or r["stdout"]).strip().splitlines()[-1:] or ["failed"]
+    shutil.rmtree(copy, ignore_errors=True)
+    return out
+
+
+def export(rev: str) -> Path:
+    """`git archive REV` into bench/work/src-<sha>/ (no change to the repository)."""
+    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    dest = WORK / f"src-{sha[:12]}"
+    if not (dest / "app.py").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    log(f"measuring git {rev} = {sha[:12]} exported to {dest}")
+    return dest
+
+
+# ------------------------------------------------------------------------------------- machine
+def machine() -> dict:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError):
+        pass
+    from importlib import metadata
+    import sqlite3
+
+    vers = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+    for pkg in ("Whoosh", "PyStemmer", "Flask", "Werkzeug", "datasette", "sqlite-utils", "uvicorn"):
+        try:
+            vers[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            vers[pkg] = "not installed"
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": f"{platform.system()} {platform.release()}",
+            "versions": vers, "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
+
+
+def git_rev(repo: Path) -> str:
+    if repo.name.startswith("src-") and repo.parent == WORK:
+        return repo.name[4:] + " (clean export)"
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "search", "app.py"],
+                               cwd=repo, capture_output=True, text=True).stdout.strip()
+        return rev + (" (search/ or app.py modified)" if dirty else "")
+    except OSError:
+        return "?"
+
+
+# ------------------------------------------------------------------------------------- main
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Kliping benchmarks", formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__)
+    ap.add_argument("--sizes", default=None, help="comma list: seeds,3.5k,35k,100k (default $BENCH_SIZES or seeds,3.5k,35k)")
+    ap.add_argument("--quick", action="store_true", help="3 warm rounds, one build each, output to bench/out/")
+    ap.add_argument("--reps", type=int, default=None, help="warm rounds over the query list (default 10, quick 3)")
+    ap.add_argument("--build-reps", type=int, default=0, help="builds per system (default 3 under 10k articles, else 1)")
+    ap.add_argument("--only", choices=("kliping",), help="measure only Kliping (no FTS5 reference, no Datasette)")
+    ap.add_argument("--kliping", action="append", metavar="NAME=REPO[:INDEX]",
+                    help="a Kliping checkout to measure (repeatable); INDEX reuses a built index dir")
+    ap.add_argument("--at", metavar="REV", help="measure a clean export of git REV (e.g. HEAD) instead of the "
+                    "work tree, so edits made during the run cannot change it (make bench uses --at HEAD)")
+    ap.add_argument("--reuse", action="store_true", help="reuse indexes already built in bench/work/")
+    ap.add_argument("--out", type=Path, default=None, help="Markdown report (default BENCHMARKS.md; quick/only: bench/out/)")
+    ap.add_argument("--no-plot", action="store_true")
+    args = ap.parse_args(argv)
+    args.only_kliping = args.only == "kliping"
+    args.reps = args.reps if args.reps is not None else (3 if args.quick else 10)
+    sizes = [s.strip() for s in (args.sizes or os.environ.get("BENCH_SIZES") or "seeds,3.5k,35k").split(",") if s.strip()]
+    klipings = []
+    for spec in args.kliping or ["kliping=" + str(ROOT)]:
+        name, _, rest = spec.partition("=")
+        repo, _, idx = rest.partition(":")
+        klipings.append((name, Path(repo).resolve(), Path(idx).resolve() if idx else None))
+    if args.at:
+        klipings = [(klipings[0][0], export(args.at), klipings[0][2])] + klipings[1:]
+    sys.path.insert(0, str(klipings[0][1]))  # parse_query for Datasette's requests: the measured checkout's
+    partial = args.quick or args.only_kliping or len(klipings) > 1
+    out = args.out or (OUT / "BENCHMARKS-quick.md" if partial else ROOT / "BENCHMARKS.md")
+    WORK.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    redeal.copy_attribution(INDOSUM, WORK)
+
+    started = time.time()
+    run = {"machine": machine(), "kliping": {n: {"repo": str(r), "rev": git_rev(r)} for n, r, _ in klipings},
+           "args": {"sizes": sizes, "quick": args.quick, "reps": args.reps, "only": args.only},
+           "sizes": []}
+    for label in sizes:
+        run["sizes"].append(measure_size(label, args, klipings))
+        (OUT / "results.json").write_text(json.dumps(run, indent=1, ensure_ascii=False))
+    run["minutes"] = (time.time() - started) / 60
+    (OUT / "results.json").write_text(json.dumps(run, indent=1, ensure_ascii=False))
+    import report
+
+    svg = None
+    if not args.no_plot and len(sizes) > 1:
+        import plot
+        svg = (HERE / "scaling.svg") if not partial else (OUT / "scaling.svg")
+        svg.write_text(plot.svg(run), encoding="utf-8")
+    out.write_text(report.markdown(run, svg_rel=os.path.relpath(svg, out.parent) if svg else None), encoding="utf-8")
+    if not partial:
+        shutil.copy(OUT / "results.json", HERE / "results.json")
+    log(f"wrote {out} in {run['minutes']:.1f} min")
+    print(out.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
