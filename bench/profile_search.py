@@ -1,0 +1,93 @@
+"""cProfile of Archive.search (plus the JSON view, as /api/search does) over bench/queries.txt.
+
+    python bench/profile_search.py --index bench/work/index-kliping-35k [--repo .] [--rounds 5] [--top 25]
+
+The index is opened and every request run once before profiling (warm, like a running server);
+then every request runs --rounds times under cProfile. Prints the wall time per request
+(median, min–max) and the top functions by own time and by cumulative time. --sort picks one.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def read_queries(path: Path) -> list[dict[str, list[str]]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        args: dict[str, list[str]] = {}
+        for part in line.split("&"):
+            k, _, v = part.partition("=")
+            args.setdefault(k.strip(), []).append(v.strip())
+        out.append(args)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", required=True, type=Path)
+    ap.add_argument("--repo", type=Path, default=HERE.parent, help="the Kliping checkout to import (default: this one)")
+    ap.add_argument("--queries", type=Path, default=HERE / "queries.txt")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--sort", choices=("tottime", "cumulative", "both"), default="both")
+    ap.add_argument("--no-json", action="store_true", help="profile Archive.search alone, without search_json")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(args.repo.resolve()))
+
+    from search.archive import Archive
+    from search.jsonview import search_json
+    from search.params import SearchRequest
+
+    archive = Archive(args.index)
+    reqs = [SearchRequest.from_args(q) for q in read_queries(args.queries)]
+
+    def one(req):
+        resp = archive.search(req)
+        if not args.no_json:
+            search_json(resp, "http://127.0.0.1/")
+        return resp
+
+    t0 = time.perf_counter()
+    for req in reqs:  # open the index, warm the caches
+        one(req)
+    print(f"warm-up pass (includes opening the index): {(time.perf_counter() - t0) * 1000:.0f} ms for {len(reqs)} requests")
+    # Wall time without the profiler, so its overhead does not distort the per-request figure.
+    walls = []
+    for _ in range(args.rounds):
+        for req in reqs:
+            t = time.perf_counter()
+            one(req)
+            walls.append((time.perf_counter() - t) * 1000)
+    walls.sort()
+    print(f"unprofiled: {len(walls)} requests, p50 {statistics.median(walls):.1f} ms "
+          f"(min {walls[0]:.1f}, p95 {walls[int(0.95 * (len(walls) - 1))]:.1f}, max {walls[-1]:.1f})")
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(args.rounds):
+        for req in reqs:
+            one(req)
+    prof.disable()
+    for key in (("tottime", "cumulative") if args.sort == "both" else (args.sort,)):
+        buf = io.StringIO()
+        st = pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(key)
+        st.print_stats(args.top)
+        text = buf.getvalue()
+        start = text.find("   ncalls")
+        print(f"\n== top {args.top} by {key} ({len(reqs) * args.rounds} requests; divide by that for per-request)")
+        print(text[start:].rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
