@@ -1,11 +1,13 @@
-"""Set-based matching and bulk BM25 give exactly what Whoosh's own matchers give, on a real
-index built from seeds/ plus the shared corpus."""
+"""Set-based matching and bulk BM25 against Whoosh's own matchers, on a real index built from
+seeds/ plus the shared corpus."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from whoosh import query as wq
 
+from conftest import corpus
 from search import ingest
 from search.archive import Archive
 from search.indexer import build
@@ -14,20 +16,18 @@ from search.params import SearchRequest
 from search.queries import parse_query
 from search.scoring import BulkScorer
 
-from conftest import corpus
-
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUERIES = ["sanksi", "sanksi PBB", "korea utara", "rusia OR china", "sanksi NOT rusia", "-rusia",
            "NOT korea", "presiden (seoul OR pyongyang)", "kunjung*", '"sanksi PBB"', "s?nksi",
            "Siapa yang memveto sanksi terhadap Korea Utara di Dewan Keamanan", "zzzz", "korea zzzz",
-           "rusia OR zzzz"]
+           "rusia OR zzzz", "siapa yang memveto sanksi terhadap rusia di pertemuan itu"]
+T = lambda w: wq.Term("body", w)  # noqa: E731
 
 
 @pytest.fixture(scope="module")
 def state(tmp_path_factory):
     root = tmp_path_factory.mktemp("ix")
-    items = list(ingest.load([SEEDS])) + corpus()
-    build(items, root)
+    build(list(ingest.load([SEEDS])) + corpus(), root)
     arc = Archive(root)
     arc.search(SearchRequest())
     yield arc._current()
@@ -38,6 +38,10 @@ def whoosh_scores(st, q) -> dict[int, float]:
     return {doc: score for score, doc in st.searcher.search(q, limit=None).top_n}
 
 
+def has_dismax(q) -> bool:
+    return isinstance(q, wq.DisjunctionMax) or any(has_dismax(c) for c in q.children())
+
+
 @pytest.mark.parametrize("text", QUERIES)
 def test_match_set_equals_whooshs(state, text):
     q = parse_query(text).query
@@ -45,12 +49,13 @@ def test_match_set_equals_whooshs(state, text):
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_bulk_scores_equal_whooshs_where_supported(state, text):
+def test_bulk_scores_equal_whooshs_without_disjunction_max(state, text):
     q = parse_query(text).query
-    docs = match_docs(state.searcher, q, state.table.live)
-    scores = BulkScorer(state.searcher).score(q, docs)
+    if has_dismax(q):
+        pytest.skip("Whoosh's DisjunctionMax scores are not a reference (see search.scoring)")
+    scores = BulkScorer(state.searcher).score(q, match_docs(state.searcher, q, state.table.live))
     if scores is None:
-        assert not isinstance(q, type(parse_query("sanksi").query)), "a single term must be supported"
+        assert isinstance(q, (wq.Prefix, wq.Wildcard)), repr(q)
         return
     expected = whoosh_scores(state, q)
     assert scores.keys() == expected.keys()
@@ -58,9 +63,29 @@ def test_bulk_scores_equal_whooshs_where_supported(state, text):
         assert scores[d] == pytest.approx(s, rel=1e-9, abs=1e-9), d
 
 
+def test_disjunction_max_takes_each_documents_best_alternative(state):
+    scorer = BulkScorer(state.searcher)
+    a, b = T("rusia"), wq.Phrase("body", ["korea", "utara"])
+    q = wq.DisjunctionMax([a, b])
+    docs = match_docs(state.searcher, q, state.table.live)
+    got = scorer.score(q, docs)
+    sa, sb = whoosh_scores(state, a), whoosh_scores(state, b)
+    assert docs and got == pytest.approx({d: max(sa.get(d, 0.0), sb.get(d, 0.0)) for d in docs})
+
+
+def test_coordination_counts_a_synonym_clause_once(state):
+    scorer = BulkScorer(state.searcher)
+    q = wq.Or([T("rusia"), wq.DisjunctionMax([T("korut"), wq.Phrase("body", ["korea", "utara"])])], scale=0.9)
+    plain = wq.Or([T("rusia"), wq.Phrase("body", ["korea", "utara"])], scale=0.9)
+    docs = match_docs(state.searcher, plain, state.table.live)
+    # No document says "korut", so the expansion must not change a single score.
+    assert scorer.score(q, docs) == pytest.approx(scorer.score(plain, docs))
+
+
 def test_bag_of_words_queries_are_supported(state):
     scorer = BulkScorer(state.searcher)
-    for text in ("sanksi", "sanksi PBB", "rusia OR china", "sanksi NOT rusia",
-                 "siapa yang memveto sanksi terhadap rusia di pertemuan itu"):
+    for text in QUERIES:
         q = parse_query(text).query
+        if q is None or isinstance(q, (wq.Prefix, wq.Wildcard)):
+            continue
         assert scorer.score(q, match_docs(state.searcher, q, state.table.live)) is not None, text
