@@ -89,7 +89,7 @@ LINE_RULES: tuple[Rule, ...] = (
                        r"WhatsApp|Telegram|aplikasi|newsletter)\b"
                        r"|^\S+\s+adalah\s+portal\s+berita\b.{0,300}\b(?:member|berlangganan|mengunduh)\b",
           re.I),
-    _rule("photo-caption", r"^.{1,300}?\s©\s*[\w][\w .,&/'’-]{0,60}$"),
+    _rule("photo-caption", r"^(?=[^©]{1,300}©).{1,300}?\s©\s*[\w][\w .,&/'’-]{0,60}$"),
     _rule("photo-credit", r"^(?:Foto|Photo|Sumber\s+foto|Kredit\s+foto|Gambar)\s*:\s*(?:\S+\s*){1,10}$"
                           r"|^[^().!?]{1,100}\(\s*(?:Foto|Photo)\s*:\s*[^()]{1,60}\)$"
                           r"|^Ilustrasi\s[^.!?]{1,80}?(?:\.\s*|\s)(?:[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,2})$",
@@ -148,6 +148,7 @@ TAIL_RULES: tuple[Rule, ...] = (
 )
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’»)\]]*$")
 _LOWER_START = re.compile(r"^['\"“‘«(\[]?(\w)")
 _INNER_SENTENCE = re.compile(r"[.!?…]['\"”’»)\]]*\s+\S")
@@ -179,11 +180,15 @@ class Cleaned:
 
 def collapse(text: str) -> str:
     """Collapse every run of whitespace (incl. no-break spaces) to one space; strip the ends."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+    return " ".join(text.split())
 
 
 def normalize_newlines(raw: str) -> str:
-    return raw.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    if _INVISIBLE_RE.search(raw):
+        raw = _INVISIBLE_RE.sub("", raw)
+    return raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
 
 
 def split_blocks(raw: str) -> tuple[list[list[str]], bool]:
