@@ -10,7 +10,9 @@ The reading is lenient and explainable:
 - an unbalanced quote or bracket, or an operator with nothing to join, is dropped with a note;
 - up to MAX_ALL_TERMS plain words must all occur; a longer query (a pasted sentence or a
   question) ranks articles by how many of its words they contain, so one missing word never
-  empties the page.
+  empties the page. In such plain text (no AND/OR/NOT, -word, +word or quotes) brackets and a
+  closing `?` are punctuation, and question words (QUESTION_WORDS) are dropped: the passage
+  that answers "Siapa ketua KPK?" does not say `siapa`.
 """
 from __future__ import annotations
 
@@ -31,6 +33,13 @@ EXACT_FIELD = "exact"
 MAX_ALL_TERMS = 3
 COORD_SCALE = 0.9  # OrGroup coordination bonus for long queries
 OPERATORS = ("AND", "OR", "NOT")
+#: Interrogatives, dropped from plain queries that have other words (a query-only stop list:
+#: the index keeps them, and `siapa` alone still searches). `apa`/`apakah` are stop words.
+QUESTION_WORDS = frozenset("""
+    siapa siapakah berapa berapakah kapan kapankah mana manakah dimana dimanakah bagaimana
+    bagaimanakah mengapa mengapakah kenapa kenapakah
+""".split())
+_QUESTION_RE = re.compile(r"(?i)(?<![\w-])(?:" + "|".join(sorted(QUESTION_WORDS)) + r")(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,8 @@ _OP_RE = re.compile(r"\b(AND|OR|NOT)\b")
 
 def _parser(group, exact: bool, matches: list[synonyms.Match] = ()) -> qparser.QueryParser:
     p = qparser.QueryParser(FIELD, SCHEMA, group=group)
-    for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin):
+    for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin,
+                   qparser.SingleQuotePlugin):  # an apostrophe (Jum'at, Don't) is not a quote
         p.remove_plugin_class(plugin)
     p.add_plugin(_Reading(exact, list(matches)))
     return p
@@ -181,7 +191,24 @@ def normalize(text: str) -> tuple[str, list[str]]:
         notes.append("lone_operator")
     cleaned = [w for w in cleaned if w not in ("*", "?", "-", "+")] if any(
         w in ("*", "?", "-", "+") for w in cleaned) else cleaned
-    return " ".join(cleaned), sorted(set(notes), key=notes.index)
+    text = " ".join(cleaned)
+    if _is_plain(text):
+        text = _plain_text(text)
+    return text, sorted(set(notes), key=notes.index)
+
+
+def _is_plain(text: str) -> bool:
+    """No operators and no quotes: text to be read word by word, such as a pasted question."""
+    return not ('"' in text or _OP_RE.search(text) or re.search(r"(^|[\s(])[-+]", text))
+
+
+def _plain_text(text: str) -> str:
+    """Brackets and a `?` ending a word are punctuation; question words go if others remain."""
+    text = re.sub(r"[()]", " ", text)
+    text = re.sub(r"(?<=\S)\?+(?=\s|$)", " ", text)
+    text = " ".join(w for w in text.split() if w.strip("?*"))
+    kept = _QUESTION_RE.sub(" ", text)
+    return " ".join(kept.split()) if any(t for t in tokens(kept)) else text
 
 
 def _readings(text: str, exact: bool = False) -> tuple[tuple[str, str], ...]:
@@ -201,8 +228,7 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
     if not cleaned:
         return ParsedQuery(raw, "browse", None, notes=tuple(notes), exact=exact)
     group = _AND_GROUP
-    plain = not ('"' in cleaned or _OP_RE.search(cleaned) or re.search(r"(^|\s)[-+(]", cleaned))
-    if plain and len(list(_parser(group, exact).parse(cleaned).leaves())) > MAX_ALL_TERMS:
+    if _is_plain(cleaned) and len(list(_parser(group, exact).parse(cleaned).leaves())) > MAX_ALL_TERMS:
         group = _ANY_GROUP
     matches = synonyms.find(cleaned)
     q = _parser(group, exact, matches).parse(_expand(cleaned, matches)).normalize()
