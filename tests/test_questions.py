@@ -1,0 +1,43 @@
+"""Pasted questions and sentences: read as plain words, ranked by coverage, never empty because
+one word is missing (on the shared corpus of conftest.py, a real index)."""
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from search import stemmer
+from search.params import SearchRequest
+from search.queries import QUESTION_WORDS, parse_query
+
+
+def ids(archive, q):
+    return [r.id for r in archive.search(SearchRequest(q=q)).results]
+
+
+def test_question_mark_and_question_words_are_not_searched():
+    p = parse_query("Siapa yang menolak rancangan sanksi?")
+    assert "siapa" in QUESTION_WORDS
+    assert "?" not in p.describe() and "siapa" not in p.describe()
+    assert not any(isinstance(q, wq.Wildcard) for q in p.query.leaves())
+    assert parse_query("siapa").describe() == stemmer.stem("siapa")  # alone it is still searched
+
+
+def test_a_question_mark_inside_a_word_is_still_a_wildcard():
+    assert isinstance(parse_query("s?nksi").query, wq.Wildcard)
+
+
+def test_brackets_in_pasted_text_are_punctuation():
+    p = parse_query("Berapa ton ekspor batu bara Korea Utara (Korut) per bulan?")
+    assert p.mode == "any"
+    assert parse_query("Presiden (Jokowi) berkunjung").describe() == " AND ".join(
+        stemmer.stem(w) for w in ("presiden", "jokowi", "berkunjung"))
+    assert parse_query("(Rusia OR Korea) AND sanksi").describe().startswith("(")  # operators keep brackets
+
+
+def test_long_question_with_a_missing_word_still_finds_the_article(archive):
+    q = "Berapa ton ekspor batu bara Korea Utara per bulan menurut laporan zzyzx?"
+    assert ids(archive, q)[0] == "a1"
+
+
+def test_apostrophe_is_not_a_quote(archive):
+    p = parse_query("Rusia menolak sanksi PBB'")
+    assert not p.is_browse and "'" not in p.describe()
