@@ -169,6 +169,12 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
         row("server RSS MB: idle / after / peak", lambda x: (f"{f(s['rss'][x].get('idle_mb'))} / {f(s['rss'][x].get('after_mb'))} / {f(s['rss'][x].get('peak_mb'))}" if s["rss"].get(x) else "–"))
         row("add 100 articles", lambda x: _add_text(s["add"].get(x)))
         w("")
+        loads = s.get("load") or []
+        bl = {x: s["builds"][x].get("load_before") for x in present if s["builds"].get(x, {}).get("load_before")}
+        if loads or bl:
+            w("Machine load (1-minute load average; this machine has 2 cores and is shared with other work): "
+              + "; ".join(f"before {x} builds {', '.join(map(str, v))}" for x, v in bl.items())
+              + (f"; during the latency rounds {min(loads)}–{max(loads)}" if loads else "") + ".\n")
         # agreement
         tot = s.get("totals", {})
         if tot and REF in next(iter(tot.values())):
@@ -224,7 +230,7 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
     w("- The client is `bench/run.py`, in its own process: one new HTTP connection per request, timed from connect to the "
       "last byte. Each round sends every request in `bench/queries.txt` to each server in turn, rotating the server order "
       "each round. Round 1 is cold (the very first request, which opens the index, is reported apart); the later rounds "
-      "are warm. Percentiles are nearest-rank over all warm samples; min–max are over the same samples.")
+      "are warm (if a server caches responses, warm rounds are cache hits and cold is the uncached cost). Percentiles are nearest-rank over all warm samples; min–max are over the same samples.")
     w("- Article endpoints: 30 fixed random articles, `/articles/ID?q=indonesia` (HTML with highlights and citations), "
       "`/api/articles/ID` and `/api/articles/ID/paragraphs/1/cite`, first round discarded.")
     w("- `add`: `python -m search add` of 100 re-dealt articles with new ids into a copy of the built index, when the "

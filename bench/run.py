@@ -294,7 +294,9 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
     reps = args.build_reps if args.build_reps else (1 if args.quick or not small else 3)
     index_dirs = {}
 
-    # -- builds
+    # -- builds: interleaved (Kliping, FTS5, Kliping, FTS5, ...) so load from other work on this
+    # machine falls on both; the 1-minute load average before each build is recorded.
+    jobs = []
     for name, repo, given in klipings:
         idx = given or WORK / f"index-{name}-{label}"
         index_dirs[name] = idx
@@ -302,35 +304,34 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
             res["builds"][name] = {"reused": True, "size_mb": dir_size(idx) / 1e6}
             log(f"{name}: reusing {idx}")
             continue
-        runs = []
-        for i in range(reps):
-            shutil.rmtree(idx, ignore_errors=True)
-            cmd = [sys.executable, "-m", "search", "build", *c.sources, "--index", str(idx)]
-            if c.field_map:
-                cmd += ["--map", c.field_map]
-            r = run_measured(cmd, repo, env)
-            if r["rc"] != 0:
-                raise RuntimeError(f"{name} build failed: {r['stderr']}")
-            log(f"{name} build {i + 1}/{reps}: {r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB")
-            runs.append(r)
-        res["builds"][name] = _build_summary(runs, c.articles, dir_size(idx))
+        cmd = [sys.executable, "-m", "search", "build", *c.sources, "--index", str(idx)]
+        if c.field_map:
+            cmd += ["--map", c.field_map]
+        jobs.append((name, idx, cmd, repo, env))
     if not args.only_kliping:
         db = WORK / f"fts5-{label}.sqlite"
         index_dirs["fts5"] = db
         if args.reuse and db.exists():
             res["builds"]["fts5"] = {"reused": True, "size_mb": dir_size(db) / 1e6}
         else:
-            runs = []
-            for i in range(reps):
-                cmd = [sys.executable, str(HERE / "fts5_ref.py"), "build", *c.sources, "--db", str(db)]
-                if c.field_map:
-                    cmd += ["--map", c.field_map]
-                r = run_measured(cmd, main_repo, dict(env, PYTHONPATH=str(main_repo)))
-                if r["rc"] != 0:
-                    raise RuntimeError(f"fts5 build failed: {r['stderr']}")
-                log(f"fts5 build {i + 1}/{reps}: {r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB")
-                runs.append(r)
-            res["builds"]["fts5"] = _build_summary(runs, c.articles, dir_size(db))
+            cmd = [sys.executable, str(HERE / "fts5_ref.py"), "build", *c.sources, "--db", str(db)]
+            if c.field_map:
+                cmd += ["--map", c.field_map]
+            jobs.append(("fts5", db, cmd, main_repo, dict(env, PYTHONPATH=str(main_repo))))
+    runs: dict[str, list] = {j[0]: [] for j in jobs}
+    for i in range(reps):
+        for name, idx, cmd, cwd, e in jobs:
+            if name != "fts5":
+                shutil.rmtree(idx, ignore_errors=True)
+            load = os.getloadavg()[0]
+            r = run_measured(cmd, cwd, e)
+            if r["rc"] != 0:
+                raise RuntimeError(f"{name} build failed: {r['stderr']}")
+            r["load"] = load
+            log(f"{name} build {i + 1}/{reps}: {r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB (load before: {load:.1f})")
+            runs[name].append(r)
+    for name, idx, *_ in jobs:
+        res["builds"][name] = _build_summary(runs[name], c.articles, dir_size(idx))
 
     # -- servers
     servers: list[Server] = []
@@ -381,7 +382,8 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                     else:
                         samples[s.name].append(ms)
                         per_query[s.name].setdefault(label_of(pairs), []).append(ms)
-            log(f"round {rnd + 1}/{rounds} done")
+            res.setdefault("load", []).append(round(os.getloadavg()[0], 1))
+            log(f"round {rnd + 1}/{rounds} done (load {os.getloadavg()[0]:.1f})")
         for s in servers:
             res["latency"][s.name] = summary(samples[s.name])
             res["cold"][s.name] = summary(cold[s.name])
@@ -426,7 +428,8 @@ def _build_summary(runs: list[dict], n: int, size: int) -> dict:
     med = statistics.median(secs)
     return {"seconds": med, "min": min(secs), "max": max(secs), "runs": len(runs),
             "articles_per_s": n / med if med else None,
-            "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs), "size_mb": size / 1e6}
+            "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs), "size_mb": size / 1e6,
+            "load_before": [round(r.get("load", 0), 1) for r in runs]}
 
 
 def add_available(repo: Path) -> bool:
