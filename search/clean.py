@@ -69,7 +69,7 @@ WIRES = (r"Antara|ANTARA|Reuters|AP|AFP|BBC|Xinhua|Bernama|Kyodo|Yonhap|DPA|dpa|
          r"Motorsport|Telegraph|Guardian|Huffington\s+Post|The\s+Next\s+Web|[A-Z][A-Za-z]+\.com")
 _INIT = r"(?:[a-z]{1,10}|\*)"
 _CODE = r"[A-Za-z][A-Za-z0-9.]*(?:\s?-\s?[A-Za-z0-9.]+)*"
-_AFTER_SENTENCE = r"(?:^|(?<=[.!?…\"”’)\]:])\s*|\s+)"
+_AFTER_SENTENCE = r"(?:^|(?<=[.!?…\"”’)\]:])\s*)"
 
 #: Whole lines that are not article text. Matched against the whitespace-collapsed line.
 LINE_RULES: tuple[Rule, ...] = (
@@ -349,8 +349,17 @@ def is_link_item(line: str) -> bool:
 
 
 def _apply_tail(paragraphs: list[str], out: Cleaned) -> list[str]:
-    """Strip closing tags from the last paragraph, one after another ("... (Antara) [feb]")."""
+    """Strip closing tags from the last paragraph, one after another ("... (Antara) [feb]").
+    Lowercase initials ("(yp)", "[zid]") also end other paragraphs when a body is followed by
+    extras such as a line-up; those are stripped wherever a paragraph ends with them."""
     paragraphs = list(paragraphs)
+    for i, para in enumerate(paragraphs[:-1]):
+        for rule in TAIL_RULES[:2]:
+            m = rule.pattern.search(para)
+            if m:
+                _record(out, rule, m, m.group(0).strip())
+                paragraphs[i] = para[:m.start()].strip()
+                break
     for _ in range(3):
         last = max((i for i, p in enumerate(paragraphs) if p), default=None)
         if last is None:
