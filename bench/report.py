@@ -61,12 +61,13 @@ def targets(run: dict) -> list[tuple[str, str, bool | None]]:
         out.append((f"Build at {label} ≤ 3× the FTS5 reference build", rf(r), None if r is None else r <= 3))
     g = ratio(get("35k", "builds", k, "seconds"), get("3.5k", "builds", k, "seconds"))
     out.append(("Build growth 3.5k → 35k ≤ 11×", rf(g), None if g is None else g <= 11))
-    r = ratio(get("3.5k", "latency", k, "p50"), get("3.5k", "latency", DS, "p50"))
-    out.append(("/api/search p50 at 3.5k ≤ 0.5× Datasette's p50", rf(r), None if r is None else r <= 0.5))
-    r = ratio(get("35k", "latency", k, "p50"), get("35k", "latency", DS, "p50"))
-    out.append(("/api/search p50 at 35k ≤ 1× Datasette's p50", rf(r), None if r is None else r <= 1))
-    v = get("35k", "latency", k, "p95")
-    out.append(("/api/search p95 at 35k < 100 ms", f"{f(v)} ms" if v else "–", None if v is None else v < 100))
+    for sec, tag in (("latency", "warm"), ("cold", "cold: first time each request reaches a fresh server, no response cache")):
+        r = ratio(get("3.5k", sec, k, "p50"), get("3.5k", sec, DS, "p50"))
+        out.append((f"/api/search p50 at 3.5k ≤ 0.5× Datasette's p50 ({tag})", rf(r), None if r is None else r <= 0.5))
+        r = ratio(get("35k", sec, k, "p50"), get("35k", sec, DS, "p50"))
+        out.append((f"/api/search p50 at 35k ≤ 1× Datasette's p50 ({tag})", rf(r), None if r is None else r <= 1))
+        v = get("35k", sec, k, "p95")
+        out.append((f"/api/search p95 at 35k < 100 ms ({tag})", f"{f(v)} ms" if v else "–", None if v is None else v < 100))
     v = get("35k", "articles", k, "article_page", "p50")
     out.append(("Article page p50 at 35k < 10 ms", f"{f(v)} ms" if v else "–", None if v is None else v < 10))
     v = get("35k", "rss", k, "peak_mb")
@@ -93,6 +94,10 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
       f"requests of `bench/queries.txt`: {run['args']['reps']}\n")
 
     w("## Targets\n")
+    w("Latency targets are judged twice: on warm rounds (repeats of the same requests, which a server with a response "
+      "cache answers from it) and on cold ones (each request's first arrival at a freshly started server, i.e. the "
+      "uncached cost; the one request that opens the index is excluded). Kliping now caches responses per index "
+      "generation, so its warm figures mostly measure that cache.\n")
     w("| target | measured (this run) | |")
     w("|---|---|---|")
     for name, meas, ok in targets(run):
