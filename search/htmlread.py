@@ -17,6 +17,8 @@ from search.extract import display_outlet, outlet_name
 from search.metafile import Field, Meta
 
 MAX_BYTES = 20_000_000
+#: Fewer words than this is a menu or a stub, not an article.
+MIN_WORDS = 8
 
 
 def read_html(path: Path) -> tuple[Cleaned, Meta]:
@@ -42,7 +44,7 @@ def read_html(path: Path) -> tuple[Cleaned, Meta]:
     lines = [line for line in lines if line]
     if lines and title and lines[0] == title:
         lines = lines[1:]  # the headline repeated as the first line of the text
-    if not lines:
+    if sum(len(line.split()) for line in lines) < MIN_WORDS:
         raise IngestError("no article text found in this HTML page")
     cleaned = clean_blocks([[line] for line in lines])
     cleaned.title = title

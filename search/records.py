@@ -60,7 +60,7 @@ def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None
     for n, raw in enumerate(data.split(b"\n"), start=1):
         start, offset = offset, offset + len(raw) + 1
         if progress:
-            progress(len(raw) + 1)
+            progress(len(raw) + (offset <= len(data)))  # the last piece has no newline
         if not raw.strip():
             continue
         any_record = True
@@ -85,7 +85,8 @@ def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None
 
 def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None
              ) -> Iterator[Article | Skipped]:
-    """One Article or Skipped per data row (rows numbered as a spreadsheet does: header = 1)."""
+    """One Article or Skipped per record (numbered as a spreadsheet does: the header is row 1;
+    a cell with line breaks does not add rows)."""
     data = path.read_bytes()
     if not data.strip():
         raise IngestError("empty file")
@@ -106,11 +107,10 @@ def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None
         raise IngestError("no header row: the first row must name the columns")
     header = [h.strip() for h in header]
     done = 0
-    for row in _rows(reader):
+    for n, row in enumerate(_rows(reader), start=2):
         if isinstance(row, IngestError):
-            yield Skipped(f"{path}:{reader.line_num}", f"row {reader.line_num}: {row.message}")
+            yield Skipped(f"{path}:{n}", f"row {n}: {row.message}")
             break
-        n = reader.line_num
         if progress:
             pos = buf.tell()
             progress(len(text[done:pos].encode("utf-8")))
@@ -151,6 +151,10 @@ def record_article(obj: dict, field_map: dict[str, str], origin: str, build, *,
     paragraphs, body = get("paragraphs"), get("body")
     if csv_cells and isinstance(paragraphs, str):
         paragraphs = _cell_list(paragraphs)
+    if csv_cells and paragraphs is None and isinstance(body, str) and body.lstrip().startswith("["):
+        as_list = _cell_list(body)  # a body cell holding a JSON list of paragraphs
+        if len(as_list) != 1 or as_list[0] != body:
+            paragraphs = as_list
     if paragraphs is not None:
         if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
             raise IngestError(f"'{key('paragraphs')}' must be a list of strings")

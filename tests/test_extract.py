@@ -97,3 +97,48 @@ def test_city_datelines_are_title_cased():
     cleaned = clean_text("TEMPO.CO - BANDA ACEH. Hujan turun, Rabu (19/6).")
     assert values(extract(cleaned, REF)) == {
         "outlet": "Tempo", "dateline": "Banda Aceh", "date": "2024-06-19"}
+
+
+# ---------------------------------------------------------------- dates, outlets at scale
+
+from search.extract import display_outlet, outlet_from_url, parse_date_text  # noqa: E402
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Senin (27 / 3) kemarin", "2017-03-27"),
+    ("pada Senin, 27 Maret 2017, polisi", "2017-03-27"),
+    ("Senin, 27/3/2017 ia berkata", "2017-03-27"),
+    ("Diperbarui 27 Maret 2017, 14:30 WIB", "2017-03-27"),
+    ("Jumat (4 / 9) dini hari WIB", "2015-09-04"),
+])
+def test_indonesian_date_forms_in_text(text, expected):
+    from datetime import date
+    found = find_date(["Paragraf tanpa tanggal.", text], date(2017, 3, 28) if "2015" not in expected
+                      else date(2015, 9, 5))
+    assert found.value == expected and found.note
+
+
+def test_a_bare_past_date_in_the_text_does_not_date_the_article():
+    assert find_date(["Mereka menikah pada 19 Mei 2013."], None) is None
+
+
+def test_zoned_times_go_into_the_note():
+    found = find_date(["Gempa terjadi Senin (27/3/2017) pukul 14.05 WITA."], None)
+    assert found.value == "2017-03-27" and found.note.endswith("time 14.05 WITA (UTC+8)")
+
+
+@pytest.mark.parametrize("text, iso", [("27 Maret 2017", "2017-03-27"), ("27/3/2017", "2017-03-27"),
+                                       ("Senin, 27 Mar 2017 14:30 WIB", "2017-03-27"),
+                                       ("31 Februari 2017", None), ("kemarin", None)])
+def test_parse_date_text(text, iso):
+    assert parse_date_text(text) == iso
+
+
+def test_outlet_display_names_and_urls():
+    assert display_outlet("cnn indonesia") == "CNN Indonesia"
+    assert display_outlet("ANTARA News") == "ANTARA"
+    assert display_outlet("Suara.com") == "Suara"
+    assert display_outlet("Majalah Baru") == "Majalah Baru"
+    assert outlet_from_url("http://juara.bolasport.com/read/x") == "Juara.net"
+    assert outlet_from_url("https://www.cnnindonesia.com/x") == "CNN Indonesia"
+    assert outlet_from_url("bukan alamat") is None

@@ -1,0 +1,128 @@
+"""`python -m search build/add/remove` as real processes: summaries, --report, the writer lock,
+and a build killed mid-way leaving the previous index serving."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from search import store
+from search.archive import Archive
+from search.params import SearchRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "search", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+REC = [{"id": "r1", "sumber": "cnn indonesia", "paragraphs": [
+           "Jakarta, CNN Indonesia -- Harga cabai naik tajam pada Senin (27/3/2017). (ugo/gil)"]},
+       {"id": "r2", "sumber": "merdeka", "paragraphs": ["Merdeka.com - Banjir melanda Bekasi. [feb]"]}]
+
+
+def test_build_add_remove_with_map_and_report(tmp_path):
+    ix = tmp_path / "ix"
+    src = write_jsonl(tmp_path / "a.jsonl", REC[:1])
+    r = run("build", str(src), "--index", str(ix), "--map", "outlet=sumber",
+            "--report", str(tmp_path / "b.json"))
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "b.json").read_text())["items"] == [
+        {"origin": f"{src}:1", "outcome": "added", "id": "r1"}]
+
+    more = write_jsonl(tmp_path / "b.jsonl", REC + [{"id": "r3"}] + [{"id": "r4", "paragraphs": []}])
+    with (tmp_path / "b.jsonl").open("a", encoding="utf-8") as f:
+        f.write("{broken\n")
+    r = run("add", str(more), "--index", str(ix), "--map", "outlet=sumber", "--report", str(tmp_path / "r.json"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("1 added, 0 updated, 1 unchanged, 3 skipped in ")
+    assert "line 3: missing 'paragraphs' or 'body'" in r.stderr and "line 5: not valid JSON" in r.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["counts"]["added"] == 1 and report["counts"]["skipped"] == 3
+    outcomes = {i["origin"].rsplit(":", 1)[1]: i["outcome"] for i in report["items"]}
+    assert outcomes == {"1": "unchanged", "2": "added", "3": "skipped", "4": "skipped", "5": "skipped"}
+
+    a = Archive(ix)
+    r2 = a.article("r2")
+    assert r2.outlet == "Merdeka" and r2.editors == ["feb"] and r2.paragraphs == ["Banjir melanda Bekasi."]
+    a.close()
+
+    again = run("add", str(more), "--index", str(ix), "--map", "outlet=sumber")
+    assert "0 added, 0 updated, 2 unchanged" in again.stdout and "the index was not written" in again.stdout
+
+    gone = run("remove", "r1", "zzz", "--index", str(ix))
+    assert gone.returncode == 0 and gone.stdout.startswith("0 added, 0 updated, 0 unchanged, 1 removed, 1 not found")
+    assert "not found: zzz" in gone.stderr
+
+
+def test_add_needs_an_index(tmp_path):
+    src = write_jsonl(tmp_path / "a.jsonl", REC)
+    r = run("add", str(src), "--index", str(tmp_path / "none"))
+    assert r.returncode != 0 and "No index in" in r.stderr and "Traceback" not in r.stderr
+
+
+HOLD = """
+import sys, time
+from search import store
+with store.writer_lock(sys.argv[1]):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_second_writer_process_says_another_is_running_or_waits(tmp_path):
+    ix = tmp_path / "ix"
+    src = write_jsonl(tmp_path / "a.jsonl", REC)
+    assert run("build", str(src), "--index", str(ix)).returncode == 0
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(ix), "3"], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        busy = run("add", str(src), "--index", str(ix))
+        assert busy.returncode == 2
+        assert "Another build or update is writing" in busy.stderr and "--wait" in busy.stderr
+        waited = run("build", str(src), "--index", str(ix), "--wait", "20")
+        assert waited.returncode == 0, waited.stderr
+    finally:
+        holder.wait(timeout=20)
+        holder.stdout.close()
+
+
+def test_a_build_killed_midway_leaves_the_previous_index_serving(tmp_path):
+    ix = tmp_path / "ix"
+    small = write_jsonl(tmp_path / "small.jsonl", REC)
+    assert run("build", str(small), "--index", str(ix)).returncode == 0
+    served = store.current_generation(ix)
+    big = write_jsonl(tmp_path / "big.jsonl", [
+        {"id": f"x{i}", "paragraphs": [f"Artikel nomor {i} tentang gempa di Palu dan banjir di Bekasi. " * 20] * 5}
+        for i in range(20000)])
+    proc = subprocess.Popen([sys.executable, "-m", "search", "build", str(big), "--index", str(ix)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until the new generation is being written
+        gens = [g for g in ix.glob("gen-*") if g != served and any(g.iterdir())]
+        if gens:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert store.current_generation(ix) == served
+    a = Archive(ix)
+    assert {r.id for r in a.search(SearchRequest.from_args({"q": "cabai"})).results} == {"r1"}
+    a.close()
+    # and the lock died with the killed writer: the next update goes ahead
+    r = run("add", str(small), "--index", str(ix))
+    assert r.returncode == 0 and "2 unchanged" in r.stdout
