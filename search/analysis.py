@@ -79,6 +79,19 @@ def tokens(text: str, start_pos: int = 0, stem: bool = True) -> Iterator[Term]:
         pos += PARA_GAP
 
 
+_memo: list = [None, None]  # (text, [(stem, surface, pos)]) of the last text indexed
+
+
+def index_terms(text: str) -> list[tuple[str, str, int]]:
+    """(stem, surface, position) of every term, for the indexer. The body and exact fields are
+    fed the same string, so the second field reuses the first one's analysis."""
+    if _memo[0] is text:
+        return _memo[1]
+    terms = [(t.text, t.surface, t.pos) for t in tokens(text)]
+    _memo[0], _memo[1] = text, terms
+    return terms
+
+
 def analyze(text: str) -> list[str]:
     """The index terms of a text, in order: what `python -m search analyze` prints."""
     return [t.text for t in tokens(text)]

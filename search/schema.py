@@ -13,20 +13,42 @@ refuses to open and says to rebuild.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from . import stemmer
-from .analysis import ANALYZER, EXACT_ANALYZER
+from .analysis import ANALYZER, EXACT_ANALYZER, index_terms
 
 SCHEMA_VERSION = f"4+{getattr(stemmer, 'LEXICON_VERSION', 'snowball')}"
+
+
+class AnalyzedText(TEXT):
+    """A TEXT field that indexes straight from search.analysis.index_terms: the same terms and
+    positions its analyzer gives, without Whoosh's per-token objects and generator chain, and
+    analysing each text once for both the stemmed and the exact field. The query parser still
+    uses `analyzer`, the same definition."""
+
+    def __init__(self, analyzer, stemmed: bool):
+        super().__init__(analyzer=analyzer, phrase=True, stored=False)
+        self.stemmed = stemmed
+
+    def index(self, value, **kwargs):
+        poses = defaultdict(list)
+        slot = 0 if self.stemmed else 1
+        for term in index_terms(value):
+            poses[term[slot]].append(term[2])
+        encode, boost = self.format.encode, self.format.field_boost
+        for word, positions in poses.items():
+            yield word.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
 
 
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
-        body=TEXT(analyzer=ANALYZER, phrase=True, stored=False),
-        exact=TEXT(analyzer=EXACT_ANALYZER, phrase=True, stored=False),
+        body=AnalyzedText(ANALYZER, stemmed=True),
+        exact=AnalyzedText(EXACT_ANALYZER, stemmed=False),
         # Packed facet record: JSON [outlet, date, editors, source, tags, dateline].
         facets=COLUMN(columns.VarBytesColumn()),
         hash=STORED(),
