@@ -85,16 +85,19 @@ class Archive:
         if st is not None and now - st.checked < REFRESH_SECONDS:
             return st
         if st is None or store.pointer_stamp(self.root) != st.stamp:
+            # A new generation: open it, and close the old one's files.
             new = self._open()
+            if st is not None:
+                st.searcher.close()
         elif not st.searcher.up_to_date():
+            # An update committed in place. refresh() shares the unchanged segments' readers
+            # with the old searcher, so the old one is left to the garbage collector, not closed.
             searcher = st.searcher.refresh()
             new = _State(st.stamp, st.gen, st.manifest, st.ix, searcher, FacetTable.load(searcher.reader()))
         else:
             st.checked = now
             return st
-        old, self._state = self._state, new
-        if old is not None and old.searcher is not new.searcher:
-            old.searcher.close()
+        self._state = new
         return new
 
     def close(self) -> None:

@@ -83,11 +83,6 @@ def test_remove(index):
     assert not again.committed and files(index) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in search/archive.py: after an in-place update, "
-                   "Archive._current refreshes with searcher.refresh(), which reuses the old "
-                   "searcher's segment readers, then closes the old searcher, so the next search "
-                   "raises whoosh ReaderClosed. Fix: do not close the old searcher after refresh() "
-                   "(or open ix.searcher() afresh instead of refreshing)")
 def test_an_open_reader_sees_the_update(index):
     a = Archive(index)
     assert {r.id for r in a.search(SearchRequest.from_args({"q": "gempa"})).results} == set()
