@@ -9,6 +9,7 @@ the only markup added is our own <mark>.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from html import escape
 from typing import Callable
 
@@ -53,6 +54,28 @@ def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], 
     return spans, matched, phrase_hits
 
 
+@lru_cache(maxsize=256)
+def _probes(hl: Highlight) -> tuple[str, ...]:
+    """Lowercase substrings one of which any paragraph with a mark must contain.
+
+    A root stays inside every word built on it, except that nasal prefixes may replace its
+    first letter (tolak -> menolak, kunjung -> mengunjungi), so a root longer than two letters
+    is probed without its first letter. This lets best_paragraphs skip, with one `in` test,
+    the paragraphs the highlighter would find nothing in."""
+    def probe(word: str) -> str:
+        return word[1:] if len(word) > 2 else word
+
+    out = {probe(t) for t in hl.terms} | {probe(p) for p in hl.prefixes}
+    out |= {t for t in hl.exact_terms}
+    out |= {probe(ph[0]) for ph in hl.phrases if ph} | {ph[0] for ph in hl.exact_phrases if ph}
+    return tuple(sorted(out))
+
+
+def _may_match(text: str, probes: tuple[str, ...]) -> bool:
+    low = text.lower()
+    return any(p in low for p in probes)
+
+
 def render(text: str, spans: list[tuple[int, int]], trim: bool = True) -> str:
     """Escape text and wrap spans in <mark>; trim long text around the first mark."""
     lo, hi = 0, len(text)
@@ -93,7 +116,10 @@ def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
     if not hl:
         return []
     scored = []
+    probes = _probes(hl)
     for n, text in enumerate(paragraphs, 1):
+        if not _may_match(text, probes):
+            continue
         spans, matched, phrase_hits = _marked(text, hl)
         if not spans:
             continue
