@@ -121,8 +121,9 @@ def facet_results(table: FacetTable, req: SearchRequest, per_facet_docs: dict[st
         for v in selected:
             if v not in dict(shown):
                 shown.append((v, raw.get(v, 0)))
+        links = req.toggles(param, [v for v, _ in shown])
         values = [FacetValue(value=v, label=v, count=n, selected=v in selected,
-                             toggle_url=req.toggle_qs(param, v)) for v, n in shown]
+                             toggle_url=links[v]) for v, n in shown]
         out.append(Facet(name=name, param=param, values=values, truncated=truncated))
     return out
 

@@ -132,6 +132,14 @@ class SearchRequest:
             filters[param] = tuple(values)
         return replace(self, filters=filters, page=1)
 
+    def toggles(self, param: str, values) -> dict[str, str]:
+        """toggle_qs for many values of one parameter, encoding the shared part once."""
+        selected = self.filters.get(param, ())
+        base = "?" + urlencode(replace(self, page=1).params())
+        joiner = "&" if base != "?" else ""
+        return {v: self.toggle_qs(param, v) if v in selected
+                else base + joiner + urlencode([(param, v)]) for v in values}
+
     def toggle_qs(self, param: str, value: str) -> str:
         on = value not in self.filters.get(param, ())
         return self.with_filter(param, value, on).qs()

@@ -17,6 +17,7 @@ from .analysis import tokens
 from .queries import Highlight
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
+CANDIDATES = 8  # paragraphs fully re-analysed per result, chosen by a cheap substring test
 CONTEXT = 90
 
 
@@ -71,9 +72,9 @@ def _probes(hl: Highlight) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def _may_match(text: str, probes: tuple[str, ...]) -> bool:
+def _probe_hits(text: str, probes: tuple[str, ...]) -> int:
     low = text.lower()
-    return any(p in low for p in probes)
+    return sum(p in low for p in probes)
 
 
 def render(text: str, spans: list[tuple[int, int]], trim: bool = True) -> str:
@@ -117,9 +118,11 @@ def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
         return []
     scored = []
     probes = _probes(hl)
-    for n, text in enumerate(paragraphs, 1):
-        if not _may_match(text, probes):
-            continue
+    # Re-analyse only the paragraphs that hold the most of the query's probes.
+    candidates = [(hits, -n, n, text) for n, text in enumerate(paragraphs, 1)
+                  if (hits := _probe_hits(text, probes))]
+    candidates.sort(reverse=True)
+    for _, _, n, text in candidates[:CANDIDATES]:
         spans, matched, phrase_hits = _marked(text, hl)
         if not spans:
             continue
