@@ -12,7 +12,8 @@ The reading is lenient and explainable:
   question) ranks articles by how many of its words they contain, so one missing word never
   empties the page. In such plain text (no AND/OR/NOT, -word, +word or quotes) brackets and a
   closing `?` are punctuation, and question words (QUESTION_WORDS) are dropped: the passage
-  that answers "Siapa ketua KPK?" does not say `siapa`.
+  that answers "Siapa ketua KPK?" does not say `siapa`. A question is natural language, not
+  keywords, so it ranks by coverage however short it is.
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ OPERATORS = ("AND", "OR", "NOT")
 #: Interrogatives, dropped from plain queries that have other words (a query-only stop list:
 #: the index keeps them, and `siapa` alone still searches). `apa`/`apakah` are stop words.
 QUESTION_WORDS = frozenset("""
-    siapa siapakah berapa berapakah kapan kapankah mana manakah dimana dimanakah bagaimana
+    apa apakah siapa siapakah berapa berapakah kapan kapankah mana manakah dimana dimanakah bagaimana
     bagaimanakah mengapa mengapakah kenapa kenapakah
 """.split())
 _QUESTION_RE = re.compile(r"(?i)(?<![\w-])(?:" + "|".join(sorted(QUESTION_WORDS)) + r")(?![\w-])")
@@ -228,7 +229,10 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
     if not cleaned:
         return ParsedQuery(raw, "browse", None, notes=tuple(notes), exact=exact)
     group = _AND_GROUP
-    if _is_plain(cleaned) and len(list(_parser(group, exact).parse(cleaned).leaves())) > MAX_ALL_TERMS:
+    question = _is_plain(cleaned) and bool(raw.rstrip().endswith("?") or _QUESTION_RE.search(raw))
+    if question and len(list(_parser(group, exact).parse(cleaned).leaves())) > 1:
+        group = _ANY_GROUP
+    elif _is_plain(cleaned) and len(list(_parser(group, exact).parse(cleaned).leaves())) > MAX_ALL_TERMS:
         group = _ANY_GROUP
     matches = synonyms.find(cleaned)
     q = _parser(group, exact, matches).parse(_expand(cleaned, matches)).normalize()

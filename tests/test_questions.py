@@ -41,3 +41,11 @@ def test_long_question_with_a_missing_word_still_finds_the_article(archive):
 def test_apostrophe_is_not_a_quote(archive):
     p = parse_query("Rusia menolak sanksi PBB'")
     assert not p.is_browse and "'" not in p.describe()
+
+
+def test_a_short_question_ranks_by_coverage_instead_of_requiring_every_word(archive):
+    p = parse_query("Kapan Rusia menolak zzyzx?")
+    assert p.mode == "any"
+    assert ids(archive, "Kapan Rusia menolak zzyzx?")[0] == "a1"
+    assert parse_query("Rusia menolak zzyzx").mode == "all"  # keywords: every word must occur
+    assert ids(archive, "Rusia menolak zzyzx") == []
