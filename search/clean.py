@@ -221,7 +221,8 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> Cleaned:
     paragraph that itself holds blank lines is split there."""
     blocks = []
     for p in paragraphs:
-        for part in re.split(r"\n[ \t\u00a0]*\n", normalize_newlines(p)):
+        p = normalize_newlines(p)
+        for part in (re.split(r"\n[ \t\u00a0]*\n", p) if "\n" in p else (p,)):
             lines = part.split("\n")
             if any(line.strip() for line in lines):
                 blocks.append(lines)
@@ -335,6 +336,8 @@ def _apply_lead(paragraphs: list[str], out: Cleaned) -> list[str]:
 
 def _strip_inline(line: str, out: Cleaned) -> tuple[str, int]:
     """Drop a "Baca juga: ..." suffix; returns the line left and how many links may follow."""
+    if "uga" not in line and "UGA" not in line:  # cheap pre-check for "juga"
+        return line, 0
     for rule in INLINE_RULES:
         m = rule.pattern.search(line)
         if m:
@@ -354,6 +357,8 @@ def _apply_tail(paragraphs: list[str], out: Cleaned) -> list[str]:
     extras such as a line-up; those are stripped wherever a paragraph ends with them."""
     paragraphs = list(paragraphs)
     for i, para in enumerate(paragraphs[:-1]):
+        if not para.endswith((")", "]")):
+            continue
         for rule in TAIL_RULES[:2]:
             m = rule.pattern.search(para)
             if m:
@@ -363,6 +368,8 @@ def _apply_tail(paragraphs: list[str], out: Cleaned) -> list[str]:
     for _ in range(3):
         last = max((i for i, p in enumerate(paragraphs) if p), default=None)
         if last is None:
+            return paragraphs
+        if not paragraphs[last].endswith((")", "]")):
             return paragraphs
         for rule in TAIL_RULES:
             m = rule.pattern.search(paragraphs[last])

@@ -177,7 +177,7 @@ LONG_DATE = re.compile(r"\b(?P<d>\d{1,2})\s+" + _MON + r"\s+(?P<y>\d{4})\b", re.
 NUM_DATE = re.compile(r"\b(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\b")
 TIME = re.compile(r"\b" + _TIME, re.I)
 #: A cheap test for paragraphs that may hold a dating expression (a day name or a time zone).
-_DATE_HINT = re.compile(r"Senin|Selasa|Rabu|Kamis|Jum|Sabtu|Minggu|Ahad|WI[BT]", re.I)
+_DATE_HINTS = ("senin", "selasa", "rabu", "kamis", "jum", "sabtu", "minggu", "ahad", "wib", "wit")
 #: Forms that date the article itself: a day name with a date, or a date with a zoned time
 #: (a timestamp). A bare "19 Mei 2013" in the text is often some other event and is not used.
 TEXT_DATES = (
@@ -193,7 +193,8 @@ def find_date(paragraphs: list[str], reference_date: date | None) -> Found | Non
     """The date of the first dating expression in the text (see `TEXT_DATES`), with any WIB/
     WITA/WIT time in the same paragraph in its note; None if the text dates nothing."""
     for para in paragraphs:
-        if not _DATE_HINT.search(para):
+        low = para.lower()
+        if not any(word in low for word in _DATE_HINTS):
             continue
         hits = [m for rx in TEXT_DATES for m in [rx.search(para)] if m]
         if hits:
