@@ -1,0 +1,155 @@
+"""Retrieval evaluation: MRR@10 and Recall@10 on /work/shared/eval/ir, three stemmers, one run.
+
+Each set's passages are written as a JSONL file that search.ingest reads, built into a real
+index by search.indexer, and searched through search.archive.Archive with a SearchRequest,
+exactly as the web does. The stemmer is chosen by KLIPING_STEMMER (none, snowball = plain
+PyStemmer as in Elasticsearch's `indonesian` analyzer, kliping = ours), so each configuration
+runs in its own subprocess. Not a unit test: it prints a table.
+
+    .venv/bin/python bench/eval_ir.py [--sets facqa-dev tydiqa-id] [--limit N] [--jobs 2]
+    .venv/bin/python bench/eval_ir.py --tune tydiqa-id   # sweep the query-side knobs, ours only
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path("/work/shared/eval/ir")
+SETS = ("facqa-dev", "tydiqa-id")
+CONFIGS = (("none", "no stemming"), ("snowball", "PyStemmer (ES `indonesian`)"), ("kliping", "Kliping"))
+K = 10
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return rows[1:]
+
+
+def worker(name: str, limit: int | None, variants: list[str] | None = None) -> list[dict]:
+    """Build and query one set with this process's stemmer; the metrics as dicts, one for each
+    query-side variant (`coord=0.5`, `questions=off`; tuning only), on one index."""
+    sys.path.insert(0, str(ROOT))
+    import re
+
+    from whoosh import qparser
+
+    from search import ingest, queries, stemmer
+    from search.archive import Archive
+    from search.indexer import build
+    from search.params import SearchRequest
+
+    defaults = (queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS)
+
+    def configure(variant: str) -> None:
+        queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS = defaults
+        for knob in filter(None, variant.split(",")):
+            key, value = knob.split("=")
+            if key == "coord":
+                queries._ANY_GROUP = qparser.OrGroup.factory(float(value))
+            elif key == "twins":
+                queries.EXACT_TWINS = value == "on"
+            elif key == "questions" and value == "off":
+                queries._QUESTION_RE = re.compile(r"(?!x)x")
+
+    d = DATA / name
+    qrels: dict[str, set[str]] = {}
+    for qid, docid, rel in read_tsv(d / "qrels.tsv"):
+        if int(rel) > 0:
+            qrels.setdefault(qid, set()).add(docid)
+    qs = [(qid, text) for qid, text in read_tsv(d / "queries.tsv") if qid in qrels][:limit]
+    with tempfile.TemporaryDirectory(prefix=f"eval-{name}-") as tmp:
+        src = Path(tmp) / "docs.jsonl"
+        with (d / "docs.jsonl").open(encoding="utf-8") as f, src.open("w", encoding="utf-8") as out:
+            for line in f:
+                doc = json.loads(line)
+                out.write(json.dumps({"id": doc["docid"], "paragraphs": [doc["text"]]}, ensure_ascii=False) + "\n")
+        t0 = time.perf_counter()
+        report = build(ingest.load([src]), Path(tmp) / "index")
+        build_s = time.perf_counter() - t0
+        out = []
+        for variant in variants or [""]:
+            configure(variant)
+            arc = Archive(Path(tmp) / "index")
+            rr = hits = empty = 0.0
+            t0 = time.perf_counter()
+            for qid, text in qs:
+                resp = arc.search(SearchRequest(q=text, per_page=K))
+                ranked = [r.id for r in resp.results]
+                empty += not ranked
+                rel = qrels[qid]
+                first = next((i for i, doc in enumerate(ranked, 1) if doc in rel), None)
+                rr += 1.0 / first if first else 0.0
+                hits += len(rel & set(ranked)) / len(rel)
+            query_s = time.perf_counter() - t0
+            arc.close()
+            n = len(qs)
+            out.append({"set": name, "stemmer": stemmer.STEMMER, "version": stemmer.LEXICON_VERSION,
+                        "variant": variant, "queries": n, "docs": report.added,
+                        "skipped": len(report.skipped), "mrr": rr / n, "recall": hits / n,
+                        "empty": int(empty), "build_s": round(build_s, 1),
+                        "ms_per_query": round(1000 * query_s / max(1, n), 1)})
+    return out
+
+
+def run_one(name: str, config: str, limit: int | None, variants: list[str] | None = None) -> list[dict]:
+    env = {**os.environ, "KLIPING_STEMMER": config}
+    cmd = [sys.executable, __file__, "--worker", name] + (["--limit", str(limit)] if limit else [])
+    cmd += ["--variants", *variants] if variants else []
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"{name}/{config} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+TUNING = ["", "questions=off", "coord=0", "coord=0.5", "coord=1.5", "twins=on", "twins=on,coord=1.5"]
+
+
+def tune(name: str, limit: int | None) -> None:
+    """Sweep the query-side knobs on one set with our stemmer (the default first)."""
+    print(f"tuning on {name} (Kliping stemmer), MRR@10 / R@10 per variant; default = shipped settings")
+    for r in run_one(name, "kliping", limit, TUNING):
+        print(f"  {r['variant'] or 'default':16} {r['mrr']:.3f} {r['recall']:.3f}  empty={r['empty']}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
+    ap.add_argument("--limit", type=int, help="first N queries of each set (a quick look)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--tune", metavar="SET", choices=SETS, help="sweep query-side knobs on SET")
+    ap.add_argument("--worker", metavar="SET", help=argparse.SUPPRESS)
+    ap.add_argument("--variants", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.limit, args.variants)))
+        return
+    if args.tune:
+        tune(args.tune, args.limit)
+        return
+    jobs = [(s, c) for s in args.sets for c, _ in CONFIGS]
+    with ThreadPoolExecutor(args.jobs) as pool:
+        results = [r[0] for r in pool.map(lambda job: run_one(*job, args.limit), jobs)]
+    labels = dict(CONFIGS)
+    print(f"{'set':11} {'analysis':29} {'MRR@10':>7} {'R@10':>7} {'empty':>6} {'queries':>8} "
+          f"{'docs':>6} {'build s':>8} {'ms/q':>6}")
+    for r in results:
+        print(f"{r['set']:11} {labels[r['stemmer']]:29} {r['mrr']:7.3f} {r['recall']:7.3f} {r['empty']:6d} "
+              f"{r['queries']:8d} {r['docs']:6d} {r['build_s']:8.1f} {r['ms_per_query']:6.1f}")
+    for s in args.sets:
+        rows = {r["stemmer"]: r for r in results if r["set"] == s}
+        best = max(rows.values(), key=lambda r: r["mrr"])["stemmer"]
+        print(f"{s}: best MRR@10 is {labels[best]}" + ("" if best == "kliping" else "  <-- Kliping does not win"))
+
+
+if __name__ == "__main__":
+    main()
