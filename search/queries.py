@@ -33,6 +33,9 @@ FIELD = "body"
 EXACT_FIELD = "exact"
 MAX_ALL_TERMS = 3
 COORD_SCALE = 0.9  # OrGroup coordination bonus for long queries
+#: In a long query each word also scores its exact form (an OR of `body` and `exact`), so a
+#: passage using the very words of the question ranks above one using other forms of them.
+EXACT_TWINS = False
 OPERATORS = ("AND", "OR", "NOT")
 #: Interrogatives, dropped from plain queries that have other words (a query-only stop list:
 #: the index keeps them, and `siapa` alone still searches). `apa`/`apakah` are stop words.
@@ -235,7 +238,10 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
     elif _is_plain(cleaned) and len(list(_parser(group, exact).parse(cleaned).leaves())) > MAX_ALL_TERMS:
         group = _ANY_GROUP
     matches = synonyms.find(cleaned)
-    q = _parser(group, exact, matches).parse(_expand(cleaned, matches)).normalize()
+    expanded = _expand(cleaned, matches)
+    q = _parser(group, exact, matches).parse(expanded).normalize()
+    if EXACT_TWINS and group is _ANY_GROUP and not exact and isinstance(q, wq.Or):
+        q = _with_exact_twins(q, expanded)
     readings = _readings(cleaned, exact)
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         # Only stop words (e.g. `yang`): nothing to search on.
@@ -245,6 +251,21 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
     return ParsedQuery(raw, "any" if group is _ANY_GROUP else "all", q, readings=readings,
                        notes=tuple(notes), highlight=highlight_of(q), exact=exact,
                        expansions=tuple(dict.fromkeys(expansions)))
+
+
+class ExactTwin(wq.Or):
+    """A word's stem in `body` OR its written form in `exact` (read as the stem alone)."""
+
+
+def _with_exact_twins(q: wq.Or, text: str) -> wq.Or:
+    subs = []
+    for c in q.subqueries:
+        if isinstance(c, wq.Term) and c.fieldname == FIELD and getattr(c, "startchar", None) is not None:
+            forms = [t.text for t in tokens(text[c.startchar:c.endchar], stem=False)]
+            if len(forms) == 1:
+                c = ExactTwin([c, wq.Term(EXACT_FIELD, forms[0])])
+        subs.append(c)
+    return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
 
 
 def _expand(text: str, matches: list[synonyms.Match]) -> str:
@@ -287,6 +308,8 @@ def describe(q: wq.Query) -> str:
         return '"' + " ".join(q.words) + '"'
     if isinstance(q, wq.Prefix):
         return q.text + "*"
+    if isinstance(q, ExactTwin):
+        return describe(q.subqueries[0])
     if isinstance(q, wq.Term) and q.fieldname == EXACT_FIELD:
         return f'"{q.text}"'  # an exact form reads like the quoted word that asked for it
     if isinstance(q, (wq.Term, wq.Wildcard)):
@@ -304,7 +327,7 @@ def describe(q: wq.Query) -> str:
         parts = []
         for c in q.subqueries:
             text = describe(c)
-            if isinstance(c, wq.compound.CompoundQuery) and type(c) is not type(q):
+            if isinstance(c, wq.compound.CompoundQuery) and type(c) is not type(q) and not isinstance(c, ExactTwin):
                 text = f"({text})"
             parts.append(text)
         return op.join(parts)
