@@ -25,7 +25,7 @@ from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.qparser.taggers import RegexTagger
 
-from . import synonyms
+from . import stemmer, synonyms
 from .analysis import tokens
 from .schema import SCHEMA
 
@@ -239,7 +239,7 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
         group = _ANY_GROUP
     matches = synonyms.find(cleaned)
     expanded = _expand(cleaned, matches)
-    q = _parser(group, exact, matches).parse(expanded).normalize()
+    q = _exact_phrases(_parser(group, exact, matches).parse(expanded).normalize())
     if EXACT_TWINS and group is _ANY_GROUP and not exact and isinstance(q, wq.Or):
         q = _with_exact_twins(q, expanded)
     readings = _readings(cleaned, exact)
@@ -251,6 +251,37 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
     return ParsedQuery(raw, "any" if group is _ANY_GROUP else "all", q, readings=readings,
                        notes=tuple(notes), highlight=highlight_of(q), exact=exact,
                        expansions=tuple(dict.fromkeys(expansions)))
+
+
+class ExactPhrase(wq.And):
+    """A phrase of exact forms. The exact field keeps no positions (search.schema), so this is
+    the stemmed phrase in `body` AND every written form in `exact`."""
+
+    def __init__(self, words, boost: float = 1.0):
+        self.words = tuple(words)
+        super().__init__([wq.Phrase(FIELD, [stemmer.stem(w) for w in self.words])]
+                         + [wq.Term(EXACT_FIELD, w) for w in dict.fromkeys(self.words)], boost=boost)
+
+    def normalize(self):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, ExactPhrase) and self.words == other.words and self.boost == other.boost
+
+    def __hash__(self):
+        return hash((ExactPhrase, self.words))
+
+    def __repr__(self):
+        return f"ExactPhrase({list(self.words)!r})"
+
+
+def _exact_phrases(q: wq.Query) -> wq.Query:
+    """Every phrase on the exact field (which has no positions) as an ExactPhrase."""
+    if isinstance(q, wq.Phrase) and q.fieldname == EXACT_FIELD:
+        return ExactPhrase(q.words, boost=q.boost)
+    if isinstance(q, ExactPhrase):
+        return q
+    return q.apply(_exact_phrases) if q.children() else q
 
 
 class ExactTwin(wq.Or):
@@ -287,6 +318,9 @@ def highlight_of(q: wq.Query) -> Highlight:
             walk(node.a, negated)
             return
         exact = getattr(node, "fieldname", None) == EXACT_FIELD
+        if isinstance(node, ExactPhrase):
+            exact_phrases.append(node.words)
+            return
         if isinstance(node, wq.Phrase):
             (exact_phrases if exact else phrases).append(tuple(node.words))
         elif isinstance(node, wq.Prefix):
@@ -304,7 +338,7 @@ def highlight_of(q: wq.Query) -> Highlight:
 
 
 def describe(q: wq.Query) -> str:
-    if isinstance(q, wq.Phrase):
+    if isinstance(q, (wq.Phrase, ExactPhrase)):
         return '"' + " ".join(q.words) + '"'
     if isinstance(q, wq.Prefix):
         return q.text + "*"
@@ -327,7 +361,7 @@ def describe(q: wq.Query) -> str:
         parts = []
         for c in q.subqueries:
             text = describe(c)
-            if isinstance(c, wq.compound.CompoundQuery) and type(c) is not type(q) and not isinstance(c, ExactTwin):
+            if isinstance(c, wq.compound.CompoundQuery) and type(c) is not type(q) and not isinstance(c, (ExactTwin, ExactPhrase)):
                 text = f"({text})"
             parts.append(text)
         return op.join(parts)
@@ -336,4 +370,4 @@ def describe(q: wq.Query) -> str:
 
 def _grouped(q: wq.Query) -> str:
     text = describe(q)
-    return f"({text})" if isinstance(q, wq.compound.CompoundQuery) else text
+    return f"({text})" if isinstance(q, wq.compound.CompoundQuery) and not isinstance(q, ExactPhrase) else text

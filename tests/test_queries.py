@@ -5,7 +5,7 @@ import pytest
 from whoosh import query as wq
 
 from search import stemmer
-from search.queries import MAX_ALL_TERMS, Highlight, ParsedQuery, parse_query
+from search.queries import MAX_ALL_TERMS, ExactPhrase, Highlight, ParsedQuery, parse_query
 
 NASTY = [
     "", "   ", '"', '"sanksi', 'sanksi"', "(", ")", "(sanksi", "sanksi)", "((sanksi) PBB",
@@ -70,16 +70,16 @@ def test_repaired_quote_still_searches_the_words():
 
 def test_quoted_words_are_a_phrase():
     p = parse_query('"sanksi PBB"')
-    assert isinstance(p.query, wq.Phrase)
-    assert list(p.query.words) == [stemmer.stem("sanksi"), stemmer.stem("pbb")]
+    # A phrase of the exact forms: the stemmed phrase AND each written form (search.schema).
+    assert isinstance(p.query, ExactPhrase)
+    assert list(p.query.words) == ["sanksi", "pbb"]
     assert p.describe() == f'"{stemmer.stem("sanksi")} {stemmer.stem("pbb")}"'
     # Quoted words read the exact (unstemmed) field, and mark only the forms written.
-    assert p.query.fieldname == "exact"
     assert p.highlight.exact_phrases == (("sanksi", "pbb"),) and p.highlight.phrases == ()
 
 
 def test_curly_quotes_are_a_phrase_too():
-    assert isinstance(parse_query("“sanksi PBB”").query, wq.Phrase)
+    assert isinstance(parse_query("“sanksi PBB”").query, ExactPhrase)
 
 
 def test_minus_means_not():
