@@ -35,7 +35,7 @@ MAX_ALL_TERMS = 3
 COORD_SCALE = 0.9  # OrGroup coordination bonus for long queries
 #: In a long query each word also scores its exact form (an OR of `body` and `exact`), so a
 #: passage using the very words of the question ranks above one using other forms of them.
-EXACT_TWINS = False
+EXACT_TWINS = True  # tuned on tydiqa-id (first 2,500 questions): MRR@10 0.607 -> 0.613
 OPERATORS = ("AND", "OR", "NOT")
 #: Interrogatives, dropped from plain queries that have other words (a query-only stop list:
 #: the index keeps them, and `siapa` alone still searches). `apa`/`apakah` are stop words.
