@@ -30,7 +30,8 @@ from .snippets import best_paragraphs, highlight, idf_from, lede
 
 REFRESH_SECONDS = 1.0
 SNIPPETS_PER_RESULT = 3
-CACHE_SIZE = 256
+CACHE_SIZE = 256  # responses kept per index generation
+MATCH_BUDGET = 200_000  # document numbers kept across cached match sets
 
 
 @dataclass
@@ -172,7 +173,7 @@ class Archive:
         found = st.matches.get(key)
         if found is None:
             found = frozenset(match_docs(st.searcher, parsed.query, st.table.live))
-            _remember(st.matches, key, found)
+            _remember(st.matches, key, found, weight=len)
         return found
 
     @staticmethod
@@ -225,10 +226,18 @@ class Archive:
         )
 
 
-def _remember(cache: OrderedDict, key, value, size: int = CACHE_SIZE) -> None:
+def _remember(cache: OrderedDict, key, value, size: int = CACHE_SIZE, weight=None) -> None:
+    """Least-recently-used insert, bounded by entries, or by total weight when given (match
+    sets are weighed by their length, so a few broad queries cannot hold hundreds of MB)."""
     cache[key] = value
-    if len(cache) > size:
-        cache.popitem(last=False)
+    if weight is None:
+        while len(cache) > size:
+            cache.popitem(last=False)
+        return
+    total = sum(weight(v) for v in cache.values())
+    while total > MATCH_BUDGET and len(cache) > 1:
+        _, old = cache.popitem(last=False)
+        total -= weight(old)
 
 
 def _quote(text: str) -> str:

@@ -49,6 +49,56 @@ def term_docs(reader, field: str, text: str) -> set[int]:
     return docs
 
 
+def _positions(reader, field: str, word: str, candidates: set[int]) -> dict[int, bytes]:
+    """doc -> encoded positions of `word`, for the candidate documents only; posting blocks
+    holding no candidate are not decoded."""
+    try:
+        m = reader.postings(field, word)
+    except Exception:
+        return {}
+    out: dict[int, bytes] = {}
+    if not (hasattr(m, "_read_ids") and hasattr(m, "_read_values")):
+        while m.is_active():
+            if m.id() in candidates:
+                out[m.id()] = m.value()
+            m.next()
+        return out
+    while not m._atend and m._i < m._blocklength:
+        if m._ids is None:
+            m._read_ids()
+        ids = m._ids
+        if not candidates.isdisjoint(ids):
+            if m._values is None:
+                m._read_values()
+            for i, d in enumerate(ids):
+                if d in candidates:
+                    out[d] = m._values[i]
+        m._next_block()
+    return out
+
+
+def phrase_docs(reader, field: str, words, live) -> set[int]:
+    """Documents where the words occur at consecutive positions: candidates by set
+    intersection first, then positions decoded only for those candidates."""
+    candidates = set(live)
+    for w in set(words):
+        candidates &= term_docs(reader, field, w)
+        if not candidates:
+            return set()
+    decode = reader.schema[field].format.decode_positions
+    encoded = {w: _positions(reader, field, w, candidates) for w in set(words)}
+    found = set()
+    for d in candidates:
+        starts = set(decode(encoded[words[0]][d]))
+        for k, w in enumerate(words[1:], 1):
+            starts &= {p - k for p in decode(encoded[w][d])}
+            if not starts:
+                break
+        if starts:
+            found.add(d)
+    return found
+
+
 def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
     """The set of live documents matching `q`."""
     reader = searcher.reader()
@@ -74,6 +124,8 @@ def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
         return match_docs(searcher, q.a, live) - match_docs(searcher, q.b, live)
     if isinstance(q, wq.Every):
         return set(live)
+    if isinstance(q, wq.Phrase) and q.slop == 1 and q.words:
+        return phrase_docs(reader, q.fieldname, q.words, live)
     if isinstance(q, (wq.Prefix, wq.Wildcard)):
         result = set()
         for text in q._btexts(reader) if hasattr(q, "_btexts") else ():

@@ -22,7 +22,7 @@ from whoosh import query as wq
 from .matching import match_docs, term_postings
 
 B, K1 = 0.75, 1.2
-CACHE_ENTRIES = 400_000  # (document, score) pairs kept across queries
+CACHE_ENTRIES = 200_000  # (document, score) pairs kept across queries
 
 
 class BulkScorer:

@@ -20,7 +20,9 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUERIES = ["sanksi", "sanksi PBB", "korea utara", "rusia OR china", "sanksi NOT rusia", "-rusia",
            "NOT korea", "presiden (seoul OR pyongyang)", "kunjung*", '"sanksi PBB"', "s?nksi",
            "Siapa yang memveto sanksi terhadap Korea Utara di Dewan Keamanan", "zzzz", "korea zzzz",
-           "rusia OR zzzz", "siapa yang memveto sanksi terhadap rusia di pertemuan itu"]
+           "rusia OR zzzz", "siapa yang memveto sanksi terhadap rusia di pertemuan itu",
+           '"korea utara"', '"Dewan Keamanan PBB"', '"sanksi sanksi"', '"korea selatan" rusia',
+           '"utara korea"', "korea utara --exact"]
 T = lambda w: wq.Term("body", w)  # noqa: E731
 
 
