@@ -4,9 +4,9 @@ The chain is: tokenize -> lowercase -> drop stop words -> stem. It is written as
 (`analyze`, `tokens`) because Whoosh's own generator chain is several times slower, and wrapped
 as a Whoosh analyzer (`ANALYZER`) so fields and the query parser use the very same steps.
 `EXACT_ANALYZER` is the same chain without the last step: the unstemmed forms of the `exact`
-field, with the same tokens, stop words, positions and paragraph gaps, so a phrase lines up
-in both fields. Stop words are dropped there too: it keeps the field lean, and `"sanksi yang
-baru"` reads the same in either field.
+field, with the same tokens, stop words and positions, so a word's exact form and its stem sit
+at one position (search.schema matches quoted phrases on that). Stop words are dropped there
+too: it keeps the field lean, and `"sanksi yang baru"` reads the same in either field.
 
 Tokens:
 - Indonesian number groups stay whole: `7.000`, `11.000`, `2,5`, `1.250.000,75`;
