@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from . import store
+from . import echoes, store
 from .analysis import join_paragraphs
 from .errors import IngestError
 from .models import Article, Skipped
@@ -112,12 +112,14 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
         gen = store.new_generation(root)
         ix = whoosh_index.create_in(str(gen), SCHEMA)
         writer = open_writer(ix)
+        echo_table = echoes.EchoTable()
         try:
             for item in items:
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                 else:
                     writer.add_document(**document(item))
+                    echo_table.collect(item)
                     report.added += 1
                     report.removals += len(item.removed)
                 if on_item:
@@ -128,6 +130,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                                   + (f": {reasons}" if reasons else "")
                                   + f"). The index in {root} is unchanged.")
             writer.commit(optimize=True)
+            echoes.finish_build(echo_table, gen)
         except BaseException:
             writer.cancel()
             shutil.rmtree(gen, ignore_errors=True)

@@ -147,3 +147,16 @@ class Page:
     pages: int
     prev_url: str | None
     next_url: str | None
+
+
+@dataclass(frozen=True)
+class Echo:
+    """A paragraph of another article carrying the same or nearly the same passage
+    (search.echoes): where it is, whose it is, and how alike (Jaccard of the term sets)."""
+
+    id: str
+    n: int
+    outlet: str | None
+    date: str | None
+    title: str  # the headline, or the first words of the text
+    similarity: float

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from . import store
+from . import echoes, store
 from .indexer import document
 from .models import Article, Skipped
 
@@ -88,6 +88,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
         gen, ix = _open(root)
         known = stored_hashes(ix)
         writer = None
+        written: list[Article] = []
         try:
             for item in items:
                 if on_item:
@@ -103,6 +104,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 if writer is None:
                     writer = ix.writer(limitmb=128)
                 writer.update_document(**document(item))
+                written.append(item)
                 known[item.id] = digest
                 report.outcomes.append(Outcome(item.origin, ADDED if old is None else UPDATED,
                                                item.id))
@@ -114,6 +116,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 writer.cancel()
             raise
         if report.committed:
+            echoes.update(gen, written)
             _touch_manifest(gen, len(known))
     report.seconds = time.perf_counter() - started
     return report
@@ -140,6 +143,7 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0) -> Update
                 writer.cancel()
                 raise
             report.committed = True
+            echoes.update(gen, [], present)
             _touch_manifest(gen, len(known) - len(present))
     report.seconds = time.perf_counter() - started
     return report

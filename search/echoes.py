@@ -1,0 +1,360 @@
+"""Echoes: paragraphs of other articles that carry the same or nearly the same passage.
+
+News passages repeat across outlets (wire copy, translations of one statement). For every
+paragraph, this module finds the paragraphs of OTHER articles whose text is nearly the same, at
+index time, and stores them beside the index, so the article page only looks them up.
+
+The rule, chosen on the seeds and IndoSum. On the seeds, the 002/003 pairs (Putin's letter,
+J 0.46; Matthew Miller's claim, 0.47; the thanks for support in Ukraine, 0.57) pass and nothing
+else comes closer than 0.37 (the Russian delegation, 002/003), so THRESHOLD 0.40 leaves a
+margin; at 0.35 IndoSum gains many formulaic look-alikes (police spokesman quotes, match reports).
+- A paragraph is its set of index terms (search.analysis.tokens: stems, stop words dropped).
+  Paragraphs with fewer than MIN_TERMS distinct terms are too short to echo anything.
+- Two paragraphs echo each other when their term sets share at least MIN_SHARED terms and their
+  Jaccard similarity |A & B| / |A | B| is at least THRESHOLD. Translations of one statement
+  reword and reorder it, so sets of stems work where word shingles and exact hashes do not.
+- Boilerplate: a passage found in more than MAX_ARTICLES articles (the paragraph's own and
+  every article holding an echo of it, whatever the outlet) links to nothing.
+- Links go to other articles only, and not to an article of the same (known) outlet: an
+  outlet repeating itself is not what a fact-checker is after. An unknown outlet is "other".
+
+Scaling: identical term sets are grouped first (exact copies cost nothing more), then each new
+group is joined with the earlier ones through an inverted index of terms, with the prefix
+filter of set-similarity joins (AllPairs): terms are ordered rarest first, and a partner must
+share at least alpha = max(ceil(THRESHOLD * |A|), MIN_SHARED) terms with A, so it holds at least
+HITS of A's first |A| - alpha + HITS terms. Only those (rare) terms are looked up, and only
+groups hit HITS times are compared in full, so the cost is near-linear in the corpus. One
+approximation keeps it so: a term already in MAX_POSTINGS groups takes no more postings and
+proposes no candidates (it still counts when a pair is compared), so a pair could be missed if
+its shared prefix terms were all that common; echoes share rare names and numbers.
+
+Files, in the generation directory next to kliping.json:
+- `echoes.pickle`: what readers load, once per generation (compact arrays; see EchoView);
+- `echoes-table.pickle`: the groups, their links and the prefix index, for `add` and `remove`.
+  An update removes the changed and removed articles' paragraphs from their groups, adds the new
+  ones (probing the persisted index), and derives `echoes.pickle` again. Term rarity is the
+  build's; words first seen by an update count as rarest. Rarity only steers which terms propose candidates.
+A generation without the files (built before echoes existed) simply has no echoes.
+"""
+from __future__ import annotations
+
+import math
+import os
+import pickle
+from array import array
+from pathlib import Path
+from typing import Iterable
+
+from .analysis import tokens
+from .citations import display_title
+from .models import Article, Echo
+
+MIN_TERMS = 8
+MIN_SHARED = 8
+THRESHOLD = 0.40
+MAX_POSTINGS = 200  # a term already in this many groups proposes no more candidates
+HITS = 3  # prefix terms a candidate must share before its sets are compared
+MAX_ARTICLES = 10
+
+FILE = "echoes.pickle"
+TABLE = "echoes-table.pickle"
+VERSION = 1
+
+
+def term_set(text: str) -> frozenset[str]:
+    return frozenset(t.text for t in tokens(text))
+
+
+def _same_outlet(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and a.strip().casefold() == b.strip().casefold()
+
+
+class EchoTable:
+    """Groups of paragraphs with identical term sets, the links between groups that reach the
+    threshold, and the prefix index that finds them. Everything is plain data, pickled as is."""
+
+    def __init__(self):
+        self.order: dict[str, int] = {}  # term -> rank, rarest first; new terms negative
+        self.next_new = -1
+        self.groups: dict[int, tuple[int, ...]] = {}  # gid -> sorted term ranks
+        self.by_terms: dict[tuple[int, ...], int] = {}
+        self.members: dict[int, list[int]] = {}  # gid -> pids
+        self.links: dict[int, dict[int, float]] = {}  # gid -> {gid: jaccard}
+        self.index: dict[int, list[int]] = {}  # term rank -> gids with it in their prefix
+        self.paras: dict[int, tuple[str, int, int]] = {}  # pid -> (article id, n, gid)
+        self.by_article: dict[str, list[int]] = {}
+        self.meta: dict[str, tuple[str | None, str | None, str]] = {}  # id -> outlet, date, label
+        self.next_gid = 0
+        self.next_pid = 0
+
+    # -- building -------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, articles: Iterable[Article]) -> "EchoTable":
+        """Everything from scratch: group, order terms by rarity, join."""
+        table = cls()
+        for a in articles:
+            table.collect(a)
+        table.join()
+        return table
+
+    def collect(self, a: Article) -> None:
+        """Build, first pass: remember an article's paragraphs (as term sets, grouped)."""
+        self._remember(a)
+        pending = self.__dict__.setdefault("_pending", {})
+        for n, text in enumerate(a.paragraphs, 1):
+            terms = term_set(text)
+            if len(terms) >= MIN_TERMS:
+                pending.setdefault(terms, []).append((a.id, n))
+
+    def join(self) -> None:
+        """Build, second pass: order terms rarest first and join the groups."""
+        pending = self.__dict__.pop("_pending", {})
+        df: dict[str, int] = {}
+        for terms in pending:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        self.order = {t: i for i, t in enumerate(sorted(df, key=lambda t: (df[t], t)))}
+        for terms, where in pending.items():
+            gid = self._group(terms)
+            for aid, n in where:
+                self._add_para(aid, n, gid)
+
+    def _remember(self, a: Article) -> None:
+        self.meta[a.id] = (a.outlet, a.date, display_title(a))
+
+    def _rank(self, term: str) -> int:
+        r = self.order.get(term)
+        if r is None:
+            r = self.order[term] = self.next_new
+            self.next_new -= 1
+        return r
+
+    def _add_para(self, aid: str, n: int, gid: int) -> None:
+        pid = self.next_pid
+        self.next_pid += 1
+        self.paras[pid] = (aid, n, gid)
+        self.members[gid].append(pid)
+        self.by_article.setdefault(aid, []).append(pid)
+
+    def _group(self, terms: frozenset[str]) -> int:
+        """The group of a term set: found, or made, probed against the others and indexed."""
+        key = tuple(sorted(self._rank(t) for t in terms))
+        gid = self.by_terms.get(key)
+        if gid is not None:
+            return gid
+        gid = self.next_gid
+        self.next_gid += 1
+        size = len(key)
+        alpha = max(math.ceil(THRESHOLD * size - 1e-9), MIN_SHARED)
+        groups, index = self.groups, self.index
+        hits: dict[int, int] = {}
+        for t in key[:size - alpha + HITS]:
+            posting = index.get(t)
+            if posting is None or len(posting) >= MAX_POSTINGS:
+                continue
+            for other in posting:
+                hits[other] = hits.get(other, 0) + 1
+        lo, hi = THRESHOLD * size, size / THRESHOLD
+        mine = set(key)
+        links = {}
+        for other, h in hits.items():
+            if h < HITS:
+                continue
+            okey = groups.get(other)
+            if okey is None or not lo <= len(okey) <= hi:
+                continue
+            inter = len(mine.intersection(okey))
+            if inter < MIN_SHARED:
+                continue
+            sim = inter / (size + len(okey) - inter)
+            if sim >= THRESHOLD:
+                links[other] = sim
+        for t in key:
+            posting = index.setdefault(t, [])
+            if len(posting) < MAX_POSTINGS:
+                posting.append(gid)
+        self.groups[gid] = key
+        self.by_terms[key] = gid
+        self.members[gid] = []
+        self.links[gid] = links
+        for other, sim in links.items():
+            self.links[other][gid] = sim
+        return gid
+
+    # -- updating -------------------------------------------------------------------------------
+    def remove_articles(self, ids: Iterable[str]) -> None:
+        for aid in ids:
+            self.meta.pop(aid, None)
+            for pid in self.by_article.pop(aid, ()):
+                _, _, gid = self.paras.pop(pid)
+                members = self.members[gid]
+                members.remove(pid)
+                if not members:
+                    self._drop_group(gid)
+
+    def _drop_group(self, gid: int) -> None:
+        key = self.groups.pop(gid)
+        del self.by_terms[key]
+        del self.members[gid]
+        for other in self.links.pop(gid):
+            self.links[other].pop(gid, None)
+        # the prefix index keeps the dead gid; probes skip it and save() compacts it
+
+    def add_articles(self, articles: Iterable[Article]) -> None:
+        """Add (or, after remove_articles, replace) articles, probing the persisted index."""
+        for a in articles:
+            self._remember(a)
+            for n, text in enumerate(a.paragraphs, 1):
+                terms = term_set(text)
+                if len(terms) >= MIN_TERMS:
+                    self._add_para(a.id, n, self._group(terms))
+
+    # -- reading ----------------------------------------------------------------------------------
+    def echoes(self) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
+        """{article id: {n: [(other id, m, similarity)]}} under the rule in the module docstring."""
+        paras, members, links, meta = self.paras, self.members, self.links, self.meta
+        boiler = set()
+        for gid, mem in members.items():
+            arts = {paras[p][0] for p in mem}
+            for other in links[gid]:
+                arts.update(paras[p][0] for p in members[other])
+                if len(arts) > MAX_ARTICLES:
+                    break
+            if len(arts) > MAX_ARTICLES:
+                boiler.add(gid)
+        out: dict[str, dict[int, list[tuple[str, int, float]]]] = {}
+        for gid, mem in members.items():
+            if gid in boiler:
+                continue
+            partners = [(p, 1.0) for p in mem]
+            partners += [(p, sim) for other, sim in links[gid].items() if other not in boiler
+                         for p in members[other]]
+            if len(partners) < 2:
+                continue
+            for pid in mem:
+                aid, n, _ = paras[pid]
+                outlet = meta[aid][0]
+                found = []
+                for p, sim in partners:
+                    oid, m, _ = paras[p]
+                    if oid != aid and not _same_outlet(outlet, meta[oid][0]):
+                        found.append((oid, m, sim))
+                if found:
+                    found.sort(key=lambda e: (-e[2], e[0], e[1]))
+                    out.setdefault(aid, {})[n] = found
+        return out
+
+    # -- files ------------------------------------------------------------------------------------
+    def save(self, gen: Path) -> None:
+        """Write the table and the readers' file into generation `gen`, each atomically."""
+        gen = Path(gen)
+        alive = self.groups
+        for t in list(self.index):
+            kept = [g for g in self.index[t] if g in alive]
+            if kept:
+                self.index[t] = kept
+            else:
+                del self.index[t]
+        _dump(gen / TABLE, {"version": VERSION, "table": self.__dict__})
+        _dump(gen / FILE, pack(self.echoes(), self.meta))
+
+    @classmethod
+    def load(cls, gen: Path) -> "EchoTable | None":
+        try:
+            with open(Path(gen) / TABLE, "rb") as fh:
+                data = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        if data.get("version") != VERSION:
+            return None
+        table = cls()
+        table.__dict__.update(data["table"])
+        return table
+
+
+def _dump(path: Path, data) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def pack(echoes: dict[str, dict[int, list[tuple[str, int, float]]]], meta: dict) -> dict:
+    """Compact arrays for readers: articles that take part, then per article its paragraphs
+    with echoes, then per paragraph its echoes (article index, paragraph, similarity x 1000)."""
+    ids = sorted(set(echoes) | {oid for paras in echoes.values() for lst in paras.values()
+                                for oid, _, _ in lst})
+    pos = {aid: i for i, aid in enumerate(ids)}
+    art_start, para_n, para_start = array("I", [0]), array("I"), array("I", [0])
+    ent_art, ent_n, ent_sim = array("I"), array("I"), array("H")
+    for aid in ids:
+        for n, lst in sorted(echoes.get(aid, {}).items()):
+            para_n.append(n)
+            for oid, m, sim in lst:
+                ent_art.append(pos[oid])
+                ent_n.append(m)
+                ent_sim.append(round(sim * 1000))
+            para_start.append(len(ent_art))
+        art_start.append(len(para_n))
+    return {"version": VERSION, "ids": ids, "meta": [meta[aid] for aid in ids],
+            "art_start": art_start, "para_n": para_n, "para_start": para_start,
+            "ent_art": ent_art, "ent_n": ent_n, "ent_sim": ent_sim}
+
+
+class EchoView:
+    """The readers' side: echoes of one article from the packed arrays, no similarity work."""
+
+    def __init__(self, data: dict | None = None):
+        data = data or {}
+        self._ids = data.get("ids", [])
+        self._pos = {aid: i for i, aid in enumerate(self._ids)}
+        self._d = data
+
+    @classmethod
+    def load(cls, gen: Path) -> "EchoView":
+        """The generation's echoes; a generation without the file has none."""
+        try:
+            with open(Path(gen) / FILE, "rb") as fh:
+                data = pickle.load(fh)
+        except FileNotFoundError:
+            return cls()
+        return cls(data if data.get("version") == VERSION else None)
+
+    def __len__(self) -> int:
+        return len(self._d.get("ent_art", ()))
+
+    def for_article(self, article_id: str) -> dict[int, list[Echo]]:
+        i = self._pos.get(article_id)
+        if i is None:
+            return {}
+        d, ids, meta = self._d, self._ids, self._d["meta"]
+        out: dict[int, list[Echo]] = {}
+        for k in range(d["art_start"][i], d["art_start"][i + 1]):
+            lst = []
+            for e in range(d["para_start"][k], d["para_start"][k + 1]):
+                j = d["ent_art"][e]
+                outlet, date, label = meta[j]
+                lst.append(Echo(id=ids[j], n=d["ent_n"][e], outlet=outlet, date=date, title=label,
+                                similarity=d["ent_sim"][e] / 1000))
+            out[d["para_n"][k]] = lst
+        return out
+
+
+# -- hooks for the builder and the updater --------------------------------------------------------
+def finish_build(table: EchoTable, gen: Path) -> None:
+    """The builder collected every article into `table`: join and write into `gen`."""
+    table.join()
+    table.save(gen)
+
+
+def update(gen: Path, changed: Iterable[Article], removed: Iterable[str] = ()) -> bool:
+    """After `add` or `remove` committed: drop the removed and changed articles' paragraphs, add
+    the changed ones again, and rewrite the files. False when the generation has no table."""
+    table = EchoTable.load(gen)
+    if table is None:
+        return False
+    changed = list(changed)
+    table.remove_articles([*removed, *(a.id for a in changed)])
+    table.add_articles(changed)
+    table.save(gen)
+    return True
