@@ -49,6 +49,7 @@ def search_page():
 @pages.get("/articles/<article_id>")
 def article_page(article_id: str):
     article = archive().article(article_id)
+    echoes = archive().echoes(article.id)
     parsed = parse_query(request.args.get("q", ""))
     today = dt.date.today()
     paragraphs = [
@@ -57,6 +58,7 @@ def article_page(article_id: str):
             "html": Markup(highlight(text, parsed.highlight)),
             "permalink": base_url().rstrip("/") + paragraph_path(article.id, n),
             "citation": cite(article, n, base_url(), today, g.lang),
+            "echoes": [(e, paragraph_path(e.id, e.n)) for e in echoes.get(n, ())],
         }
         for n, text in enumerate(article.paragraphs, 1)
     ]
@@ -82,7 +84,8 @@ def api_search():
 
 @api.get("/articles/<article_id>")
 def api_article(article_id: str):
-    return jsonify(article_json(archive().article(article_id), base_url()))
+    article = archive().article(article_id)
+    return jsonify(article_json(article, base_url(), archive().echoes(article.id)))
 
 
 @api.get("/articles/<article_id>/paragraphs/<int:n>/cite")

@@ -7,6 +7,7 @@ publishes a new one or an update commits (checked at most every REFRESH_SECONDS)
 from __future__ import annotations
 
 import heapq
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -18,11 +19,12 @@ from whoosh import query as wq
 
 from . import store
 from .citations import article_path, display_title, paragraph_path
+from .echoes import FILE as ECHOES_FILE, EchoView
 from .errors import NotFound
 from .facets import FacetTable, facet_results, restrict
 from .indexer import article_from_stored
 from .matching import match_docs
-from .models import Article, Chip, Facet, Page, SearchResult, Snippet
+from .models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
 from .params import FACET_PARAMS, SearchRequest
 from .queries import ParsedQuery, parse_query
 from .scoring import BulkScorer
@@ -61,6 +63,7 @@ class _State:
     matches: OrderedDict = field(default_factory=OrderedDict)  # repr(query) -> frozenset of docnums
     responses: OrderedDict = field(default_factory=OrderedDict)  # request params -> SearchResponse
     scorer: BulkScorer | None = None  # made on the first ranked query
+    echoes: tuple | None = None  # (file stamp, EchoView), read on first use (search.echoes)
 
 
 class Archive:
@@ -132,6 +135,20 @@ class Archive:
             if doc is None:
                 raise NotFound(f"No article with id '{article_id}' in this archive.")
             return article_from_stored(st.searcher.stored_fields(doc))
+
+    def echoes(self, article_id: str) -> dict[int, list[Echo]]:
+        """{paragraph n: echoes in other articles}, precomputed at build (search.echoes).
+        The generation's file is read once, and again only when an update rewrites it."""
+        with self._lock:
+            st = self._current()
+            try:
+                s = os.stat(st.gen / ECHOES_FILE)
+                stamp = (s.st_ino, s.st_mtime_ns)
+            except FileNotFoundError:
+                stamp = None
+            if st.echoes is None or st.echoes[0] != stamp:
+                st.echoes = (stamp, EchoView.load(st.gen))
+            return st.echoes[1].for_article(article_id)
 
     def search(self, req: SearchRequest, parsed: ParsedQuery | None = None) -> SearchResponse:
         started = time.perf_counter()

@@ -51,6 +51,7 @@ MESSAGES = {
         "facets": "Saring hasil", "matches_in": "cocok di paragraf",
         "exact_words": "Kata persis", "exact_words_hint": "cocokkan bentuk kata yang diketik, tanpa imbuhan lain",
         "expansions": "Juga dicari", "mode_exact": "bentuk kata persis",
+        "echoes": "Juga di", "echo_title": "Paragraf serupa ({similarity}% kata sama): {title}, {date}",
     },
     "en": {
         "app_tagline": "A searchable archive of Indonesian-language news",
@@ -86,6 +87,7 @@ MESSAGES = {
         "facets": "Narrow results", "matches_in": "matches in paragraph",
         "exact_words": "Exact words", "exact_words_hint": "match the words as typed, not other forms of them",
         "expansions": "Also searched", "mode_exact": "exact word forms",
+        "echoes": "Also in", "echo_title": "A similar paragraph ({similarity}% shared words): {title}, {date}",
     },
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .archive import SearchResponse
 from .citations import paragraph_path
-from .models import Article
+from .models import Article, Echo
 
 
 def search_json(resp: SearchResponse, base_url: str = "") -> dict:
@@ -46,7 +46,8 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
     }
 
 
-def article_json(article: Article, base_url: str = "") -> dict:
+def article_json(article: Article, base_url: str = "",
+                 echoes: dict[int, list[Echo]] | None = None) -> dict:
     base = base_url.rstrip("/")
     out = {"id": article.id}
     out.update(article.metadata())
@@ -54,6 +55,11 @@ def article_json(article: Article, base_url: str = "") -> dict:
         {"n": n, "text": text, "url": base + paragraph_path(article.id, n)}
         for n, text in enumerate(article.paragraphs, 1)
     ]
+    out["echoes"] = {
+        str(n): [{"id": e.id, "n": e.n, "outlet": e.outlet, "date": e.date,
+                  "similarity": e.similarity} for e in lst]
+        for n, lst in sorted((echoes or {}).items())
+    }
     return out
 
 
