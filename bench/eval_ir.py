@@ -48,14 +48,18 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
     from search.indexer import build
     from search.params import SearchRequest
 
-    defaults = (queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS)
+    from search import scoring
+
+    defaults = (queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS, scoring.K1, scoring.B)
 
     def configure(variant: str) -> None:
-        queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS = defaults
+        queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS, scoring.K1, scoring.B = defaults
         for knob in filter(None, variant.split(",")):
             key, value = knob.split("=")
             if key == "coord":
                 queries._ANY_GROUP = qparser.OrGroup.factory(float(value))
+            elif key in ("k1", "b"):  # BM25 lives in search.scoring (read at call time)
+                setattr(scoring, key.upper(), float(value))
             elif key == "twins":
                 queries.EXACT_TWINS = value == "on"
             elif key == "questions" and value == "off":
@@ -111,14 +115,15 @@ def run_one(name: str, config: str, limit: int | None, variants: list[str] | Non
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-TUNING = ["", "questions=off", "coord=0", "coord=0.5", "coord=1.5", "twins=on", "twins=on,coord=1.5"]
+TUNING = ["", "questions=off", "coord=0", "coord=1.5", "twins=off",
+          "k1=0.9,b=0.4", "k1=1.2,b=0.5", "k1=1.5,b=0.75", "k1=1.2,b=0.9"]
 
 
 def tune(name: str, limit: int | None) -> None:
     """Sweep the query-side knobs on one set with our stemmer (the default first)."""
     print(f"tuning on {name} (Kliping stemmer), MRR@10 / R@10 per variant; default = shipped settings")
     for r in run_one(name, "kliping", limit, TUNING):
-        print(f"  {r['variant'] or 'default':16} {r['mrr']:.3f} {r['recall']:.3f}  empty={r['empty']}")
+        print(f"  {r['variant'] or 'default':16} {r['mrr']:.4f} {r['recall']:.4f}  empty={r['empty']}")
 
 
 def main() -> None:
@@ -143,7 +148,7 @@ def main() -> None:
     print(f"{'set':11} {'analysis':29} {'MRR@10':>7} {'R@10':>7} {'empty':>6} {'queries':>8} "
           f"{'docs':>6} {'build s':>8} {'ms/q':>6}")
     for r in results:
-        print(f"{r['set']:11} {labels[r['stemmer']]:29} {r['mrr']:7.3f} {r['recall']:7.3f} {r['empty']:6d} "
+        print(f"{r['set']:11} {labels[r['stemmer']]:29} {r['mrr']:7.4f} {r['recall']:7.4f} {r['empty']:6d} "
               f"{r['queries']:8d} {r['docs']:6d} {r['build_s']:8.1f} {r['ms_per_query']:6.1f}")
     for s in args.sets:
         rows = {r["stemmer"]: r for r in results if r["set"] == s}
