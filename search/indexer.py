@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from . import echoes, store
 from .analysis import join_paragraphs
 from .errors import IngestError
 from .models import Article, Skipped
 from .schema import SCHEMA, SCHEMA_VERSION
+from .writer import open_writer
 
 
 @dataclass
@@ -55,41 +55,6 @@ def document(article: Article) -> dict:
         "hash": article.content_hash,
         "article": json.dumps(record, ensure_ascii=False),
     }
-
-
-class _Lengths:
-    """Field lengths of a new segment, read once per document instead of once per posting
-    (Whoosh re-reads them from disk for every posting it writes)."""
-
-    def __init__(self, pdr, fields: list[str], doccount: int):
-        self._pdr = pdr
-        self._cache = {f: [pdr.doc_field_length(d, f) for d in range(doccount)] for f in fields}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        cached = self._cache.get(fieldname)
-        return cached[docnum] if cached is not None else self._pdr.doc_field_length(docnum, fieldname, default)
-
-    def close(self):
-        self._pdr.close()
-
-
-class FastWriter(SegmentWriter):
-    """Whoosh's SegmentWriter, with field lengths cached while postings are written."""
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        pdr = self.per_document_reader() if self.codec.length_stats else None
-        if pdr is not None:
-            scorable = [name for name, f in self.schema.items() if f.scorable]
-            pdr = _Lengths(pdr, scorable, self.docnum)
-        self.fieldwriter.add_postings(self.schema, pdr, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if pdr is not None:
-            pdr.close()
-
-
-def open_writer(ix) -> SegmentWriter:
-    return FastWriter(ix, limitmb=256)
 
 
 def article_from_stored(stored: dict) -> Article:
