@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 
 from . import echoes, store
 from .indexer import document
+from .writer import open_writer
 from .models import Article, Skipped
 
 ADDED, UPDATED, UNCHANGED, REMOVED, MISSING = "added", "updated", "unchanged", "removed", "not found"
@@ -102,7 +103,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                     report.outcomes.append(Outcome(item.origin, UNCHANGED, item.id))
                     continue
                 if writer is None:
-                    writer = ix.writer(limitmb=128)
+                    writer = open_writer(ix)
                 writer.update_document(**document(item))
                 written.append(item)
                 known[item.id] = digest
