@@ -168,6 +168,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["kliping"] = Archive(app.config["INDEX_DIR"])
+    if app.config.get("WARM", True):
+        app.extensions["kliping"].warm()  # open the index now, not on the first request
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.before_request(choose_language)

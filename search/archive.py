@@ -20,7 +20,7 @@ from whoosh import query as wq
 from . import store
 from .citations import article_path, display_title, paragraph_path
 from .echoes import FILE as ECHOES_FILE, EchoView
-from .errors import NotFound
+from .errors import KlipingError, NotFound
 from .facets import FacetTable, facet_results, restrict
 from .indexer import article_from_stored
 from .matching import match_docs
@@ -103,6 +103,20 @@ class Archive:
             return st
         self._state = new
         return new
+
+    def warm(self) -> bool:
+        """Open the index and load what the first ranked query would (the facet table and the
+        field lengths), so the first visitor does not pay for it. False if there is no usable
+        index yet; the error is reported when a request needs it."""
+        try:
+            with self._lock:
+                st = self._current()
+                if st.scorer is None:
+                    st.scorer = BulkScorer(st.searcher)
+                    st.scorer.warm("body")
+            return True
+        except KlipingError:
+            return False
 
     def close(self) -> None:
         with self._lock:

@@ -36,6 +36,9 @@ class BulkScorer:
         self._cache: dict[tuple, dict[int, float]] = {}
         self._entries = 0
 
+    def warm(self, field: str) -> None:
+        self._field(field)
+
     def _field(self, field: str) -> tuple[array, float]:
         found = self._lengths.get(field)
         if found is None:
