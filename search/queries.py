@@ -56,9 +56,11 @@ class Highlight:
     prefixes: tuple[str, ...] = ()
     exact_terms: frozenset[str] = frozenset()
     exact_phrases: tuple[tuple[str, ...], ...] = ()
+    patterns: tuple[str, ...] = ()  # wildcard terms such as `s?nksi`, matched whole
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases or self.prefixes or self.exact_terms or self.exact_phrases)
+        return bool(self.terms or self.phrases or self.prefixes or self.exact_terms or self.exact_phrases
+                    or self.patterns)
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,7 @@ def _expand(text: str, matches: list[synonyms.Match]) -> str:
 
 
 def highlight_of(q: wq.Query) -> Highlight:
-    terms, phrases, prefixes, exact_terms, exact_phrases = set(), [], [], set(), []
+    terms, phrases, prefixes, exact_terms, exact_phrases, patterns = set(), [], [], set(), [], []
 
     def walk(node, negated=False):
         if isinstance(node, wq.Not):
@@ -328,13 +330,14 @@ def highlight_of(q: wq.Query) -> Highlight:
         elif isinstance(node, wq.Term):
             (exact_terms if exact else terms).add(node.text)
         elif isinstance(node, wq.Wildcard):
-            prefixes.append(node.text.split("*")[0].split("?")[0])
+            patterns.append(node.text)
         for child in node.children():
             walk(child, negated)
 
     walk(q)
     return Highlight(frozenset(terms), tuple(dict.fromkeys(phrases)), tuple(p for p in prefixes if p),
-                     frozenset(exact_terms), tuple(dict.fromkeys(exact_phrases)))
+                     frozenset(exact_terms), tuple(dict.fromkeys(exact_phrases)),
+                     tuple(dict.fromkeys(patterns)))
 
 
 def describe(q: wq.Query) -> str:

@@ -8,7 +8,9 @@ the only markup added is our own <mark>.
 """
 from __future__ import annotations
 
+import fnmatch
 import math
+import re
 from functools import lru_cache
 from html import escape
 from typing import Callable
@@ -26,9 +28,11 @@ def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], 
     toks = list(tokens(text))
     hit = [False] * len(toks)
     matched: set[str] = set()
+    wild = _wildcards(hl.patterns)
     for i, t in enumerate(toks):
         if (t.text in hl.terms or t.surface in hl.exact_terms
-                or any(t.text.startswith(p) or t.surface.startswith(p) for p in hl.prefixes)):
+                or any(t.text.startswith(p) or t.surface.startswith(p) for p in hl.prefixes)
+                or (wild is not None and (wild.fullmatch(t.text) or wild.fullmatch(t.surface)))):
             hit[i] = True
             matched.add(t.text)
     phrase_hits = 0
@@ -55,6 +59,15 @@ def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], 
     return spans, matched, phrase_hits
 
 
+@lru_cache(maxsize=64)
+def _wildcards(patterns: tuple[str, ...]):
+    """One regex for the query's wildcard terms (`*` any letters, `?` one), or None."""
+    if not patterns:
+        return None
+    return re.compile("|".join(fnmatch.translate(p).removesuffix(r"\Z").removeprefix("(?s:")
+                               .removesuffix(")") for p in patterns))
+
+
 @lru_cache(maxsize=256)
 def _probes(hl: Highlight) -> tuple[str, ...]:
     """Lowercase substrings one of which any paragraph with a mark must contain.
@@ -69,6 +82,8 @@ def _probes(hl: Highlight) -> tuple[str, ...]:
     out = {probe(t) for t in hl.terms} | {probe(p) for p in hl.prefixes}
     out |= {t for t in hl.exact_terms}
     out |= {probe(ph[0]) for ph in hl.phrases if ph} | {ph[0] for ph in hl.exact_phrases if ph}
+    if hl.patterns:
+        out.add("")  # wildcards: no cheap test, every paragraph is a candidate
     return tuple(sorted(out))
 
 

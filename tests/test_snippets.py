@@ -144,9 +144,6 @@ def test_prefix_marks_words_starting_with_it():
     assert marks(html) == ["Sanksi-sanksi", "sanksi"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a `?` wildcard is highlighted as a prefix of the text "
-                   "before `?`, so `s?nksi` marks every word starting with s (Selasa, sidang), "
-                   "which the query did not match")
 def test_single_character_wildcard_marks_only_matching_words():
     html = highlight("Sanksi dibahas pada Selasa di sidang.", parse_query("s?nksi").highlight)
     assert marks(html) == ["Sanksi"]
