@@ -21,7 +21,7 @@ from .analysis import join_paragraphs
 from .errors import IngestError
 from .models import Article, Skipped
 from .schema import SCHEMA, SCHEMA_VERSION
-from .writer import open_writer
+from .writer import BUILD_LIMIT_MB, open_writer
 
 
 @dataclass
@@ -76,7 +76,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
     with store.writer_lock(root, wait=wait):
         gen = store.new_generation(root)
         ix = whoosh_index.create_in(str(gen), SCHEMA)
-        writer = open_writer(ix)
+        writer = open_writer(ix, limitmb=BUILD_LIMIT_MB)
         echo_table = echoes.EchoTable()
         try:
             for item in items:

@@ -11,15 +11,15 @@ from search import ingest
 from search.indexer import document
 from search.models import Article
 from search.schema import SCHEMA
-from search.writer import FastWriter, _BulkFieldWriter
+from search.writer import FastWriter, _BulkFieldWriter, _LeanPool
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-def write(root: Path, writer_class) -> None:
+def write(root: Path, writer_class, limitmb: int = 128) -> None:
     root.mkdir()
     ix = whoosh_index.create_in(str(root), SCHEMA)
-    w = writer_class(ix)
+    w = writer_class(ix, limitmb=limitmb)
     # 300 extra articles share words, so posting lists span several 128-posting blocks.
     extra = [Article(id=f"x{i}", paragraphs=[f"Sanksi umum nomor {i} " + "kata " * (i % 7)])
              for i in range(300)]
@@ -51,7 +51,9 @@ def dump(root: Path) -> dict:
 def test_fast_writer_reads_back_like_whooshs_writer(tmp_path):
     write(tmp_path / "whoosh", SegmentWriter)
     write(tmp_path / "fast", FastWriter)
+    write(tmp_path / "spilled", FastWriter, limitmb=1)  # sorted runs spill to disk and merge
     plain, fast = dump(tmp_path / "whoosh"), dump(tmp_path / "fast")
+    assert dump(tmp_path / "spilled") == plain
     assert len(plain["postings"]) > 500
     assert max(len(v[0]) for v in plain["postings"].values()) > 256  # multi-block lists covered
     assert fast == plain
@@ -61,4 +63,5 @@ def test_fast_writer_really_uses_the_bulk_posting_writer(tmp_path):
     ix = whoosh_index.create_in(str(tmp_path), SCHEMA)
     w = FastWriter(ix)
     assert isinstance(w.fieldwriter, _BulkFieldWriter)
+    assert isinstance(w.pool, _LeanPool)
     w.cancel()
