@@ -36,6 +36,11 @@ from typing import Iterable
 
 from search.models import Removal
 
+#: Bump whenever a cleaning or extraction rule changes what an input becomes (here, in
+#: search.extract, search.records, search.ingest, search.metafile or search.htmlread): it is
+#: part of every input fingerprint (search.fingerprints), so `add` then re-cleans everything.
+CLEANING_VERSION = 1
+
 TITLE_MAX_WORDS = 16
 TITLE_MAX_CHARS = 140
 #: How many leading paragraphs a LEAD_RULE may look at.

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from . import echoes, store
+from . import echoes, fingerprints, store
 from .analysis import join_paragraphs
 from .errors import IngestError
 from .models import Article, Skipped
@@ -96,6 +96,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                                   + f"). The index in {root} is unchanged.")
             writer.commit(optimize=True)
             echoes.finish_build(echo_table, gen)
+            fingerprints.save_build(gen, ix, items)  # what `add` checks inputs against
         except BaseException:
             writer.cancel()
             shutil.rmtree(gen, ignore_errors=True)

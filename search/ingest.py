@@ -31,8 +31,10 @@ import nh3
 from search.clean import Cleaned, clean_blocks, clean_paragraphs, clean_text, collapse
 from search.errors import IngestError
 from search.extract import extract, outlet_from_url
+from search.fingerprints import Loaded, Prints, Unchanged
 from search.htmlread import read_html
-from search.metafile import Field, Meta, is_sidecar, parse_meta, read_sidecar, split_front_matter
+from search.metafile import (Field, Meta, is_sidecar, parse_meta, read_sidecar, sidecar_path,
+                             split_front_matter)
 from search.models import Article, Skipped
 from search.records import (ID_RE, RECORD_KEYS, Progress, check_field_map, read_csv, read_jsonl,
                             record_article)
@@ -108,9 +110,10 @@ def load(paths: Iterable[str | os.PathLike], *, field_map: dict[str, str] | None
 
     A later article whose id was already seen in this call is skipped as a duplicate.
     `field_map` (Kliping field -> record key) is checked now: a bad one is a ValueError.
-    `progress(n)`, when given, is told the bytes of source consumed as reading goes on."""
+    `progress(n)`, when given, is told the bytes of source consumed as reading goes on.
+    The result is a `search.fingerprints.Loaded` iterator (it also fingerprints each input)."""
     fm = _check_field_map(field_map)
-    return _load(paths, fm, progress)
+    return Loaded(partial(_load, paths, fm, progress), fm)
 
 
 def total_bytes(paths: Iterable[str | os.PathLike]) -> int:
@@ -118,19 +121,25 @@ def total_bytes(paths: Iterable[str | os.PathLike]) -> int:
     return sum(p.stat().st_size for p in iter_sources(paths) if p.is_file())
 
 
-def _load(paths, fm: dict[str, str], progress: Progress = None) -> Iterator[Result]:
+def _load(paths, fm: dict[str, str], progress: Progress = None,
+          prints: Prints | None = None) -> Iterator[Result | Unchanged]:
     first_seen: dict[str, str] = {}
     for item in _walk(paths):
         if isinstance(item, Skipped):
             yield item
             continue
-        for result in load_file(item, field_map=fm, progress=progress):
-            if isinstance(result, Article):
+        for result in _load_file(item, fm, progress, prints):
+            if isinstance(result, (Article, Unchanged)):
+                fp = None
+                if prints is not None and isinstance(result, Article):
+                    fp, prints.last = prints.last, None  # set by the reader just before
                 if result.id in first_seen:
                     yield Skipped(result.origin, f"duplicate id {result.id}, "
                                                  f"first seen in {first_seen[result.id]}")
                     continue
                 first_seen[result.id] = result.origin
+                if fp:
+                    prints.seen[result.id] = fp
             yield result
 
 
@@ -141,7 +150,8 @@ def load_file(path: str | os.PathLike, *, field_map: dict[str, str] | None = Non
     return _load_file(Path(path), fm, progress)
 
 
-def _load_file(path: Path, fm: dict[str, str], progress: Progress = None) -> Iterator[Result]:
+def _load_file(path: Path, fm: dict[str, str], progress: Progress = None,
+               prints: Prints | None = None) -> Iterator[Result | Unchanged]:
     counted = [0]
 
     def count(n: int) -> None:
@@ -150,7 +160,7 @@ def _load_file(path: Path, fm: dict[str, str], progress: Progress = None) -> Ite
             progress(n)
 
     try:
-        yield from _read(path, fm, count)
+        yield from _read(path, fm, count, prints)
     finally:
         if progress:  # whatever was not counted record by record (a whole file, a skipped one)
             try:
@@ -161,7 +171,8 @@ def _load_file(path: Path, fm: dict[str, str], progress: Progress = None) -> Ite
                 progress(rest)
 
 
-def _read(path: Path, fm: dict[str, str], count) -> Iterator[Result]:
+def _read(path: Path, fm: dict[str, str], count, prints: Prints | None = None
+          ) -> Iterator[Result | Unchanged]:
     origin = str(path)
     try:
         if not path.is_file():
@@ -169,15 +180,21 @@ def _read(path: Path, fm: dict[str, str], count) -> Iterator[Result]:
             return
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
-            yield from read_jsonl(path, fm, build_article, count)
+            yield from read_jsonl(path, fm, build_article, count, prints)
         elif suffix == ".csv":
-            yield from read_csv(path, fm, build_article, count)
-        elif suffix in (".html", ".htm"):
-            cleaned, meta = read_html(path)
-            yield build_article(file_id(path.stem), cleaned, [meta], origin=origin,
-                                reference_date=None)
-        elif suffix in (".txt", ".md"):
-            yield _load_document(path, markdown_file=suffix == ".md")
+            yield from read_csv(path, fm, build_article, count, prints)
+        elif suffix in (".html", ".htm", ".txt", ".md"):
+            side = sidecar_path(path) if suffix in (".txt", ".md") else None
+            fp = prints.file(path, side) if prints is not None else None
+            same = prints.match(fp, origin) if prints is not None else None
+            if same is not None:
+                yield same
+            elif suffix in (".html", ".htm"):
+                cleaned, meta = read_html(path)
+                yield _tag(prints, fp, build_article(file_id(path.stem), cleaned, [meta],
+                                                     origin=origin, reference_date=None))
+            else:
+                yield _tag(prints, fp, _load_document(path, markdown_file=suffix == ".md"))
         else:
             yield Skipped(origin, f"unsupported file type '{path.suffix}': "
                                   f"Kliping reads {', '.join(SUPPORTED)} files")
@@ -191,6 +208,10 @@ def _read(path: Path, fm: dict[str, str], count) -> Iterator[Result]:
 
 
 _check_field_map = check_field_map
+
+
+def _tag(prints: Prints | None, fp: str | None, article: Article) -> Article:
+    return prints.tag(article, fp) if prints is not None else article
 
 
 def jsonl_article(obj: dict, field_map: dict[str, str], origin: str) -> Article:

@@ -48,9 +48,10 @@ def check_field_map(field_map: dict[str, str] | None) -> dict[str, str]:
     return fm
 
 
-def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None
+def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None, prints=None
                ) -> Iterator[Article | Skipped]:
-    """One Article or Skipped per non-blank line; `build` is ingest.build_article."""
+    """One Article or Skipped per non-blank line; `build` is ingest.build_article. With
+    `prints` (search.fingerprints.Prints), a line it knows yields `Unchanged` uncleaned."""
     data = path.read_bytes()
     if not data.strip():
         raise IngestError("empty file")
@@ -65,6 +66,11 @@ def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None
             continue
         any_record = True
         origin = f"{path}:{n}"
+        fp = prints.record(raw, n == 1) if prints is not None else None
+        same = prints.match(fp, origin) if prints is not None else None
+        if same is not None:
+            yield same
+            continue
         try:
             try:
                 line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
@@ -76,14 +82,15 @@ def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None
                 raise IngestError(f"not valid JSON ({e.msg} at column {e.colno})") from None
             if not isinstance(obj, dict):
                 raise IngestError(f"not a JSON object but {type(obj).__name__}")
-            yield record_article(obj, fm, origin, build)
+            art = record_article(obj, fm, origin, build)
+            yield prints.tag(art, fp) if prints is not None else art
         except IngestError as e:
             yield Skipped(origin, f"line {n}: {e.message}")
     if not any_record:
         raise IngestError("empty file")
 
 
-def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None
+def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None, prints=None
              ) -> Iterator[Article | Skipped]:
     """One Article or Skipped per record (numbered as a spreadsheet does: the header is row 1;
     a cell with line breaks does not add rows)."""
@@ -121,7 +128,13 @@ def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None
         try:
             if len(row) != len(header):
                 raise IngestError(f"has {len(row)} cells but the header has {len(header)}")
-            yield record_article(dict(zip(header, row)), fm, origin, build, csv_cells=True)
+            fp = prints.row(header, row) if prints is not None else None
+            same = prints.match(fp, origin) if prints is not None else None
+            if same is not None:
+                yield same
+                continue
+            art = record_article(dict(zip(header, row)), fm, origin, build, csv_cells=True)
+            yield prints.tag(art, fp) if prints is not None else art
         except IngestError as e:
             yield Skipped(origin, f"row {n}: {e.message}")
 
