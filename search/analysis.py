@@ -92,6 +92,20 @@ def index_terms(text: str) -> list[tuple[str, str, int]]:
     return terms
 
 
+def paragraph_stems(text: str, skip: int = 0) -> list[frozenset[str]]:
+    """The stem set of each paragraph of a text joined by join_paragraphs, from the indexer's
+    analysis of that same text (no second pass); the first `skip` paragraphs (a title) are left
+    out. Positions jump by PARA_GAP at each paragraph boundary, which is how they are told apart."""
+    sets: list[set[str]] = [set()]
+    last = -1
+    for stem, _surface, pos in index_terms(text):
+        if pos - last > 1:
+            sets.extend(set() for _ in range((pos - last - 1) // PARA_GAP))
+        sets[-1].add(stem)
+        last = pos
+    return [frozenset(s) for s in sets[skip:]]
+
+
 def analyze(text: str) -> list[str]:
     """The index terms of a text, in order: what `python -m search analyze` prints."""
     return [t.text for t in tokens(text)]

@@ -42,6 +42,8 @@ import math
 import os
 import pickle
 from array import array
+from collections import Counter
+from itertools import chain
 from pathlib import Path
 from typing import Iterable
 
@@ -97,12 +99,14 @@ class EchoTable:
         table.join()
         return table
 
-    def collect(self, a: Article) -> None:
-        """Build, first pass: remember an article's paragraphs (as term sets, grouped)."""
+    def collect(self, a: Article, stems: list[frozenset[str]] | None = None) -> None:
+        """Build, first pass: remember an article's paragraphs (as term sets, grouped).
+        `stems` may bring the paragraphs' term sets from the indexer's own analysis."""
         self._remember(a)
         pending = self.__dict__.setdefault("_pending", {})
-        for n, text in enumerate(a.paragraphs, 1):
-            terms = term_set(text)
+        if stems is None or len(stems) != len(a.paragraphs):
+            stems = [term_set(text) for text in a.paragraphs]
+        for n, terms in enumerate(stems, 1):
             if len(terms) >= MIN_TERMS:
                 pending.setdefault(terms, []).append((a.id, n))
 
@@ -147,13 +151,8 @@ class EchoTable:
         size = len(key)
         alpha = max(math.ceil(THRESHOLD * size - 1e-9), MIN_SHARED)
         groups, index = self.groups, self.index
-        hits: dict[int, int] = {}
-        for t in key[:size - alpha + HITS]:
-            posting = index.get(t)
-            if posting is None or len(posting) >= MAX_POSTINGS:
-                continue
-            for other in posting:
-                hits[other] = hits.get(other, 0) + 1
+        hits = Counter(chain.from_iterable(
+            p for t in key[:size - alpha + HITS] if (p := index.get(t)) is not None and len(p) < MAX_POSTINGS))
         lo, hi = THRESHOLD * size, size / THRESHOLD
         mine = set(key)
         links = {}

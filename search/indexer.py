@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 
 from . import echoes, fingerprints, store
-from .analysis import join_paragraphs
+from .analysis import join_paragraphs, paragraph_stems
 from .errors import IngestError
 from .models import Article, Skipped
 from .schema import SCHEMA, SCHEMA_VERSION
@@ -83,8 +83,10 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                 else:
-                    writer.add_document(**document(item))
-                    echo_table.collect(item)
+                    doc = document(item)
+                    writer.add_document(**doc)
+                    # The body was just analysed for the index: echoes reuse that analysis.
+                    echo_table.collect(item, paragraph_stems(doc["body"], skip=1 if item.title else 0))
                     report.added += 1
                     report.removals += len(item.removed)
                 if on_item:

@@ -113,3 +113,13 @@ def test_phrase_with_a_stop_word_inside_matches_the_text(make_index):
     arc = make_index([Article(id="s", paragraphs=["Laporan tentang sanksi dari PBB terbit"])])
     assert _hits(arc, '"sanksi dari PBB"') == 1
     assert _hits(arc, '"laporan sanksi"') == 1  # `tentang` is a stop word: no position
+
+
+def test_paragraph_stems_reuse_the_index_analysis_paragraph_by_paragraph():
+    from search.analysis import join_paragraphs, paragraph_stems
+
+    texts = ["yang dan", "Sanksi PBB baru", "yang dan di", "", "Rusia menolak sanksi-sanksi"]
+    expected = [frozenset(analyze(t)) for t in texts]
+    assert paragraph_stems(join_paragraphs(texts)) == expected[: len(paragraph_stems(join_paragraphs(texts)))]
+    assert paragraph_stems(join_paragraphs(["Judul berita"] + texts), skip=1)[:5] == expected[:5]
+    assert paragraph_stems(join_paragraphs(texts))[1] == frozenset(analyze("Sanksi PBB baru"))
