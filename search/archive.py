@@ -114,6 +114,7 @@ class Archive:
                 if st.scorer is None:
                     st.scorer = BulkScorer(st.searcher)
                     st.scorer.warm("body")
+                    st.scorer.warm("exact")
             return True
         except KlipingError:
             return False

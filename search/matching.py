@@ -41,12 +41,26 @@ def term_postings(reader, field: str, text: str, weights: bool = False) -> tuple
     return ids, tfs
 
 
+TERM_MEMO_ENTRIES = 300_000  # document numbers remembered per reader across term look-ups
+
+
 def term_docs(reader, field: str, text: str) -> set[int]:
-    """Every live document containing one term."""
-    docs = set(term_postings(reader, field, text)[0])
-    if reader.has_deletions():
-        docs = {d for d in docs if not reader.is_deleted(d)}
-    return docs
+    """Every live document containing one term; remembered per reader within a budget, since
+    common words (`indonesia`) recur in many queries and their posting lists are long."""
+    memo = reader.__dict__.setdefault("_kliping_terms", {})
+    key = (field, text)
+    found = memo.get(key)
+    if found is None:
+        docs = set(term_postings(reader, field, text)[0])
+        if reader.has_deletions():
+            docs = {d for d in docs if not reader.is_deleted(d)}
+        found = frozenset(docs)
+        size = memo.get(None, 0) + len(found)
+        if size > TERM_MEMO_ENTRIES:
+            memo.clear()
+            size = len(found)
+        memo[key], memo[None] = found, size
+    return set(found)
 
 
 def _positions(reader, field: str, word: str, candidates: set[int]) -> dict[int, bytes]:
@@ -79,8 +93,20 @@ def _positions(reader, field: str, word: str, candidates: set[int]) -> dict[int,
 
 def phrase_docs(reader, field: str, words, live) -> set[int]:
     """Documents where the words occur at consecutive positions: candidates by set
-    intersection first, then positions decoded only for those candidates."""
-    candidates = set(live)
+    intersection first, then positions decoded only for those candidates. Remembered per
+    reader (the matcher and the scorer both ask for the same phrases)."""
+    memo = reader.__dict__.setdefault("_kliping_phrases", {})
+    key = (field, tuple(words))
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > 128:
+            memo.clear()
+        found = memo[key] = frozenset(_phrase_docs(reader, field, words))
+    return set(found & live) if len(live) < reader.doc_count_all() else set(found)
+
+
+def _phrase_docs(reader, field: str, words) -> set[int]:
+    candidates = set(range(reader.doc_count_all()))
     for w in set(words):
         candidates &= term_docs(reader, field, w)
         if not candidates:
@@ -113,7 +139,7 @@ def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
             if isinstance(c, wq.Not):
                 result = result - match_docs(searcher, c.query, live)
         return result
-    if isinstance(q, wq.Or):
+    if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         result: set[int] = set()
         for c in q.subqueries:
             result |= match_docs(searcher, c, live)
