@@ -13,9 +13,29 @@ from __future__ import annotations
 from whoosh import query as wq
 
 
+TERM_MEMO_ENTRIES = 300_000  # postings remembered per reader across term look-ups
+
+
 def term_postings(reader, field: str, text: str, weights: bool = False) -> tuple[list[int], list[float]]:
-    """Document numbers (and term frequencies, if asked) of one term's postings, read a block
-    at a time. Deleted documents are included: callers intersect with live documents."""
+    """Document numbers and term frequencies of one term's postings, read a block at a time.
+    Deleted documents are included: callers intersect with live documents. Remembered per
+    reader within a budget: common words (`indonesia`) recur in many queries, their posting
+    lists are long, and matching and scoring both need them. (`weights` is kept for callers;
+    frequencies are always read, as they come in the same block.)"""
+    memo = reader.__dict__.setdefault("_kliping_postings", {})
+    key = (field, text)
+    found = memo.get(key)
+    if found is None:
+        found = _read_postings(reader, field, text)
+        size = memo.get(None, 0) + len(found[0])
+        if size > TERM_MEMO_ENTRIES:
+            memo.clear()
+            size = len(found[0])
+        memo[key], memo[None] = found, size
+    return found
+
+
+def _read_postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
     try:
         m = reader.postings(field, text)
     except Exception:  # the term is not in the index
@@ -26,41 +46,25 @@ def term_postings(reader, field: str, text: str, weights: bool = False) -> tuple
         while not m._atend and m._i < m._blocklength:
             if m._ids is None:
                 m._read_ids()
+            if m._weights is None:
+                m._read_weights()
             ids.extend(m._ids[m._i:])
-            if weights:
-                if m._weights is None:
-                    m._read_weights()
-                tfs.extend(m._weights[m._i:])
+            tfs.extend(m._weights[m._i:])
             m._next_block()
     else:
         while m.is_active():
             ids.append(m.id())
-            if weights:
-                tfs.append(m.weight())
+            tfs.append(m.weight())
             m.next()
     return ids, tfs
 
 
-TERM_MEMO_ENTRIES = 300_000  # document numbers remembered per reader across term look-ups
-
-
 def term_docs(reader, field: str, text: str) -> set[int]:
-    """Every live document containing one term; remembered per reader within a budget, since
-    common words (`indonesia`) recur in many queries and their posting lists are long."""
-    memo = reader.__dict__.setdefault("_kliping_terms", {})
-    key = (field, text)
-    found = memo.get(key)
-    if found is None:
-        docs = set(term_postings(reader, field, text)[0])
-        if reader.has_deletions():
-            docs = {d for d in docs if not reader.is_deleted(d)}
-        found = frozenset(docs)
-        size = memo.get(None, 0) + len(found)
-        if size > TERM_MEMO_ENTRIES:
-            memo.clear()
-            size = len(found)
-        memo[key], memo[None] = found, size
-    return set(found)
+    """Every live document containing one term."""
+    docs = set(term_postings(reader, field, text)[0])
+    if reader.has_deletions():
+        docs = {d for d in docs if not reader.is_deleted(d)}
+    return docs
 
 
 def _positions(reader, field: str, word: str, candidates: set[int]) -> dict[int, bytes]:
