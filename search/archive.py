@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
 from . import store
@@ -79,7 +79,10 @@ class Archive:
         stamp = store.pointer_stamp(self.root)
         gen = store.current_generation(self.root)
         manifest = store.check_version(gen)
-        ix = whoosh_index.open_dir(str(gen))
+        # Without mmap: Whoosh maps the whole compound segment file, and every page it touches
+        # counts against the server's memory (255 MB of RSS at 35k articles); reading through
+        # ordinary file reads costs +1 MB and no measurable latency.
+        ix = FileStorage(str(gen), supports_mmap=False).open_index()
         searcher = ix.searcher()
         return _State(stamp, gen, manifest, ix, searcher, FacetTable.load(searcher.reader()))
 
