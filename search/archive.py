@@ -10,6 +10,7 @@ import heapq
 import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,6 +74,8 @@ class Archive:
         self.root = Path(root)
         self._state: _State | None = None
         self._lock = threading.RLock()
+        # The index is read through open files (no mmap): close them when the archive goes.
+        weakref.finalize(self, _close_state, self.__dict__)
 
     # -- opening and refreshing -------------------------------------------------------------
     def _open(self) -> _State:
@@ -97,10 +100,11 @@ class Archive:
             if st is not None:
                 st.searcher.close()
         elif not st.searcher.up_to_date():
-            # An update committed in place. refresh() shares the unchanged segments' readers
-            # with the old searcher, so the old one is left to the garbage collector, not closed.
-            searcher = st.searcher.refresh()
+            # An update committed in place: a fresh searcher over the new segments (not
+            # refresh(), whose new searcher shares readers with the old one), then close the old.
+            searcher = st.ix.searcher()
             new = _State(st.stamp, st.gen, st.manifest, st.ix, searcher, FacetTable.load(searcher.reader()))
+            st.searcher.close()
         else:
             st.checked = now
             return st
@@ -259,6 +263,12 @@ class Archive:
             article_url=article_path(article.id) + qs,
             title_html=highlight(title, hl),
         )
+
+
+def _close_state(attrs: dict) -> None:
+    st = attrs.get("_state")
+    if st is not None:
+        st.searcher.close()
 
 
 def _remember(cache: OrderedDict, key, value, size: int = CACHE_SIZE, weight=None) -> None:
