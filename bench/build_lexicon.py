@@ -17,9 +17,12 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
 
 import stem_holdout  # noqa: E402
+import os
+
+SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
 
 DATA = ROOT / "search" / "data"
-INDOSUM = Path("/work/shared/corpora/indosum/articles.jsonl")
+INDOSUM = SHARED / "corpora/indosum/articles.jsonl"
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 HEADER = (
     "# Roots: the lemma values of spaCy's Indonesian lemma lookup table (spacy-lookups-data 1.0.5,\n"

@@ -1,4 +1,4 @@
-"""Retrieval evaluation: MRR@10 and Recall@10 on /work/shared/eval/ir, three stemmers, one run.
+"""Retrieval evaluation: MRR@10 and Recall@10 on ../shared/eval/ir, three stemmers, one run.
 
 Each set's passages are written as a JSONL file that search.ingest reads, built into a real
 index by search.indexer, and searched through search.archive.Archive with a SearchRequest,
@@ -22,8 +22,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path("/work/shared/eval/ir")
+DATA = SHARED / "eval/ir"
 SETS = ("facqa-dev", "tydiqa-id")
 CONFIGS = (("none", "no stemming"), ("snowball", "PyStemmer (ES `indonesian`)"), ("kliping", "Kliping"))
 K = 10

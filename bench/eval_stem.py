@@ -18,8 +18,11 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import stem_holdout  # noqa: E402
 from search import stemmer  # noqa: E402
+import os
 
-INDOSUM = Path("/work/shared/corpora/indosum/articles.jsonl")
+SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
+
+INDOSUM = SHARED / "corpora/indosum/articles.jsonl"
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 SETS = ("sastrawi_functional", "sastrawi_integration", "lucene_full", "mpstemmer_nonstandard60")
 

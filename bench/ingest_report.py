@@ -26,8 +26,11 @@ from search import ingest, store, updater  # noqa: E402
 from search.extract import display_outlet  # noqa: E402
 from search.indexer import build  # noqa: E402
 from search.models import Article  # noqa: E402
+import os
 
-CORPUS = Path("/work/shared/corpora/indosum/articles.jsonl")
+SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
+
+CORPUS = SHARED / "corpora/indosum/articles.jsonl"
 MAP = {"outlet": "source", "url": "source_url", "date": "date_from_id_timestamp", "tags": "category"}
 #: What counts as boilerplate still left in a body paragraph.
 BACA = re.compile(r"^\W*(?:Baca|Simak)\s+juga\b|[.!?\"”]\s+[\[(]?(?:Baca|Simak)\s+juga\s*:", re.I)

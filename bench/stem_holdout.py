@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+import os
 
-SHARED_STEM = Path("/work/shared/eval/stem")
+SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
+
+SHARED_STEM = SHARED / "eval/stem"
 SPACY_TSV = SHARED_STEM / "spacy_lookups_id_lemma_SILVER.tsv"
 SEED = 20240611
 HELDOUT_SIZE = 3000

@@ -9,11 +9,14 @@ import pytest
 
 from search.ingest import SUPPORTED, file_id, iter_sources, load, load_file
 from search.models import Article, Skipped
+import os
+
+SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED_SEEDS = Path("/work/shared/seeds")
-INDOSUM = Path("/work/shared/corpora/indosum/articles.jsonl")
+SHARED_SEEDS = SHARED / "seeds"
+INDOSUM = SHARED / "corpora/indosum/articles.jsonl"
 INDOSUM_MAP = {"outlet": "source", "url": "source_url", "date": "date_from_id_timestamp",
                "tags": "category"}
 

@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 
 from search.stemmer import LEXICON_VERSION, snowball, stem, stem_words
+import os
 
-FUNCTIONAL = Path("/work/shared/eval/stem/sastrawi_functional.tsv")
+SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
+
+FUNCTIONAL = SHARED / "eval/stem/sastrawi_functional.tsv"
 
 
 @pytest.mark.parametrize("word, root", [
