@@ -87,7 +87,14 @@ def index_terms(text: str) -> list[tuple[str, str, int]]:
     fed the same string, so the second field reuses the first one's analysis."""
     if _memo[0] is text:
         return _memo[1]
-    terms = [(t.text, t.surface, t.pos) for t in tokens(text)]
+    # The same steps as tokens(), without building a Term per token (the indexing hot path).
+    stem, stop, terms, pos = stemmer.stem, STOP_WORDS, [], 0
+    for para in text.split(PARA_SEP):
+        for word in map(str.lower, TOKEN_RE.findall(para)):
+            if word not in stop:
+                terms.append((stem(word), word, pos))
+                pos += 1
+        pos += PARA_GAP
     _memo[0], _memo[1] = text, terms
     return terms
 

@@ -6,7 +6,6 @@ a killed build leaves the served index untouched.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 import time
@@ -43,8 +42,7 @@ class BuildReport:
 def document(article: Article) -> dict:
     """The Whoosh document for one article."""
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
-    record = dataclasses.asdict(article)
-    record.pop("removed", None)
+    record = article.record()
     facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline]
     text = join_paragraphs(texts)
     return {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 #: How a metadata value is known. "unknown" means no value is recorded.
 BASES = ("stated", "inferred", "curated", "unknown")
@@ -65,12 +65,25 @@ class Article:
             out[name] = entry
         return out
 
+    def record(self) -> dict:
+        """The article as plain JSON-ready data, without the cleaning report. (A shallow
+        copy: every field is a str, None, or a list or dict of str; much cheaper than asdict.)"""
+        out = {}
+        for name in _RECORD_FIELDS:
+            value = getattr(self, name)
+            out[name] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+        return out
+
     @property
     def content_hash(self) -> str:
         """A digest of everything that is indexed; equal hashes mean nothing to update."""
-        payload = {k: v for k, v in asdict(self).items() if k not in ("origin", "removed")}
+        payload = self.record()
+        payload.pop("origin")
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+_RECORD_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f != "removed")
 
 
 @dataclass(frozen=True)
