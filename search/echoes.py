@@ -142,7 +142,10 @@ class EchoTable:
 
     def _group(self, terms: frozenset[str]) -> int:
         """The group of a term set: found, or made, probed against the others and indexed."""
-        key = tuple(sorted(self._rank(t) for t in terms))
+        try:
+            key = tuple(sorted(map(self.order.__getitem__, terms)))
+        except KeyError:  # a word first seen by an update
+            key = tuple(sorted(self._rank(t) for t in terms))
         gid = self.by_terms.get(key)
         if gid is not None:
             return gid
