@@ -36,8 +36,8 @@ from search.htmlread import read_html
 from search.metafile import (Field, Meta, is_sidecar, parse_meta, read_sidecar, sidecar_path,
                              split_front_matter)
 from search.models import Article, Skipped
-from search.records import (ID_RE, RECORD_KEYS, Progress, check_field_map, read_csv, read_jsonl,
-                            record_article)
+from search.records import (ID_RE, RECORD_KEYS, Progress, check_field_map, decode_text, read_csv,
+                            read_jsonl, record_article)
 
 SUPPORTED = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm")
 #: Kliping fields a `field_map` may rename, besides the metadata fields.
@@ -223,20 +223,7 @@ def jsonl_article(obj: dict, field_map: dict[str, str], origin: str) -> Article:
 
 def read_text(path: Path) -> str:
     """The file as text, or IngestError: empty, binary, or not UTF-8."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise IngestError("empty file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError("UTF-16 text: save it as UTF-8")
-    if b"\x00" in data:
-        raise IngestError("binary file (NUL bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise IngestError(f"not UTF-8 at byte {e.start}: save it as UTF-8") from None
-    if not text.strip():
-        raise IngestError("empty file")
-    return text
+    return decode_text(path.read_bytes())
 
 
 def _load_document(path: Path, *, markdown_file: bool) -> Article:

@@ -90,19 +90,28 @@ def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None,
         raise IngestError("empty file")
 
 
-def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None, prints=None
-             ) -> Iterator[Article | Skipped]:
-    """One Article or Skipped per record (numbered as a spreadsheet does: the header is row 1;
-    a cell with line breaks does not add rows)."""
-    data = path.read_bytes()
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text, or IngestError saying why not: empty, UTF-16, binary, not UTF-8."""
     if not data.strip():
         raise IngestError("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError("UTF-16 text: save it as UTF-8")
     if b"\x00" in data:
         raise IngestError("binary file (NUL bytes)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise IngestError(f"not UTF-8 at byte {e.start}: save it as UTF-8") from None
+    if not text.strip():
+        raise IngestError("empty file")
+    return text
+
+
+def read_csv(path: Path, fm: dict[str, str], build, progress: Progress = None, prints=None
+             ) -> Iterator[Article | Skipped]:
+    """One Article or Skipped per record (numbered as a spreadsheet does: the header is row 1;
+    a cell with line breaks does not add rows)."""
+    text = decode_text(path.read_bytes())
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
