@@ -14,6 +14,8 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
+from urllib.parse import quote_plus
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
@@ -65,6 +67,7 @@ class _State:
     responses: OrderedDict = field(default_factory=OrderedDict)  # request params -> SearchResponse
     scorer: BulkScorer | None = None  # made on the first ranked query
     echoes: tuple | None = None  # (file stamp, EchoView), read on first use (search.echoes)
+    idf: Callable[[str], float] | None = None  # term -> idf for ranking snippets, cached per generation
 
 
 class Archive:
@@ -249,13 +252,15 @@ class Archive:
         article = article_from_stored(st.searcher.stored_fields(doc))
         hl = parsed.highlight
         if hl:
-            snips = best_paragraphs(article.paragraphs, hl, idf_from(st.searcher), SNIPPETS_PER_RESULT)
+            if st.idf is None:
+                st.idf = idf_from(st.searcher)
+            snips = best_paragraphs(article.paragraphs, hl, st.idf, SNIPPETS_PER_RESULT)
         else:
             snips = []
         if not snips:
             snips = lede(article.paragraphs)
         title = display_title(article)
-        qs = ("?q=" + _quote(parsed.text)) if parsed.text and not parsed.is_browse else ""
+        qs = ("?q=" + quote_plus(parsed.text)) if parsed.text and not parsed.is_browse else ""
         return SearchResult(
             id=article.id, title=title, has_title=bool(article.title), outlet=article.outlet,
             date=article.date, url=article.url, score=round(score, 4), source=article.source,
@@ -301,11 +306,6 @@ def _remember(cache: OrderedDict, key, value, size: int = CACHE_SIZE, weight=Non
     while total > MATCH_BUDGET and len(cache) > 1:
         _, old = cache.popitem(last=False)
         total -= weight(old)
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote_plus
-    return quote_plus(text)
 
 
 def _only_negative(q: wq.Query) -> bool:

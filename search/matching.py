@@ -16,12 +16,12 @@ from whoosh import query as wq
 TERM_MEMO_ENTRIES = 300_000  # postings remembered per reader across term look-ups
 
 
-def term_postings(reader, field: str, text: str, weights: bool = False) -> tuple[list[int], list[float]]:
+def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
     """Document numbers and term frequencies of one term's postings, read a block at a time.
     Deleted documents are included: callers intersect with live documents. Remembered per
     reader within a budget: common words (`indonesia`) recur in many queries, their posting
-    lists are long, and matching and scoring both need them. (`weights` is kept for callers;
-    frequencies are always read, as they come in the same block.)"""
+    lists are long, and matching and scoring both need them. Frequencies come in the same
+    block as the document numbers, so both are always read."""
     memo = reader.__dict__.setdefault("_kliping_postings", {})
     key = (field, text)
     found = memo.get(key)

@@ -111,7 +111,7 @@ class BulkScorer:
         return found
 
     def _term(self, field: str, text: str) -> dict[int, float]:
-        ids, tfs = term_postings(self.reader, field, text, weights=True)
+        ids, tfs = term_postings(self.reader, field, text)
         idf = log(self.n / (self.reader.doc_frequency(field, text) + 1)) + 1
         lengths, avgfl = self._field(field)
         k0, norm = K1 * (1 - B), K1 * B / avgfl
