@@ -38,7 +38,8 @@ FREQ_HEADER = (
 )
 INDOSUM_HEADER = (
     "# Frequent IndoSum words (Kurniawan & Louvan, IALP 2018; CC BY-SA 4.0) that the other lists\n"
-    "# cannot explain and that are kept whole (see unexplained_roots in bench/build_lexicon.py).\n"
+    "# cannot explain and that the corpus shows to be roots (see unexplained_roots in\n"
+    "# bench/build_lexicon.py).\n"
     "# Licence: CC BY-SA 4.0. Generated; do not edit by hand.\n"
 )
 
@@ -48,12 +49,16 @@ def spacy_roots() -> list[str]:
     return sorted({root for _, root in train if re.fullmatch(r"[a-z]{2,}", root)})
 
 
-def indosum_vocab() -> Counter:
+def indosum_vocab(lowercase: Counter | None = None) -> Counter:
+    """Counts of the lowercased IndoSum tokens; `lowercase`, if given, receives the counts of
+    the tokens as written in lower case (a name is mostly written capitalised)."""
     counts: Counter = Counter()
     with INDOSUM.open(encoding="utf-8") as f:
         for line in f:
             for para in json.loads(line)["paragraphs"]:
                 counts.update(TOKEN.findall(para.lower()))
+                if lowercase is not None:
+                    lowercase.update(t for t in TOKEN.findall(para) if t.islower())
     return counts
 
 
@@ -82,7 +87,8 @@ def main() -> None:
     out.write_text(HEADER + "\n".join(roots) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(roots)} roots")
     extra = [w for w in (DATA / "roots_extra.txt").read_text(encoding="utf-8").split() if w[0] != "#"]
-    counts = indosum_vocab()
+    lowercase: Counter = Counter()
+    counts = indosum_vocab(lowercase)
     lexicon = set(roots) | set(extra)
     passive: Counter = Counter()  # di- does not assimilate: dikalahkan shows the root kalah
     for word, n in counts.items():
@@ -95,30 +101,56 @@ def main() -> None:
     out = DATA / "root_freq_indosum.tsv"
     out.write_text(FREQ_HEADER + "".join(f"{w}\t{p}\t{n}\n" for w, p, n in freq), encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(freq)} roots with counts")
-    unexplained_roots(counts)
+    unexplained_roots(counts, lowercase)
 
 
-def unexplained_roots(counts: Counter, min_count: int = 5) -> None:
-    """roots_indosum.txt: frequent IndoSum words that the lexicon cannot explain and whose Snowball
-    stem (also with nasal restoration) is not itself a frequent word: teknologi, januari, kawasan.
-    Words from which Snowball removes a prefix or a clitic are left to it (pertanggungjawaban).
-    Without this, Snowball would cut them (teknolog, januar, gital); mengklaim stays out of the
-    list because klaim is a frequent word."""
+def unexplained_roots(counts: Counter, lowercase: Counter, min_count: int = 5,
+                      evidence_share: float = 0.1) -> None:
+    """roots_indosum.txt: frequent IndoSum words that the lexicon cannot explain and that the
+    corpus shows to be roots, kept whole and offered as roots to their affixed forms.
+
+    A word from which Snowball cuts only a suffix is kept unless the stem (also with a restored
+    first letter) is itself a frequent word: teknologi, januari, kawasan are kept (teknolog,
+    januar, kawas are rare). A word from which Snowball cuts a prefix is kept unless the corpus
+    holds the rest of its family (words that do not contain it and have the same Snowball stem,
+    or are that stem) at least `evidence_share` as often as the word: mengklaim and diunggah stay
+    with Snowball (klaim, mengunggah are common), kemarin and direktur are kept (marin and rektur
+    barely occur).
+    A word that Snowball leaves whole is listed only if it is mostly written in lower case (not a
+    name) and the corpus also holds it with affixes that Snowball removes: kokoh (memperkokoh),
+    so that mengokohkan finds it too."""
     out = DATA / "roots_indosum.txt"
     out.write_text("", encoding="utf-8")  # the stemmer must not see the list it is judging
     from search import stemmer
 
-    common = {w for w, n in counts.items() if n >= min_count}
-    kept = []
-    for word in sorted(common):
-        if not word.isalpha() or len(word) < 4 or stemmer._lexical_root(word) is not None:
-            continue
+    family: dict[str, list[str]] = {}
+    for word in counts:
+        family.setdefault(stemmer.snowball(word), []).append(word)
+
+    def clitic_form(w: str) -> bool:  # negerinya is found through negeri; majalah is not one
+        return any(w.endswith(c) and counts[w[: -len(c)]] >= min_count
+                   for c in stemmer._CLITIC_PARTS)
+
+    words = [w for w in sorted(counts) if counts[w] >= min_count and w.isalpha() and len(w) >= 4
+             and stemmer._lexical_root(w) is None and not clitic_form(w)]
+    kept = [w for w in words if stemmer.snowball(w) == w and 2 * lowercase[w] > counts[w]
+            and any(not v.startswith(w) for v in family[w])]
+    # The words Snowball cuts are judged with these roots known: memperkokoh is then explained.
+    stemmer.ROOTS = stemmer.ROOTS | set(kept)
+    stemmer.clear_cache()
+    for word in words:
         snow = stemmer.snowball(word)
-        if snow == word or not word.startswith(snow[:2]) or word.endswith(stemmer._CLITIC_PARTS):
-            continue  # Snowball removed a prefix or a clitic: an affixed word, not a root
-        variants = {snow, "k" + snow, "s" + snow, "p" + snow, "t" + snow}
-        if not variants & common:
+        if snow == word or stemmer._lexical_root(word) is not None:
+            continue
+        variants = [x + snow for x in ("", "k", "p", "r", "s", "t") if x + snow in counts]
+        if word.startswith(snow[:2]):  # only a suffix cut: teknologi, januari
+            if all(counts[v] < min_count for v in variants):
+                kept.append(word)
+            continue
+        related = set(family[snow]).union(variants)  # a prefix cut: kemarin, direktur
+        if sum(counts[v] for v in related if word not in v) < evidence_share * counts[word]:
             kept.append(word)
+    kept.sort()
     out.write_text(INDOSUM_HEADER + "\n".join(kept) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(kept)} roots")
 

@@ -4,8 +4,12 @@ Owns the root lexicon (search/data/*.txt, loaded once at import) and the stemmin
 inflectional and derivational suffixes, prefixes with nasal-assimilation restoration
 (meng-/peng- + k, meny-/peny- + s, mem-/pem- + p, men-/pen- + t), infixes, clitics and
 reduplication. Every candidate root is checked against the lexicon, so words that only look
-affixed (berita, media, selatan) stay whole. A word the lexicon cannot explain goes to PyStemmer's
-Snowball `indonesian`, which stays the engine for out-of-lexicon words.
+affixed (berita, media, selatan) stay whole. Infixed words come from a closed list (kinerja ->
+kerja) or, out of the lexicon, from an infix rule (gemetar -> getar). A bare ke-/se-/pe-/te-/be-
+before a one-syllable root is the root's first syllable (kebon, kelak), and one before a function
+word makes a word of its own (peserta, selalu). A word the lexicon cannot explain goes to
+PyStemmer's Snowball `indonesian`, which stays the engine for out-of-lexicon words, unless what
+Snowball leaves cannot begin an Indonesian word (kendati -> ndati).
 `LEXICON_VERSION` changes whenever the rules or the word lists change.
 
 `KLIPING_STEMMER` (read once at import) selects the stemmer, for evaluation (bench/eval_ir.py):
@@ -22,10 +26,11 @@ from typing import Iterable
 
 import Stemmer
 
-_RULES_VERSION = "1"
+_RULES_VERSION = "2"
 _DATA = Path(__file__).resolve().with_name("data")
 _LEXICON_FILES = ("roots_spacy.txt", "roots_extra.txt", "roots_indosum.txt")
 _FREQ_FILE = "root_freq_indosum.tsv"
+_INFIX_FILE = "infixed.tsv"
 _MIN_ROOT = 3  # shortest root a stripped candidate may be
 _MIN_WORD = 4  # shorter tokens come back unchanged
 
@@ -37,11 +42,22 @@ _LOAN_SUFFIXES = ("isasi", "isme", "is")  # finalisasi, idealisme, idealis
 # Prefix-suffix pairs Indonesian does not combine (confix restrictions): memakan is not me-pak-an.
 _BAD_CONFIXES = frozenset({("be", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan"), ("me", "an"),
                            ("se", "i"), ("se", "kan"), ("te", "an")})
+# Function words (closed class). A bare prefix does not derive a word from one: peserta, beserta,
+# selalu, sesudah, seakan are words of their own, not se-/pe- + serta, lalu, sudah, akan. (But the
+# se-...-nya confix does: sebisanya, seadanya.)
+_FUNCTION_WORDS = frozenset("""ada akan aku apa atas bagi belum bisa dan dari dengan dia ini itu
+kata kau ketika lagi lalu mana oleh pada saat serta sudah telah tentang untuk""".split())
+_PREFIX_STARTS = frozenset(("be", "di", "ka", "ke", "ku", "me", "pe", "se", "te"))  # see _unprefix
+_BARE_PREFIXES = frozenset(("be", "ke", "pe", "se", "te"))  # removed whole: no nasal, no r
+# Consonant clusters an Indonesian word may begin with (native, and those of common loans).
+_ONSETS = frozenset("""b c d f g h j k l m n p q r s t v w x y z bh bl br ch cl cr dh dr dw fl
+fr gh gl gr kh kl kr kw ng ny ph pl pr ps sh sk sl sm sn sp st sw sy th tr ts tw sch skr spr str
+""".split())
 _REDUP_PREFIXES = ("memper", "meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen",
                    "pe", "ber", "be", "ter", "di", "ke", "se")
 
 
-def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], int]:
+def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], dict[str, str], int]:
     words: set[str] = set()
     crc = 0
     for name in _LEXICON_FILES:
@@ -55,10 +71,16 @@ def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], int]:
         if line and line[0] != "#":
             w, passive, bare = line.split("\t")
             freq[w] = (int(passive), int(bare))
-    return frozenset(words), freq, crc
+    raw = (_DATA / _INFIX_FILE).read_bytes()
+    crc = zlib.crc32(raw, crc)
+    infixed = dict(line.split("\t") for line in raw.decode("utf-8").split("\n")
+                   if line and line[0] != "#")
+    words.update(infixed)
+    words.update(infixed.values())
+    return frozenset(words), freq, infixed, crc
 
 
-ROOTS, _FREQ, _crc = _load_lexicon()
+ROOTS, _FREQ, _INFIXED, _crc = _load_lexicon()
 STEMMERS = ("kliping", "snowball", "none")
 STEMMER = os.environ.get("KLIPING_STEMMER", "").strip().lower() or "kliping"
 if STEMMER not in STEMMERS:
@@ -138,6 +160,8 @@ def _prefixed_root(b: str) -> str | None:
     """Root reached by removing up to three prefixes from `b`, breadth first. Two valid readings
     at one depth (mengalahkan: alah, kalah) go to the root the news corpus uses more with di-.
     Memoised: many words share a base (menggunakan, menggunakannya)."""
+    if b[:2] not in _PREFIX_STARTS:
+        return None  # most words the lexicon cannot explain (names) stop here
     try:
         return _prefix_memo[b]
     except KeyError:
@@ -152,8 +176,14 @@ def _search_prefixes(b: str) -> str | None:
         hits: list[str] = []
         for form in level:
             for c in _unprefix(form, depth == 0):
-                if len(c) >= _MIN_ROOT:
-                    (hits if c in ROOTS else nxt).append(c)
+                if len(c) < _MIN_ROOT:
+                    continue
+                if c not in ROOTS:
+                    nxt.append(c)
+                elif form[2:] == c and form[:2] in _BARE_PREFIXES and not _syllabic(c):
+                    hits.append(form)  # kebon, kelak, (di)ketik: ke- is the root's first syllable
+                else:
+                    hits.append(c)
         if hits:
             return max(hits, key=lambda c: _FREQ.get(c, (0, 0))) if len(hits) > 1 else hits[0]
         level = nxt
@@ -163,16 +193,19 @@ def _search_prefixes(b: str) -> str | None:
 def _derived(b: str) -> list[tuple[str, str]]:
     """(form, suffix) for `b` with one derivational suffix removed, in preference order."""
     out = []
+    n = len(b) - _MIN_ROOT  # longest suffix that leaves a root of _MIN_ROOT letters
     if b[-2:] == "an":
-        if b[-3] == "k":
+        if b[-3] == "k" and n >= 3:
             out.append((b[:-3], "kan"))
-        out.append((b[:-2], "an"))  # pasokan -> pasok
-    elif b[-1] == "i":
+        if n >= 2:
+            out.append((b[:-2], "an"))  # pasokan -> pasok
+    elif b[-1] == "i" and n >= 1:
         out.append((b[:-1], "i"))
     if b.endswith(_LOAN_SUFFIXES):
         suf = next(x for x in _LOAN_SUFFIXES if b.endswith(x))
-        out.append((b[: -len(suf)], suf))
-    return [(c, suf) for c, suf in out if len(c) >= _MIN_ROOT]
+        if n >= len(suf):
+            out.append((b[: -len(suf)], suf))
+    return out
 
 
 def _infixed_root(b: str) -> str | None:
@@ -186,35 +219,57 @@ def _infixed_root(b: str) -> str | None:
     return None
 
 
+def _syllabic(root: str) -> bool:
+    """True if `root` has two vowels or more: Indonesian roots are mostly disyllabic, and a
+    one-syllable candidate (nas from nasi, bon from kebon) is far more often a misreading."""
+    n = 0
+    for ch in root:
+        if ch in _VOWELS:
+            n += 1
+            if n == 2:
+                return True
+    return False
+
+
+def _bases(w: str) -> list[str]:
+    """`w`, then without a particle, then without a possessive (each step only if it applies)."""
+    bases = [w]
+    b = w
+    if b[-3:] in _PARTICLES and len(b) >= _MIN_ROOT + 3:
+        b = b[:-3]
+        bases.append(b)
+    n = 3 if b[-3:] == "nya" else 2 if b[-2:] in ("ku", "mu") else 0
+    if n and len(b) - n >= _MIN_ROOT:
+        bases.append(b[:-n])
+    return bases
+
+
 def _lexical_root(w: str) -> str | None:
     """Root of one unhyphenated word found through the lexicon, or None."""
     if w in ROOTS:
         return w
-    bases = [w]  # w, then without particle, then without possessive
-    b = w
-    if b[-3:] in _PARTICLES and len(b) >= _MIN_ROOT + 3:
-        b = b[:-3]
+    bases = _bases(w)
+    for b in bases[1:]:
         if b in ROOTS:
             return b
-        bases.append(b)
-    n = 3 if b[-3:] == "nya" else 2 if b[-2:] in ("ku", "mu") else 0
-    if n and len(b) - n >= _MIN_ROOT:
-        b = b[:-n]
-        if b in ROOTS:
-            return b
-        bases.append(b)
-    derived = _derived(bases[-1])
-    for d, _ in derived:
-        if d in ROOTS:
-            return d
     # Readings with a prefix-suffix pair Indonesian does not combine (memakan is not me-pak-an)
     # come last, after the unsuffixed forms; they still catch misspellings such as menaikan.
-    good = [(d, suf) for d, suf in derived if (d[:2], suf) not in _BAD_CONFIXES]
-    bad = [(d, suf) for d, suf in derived if (d[:2], suf) in _BAD_CONFIXES]
+    good: list[tuple[str, str]] = []
+    bad: list[tuple[str, str]] = []
+    for d, suf in _derived(bases[-1]):
+        # A one-syllable root takes -i or -is only together with a prefix (dibomi; nasi, tesis).
+        if d in ROOTS and (suf in ("kan", "an") or _syllabic(d)):
+            return d
+        (bad if (d[:2], suf) in _BAD_CONFIXES else good).append((d, suf))
     forms = good + [(b, "") for b in reversed(bases)] + bad
     for b, suf in forms:
         root = _prefixed_root(b)
         if root:
+            if suf and root == b:
+                root = b[2:]  # kebon is a root, but kekhasan is ke-khas-an
+            elif (not suf and root in _FUNCTION_WORDS and b[2:] == root and b[:2] in _BARE_PREFIXES
+                    and not (b[:2] == "se" and len(bases) > 1 and bases[-2][-3:] == "nya")):
+                return b  # peserta, beserta, selalu, sesudah; but sebisanya, seadanya: bisa, ada
             return root + "i" if suf == "i" and root + "i" in ROOTS else root  # dimulai -> mulai
     for b, _ in forms:
         root = _infixed_root(b)
@@ -223,11 +278,24 @@ def _lexical_root(w: str) -> str | None:
     return None
 
 
+def _plausible(stem: str) -> bool:
+    """True if `stem` begins the way an Indonesian word can (not ndati, rjasama, yboard)."""
+    for i, ch in enumerate(stem):
+        if ch in _VOWELS:
+            return i == 0 or stem[:i] in _ONSETS
+    return False
+
+
 def _stem_simple(w: str) -> str:
     if len(w) < _MIN_WORD:
         return w
     root = _lexical_root(w)
-    return root if root is not None else _snowball.stemWord(w)
+    if root is not None:
+        return _INFIXED.get(root, root)  # kinerja -> kerja, telunjuk -> tunjuk
+    root = _snowball.stemWord(w)
+    if root[:2] != w[:2] and not _plausible(root):
+        return _bases(w)[-1]  # Snowball cut a false prefix: kendati, kerjasama(nya), keyboard
+    return root
 
 
 def _stem_hyphenated(w: str) -> str:
