@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 
 from . import echoes, fingerprints, store
+from .parallel import Background
 from .analysis import join_paragraphs, paragraph_stems
 from .errors import IngestError
 from .models import Article, Skipped
@@ -76,6 +77,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
         ix = whoosh_index.create_in(str(gen), SCHEMA)
         writer = open_writer(ix, limitmb=BUILD_LIMIT_MB)
         echo_table = echoes.EchoTable()
+        echo_step = None
         try:
             for item in items:
                 if isinstance(item, Skipped):
@@ -94,10 +96,14 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                 raise IngestError(f"Nothing to index ({len(report.skipped)} input(s) skipped"
                                   + (f": {reasons}" if reasons else "")
                                   + f"). The index in {root} is unchanged.")
+            # The echo join runs in a forked child while this process commits (search.parallel).
+            echo_step = Background(lambda: echoes.finish_build(echo_table, gen), "echoes")
             writer.commit(optimize=True)
-            echoes.finish_build(echo_table, gen)
+            echo_step.wait()
             fingerprints.save_build(gen, ix, items)  # what `add` checks inputs against
         except BaseException:
+            if echo_step is not None:
+                echo_step.cancel()
             writer.cancel()
             shutil.rmtree(gen, ignore_errors=True)
             raise

@@ -1,109 +1,177 @@
 """Writing Whoosh 2.7.4 segments faster, with byte-for-byte the same postings.
 
-Profiling a build shows most of `commit()` spent in per-posting Python calls: Whoosh's generic
-FieldWriter.add_postings calls add() -> add_posting() (with type asserts) -> the field-length
-reader, for every posting, and zlib-compresses every posting block, even the many one-posting
-blocks of rare words. `FastWriter` keeps Whoosh's SegmentWriter and codec, and:
-- reads each document's field lengths once, not once per posting (`_Lengths`);
-- writes postings with the per-posting work inlined (`_BulkFieldWriter.add_postings`);
-- leaves blocks of fewer than SMALL_BLOCK postings uncompressed (the block header says so, and
-  Whoosh's reader honours it);
-- adds postings to the in-memory pool without per-posting asserts (`_LeanPool`).
+Whoosh's SegmentWriter puts every posting into a PostingPool as a 5-tuple, sorts all of them at
+commit (spilling sorted runs to disk past `limitmb` and merging them back), then writes them one
+call at a time. Profiling a build showed that path to be most of the build, and worse than
+linear: at 35k articles adding documents took 33x and committing 16x the time of 3.5k articles,
+because millions of GC-tracked tuples are kept, collected, spilled and merged.
+
+`FastWriter` keeps Whoosh's SegmentWriter, per-document writer and codec, and changes how
+postings travel:
+- `_TermPool` holds each field's postings per term, as compact arrays (`array('I')` document
+  numbers, `array('d')` weights, a list of encoded values). Documents arrive in document order,
+  so every term's postings are already sorted: commit sorts only the terms, never the postings,
+  and nothing spills to disk.
+- `_BulkFieldWriter.write_pool` writes each term's postings a block at a time (slices of those
+  arrays), reading field lengths from lists read once per field (`_Lengths`).
+- Blocks of fewer than SMALL_BLOCK postings are left uncompressed (the block header says so, and
+  Whoosh's reader honours it).
+Merges of older segments (`add`, `remove`) go through the same pool item by item, as in Whoosh;
+should their document numbers ever arrive out of order, the pool sorts that term at commit.
 tests/test_writer.py checks that an index written this way reads back identically.
 """
 from __future__ import annotations
 
+from array import array
+
 from whoosh.codec.whoosh3 import W3FieldWriter
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 SMALL_BLOCK = 8
-BUILD_LIMIT_MB = 1024  # postings held in memory before Whoosh spills a sorted run to disk
+BUILD_LIMIT_MB = 1024  # kept for callers; the term pool holds everything in memory
 
 
-class _LeanPool(PostingPool):
-    """PostingPool.add without the per-posting type asserts and field-name set (our fields
-    are known); the size estimate is Whoosh's own formula."""
+class _TermPool:
+    """Postings by field and term, in arrays; replaces Whoosh's sorting PostingPool."""
 
-    def add(self, item):
-        self.currentsize += 148 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
+    def __init__(self):
+        self.fields: dict[str, dict[bytes, tuple]] = {}
+        self.unsorted: set[tuple[str, bytes]] = set()  # terms whose postings arrived out of order
+
+    def terms(self, fieldname: str) -> dict[bytes, tuple]:
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        return terms
+
+    def add(self, item) -> None:
+        """Whoosh's pool interface: one (fieldname, tbytes, docnum, weight, vbytes) posting."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        if docnum == -1:  # Whoosh's spelling-only entries; not postings
+            return
+        terms = self.terms(fieldname)
+        entry = terms.get(tbytes)
+        if entry is None:
+            entry = terms[tbytes] = (array("I"), array("d"), [])
+        elif entry[0][-1] >= docnum:
+            self.unsorted.add((fieldname, tbytes))
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        if vbytes:
+            entry[2].append(vbytes)
+
+    def sorted_entries(self, fieldname: str):
+        """(tbytes, docnums, weights, values) of one field, terms in byte order."""
+        terms = self.fields[fieldname]
+        for tbytes in sorted(terms):
+            docs, weights, values = terms[tbytes]
+            if (fieldname, tbytes) in self.unsorted:
+                order = sorted(range(len(docs)), key=docs.__getitem__)
+                docs = array("I", (docs[i] for i in order))
+                weights = array("d", (weights[i] for i in order))
+                values = [values[i] for i in order] if values else values
+            yield tbytes, docs, weights, values
+
+    def cleanup(self) -> None:
+        self.fields.clear()
 
 
 class _Lengths:
-    """Field lengths of a new segment, read once per document instead of once per posting."""
+    """Field lengths of a new segment, read once per field instead of once per posting."""
 
     def __init__(self, pdr, fields: list[str], doccount: int):
         self._pdr = pdr
-        self._cache = {f: [pdr.doc_field_length(d, f) for d in range(doccount)] for f in fields}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        cached = self._cache.get(fieldname)
-        return cached[docnum] if cached is not None else self._pdr.doc_field_length(docnum, fieldname, default)
+        self.by_field = {f: [pdr.doc_field_length(d, f) for d in range(doccount)] for f in fields}
 
     def close(self):
         self._pdr.close()
 
 
 class _BulkFieldWriter(W3FieldWriter):
-    """W3FieldWriter whose add_postings does add()/add_posting()'s work inline."""
+    """W3FieldWriter that writes a whole term's postings a block at a time."""
 
-    def add_postings(self, schema, lengths, items):
-        dfl = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
-        lastfn = lasttext = pw = None
+    def write_pool(self, schema, lengths: _Lengths | None, pool: _TermPool) -> None:
         compression = self._codec._compression
-        for fieldname, btext, docnum, weight, value in items:
-            if fieldname != lastfn:
-                if lasttext is not None:
-                    self._finish_term(pw, compression)
-                if lastfn is not None:
-                    self.finish_field()
-                self.start_field(fieldname, schema[fieldname])
-                lastfn, lasttext = fieldname, None
-            if docnum == -1:  # spelling-only entries (Whoosh's hack); not postings
-                continue
-            if btext != lasttext:
-                if lasttext is not None:
-                    self._finish_term(pw, compression)
-                self.start_term(btext)
-                lasttext = btext
-                pw = self._postwriter
-            if len(pw._ids) >= pw._blocklimit:
-                pw._compression = compression
-                pw._write_block()
-            pw._ids.append(docnum)
-            pw._weights.append(weight)
-            if weight > pw._maxweight:
-                pw._maxweight = weight
-            if value:
-                pw._values.append(value)
-            length = dfl(docnum, fieldname)
-            if length:
-                if pw._minlength is None or length < pw._minlength:
-                    pw._minlength = length
-                if length > pw._maxlength:
-                    pw._maxlength = length
-        if lasttext is not None:
-            self._finish_term(pw, compression)
-        if lastfn is not None:
+        for fieldname in sorted(pool.fields):
+            self.start_field(fieldname, schema[fieldname])
+            pw = self._postwriter
+            limit = pw._blocklimit
+            flen = lengths.by_field.get(fieldname) if lengths else None
+            for tbytes, docs, weights, values in pool.sorted_entries(fieldname):
+                self.start_term(tbytes)
+                n = len(docs)
+                for start in range(0, n, limit):
+                    if start:
+                        pw._compression = compression
+                        pw._write_block()  # also starts a new block
+                    ids = docs[start:start + limit]
+                    pw._ids = ids
+                    ws = weights[start:start + limit]
+                    pw._weights = array("f", ws)  # what Whoosh's writer keeps; max from doubles
+                    pw._maxweight = max(max(ws), 0)
+                    pw._values = values[start:start + limit] if values else []
+                    if flen is not None:
+                        ls = [flen[d] for d in ids]
+                        lo, hi = min(ls), max(ls)
+                        if hi:  # Whoosh records only non-zero lengths
+                            pw._minlength = lo if lo else min(x for x in ls if x)
+                            pw._maxlength = hi
+                # The last block of a term may be small: leave it uncompressed if so.
+                pw._compression = 0 if len(pw._ids) < SMALL_BLOCK else compression
+                self.finish_term()
             self.finish_field()
-
-    def _finish_term(self, pw, compression):
-        # The last block of a term may be small: leave it uncompressed if so.
-        pw._compression = 0 if len(pw._ids) < SMALL_BLOCK else compression
-        self.finish_term()
 
 
 class FastWriter(SegmentWriter):
-    """Whoosh's SegmentWriter with the faster posting writer above."""
+    """Whoosh's SegmentWriter with the term pool and bulk posting writer above."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
+        self.pool = _TermPool()
         if type(self.fieldwriter) is W3FieldWriter:
             self.fieldwriter.__class__ = _BulkFieldWriter
-        if type(self.pool) is PostingPool:
-            self.pool.__class__ = _LeanPool
+        self._plain = not any(f.separate_spelling() or f.vector for _, f in self.schema.items())
+
+    def add_document(self, **fields):
+        """Whoosh's add_document, with each field's postings going straight to the term pool."""
+        if not self._plain:
+            return super().add_document(**fields)  # spelling or vectors: Whoosh's own path
+        self._check_state()
+        perdocwriter, schema, docnum, pool = self.perdocwriter, self.schema, self.docnum, self.pool
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                boost = self._field_boost(fields, fieldname, docboost)
+                terms = pool.terms(fieldname)
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    if scorable:
+                        length += freq
+                    entry = terms.get(tbytes)
+                    if entry is None:
+                        entry = terms[tbytes] = (array("I"), array("d"), [])
+                    elif entry[0][-1] >= docnum:
+                        pool.unsorted.add((fieldname, tbytes))
+                    entry[0].append(docnum)
+                    entry[1].append(weight * boost)
+                    if vbytes:
+                        entry[2].append(vbytes)
+            customval = fields.get("_stored_%s" % fieldname, value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -111,13 +179,23 @@ class FastWriter(SegmentWriter):
         if pdr is not None:
             scorable = [name for name, f in self.schema.items() if f.scorable]
             pdr = _Lengths(pdr, scorable, self.docnum)
-        self.fieldwriter.add_postings(self.schema, pdr, self.pool.iter_postings())
+        if isinstance(self.fieldwriter, _BulkFieldWriter):
+            self.fieldwriter.write_pool(self.schema, pdr, self.pool)
+        else:  # another codec: Whoosh's generic path, postings in sorted order
+            self.fieldwriter.add_postings(self.schema, pdr, self._iter_pool())
         self.fieldwriter.close()
         if pdr is not None:
             pdr.close()
 
+    def _iter_pool(self):
+        for fieldname in sorted(self.pool.fields):
+            for tbytes, docs, weights, values in self.pool.sorted_entries(fieldname):
+                for i, docnum in enumerate(docs):
+                    yield fieldname, tbytes, docnum, weights[i], values[i] if values else None
+
 
 def open_writer(ix, limitmb: int = 256) -> SegmentWriter:
-    """A writer for `ix`; full builds pass a larger limitmb so fewer sorted runs spill to disk
-    (at 35k articles, spilling and merging runs was about a fifth of the build)."""
+    """A writer for `ix`. `limitmb` is accepted for Whoosh's signature; the term pool keeps all
+    postings of the new segment in memory (compact arrays), which a build of 35k articles fits
+    in comfortably."""
     return FastWriter(ix, limitmb=limitmb)
