@@ -15,7 +15,10 @@ refuses to open and says to rebuild.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
+from itertools import chain
+from operator import sub
+from pickle import dumps
 
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
@@ -38,18 +41,41 @@ class AnalyzedText(TEXT):
         self.stemmed, self.phrase = stemmed, phrase
 
     def index(self, value, **kwargs):
-        poses = defaultdict(list)
-        slot = 0 if self.stemmed else 1
-        for term in index_terms(value):
-            poses[term[slot]].append(term[2])
+        """(term bytes, frequency, weight, encoded value) per distinct term, as Whoosh's
+        Positions/Frequency formats encode them (tests/test_writer.py compares the bytes)."""
+        terms = index_terms(value)
         boost = self.format.field_boost
         if not self.phrase:  # frequencies only
-            for word, positions in poses.items():
-                yield word.encode("utf-8"), len(positions), len(positions) * boost, pack_uint(len(positions))
+            packs = _PACKED
+            for word, n in Counter([t[1 - self.stemmed] for t in terms]).items():
+                v = packs.get(n)
+                if v is None:
+                    v = packs[n] = pack_uint(n)
+                yield word.encode("utf-8"), n, n * boost, v
             return
-        encode = self.format.encode
+        poses: dict[str, list[int]] = {}
+        slot = 0 if self.stemmed else 1
+        for term in terms:
+            lst = poses.get(term[slot])
+            if lst is None:
+                poses[term[slot]] = [term[2]]
+            else:
+                lst.append(term[2])
+        single = _SINGLE
         for word, positions in poses.items():
-            yield word.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
+            n = len(positions)
+            if n == 1:  # most postings: one position, encoded once per distinct position
+                v = single.get(positions[0])
+                if v is None:
+                    v = single[positions[0]] = _PACK1 + dumps(positions, 2)
+            else:  # Positions.encode: the count, then the pickled position deltas
+                v = pack_uint(n) + dumps(list(map(sub, positions, chain((0,), positions))), 2)
+            yield word.encode("utf-8"), n, n * boost, v
+
+
+_PACKED: dict[int, bytes] = {}
+_SINGLE: dict[int, bytes] = {}
+_PACK1 = pack_uint(1)
 
 
 def make_schema() -> Schema:

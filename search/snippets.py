@@ -15,7 +15,8 @@ from functools import lru_cache
 from html import escape
 from typing import Callable
 
-from .analysis import tokens
+from . import stemmer
+from .analysis import STOP_WORDS, TOKEN_RE, tokens
 from .queries import Highlight
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
@@ -25,6 +26,12 @@ CONTEXT = 90
 
 def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
     """Spans to mark, the distinct terms matched, and the number of phrase hits."""
+    if not (hl.phrases or hl.exact_phrases or hl.prefixes or hl.patterns):
+        return _marked_terms(text, hl.terms, hl.exact_terms)
+    return _marked_general(text, hl)
+
+
+def _marked_general(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
     toks = list(tokens(text))
     hit = [False] * len(toks)
     matched: set[str] = set()
@@ -57,6 +64,28 @@ def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], 
         else:
             spans.append((t.start, t.end))
     return spans, matched, phrase_hits
+
+
+def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str]):
+    """_marked for a highlight of plain terms only (most queries): the same tokens, stop words,
+    stems and joined spans as the general path, without building a Term per token. Profiling
+    uncached searches showed the general path as half of their time."""
+    spans: list[tuple[int, int]] = []
+    matched: set[str] = set()
+    stem, stop = stemmer.stem, STOP_WORDS
+    for m in TOKEN_RE.finditer(text):
+        word = m.group().lower()
+        if word in stop:
+            continue
+        root = stem(word)
+        if root in terms or word in exact:
+            matched.add(root)
+            start, end = m.span()
+            if spans and not text[spans[-1][1]:start].strip():
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans, matched, 0
 
 
 @lru_cache(maxsize=64)

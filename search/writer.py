@@ -24,7 +24,10 @@ from __future__ import annotations
 
 from array import array
 
-from whoosh.codec.whoosh3 import W3FieldWriter
+from itertools import chain
+from operator import sub
+
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
 from whoosh.writing import SegmentWriter
 
 SMALL_BLOCK = 8
@@ -87,6 +90,25 @@ class _Lengths:
         self._pdr.close()
 
 
+class _FastPostings(W3PostingsWriter):
+    """W3PostingsWriter whose block minifiers run in C, with the very same results: deltas of
+    the document numbers by map(), 'all weights equal' by array.count()."""
+
+    def _mini_ids(self):
+        ids = self._ids
+        if self._byteids:
+            return tuple(ids)
+        return tuple(map(sub, ids, chain((0,), ids)))
+
+    def _mini_weights(self):
+        weights, n = self._weights, len(self._weights)
+        if weights.count(1.0) == n:
+            return None
+        if weights.count(weights[0]) == n:
+            return weights[0]
+        return tuple(weights)
+
+
 class _BulkFieldWriter(W3FieldWriter):
     """W3FieldWriter that writes a whole term's postings a block at a time."""
 
@@ -95,6 +117,8 @@ class _BulkFieldWriter(W3FieldWriter):
         for fieldname in sorted(pool.fields):
             self.start_field(fieldname, schema[fieldname])
             pw = self._postwriter
+            if type(pw) is W3PostingsWriter:
+                pw.__class__ = _FastPostings
             limit = pw._blocklimit
             flen = lengths.by_field.get(fieldname) if lengths else None
             for tbytes, docs, weights, values in pool.sorted_entries(fieldname):

@@ -147,3 +147,30 @@ def test_prefix_marks_words_starting_with_it():
 def test_single_character_wildcard_marks_only_matching_words():
     html = highlight("Sanksi dibahas pada Selasa di sidang.", parse_query("s?nksi").highlight)
     assert marks(html) == ["Sanksi"]
+
+
+def test_plain_term_fast_path_marks_exactly_what_the_general_path_marks():
+    """search.snippets._marked_terms (plain terms) against the general highlighter, over the
+    seeds' paragraphs and the corpus fixture, for stemmed and exact terms."""
+    from pathlib import Path
+
+    from conftest import corpus
+    from search import ingest
+    from search.queries import Highlight
+    from search.snippets import _marked_general, _marked_terms
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    paragraphs = [p for a in list(ingest.load([seeds])) + corpus() if not hasattr(a, "reason")
+                  for p in [a.title or "", *a.paragraphs]]
+    highlights = [
+        Highlight(terms=frozenset({stemmer.stem("kunjungan"), stemmer.stem("sanksi"), "pbb"})),
+        Highlight(terms=frozenset({stemmer.stem("korea"), stemmer.stem("utara")})),
+        Highlight(exact_terms=frozenset({"putin", "rusia"}), terms=frozenset({stemmer.stem("pasokan")})),
+    ]
+    marked = 0
+    for hl in highlights:
+        for text in paragraphs:
+            fast = _marked_terms(text, hl.terms, hl.exact_terms)
+            assert fast == _marked_general(text, hl), text
+            marked += bool(fast[0])
+    assert marked > 10  # the comparison covered paragraphs with marks
