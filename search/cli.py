@@ -35,7 +35,7 @@ def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def cmd_build(args) -> int:
-    from . import ingest
+    from . import ingest, parallel
     from .indexer import build
     from .progress import Progress
 
@@ -63,10 +63,16 @@ def cmd_build(args) -> int:
         if verbose:
             _report_item(item)
 
-    items = ingest.load(sources, field_map=_field_map(args.map), progress=progress.advance)
-    report = build(items, root,
-                   sources=[str(Path(s).resolve()) for s in sources], on_item=on_item, wait=args.wait,
-                   allow_empty=False)
+    # Reading and cleaning run in a forked child, overlapping with indexing (search.parallel).
+    relay = parallel.Relay(progress.advance)
+    items = parallel.prefetch(ingest.load(sources, field_map=_field_map(args.map), progress=relay), relay)
+    try:
+        report = build(items, root,
+                       sources=[str(Path(s).resolve()) for s in sources], on_item=on_item, wait=args.wait,
+                       allow_empty=False)
+    finally:
+        if hasattr(items, "close"):
+            items.close()
     progress.close()
     for skipped in report.skipped:
         if not verbose:

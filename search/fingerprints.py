@@ -168,5 +168,6 @@ def write(gen: Path, ix, entries: dict[str, str]) -> None:
 
 def save_build(gen: Path, ix, items) -> None:
     """After a build's commit: the fingerprints of what `ingest.load` yielded, if it was that."""
-    if isinstance(items, Loaded):
-        write(gen, ix, items.prints.seen)
+    prints = getattr(items, "prints", None)  # a Loaded, or a parallel.Prefetched one
+    if isinstance(prints, Prints):
+        write(gen, ix, prints.seen)

@@ -80,3 +80,137 @@ class Background:
             except OSError:
                 pass
             self.pid = None
+
+
+class Relay:
+    """A progress callback that a forked reader can reroute: in the parent it calls `target`;
+    in the reading child it counts, and the count travels to the parent with each batch."""
+
+    def __init__(self, target: Callable[[int], None] | None):
+        self.target = target
+        self._child_count: int | None = None
+
+    def __call__(self, n: int = 1) -> None:
+        if self._child_count is not None:
+            self._child_count += n
+        elif self.target is not None:
+            self.target(n)
+
+    def _take(self) -> int:
+        n, self._child_count = self._child_count or 0, 0
+        return n
+
+
+BATCH = 32  # items per message from the reading child
+
+
+def prefetch(items, relay: Relay | None = None):
+    """`items` (for instance an `ingest.load` iterator) read in a forked child, so reading and
+    cleaning the inputs overlaps with indexing in this process; the same items, in the same
+    order. A `fingerprints.Loaded` comes back with the fingerprints the child recorded.
+    Without a safe fork (see `can_fork`) this is just `iter(items)`."""
+    if not can_fork():
+        return iter(items)
+    import pickle
+
+    rfd, wfd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: read everything, send it in batches, leave
+        os.close(rfd)
+        code = 0
+        with os.fdopen(wfd, "wb", buffering=1 << 16) as out:
+            try:
+                _die_with_parent(parent)
+                if relay is not None:
+                    relay._child_count = 0
+                batch = []
+                for item in items:
+                    batch.append(item)
+                    if len(batch) >= BATCH:
+                        pickle.dump(("items", batch, relay._take() if relay else 0), out, 5)
+                        batch = []
+                prints = getattr(items, "prints", None)
+                pickle.dump(("items", batch, relay._take() if relay else 0), out, 5)
+                pickle.dump(("end", prints), out, 5)
+            except BaseException as e:  # the parent re-raises it
+                code = 1
+                try:
+                    pickle.dump(("error", e), out, 5)
+                except Exception:
+                    pickle.dump(("error", RuntimeError(repr(e))), out, 5)
+            finally:
+                try:
+                    out.flush()
+                except OSError:
+                    pass
+        os._exit(code)
+    os.close(wfd)
+    return Prefetched(items, pid, os.fdopen(rfd, "rb", buffering=1 << 16), relay)
+
+
+class Prefetched:
+    """The parent's side of `prefetch`: iterates the child's items; `prints` is the source's
+    (the fingerprints the child recorded, once it has finished). `close()` (also on garbage
+    collection) stops the child if it is still reading."""
+
+    def __init__(self, source, pid: int, inp, relay: Relay | None):
+        self.source, self._pid, self._inp, self._relay = source, pid, inp, relay
+        self._batch: list = []
+        self._at = 0
+        self._done = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        import pickle
+
+        while self._at >= len(self._batch):
+            if self._done or self._inp is None:
+                raise StopIteration
+            try:
+                msg = pickle.load(self._inp)
+            except EOFError:
+                self.close()
+                raise IngestError("Reading the inputs stopped unexpectedly; nothing was published. "
+                                  "Run the build again.") from None
+            if msg[0] == "items":
+                if self._relay is not None and msg[2]:
+                    self._relay(msg[2])
+                self._batch, self._at = msg[1], 0
+            elif msg[0] == "end":
+                if msg[1] is not None and hasattr(self.source, "prints"):
+                    self.source.prints = msg[1]
+                self._done = True
+                self.close()
+            else:
+                self.close()
+                raise msg[1]
+        item = self._batch[self._at]
+        self._at += 1
+        return item
+
+    @property
+    def prints(self):
+        return getattr(self.source, "prints", None)
+
+    def close(self) -> None:
+        if self._inp is None:
+            return
+        inp, self._inp = self._inp, None
+        inp.close()
+        if not self._done:
+            try:
+                os.kill(self._pid, 9)
+            except OSError:
+                pass
+        try:
+            os.waitpid(self._pid, 0)
+        except OSError:
+            pass
+
+    def __del__(self):
+        self.close()

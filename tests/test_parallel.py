@@ -63,3 +63,37 @@ def test_forked_and_inline_builds_write_the_same_echoes(tmp_path, monkeypatch):
         return (gen(root) / "echoes.pickle").read_bytes()
     assert any(echoes.EchoTable.load(gen(tmp_path / "forked")).links.values())  # 002/003 echo
     assert echoes_file(tmp_path / "forked") == echoes_file(tmp_path / "inline")
+
+
+def test_prefetch_yields_the_same_items_in_order_with_fingerprints_and_progress(tmp_path):
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    plain = list(ingest.load([seeds]))
+    counted = []
+    relay = parallel.Relay(counted.append)
+    loaded = ingest.load([seeds], progress=relay)
+    got = parallel.prefetch(loaded, relay)
+    items = list(got)
+    assert [(type(a).__name__, a.origin, getattr(a, "id", None)) for a in items] == \
+        [(type(a).__name__, a.origin, getattr(a, "id", None)) for a in plain]
+    assert items[0] == plain[0]
+    assert len(got.prints.seen) == sum(1 for a in plain if hasattr(a, "id"))  # fingerprints came back
+    assert sum(counted) > 0  # byte progress travelled to the parent
+
+
+def test_prefetch_raises_the_readers_error_in_the_parent():
+    def items():
+        yield from ingest.load([Path(__file__).resolve().parent.parent / "seeds"])
+        raise IngestError("the reader broke")
+    with pytest.raises(IngestError, match="the reader broke"):
+        list(parallel.prefetch(items()))
+
+
+def test_prefetch_closed_early_stops_the_child():
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield n
+    got = parallel.prefetch(endless())
+    assert [next(got) for _ in range(100)] == list(range(1, 101))
+    got.close()  # must not hang: the child is killed and reaped
