@@ -41,18 +41,25 @@ class AnalyzedText(TEXT):
         self.stemmed, self.phrase = stemmed, phrase
 
     def index(self, value, **kwargs):
-        """(term bytes, frequency, weight, encoded value) per distinct term, as Whoosh's
-        Positions/Frequency formats encode them (tests/test_writer.py compares the bytes)."""
-        terms = index_terms(value)
+        """Whoosh's interface: (term bytes, frequency, weight, encoded value) per distinct term."""
         boost = self.format.field_boost
+        for word, n, v in self.postings(value):
+            yield word.encode("utf-8"), n, n * boost, v
+
+    def postings(self, value) -> list[tuple[str, int, bytes]]:
+        """(term, frequency, value encoded as Whoosh's Positions/Frequency formats do) per
+        distinct term, in first-seen order; search.writer reads this directly (tests/test_writer.py
+        compares the written postings with Whoosh's own writer's)."""
+        terms = index_terms(value)
         if not self.phrase:  # frequencies only
             packs = _PACKED
+            out = []
             for word, n in Counter([t[1 - self.stemmed] for t in terms]).items():
                 v = packs.get(n)
                 if v is None:
                     v = packs[n] = pack_uint(n)
-                yield word.encode("utf-8"), n, n * boost, v
-            return
+                out.append((word, n, v))
+            return out
         poses: dict[str, list[int]] = {}
         slot = 0 if self.stemmed else 1
         for term in terms:
@@ -61,7 +68,7 @@ class AnalyzedText(TEXT):
                 poses[term[slot]] = [term[2]]
             else:
                 lst.append(term[2])
-        single = _SINGLE
+        single, out = _SINGLE, []
         for word, positions in poses.items():
             n = len(positions)
             if n == 1:  # most postings: one position, encoded once per distinct position
@@ -70,7 +77,8 @@ class AnalyzedText(TEXT):
                     v = single[positions[0]] = _PACK1 + dumps(positions, 2)
             else:  # Positions.encode: the count, then the pickled position deltas
                 v = pack_uint(n) + dumps(list(map(sub, positions, chain((0,), positions))), 2)
-            yield word.encode("utf-8"), n, n * boost, v
+            out.append((word, n, v))
+        return out
 
 
 _PACKED: dict[int, bytes] = {}

@@ -35,45 +35,54 @@ BUILD_LIMIT_MB = 1024  # kept for callers; the term pool holds everything in mem
 
 
 class _TermPool:
-    """Postings by field and term, in arrays; replaces Whoosh's sorting PostingPool."""
+    """Postings by field and term, in arrays; replaces Whoosh's sorting PostingPool.
 
-    def __init__(self):
-        self.fields: dict[str, dict[bytes, tuple]] = {}
-        self.unsorted: set[tuple[str, bytes]] = set()  # terms whose postings arrived out of order
+    Fields whose schema object has `postings()` (search.schema.AnalyzedText) are keyed by the
+    term as str, encoded once per term when written (code-point order is UTF-8 byte order, so
+    the sort is the same); other fields by Whoosh's term bytes."""
 
-    def terms(self, fieldname: str) -> dict[bytes, tuple]:
+    def __init__(self, schema):
+        self.fields: dict[str, dict] = {}
+        self.str_fields = {name for name, f in schema.items() if hasattr(f, "postings")}
+        self.unsorted: set[tuple[str, object]] = set()  # terms whose postings arrived out of order
+
+    def terms(self, fieldname: str) -> dict:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
         return terms
 
     def add(self, item) -> None:
-        """Whoosh's pool interface: one (fieldname, tbytes, docnum, weight, vbytes) posting."""
-        fieldname, tbytes, docnum, weight, vbytes = item
+        """Whoosh's pool interface: one (fieldname, tbytes, docnum, weight, vbytes) posting
+        (merges of older segments come this way)."""
+        fieldname, term, docnum, weight, vbytes = item
         if docnum == -1:  # Whoosh's spelling-only entries; not postings
             return
+        if fieldname in self.str_fields:
+            term = term.decode("utf-8")
         terms = self.terms(fieldname)
-        entry = terms.get(tbytes)
+        entry = terms.get(term)
         if entry is None:
-            entry = terms[tbytes] = (array("I"), array("d"), [])
+            entry = terms[term] = (array("I"), array("d"), [])
         elif entry[0][-1] >= docnum:
-            self.unsorted.add((fieldname, tbytes))
+            self.unsorted.add((fieldname, term))
         entry[0].append(docnum)
         entry[1].append(weight)
         if vbytes:
             entry[2].append(vbytes)
 
     def sorted_entries(self, fieldname: str):
-        """(tbytes, docnums, weights, values) of one field, terms in byte order."""
+        """(term bytes, docnums, weights, values) of one field, terms in byte order."""
         terms = self.fields[fieldname]
-        for tbytes in sorted(terms):
-            docs, weights, values = terms[tbytes]
-            if (fieldname, tbytes) in self.unsorted:
+        encode = fieldname in self.str_fields
+        for term in sorted(terms):
+            docs, weights, values = terms[term]
+            if (fieldname, term) in self.unsorted:
                 order = sorted(range(len(docs)), key=docs.__getitem__)
                 docs = array("I", (docs[i] for i in order))
                 weights = array("d", (weights[i] for i in order))
                 values = [values[i] for i in order] if values else values
-            yield tbytes, docs, weights, values
+            yield (term.encode("utf-8") if encode else term), docs, weights, values
 
     def cleanup(self) -> None:
         self.fields.clear()
@@ -151,7 +160,7 @@ class FastWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
-        self.pool = _TermPool()
+        self.pool = _TermPool(self.schema)
         if type(self.fieldwriter) is W3FieldWriter:
             self.fieldwriter.__class__ = _BulkFieldWriter
         self._plain = not any(f.separate_spelling() or f.vector for _, f in self.schema.items())
@@ -175,19 +184,27 @@ class FastWriter(SegmentWriter):
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost)
                 terms = pool.terms(fieldname)
-                scorable = field.scorable
-                for tbytes, freq, weight, vbytes in field.index(value):
-                    if scorable:
-                        length += freq
-                    entry = terms.get(tbytes)
-                    if entry is None:
-                        entry = terms[tbytes] = (array("I"), array("d"), [])
-                    elif entry[0][-1] >= docnum:
-                        pool.unsorted.add((fieldname, tbytes))
-                    entry[0].append(docnum)
-                    entry[1].append(weight * boost)
-                    if vbytes:
-                        entry[2].append(vbytes)
+                if fieldname in pool.str_fields:
+                    boost *= field.format.field_boost  # Whoosh: (freq * format boost) * field boost
+                    # Every posting already in the pool has a smaller document number, so
+                    # appending keeps each term's postings sorted.
+                    for word, n, vbytes in field.postings(value):
+                        length += n
+                        entry = terms.get(word)
+                        if entry is None:
+                            terms[word] = (array("I", (docnum,)), array("d", (n * boost,)), [vbytes])
+                        else:
+                            entry[0].append(docnum)
+                            entry[1].append(n * boost)
+                            entry[2].append(vbytes)
+                    if not field.scorable:
+                        length = 0
+                else:
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if scorable:
+                            length += freq
+                        pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
             customval = fields.get("_stored_%s" % fieldname, value)
             perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
             column = field.column_type

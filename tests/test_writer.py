@@ -66,7 +66,7 @@ def test_fast_writer_really_uses_the_bulk_posting_writer(tmp_path):
 
 
 def test_term_pool_sorts_postings_that_arrive_out_of_order():
-    pool = _TermPool()
+    pool = _TermPool(SCHEMA)  # body: a str-keyed (AnalyzedText) field
     for docnum, weight in ((3, 1.0), (7, 2.0), (5, 3.0), (9, 1.0)):
         pool.add(("body", b"kata", docnum, weight, bytes([docnum])))
     pool.add(("body", b"lain", 4, 1.0, b"x"))
