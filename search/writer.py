@@ -1,4 +1,4 @@
-"""Writing Whoosh 2.7.4 segments faster, with byte-for-byte the same postings.
+"""Writing Whoosh 2.7.4 segments faster, in Whoosh's own format (the same postings read back).
 
 Whoosh's SegmentWriter puts every posting into a PostingPool as a 5-tuple, sorts all of them at
 commit (spilling sorted runs to disk past `limitmb` and merging them back), then writes them one
@@ -12,8 +12,10 @@ postings travel:
   numbers, `array('d')` weights, a list of encoded values). Documents arrive in document order,
   so every term's postings are already sorted: commit sorts only the terms, never the postings,
   and nothing spills to disk.
-- `_BulkFieldWriter.write_pool` writes each term's postings a block at a time (slices of those
-  arrays), reading field lengths from lists read once per field (`_Lengths`).
+- Analysed fields (search.schema.AnalyzedText) hand over (term, frequency, value) lists, keyed
+  by str and encoded once per term at commit.
+- `_BulkFieldWriter.write_pool` writes each term's blocks and term info directly (slices of
+  those arrays), reading field lengths from lists read once per field (`_Lengths`).
 - Blocks of fewer than SMALL_BLOCK postings are left uncompressed (the block header says so, and
   Whoosh's reader honours it).
 Merges of older segments (`add`, `remove`) go through the same pool item by item, as in Whoosh;
@@ -22,9 +24,8 @@ tests/test_writer.py checks that an index written this way reads back identicall
 """
 from __future__ import annotations
 
-from array import array
-
 import zlib
+from array import array
 from itertools import chain
 from operator import sub
 from pickle import dumps
