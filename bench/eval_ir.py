@@ -7,7 +7,7 @@ PyStemmer as in Elasticsearch's `indonesian` analyzer, kliping = ours), so each 
 runs in its own subprocess. Not a unit test: it prints a table.
 
     .venv/bin/python bench/eval_ir.py [--sets facqa-dev tydiqa-id] [--limit N] [--jobs 2]
-    .venv/bin/python bench/eval_ir.py --tune tydiqa-id   # sweep the query-side knobs, ours only
+    .venv/bin/python bench/eval_ir.py --tune tydiqa-id   # sweep query-side and ranking knobs, ours only
 """
 from __future__ import annotations
 
@@ -52,20 +52,27 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
 
     from search import scoring
 
-    defaults = (queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS, scoring.K1, scoring.B)
+    knobs = {"k1": "K1", "b": "B", "prox": "PROXIMITY", "top": "PROXIMITY_TOP", "coverage": "COVERAGE_POWER"}
+    defaults = (queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS,
+                {v: getattr(scoring, v) for v in knobs.values()})
 
     def configure(variant: str) -> None:
-        queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS, scoring.K1, scoring.B = defaults
+        queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS, numbers = defaults
+        for name, value in numbers.items():
+            setattr(scoring, name, value)
         for knob in filter(None, variant.split(",")):
             key, value = knob.split("=")
             if key == "coord":
                 queries._ANY_GROUP = qparser.OrGroup.factory(float(value))
-            elif key in ("k1", "b"):  # BM25 lives in search.scoring (read at call time)
-                setattr(scoring, key.upper(), float(value))
+            elif key in knobs:  # BM25 and proximity live in search.scoring (read at call time)
+                setattr(scoring, knobs[key], type(numbers[knobs[key]])(float(value)))
             elif key == "twins":
                 queries.EXACT_TWINS = value == "on"
             elif key == "questions" and value == "off":
                 queries._QUESTION_RE = re.compile(r"(?!x)x")
+            elif key == "phrases" and value == "off":  # question words only, no QUESTION_PHRASES
+                queries._QUESTION_RE = re.compile(
+                    r"(?i)(?<![\w-])(?:" + "|".join(sorted(queries.QUESTION_WORDS)) + r")(?![\w-])")
 
     d = DATA / name
     qrels: dict[str, set[str]] = {}
@@ -117,12 +124,12 @@ def run_one(name: str, config: str, limit: int | None, variants: list[str] | Non
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-TUNING = ["", "questions=off", "coord=0", "coord=1.5", "twins=off",
-          "k1=0.9,b=0.4", "k1=1.2,b=0.5", "k1=1.5,b=0.75", "k1=1.2,b=0.9"]
+TUNING = ["", "questions=off", "phrases=off", "coord=0", "twins=off", "prox=0", "prox=2",
+          "coverage=0", "k1=1.2,b=0.75", "k1=0.9,b=0.75", "k1=1.2,b=0.6"]
 
 
 def tune(name: str, limit: int | None) -> None:
-    """Sweep the query-side knobs on one set with our stemmer (the default first)."""
+    """Sweep the query-side and ranking knobs on one set with our stemmer (the default first)."""
     print(f"tuning on {name} (Kliping stemmer), MRR@10 / R@10 per variant; default = shipped settings")
     for r in run_one(name, "kliping", limit, TUNING):
         print(f"  {r['variant'] or 'default':16} {r['mrr']:.4f} {r['recall']:.4f}  empty={r['empty']}")
@@ -133,7 +140,7 @@ def main() -> None:
     ap.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
     ap.add_argument("--limit", type=int, help="first N queries of each set (a quick look)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--tune", metavar="SET", choices=SETS, help="sweep query-side knobs on SET")
+    ap.add_argument("--tune", metavar="SET", choices=SETS, help="sweep query-side and ranking knobs on SET")
     ap.add_argument("--worker", metavar="SET", help=argparse.SUPPRESS)
     ap.add_argument("--variants", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -95,6 +95,12 @@ def _positions(reader, field: str, word: str, candidates: set[int]) -> dict[int,
     return out
 
 
+def term_positions(reader, field: str, word: str, docs) -> dict[int, list[int]]:
+    """doc -> positions of `word` in `field`, for the given documents only."""
+    decode = reader.schema[field].format.decode_positions
+    return {d: decode(v) for d, v in _positions(reader, field, word, set(docs)).items()}
+
+
 def phrase_docs(reader, field: str, words, live) -> set[int]:
     """Documents where the words occur at consecutive positions: candidates by set
     intersection first, then positions decoded only for those candidates. Remembered per

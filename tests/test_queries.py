@@ -157,3 +157,46 @@ def test_highlight_excludes_negated_terms_and_is_falsy_when_empty():
 def test_is_pure_same_input_same_reading():
     a, b = parse_query('"sanksi PBB" -rusia'), parse_query('"sanksi PBB" -rusia')
     assert a == b
+
+
+def test_a_question_quoting_a_title_ranks_by_coverage_with_the_title_as_a_phrase():
+    p = parse_query('Siapa yang menyanyikan lagu " My Heart Will Go On "?')
+    assert p.mode == "any" and isinstance(p.query, wq.Or)
+    assert not any(isinstance(q, wq.Wildcard) for q in p.query.leaves())  # `"?` is punctuation
+    assert "siapa" not in p.describe()
+    phrases = [c for c in p.query.subqueries if isinstance(c, ExactPhrase)]
+    assert [list(c.words) for c in phrases] == [["my", "heart", "will", "go", "on"]]
+
+
+def test_question_words_and_marks_inside_quotes_are_kept():
+    p = parse_query('Tahun berapa Asrul Sani membuat film "Apa Jang Kau Tjari, Palupi?"?')
+    assert p.mode == "any"
+    assert any(isinstance(c, ExactPhrase) and "palupi" in c.words for c in p.query.subqueries)
+    assert stemmer.stem("berapa") not in p.highlight.terms
+    # A title alone does not make a question: quotes with keywords still need every word.
+    assert parse_query('"Apa Jang Kau Tjari" Asrul Sani').mode == "all"
+
+
+def test_a_closing_question_mark_is_punctuation_even_beside_quotes():
+    p = parse_query('Kapan "reunifikasi" Jerman terjadi, 15 tahun reunifikasi?')
+    assert not any(isinstance(q, wq.Wildcard) for q in p.query.leaves())
+
+
+@pytest.mark.parametrize("question, framing", [
+    ("Apa nama partai garis keras Palestina?", "nama"),
+    ("Apakah kepanjangan dari LIPI?", "kepanjangan"),
+    ("Apa yang dimaksud dengan hokage dalam manga?", "dimaksud"),
+    ("Berapa jumlah penduduk Jepang?", "jumlah"),
+    ("Di mana letak pulau Sulawesi?", "letak"),
+])
+def test_question_phrases_are_dropped_with_their_interrogative(question, framing):
+    assert stemmer.stem(framing) not in parse_query(question).describe().split(" OR ")
+    # Without an interrogative before it, the word is searched like any other.
+    kept = parse_query(f"{framing} {question.split()[-1]} dan lainnya?").describe()
+    assert stemmer.stem(framing) in kept.split(" OR ")
+
+
+def test_more_interrogatives_are_question_words():
+    for w in ("darimanakah", "kemana", "keberapa", "seberapa"):
+        p = parse_query(f"{w} olahraga parkour berasal")
+        assert p.mode == "any" and w not in p.describe() and stemmer.stem(w) not in p.describe().split(" OR ")
