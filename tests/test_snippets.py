@@ -150,18 +150,21 @@ def test_single_character_wildcard_marks_only_matching_words():
 
 
 def test_plain_term_fast_path_marks_exactly_what_the_general_path_marks():
-    """search.snippets._marked_terms (plain terms) against the general highlighter, over the
-    seeds' paragraphs and the corpus fixture, for stemmed and exact terms."""
+    """search.snippets._marked_terms (plain terms, found from the probes) and _marked_scan
+    (every word analysed) against the general highlighter, over the seeds' paragraphs, the
+    corpus fixture and hand-made edge cases, for stemmed and exact terms."""
     from pathlib import Path
 
     from conftest import corpus
     from search import ingest
     from search.queries import Highlight
-    from search.snippets import _marked_general, _marked_terms
+    from search.snippets import _marked_general, _marked_scan, _marked_terms, _probes
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     paragraphs = [p for a in list(ingest.load([seeds])) + corpus() if not hasattr(a, "reason")
                   for p in [a.title or "", *a.paragraphs]]
+    paragraphs += ["Kunjungan-kunjungan PBB, 2PBB pbb2 x-pbb sanksi.pbb (PBB) mengunjungi,kunjungan",
+                   "İstanbul: kunjungan ke İzmir", "PBB  PBB\nPBB", "11.000 sanksi-sanksi 1.250,5pbb"]
     highlights = [
         Highlight(terms=frozenset({stemmer.stem("kunjungan"), stemmer.stem("sanksi"), "pbb"})),
         Highlight(terms=frozenset({stemmer.stem("korea"), stemmer.stem("utara")})),
@@ -170,7 +173,32 @@ def test_plain_term_fast_path_marks_exactly_what_the_general_path_marks():
     marked = 0
     for hl in highlights:
         for text in paragraphs:
-            fast = _marked_terms(text, hl.terms, hl.exact_terms)
+            fast = _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl))
             assert fast == _marked_general(text, hl), text
+            assert _marked_scan(text, hl.terms, hl.exact_terms) == fast, text
             marked += bool(fast[0])
     assert marked > 10  # the comparison covered paragraphs with marks
+
+
+def test_every_word_contains_its_roots_probe():
+    """The probe-driven highlighter finds words only through their root's probe (the root, or
+    the root without its first letter), so this must hold for every word the stemmer sees:
+    checked over the vocabulary of the seeds, the corpus fixture and the stemmer's test words."""
+    from pathlib import Path
+
+    from conftest import corpus
+    from search import ingest
+    from search.analysis import TOKEN_RE
+    from search.queries import Highlight
+    from search.snippets import _probes
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    texts = [t for a in list(ingest.load([seeds])) + corpus() if not hasattr(a, "reason")
+             for t in [a.title or "", *a.paragraphs]]
+    texts.append("mengunjungi menolak menerima mengirim memasok pasokan kinerja berhati-hati "
+                 "besar-besaran memperhatikan mempunyai mengutip kerjasama penyanyi")
+    words = {w.lower() for t in texts for w in TOKEN_RE.findall(t)}
+    assert len(words) > 500
+    missing = [(w, stemmer.stem(w)) for w in sorted(words)
+               if not any(p in w for p in _probes(Highlight(terms=frozenset({stemmer.stem(w)}))))]
+    assert not missing, missing[:20]
