@@ -213,6 +213,8 @@ def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
     """
     if not hl:
         return []
+    if not (hl.phrases or hl.exact_phrases or hl.prefixes or hl.patterns):
+        return _best_by_bounds(paragraphs, hl, idf, k)
     scored = []
     probes = _probes(hl)
     # Re-analyse only the paragraphs that hold the most of the query's probes.
@@ -230,6 +232,43 @@ def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
         scored.append((score, -n, n, spans, text))
     scored.sort(reverse=True)
     return [(n, render(text, spans)) for _, _, n, spans, text in scored[:k]]
+
+
+def _best_by_bounds(paragraphs: list[str], hl: Highlight, idf: Callable[[str], float],
+                    k: int) -> list[tuple[int, str]]:
+    """best_paragraphs for plain terms: each paragraph's probes give an upper bound of its
+    score (the idf of every root whose probe it contains), so paragraphs are marked best bound
+    first, and marking stops once k marked paragraphs beat every bound left. A one-word query
+    marks about k paragraphs instead of CANDIDATES."""
+    probes = _root_probes(hl)
+    candidates = []
+    for n, text in enumerate(paragraphs, 1):
+        low = text.lower()
+        roots = {r for p, rs in probes if p in low for r in rs}
+        if roots:
+            candidates.append((-sum(idf(r) for r in roots), n, text))
+    candidates.sort()
+    scored: list[tuple[float, int, int, list, str]] = []
+    for bound, n, text in candidates[:CANDIDATES]:
+        if len(scored) >= k and scored[k - 1][:2] > (-bound, -n):
+            break
+        spans, matched, _ = _marked(text, hl)
+        if spans:
+            scored.append((sum(idf(t) for t in matched), -n, n, spans, text))
+            scored.sort(reverse=True)
+    return [(n, render(text, spans)) for _, _, n, spans, text in scored[:k]]
+
+
+@lru_cache(maxsize=256)
+def _root_probes(hl: Highlight) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(probe, the roots a word holding it may have) for a plain-term highlight; a mark on an
+    exact term counts its root, as _marked does."""
+    out: dict[str, set[str]] = {}
+    for t in hl.terms:
+        out.setdefault(t[1:] if len(t) > 2 else t, set()).add(t)
+    for w in hl.exact_terms:
+        out.setdefault(w, set()).add(stemmer.stem(w))
+    return tuple((p, tuple(sorted(rs))) for p, rs in sorted(out.items()))
 
 
 def lede(paragraphs: list[str]) -> list[tuple[int, str]]:
