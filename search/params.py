@@ -7,8 +7,9 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Mapping, Sequence
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from .errors import BadRequest
 
@@ -138,7 +139,7 @@ class SearchRequest:
         base = "?" + urlencode(replace(self, page=1).params())
         joiner = "&" if base != "?" else ""
         return {v: self.toggle_qs(param, v) if v in selected
-                else base + joiner + urlencode([(param, v)]) for v in values}
+                else base + joiner + _pair(param, v) for v in values}
 
     def toggle_qs(self, param: str, value: str) -> str:
         on = value not in self.filters.get(param, ())
@@ -152,3 +153,10 @@ class SearchRequest:
 
     def page_qs(self, page: int) -> str:
         return replace(self, page=page).qs()
+
+
+@lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    """`name=value` as urlencode writes it; facet values repeat across requests, so their
+    encodings are kept (a results page has about forty toggle links)."""
+    return quote_plus(name) + "=" + quote_plus(value)

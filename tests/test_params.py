@@ -122,3 +122,17 @@ def test_query_string_escapes_special_characters():
     req = SearchRequest.from_args({"q": 'a&b=c "d"#e', "tag": "x&y"})
     assert roundtrip(req.qs()) == req
     assert "#" not in req.qs() and req.qs().count("&") == 1
+
+
+@pytest.mark.parametrize("args", [{}, {"q": ["sanksi PBB"], "page": ["3"]},
+                                  {"q": ["a&b"], "outlet": ["cnn indonesia"], "tag": ["x=y"]}])
+def test_toggles_equal_one_toggle_qs_per_value(args):
+    """toggles() encodes the shared part once: it must give the parameters toggle_qs gives
+    (the added value may come last rather than in facet order)."""
+    req = SearchRequest.from_args(args)
+    values = ["cnn indonesia", "Ré ñ+%", "a&b=c/é", "x=y", "2017-08"]
+    for param in ("outlet", "tag", "date"):
+        links = req.toggles(param, values)
+        assert {v: parse_qs(qs[1:]) for v, qs in links.items()} == {
+            v: parse_qs(req.toggle_qs(param, v)[1:]) for v in values}
+        assert parse_qs(links["a&b=c/é"][1:])[param][-1] == "a&b=c/é"
