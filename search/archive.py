@@ -191,7 +191,8 @@ class Archive:
             end = req.page * req.per_page
             top = self._top(st, parsed, kept, req.effective_sort, end)
             shown = top[(req.page - 1) * req.per_page:end]
-            results = [self._result(st, doc, score, parsed) for score, doc in shown]
+            qs = ("?q=" + quote_plus(parsed.text)) if parsed.text and not parsed.is_browse else ""
+            results = [self._result(st, doc, score, parsed, qs) for score, doc in shown]
             facets = facet_results(st.table, req, per_facet)
             total = len(kept)
             pages = max(1, -(-total // req.per_page))
@@ -248,7 +249,7 @@ class Archive:
                     break
         return out
 
-    def _result(self, st: _State, doc: int, score: float, parsed: ParsedQuery) -> SearchResult:
+    def _result(self, st: _State, doc: int, score: float, parsed: ParsedQuery, qs: str) -> SearchResult:
         article = article_from_stored(st.searcher.stored_fields(doc))
         hl = parsed.highlight
         if hl:
@@ -260,7 +261,6 @@ class Archive:
         if not snips:
             snips = lede(article.paragraphs)
         title = display_title(article)
-        qs = ("?q=" + quote_plus(parsed.text)) if parsed.text and not parsed.is_browse else ""
         return SearchResult(
             id=article.id, title=title, has_title=bool(article.title), outlet=article.outlet,
             date=article.date, url=article.url, score=round(score, 4), source=article.source,
