@@ -17,6 +17,7 @@ from .models import Facet, FacetValue
 from .params import FACET_PARAMS, SearchRequest
 
 FACET_ORDER = ("outlet", "date", "source", "editor", "tag")
+SINGLE = ("outlet", "source", "date", "month")  # at most one value a document; date = the day
 FACET_SIZE = 10
 
 
@@ -24,33 +25,43 @@ FACET_SIZE = 10
 class FacetTable:
     live: frozenset[int]  # document numbers not deleted
     dates: dict[int, str]  # docnum -> ISO date (known dates only)
-    index: dict[str, dict[str, set[int]]]  # facet -> value -> docnums ("date" holds months and days)
+    index: dict[str, dict[str, set[int]]]  # facet -> value -> docnums ("date": days, "month": months)
     values: dict[str, dict[int, tuple[str, ...]]]  # facet -> docnum -> values
     newest: list[int] = field(default_factory=list)  # live docs, newest first, undated last
     oldest: list[int] = field(default_factory=list)  # live docs, oldest first, undated last
+    # Single-valued facets as lists indexed by document number (None: no value, or deleted);
+    # "date" holds the day and "month" its month. Counting a set of documents is then one
+    # C-level pass.
+    single: dict[str, list] = field(default_factory=dict)
+    totals: dict[str, Counter] = field(default_factory=dict)  # facet -> counts over live docs
 
     @classmethod
     def load(cls, reader) -> "FacetTable":
         live, dates = set(), {}
-        index = {name: {} for name in FACET_ORDER}
-        values = {name: {} for name in FACET_ORDER}
-        if reader.doc_count_all() == 0:  # an empty index has no columns at all
-            return cls(frozenset(), dates, index, values)
+        index = {name: {} for name in FACET_ORDER + ("month",)}
+        values = {name: {} for name in FACET_ORDER + ("month",)}
+        n = reader.doc_count_all()
+        single = {name: [None] * n for name in SINGLE}
+        if n == 0:  # an empty index has no columns at all
+            return cls(frozenset(), dates, index, values, single=single)
         col = reader.column_reader("facets")
-        for doc in range(reader.doc_count_all()):
+        for doc in range(n):
             if reader.is_deleted(doc):
                 continue
             live.add(doc)
             outlet, date, editors, source, tags, _dateline = json.loads(col[doc])
             per = {
                 "outlet": (outlet,) if outlet else (),
-                "date": (date[:7], date) if date else (),
+                "date": (date,) if date else (),
+                "month": (date[:7],) if date else (),
                 "source": (source,) if source else (),
                 "editor": tuple(editors or ()),
                 "tag": tuple(tags or ()),
             }
             if date:
                 dates[doc] = date
+            single["outlet"][doc], single["source"][doc] = outlet or None, source or None
+            single["date"][doc], single["month"][doc] = (date, date[:7]) if date else (None, None)
             for name, vals in per.items():
                 values[name][doc] = vals
                 for v in vals:
@@ -58,12 +69,16 @@ class FacetTable:
         undated = sorted(live - dates.keys())
         by_date = sorted(dates, key=lambda d: (dates[d], d))
         newest = sorted(dates, key=lambda d: (dates[d], -d), reverse=True) + undated
-        return cls(frozenset(live), dates, index, values, newest, by_date + undated)
+        table = cls(frozenset(live), dates, index, values, newest, by_date + undated, single)
+        # The browse counts, computed here so that no visitor waits for them.
+        table.totals = {name: _count(table, name, table.live) for name in index}
+        return table
 
     def docs_for(self, facet: str, selected: tuple[str, ...]) -> set[int]:
         out: set[int] = set()
         for v in selected:
-            out |= self.index[facet].get(v, set())
+            index = self.index["month" if facet == "date" and len(v) == 7 else facet]
+            out |= index.get(v, set())
         return out
 
     def in_range(self, lo: str, hi: str) -> set[int]:
@@ -94,9 +109,29 @@ def restrict(table: FacetTable, matched: set[int], req: SearchRequest) -> tuple[
 
 
 def count(table: FacetTable, name: str, docs: set[int]) -> Counter:
+    """Counts of one facet's values over `docs` (live documents), zero counts left out.
+
+    Over all live documents (browsing) the counts are computed once per table. Otherwise a
+    facet with few values intersects each value's documents with `docs`, and one with many
+    counts the values of each document. Measured at 35k articles, counting every facet over
+    all documents took 12 ms a request before the totals were kept."""
+    if len(docs) == len(table.live):  # docs are live documents: all of them
+        totals = table.totals.get(name)
+        if totals is None:
+            totals = table.totals[name] = _count(table, name, table.live)
+        return Counter(totals)
+    return _count(table, name, docs)
+
+
+def _count(table: FacetTable, name: str, docs) -> Counter:
     idx = table.index[name]
     if len(idx) * 8 < len(docs):
         return Counter({v: n for v, ds in idx.items() if (n := len(ds & docs))})
+    codes = table.single.get(name)
+    if codes is not None:
+        counts = Counter(map(codes.__getitem__, docs))
+        counts.pop(None, None)
+        return counts
     vals = table.values[name]
     return Counter(chain.from_iterable(map(vals.__getitem__, docs)))
 
@@ -107,9 +142,16 @@ def facet_results(table: FacetTable, req: SearchRequest, per_facet_docs: dict[st
     for name in FACET_ORDER:
         param = FACET_PARAMS[name]
         selected = req.filters.get(param, ())
-        raw = counts = count(table, name, per_facet_docs[name])
+        docs = per_facet_docs[name]
         if name == "date":
+            # Months, and the days only when they can be shown: a date is selected, or every
+            # match falls in one month (a day facet has thousands of values at 35k articles).
+            raw = count(table, "month", docs)
+            if selected or len(raw) == 1:
+                raw.update(count(table, "date", docs))
             counts = _date_granularity(raw, selected)
+        else:
+            raw = counts = count(table, name, docs)
         ranked = sorted(counts.items(), key=_order(name))
         if name == "date":  # the most recent buckets, oldest first, like a histogram
             shown = ranked[-size * 2:]

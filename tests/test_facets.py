@@ -147,3 +147,23 @@ def test_facet_table_ignores_deleted_documents(archive, tmp_path):
         table = FacetTable.load(s.reader())
         assert len(table.live) == 4
         assert "Tempo" not in table.index["outlet"]
+
+
+def test_browse_counts_are_kept_and_not_changed_by_later_requests(archive):
+    """Counts over every live document are computed once per table; a request that merges
+    day counts into them (a selected month) must not alter what the next browse shows."""
+    first = {f.name: counts(search(archive), f.name) for f in search(archive).facets}
+    search(archive, date="2024-06")
+    search(archive, date="2024-06-18")
+    again = {f.name: counts(search(archive, page="2"), f.name) for f in search(archive).facets}
+    assert again == first
+    assert first["date"] == {"2024-06": 3, "2024-07": 1}
+
+
+def test_month_and_day_filters_select_the_same_documents_as_before(archive):
+    """The date facet keeps months and days apart; a month filter selects every day in it."""
+    month = {r.id for r in search(archive, date="2024-06", per_page="50").results}
+    days = set()
+    for d in ("2024-06-05", "2024-06-18", "2024-06-20"):
+        days |= {r.id for r in search(archive, date=d, per_page="50").results}
+    assert month == days and len(month) == 3
