@@ -28,6 +28,8 @@ def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], 
     """Spans to mark, the distinct terms matched, and the number of phrase hits."""
     if not (hl.phrases or hl.exact_phrases or hl.prefixes or hl.patterns):
         return _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl))
+    if not hl.patterns:
+        return _marked_probed(text, hl)
     return _marked_general(text, hl)
 
 
@@ -66,6 +68,82 @@ def _marked_general(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], se
     return spans, matched, phrase_hits
 
 
+def _marked_probed(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
+    """_marked_general for phrases and prefixes, from the words around the probes' occurrences.
+
+    Only the tokens that can take part in a mark are analysed: those holding a probe of a
+    term, prefix or phrase word. Two of them are neighbours in the index (consecutive
+    positions) when only stop words stand between them, which one findall over the gap tells;
+    a phrase is a run of neighbours equal to its words. Same marks as _marked_general, which
+    the tests compare it with."""
+    low = text.lower()
+    probes = _all_probes(hl)
+    if len(low) != len(text) or "" in probes:
+        return _marked_general(text, hl)
+    runs = _runs(text, low, probes)
+    phrase_stems = {w for ph in hl.phrases for w in ph}
+    phrase_forms = {w for ph in hl.exact_phrases for w in ph}
+    toks = []  # (start, end, stem, surface, marked as a term)
+    stem, stop = stemmer.stem, STOP_WORDS
+    for s in sorted(runs):
+        for m in TOKEN_RE.finditer(text, s, runs[s]):
+            word = m.group().lower()
+            if word in stop:
+                continue
+            root = stem(word)
+            term = (root in hl.terms or word in hl.exact_terms
+                    or any(root.startswith(p) or word.startswith(p) for p in hl.prefixes))
+            if term or root in phrase_stems or word in phrase_forms:
+                toks.append((m.start(), m.end(), root, word, term))
+    if not toks:
+        return [], set(), 0
+    hit = [t[4] for t in toks]
+    matched = {t[2] for t in toks if t[4]}
+    # next_to[i]: toks[i] directly follows toks[i - 1] in the index (no kept word between).
+    next_to = [False] + [not any(w.lower() not in stop for w in TOKEN_RE.findall(text, toks[i - 1][1], toks[i][0]))
+                         for i in range(1, len(toks))]
+    phrase_hits = 0
+    for phrases, attr in ((hl.phrases, 2), (hl.exact_phrases, 3)):
+        for phrase in phrases:
+            n = len(phrase)
+            for i in range(len(toks) - n + 1):
+                if all(toks[i + k][attr] == phrase[k] and (k == 0 or next_to[i + k]) for k in range(n)):
+                    phrase_hits += 1
+                    for k in range(n):
+                        matched.add(toks[i + k][2])
+                        hit[i + k] = True
+    return _joined(text, [(t[0], t[1]) for t, h in zip(toks, hit) if h]), matched, phrase_hits
+
+
+@lru_cache(maxsize=256)
+def _all_probes(hl: Highlight) -> tuple[str, ...]:
+    """A probe for every word a mark can involve: terms, prefixes and each word of a phrase
+    ("" when some word cannot be probed: a one-letter prefix)."""
+    def probe(word: str) -> str:
+        return word[1:] if len(word) > 2 else word
+
+    out = {probe(t) for t in hl.terms} | set(hl.exact_terms)
+    out |= {p[1:] for p in hl.prefixes}  # the root may lose its first letter to a nasal
+    out |= {probe(w) for ph in hl.phrases for w in ph} | {w for ph in hl.exact_phrases for w in ph}
+    return tuple(sorted(out))
+
+
+def _runs(text: str, low: str, probes: tuple[str, ...]) -> dict[int, int]:
+    """{start: end} of each run of word characters holding an occurrence of a probe."""
+    runs: dict[int, int] = {}
+    is_word = _WORD_CHAR.match
+    for p in probes:
+        i = low.find(p)
+        while i != -1:
+            s = i
+            while s > 0 and is_word(text, s - 1):
+                s -= 1
+            if s not in runs:
+                runs[s] = _WORD_RUN.match(text, i).end()
+            i = low.find(p, max(runs[s], i + 1))
+    return runs
+
+
 def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str],
                   probes: tuple[str, ...]):
     """_marked for a highlight of plain terms only (most queries): the same tokens, stop words,
@@ -75,21 +153,9 @@ def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str],
     tokenized; a paragraph of 60 words with two hits costs two short runs, not 60 stems.
     Profiling uncached searches showed full re-analysis as the largest part of their time."""
     low = text.lower()
-    if len(low) != len(text):  # a character whose lowercase is longer: offsets would shift
+    if len(low) != len(text) or "" in probes:  # a lowercase that is longer shifts offsets
         return _marked_scan(text, terms, exact)
-    runs: dict[int, int] = {}
-    is_word = _WORD_CHAR.match
-    for p in probes:
-        if not p:
-            return _marked_scan(text, terms, exact)
-        i = low.find(p)
-        while i != -1:
-            s = i
-            while s > 0 and is_word(text, s - 1):
-                s -= 1
-            if s not in runs:
-                runs[s] = _WORD_RUN.match(text, i).end()
-            i = low.find(p, max(runs[s], i + 1))
+    runs = _runs(text, low, probes)
     if not runs:
         return [], set(), 0
     hits: list[tuple[int, int]] = []

@@ -202,3 +202,45 @@ def test_every_word_contains_its_roots_probe():
     missing = [(w, stemmer.stem(w)) for w in sorted(words)
                if not any(p in w for p in _probes(Highlight(terms=frozenset({stemmer.stem(w)}))))]
     assert not missing, missing[:20]
+
+
+def test_phrase_and_prefix_marks_from_probes_equal_the_general_path():
+    """search.snippets._marked_probed (phrases and prefixes, analysing only the words around
+    the probes) against _marked_general (every word analysed), over the seeds, the corpus
+    fixture and edge cases: stop words inside a phrase, a phrase broken by another word,
+    hyphenated and numeric tokens, repeated phrases, nasal-prefixed phrase words."""
+    from pathlib import Path
+
+    from conftest import corpus
+    from search import ingest
+    from search.snippets import _marked_general, _marked_probed
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    paragraphs = [p for a in list(ingest.load([seeds])) + corpus() if not hasattr(a, "reason")
+                  for p in [a.title or "", *a.paragraphs]]
+    paragraphs += ["Dewan Keamanan yang PBB; Dewan Keamanan PBB, dewan keamanan-PBB dewan, keamanan",
+                   "Korea Utara Korea Utara korea selatan utara korea utara.",
+                   "Presiden Joko Widodo dan presiden joko widodo-nya; Presiden Jokowi Widodo",
+                   "Mengunjungi kunjungan Putin, berkunjung ke Pyongyang: kunjungan  Putin ke Pyongyang",
+                   "Sanksi ekonomi, sanksi-sanksi ekonomi 11.000 sanksi PBB 11.000"]
+    queries = ['"dewan keamanan PBB"', '"korea utara"', '"presiden joko widodo" sanksi', 'ekonom*',
+               '"kunjungan putin" pyongyang', '"sanksi ekonomi" PBB*', 'korea "utara korea"']
+    from search.queries import Highlight
+
+    def stems(text: str) -> tuple[str, ...]:
+        return tuple(stemmer.stem(w) for w in text.split())
+
+    highlights = [parse_query(q, exact=exact).highlight for q in queries for exact in (False, True)]
+    highlights += [Highlight(phrases=(stems("dewan keamanan pbb"), stems("kunjungan putin"))),
+                   Highlight(phrases=(stems("korea utara"),), terms=frozenset(stems("sanksi")),
+                             exact_terms=frozenset({"pyongyang"})),
+                   Highlight(phrases=(stems("sanksi ekonomi"),), prefixes=("kunjung",))]
+    marked = phrases = 0
+    for hl in highlights:
+        assert hl.phrases or hl.exact_phrases or hl.prefixes, hl
+        for text in paragraphs:
+            got = _marked_probed(text, hl)
+            assert got == _marked_general(text, hl), (hl, text)
+            marked += bool(got[0])
+            phrases += got[2]
+    assert marked > 20 and phrases > 10  # the comparison covered paragraphs with marks and phrases
