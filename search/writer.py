@@ -18,6 +18,10 @@ postings travel:
   those arrays), reading field lengths from lists read once per field (`_Lengths`).
 - Blocks of fewer than SMALL_BLOCK postings are left uncompressed (the block header says so, and
   Whoosh's reader honours it).
+- Block data is pickled with protocol BLOCK_PICKLE (4) instead of Whoosh's 2. Whoosh reads it
+  with pickle.loads, which takes any protocol, but protocol 2 writes every bytes value (one per
+  posting: its encoded positions) as a call to `_codecs.encode`. Measured on a 128-posting
+  block: 157 -> 18 us to load, 1,791 -> 767 bytes compressed.
 Merges of older segments (`add`, `remove`) go through the same pool item by item, as in Whoosh;
 should their document numbers ever arrive out of order, the pool sorts that term at commit.
 tests/test_writer.py checks that an index written this way reads back identically.
@@ -37,6 +41,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 SMALL_BLOCK = 8
+BLOCK_PICKLE = 4  # pickle protocol of posting block data (see the module docstring)
 BUILD_LIMIT_MB = 1024  # kept for callers; the term pool holds everything in memory
 
 
@@ -166,7 +171,7 @@ class _BulkFieldWriter(W3FieldWriter):
                         vmini = None
                     else:
                         vmini = b"".join(vals)
-                    data = dumps((tuple(map(sub, ids, chain((0,), ids))), wmini, vmini), 2)
+                    data = dumps((tuple(map(sub, ids, chain((0,), ids))), wmini, vmini), BLOCK_PICKLE)
                     last = end >= n
                     comp = 0 if last and count < SMALL_BLOCK else compression
                     if comp:

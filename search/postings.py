@@ -1,0 +1,112 @@
+"""Reading a term's whole posting list at once, for set algebra and bulk scoring.
+
+Whoosh's matcher reads a posting list block by block through half a dozen Python calls per
+block, and decodes each block's document numbers with a Python generator. Matching and
+scoring want every posting of a term anyway, so `read` takes the term's whole extent from
+the postings file in one read and decodes each block with C-level calls (zlib, pickle,
+itertools.accumulate). The format is Whoosh 2.7's W3 block format, which search.writer also
+writes: per term a 4-byte header, then blocks of a signed length (negative for the last), a
+pickled info tuple (count, last id, max weight, compression, min and max length bytes) and
+the data (id deltas, weights, values), pickled and zlib-compressed when the info says so.
+
+Indexes written by other codecs, or any surprise in the bytes, fall back to Whoosh's matcher.
+tests/test_postings.py compares the two readers over real indexes, with several segments and
+deletions.
+"""
+from __future__ import annotations
+
+import zlib
+from io import BytesIO
+from itertools import accumulate, repeat
+from pickle import load, loads
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
+from whoosh.system import unpack_int
+
+
+def read(reader, field: str, text: str, values: bool = False):
+    """(document numbers, weights, values or None) of every posting of `text` in `field`,
+    deleted documents included, in document order; empty lists when the term is absent."""
+    ids: list[int] = []
+    weights: list[float] = []
+    vals: list | None = [] if values else None
+    tbytes = reader.schema[field].to_bytes(text)
+    for leaf, base in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)
+        try:
+            if type(terms) is not W3TermsReader:
+                raise _Fallback
+            try:
+                info = terms.term_info(field, tbytes)
+            except Exception:  # the term is not in this segment
+                continue
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as unpack's tuple
+                length = length[0]
+            if offset is None or info.is_inlined():
+                raise _Fallback
+            _decode(terms._postfile.get(offset, length), base, ids, weights, vals)
+        except _Fallback:
+            _by_matcher(leaf, field, tbytes, base, ids, weights, vals)
+    return ids, weights, vals
+
+
+class _Fallback(Exception):
+    pass
+
+
+def _decode(data: bytes, base: int, ids: list, weights: list, vals: list | None) -> None:
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise _Fallback
+    f = BytesIO(data)
+    pos, end = 4, len(data)
+    n_ids, n_weights = len(ids), len(weights)
+    try:
+        while pos < end:
+            size = unpack_int(data[pos:pos + 4])[0]
+            last = size < 0
+            start, stop = pos + 4, pos + 4 + abs(size)
+            f.seek(start)
+            count, _maxid, _maxw, compression, _mn, _mx = load(f)
+            block = data[f.tell():stop]
+            if compression:
+                block = zlib.decompress(block)
+            deltas, w, v = loads(block)
+            ids.extend(map(base.__add__, accumulate(deltas)) if base else accumulate(deltas))
+            if w is None:
+                weights.extend(repeat(1.0, count))
+            elif isinstance(w, float):
+                weights.extend(repeat(w, count))
+            else:
+                weights.extend(w)
+            if vals is not None:
+                if v is None:
+                    vals.extend(repeat(None, count))
+                elif isinstance(v, bytes):  # fixed-size values, concatenated
+                    k = len(v) // count
+                    vals.extend(v[i:i + k] for i in range(0, len(v), k))
+                else:
+                    vals.extend(v)
+            pos = stop
+            if last:
+                break
+        if len(ids) - n_ids != len(weights) - n_weights:
+            raise ValueError("ids and weights differ in number")
+    except Exception as e:  # not the format described above: let Whoosh read it
+        del ids[n_ids:], weights[n_weights:]
+        if vals is not None:
+            del vals[n_ids:]
+        raise _Fallback from e
+
+
+def _by_matcher(leaf, field: str, tbytes: bytes, base: int, ids: list, weights: list, vals) -> None:
+    try:
+        m = leaf.postings(field, tbytes.decode("utf-8"))
+    except Exception:  # the term is not in this segment
+        return
+    while m.is_active():
+        ids.append(m.id() + base)
+        weights.append(m.weight())
+        if vals is not None:
+            vals.append(m.value())
+        m.next()

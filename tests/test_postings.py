@@ -1,0 +1,90 @@
+"""search.postings reads every term's postings exactly as Whoosh's own matcher does."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from conftest import corpus
+from search import ingest, postings
+from search.indexer import document
+from search.models import Article
+from search.schema import SCHEMA
+from search.writer import FastWriter
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def articles() -> list[Article]:
+    # 300 extra articles share words, so posting lists span several 128-posting blocks, and
+    # their last blocks are both compressed and not.
+    extra = [Article(id=f"x{i}", paragraphs=[f"Sanksi umum nomor {i} " + "kata " * (i % 7)])
+             for i in range(300)]
+    return [a for a in ingest.load([SEEDS]) if not hasattr(a, "reason")] + corpus() + extra
+
+
+def whoosh_read(reader, field: str, text: str):
+    ids, weights, values = [], [], []
+    for leaf, base in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        m = leaf.postings(field, text)
+        while m.is_active():
+            ids.append(m.id() + base)
+            weights.append(m.weight())
+            values.append(m.value())
+            m.next()
+    return ids, weights, values
+
+
+def check_every_term(root: Path) -> int:
+    ix = whoosh_index.open_dir(str(root))
+    compared = 0
+    with ix.searcher() as s:
+        r = s.reader()
+        for field in ("body", "exact"):
+            for text in r.lexicon(field):
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                ids, weights, values = postings.read(r, field, text, values=True)
+                # Whoosh's matcher skips deleted documents; ours lists them for the caller.
+                live = [i for i, d in enumerate(ids) if not r.is_deleted(d)]
+                got = ([ids[i] for i in live], [weights[i] for i in live], [values[i] for i in live])
+                assert got == whoosh_read(r, field, text), (field, text)
+                assert postings.read(r, field, text)[:2] == (ids, weights)
+                compared += 1
+        assert postings.read(r, "body", "tidakadadiindeks") == ([], [], None)
+    return compared
+
+
+@pytest.mark.parametrize("writer_class", [FastWriter, SegmentWriter])
+def test_one_segment_reads_like_whooshs_matcher(tmp_path, writer_class, monkeypatch):
+    def no_fallback(*args):
+        raise AssertionError("fell back to Whoosh's matcher")
+
+    monkeypatch.setattr(postings, "_by_matcher", no_fallback)  # the block decoder must do it all
+    ix = whoosh_index.create_in(str(tmp_path), SCHEMA)
+    w = writer_class(ix)
+    for article in articles():
+        w.add_document(**document(article))
+    w.commit()
+    assert check_every_term(tmp_path) > 500
+
+
+def test_several_segments_and_deletions_read_like_whooshs_matcher(tmp_path):
+    """Document numbers of later segments are offset by their base; deleted documents are
+    still listed (callers intersect with the live documents)."""
+    ix = whoosh_index.create_in(str(tmp_path), SCHEMA)
+    items = articles()
+    for chunk in (items[:150], items[150:250], items[250:]):
+        w = FastWriter(ix)
+        for article in chunk:
+            w.add_document(**document(article))
+        w.commit(merge=False)
+    w = FastWriter(ix)
+    w.delete_by_term("id", "x5")
+    w.commit(merge=False)
+    with ix.searcher() as s:
+        assert len(s.reader().leaf_readers()) == 3 and s.reader().has_deletions()
+    assert check_every_term(tmp_path) > 500
