@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
+from . import postings
+
 
 TERM_MEMO_ENTRIES = 300_000  # postings remembered per reader across term look-ups
 
@@ -36,26 +38,7 @@ def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]
 
 
 def _read_postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
-    try:
-        m = reader.postings(field, text)
-    except Exception:  # the term is not in the index
-        return [], []
-    ids: list[int] = []
-    tfs: list[float] = []
-    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):  # Whoosh 2.7's W3LeafMatcher
-        while not m._atend and m._i < m._blocklength:
-            if m._ids is None:
-                m._read_ids()
-            if m._weights is None:
-                m._read_weights()
-            ids.extend(m._ids[m._i:])
-            tfs.extend(m._weights[m._i:])
-            m._next_block()
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            tfs.append(m.weight())
-            m.next()
+    ids, tfs, _ = postings.read(reader, field, text)
     return ids, tfs
 
 
@@ -70,29 +53,8 @@ def term_docs(reader, field: str, text: str) -> set[int]:
 def _positions(reader, field: str, word: str, candidates: set[int]) -> dict[int, bytes]:
     """doc -> encoded positions of `word`, for the candidate documents only; posting blocks
     holding no candidate are not decoded."""
-    try:
-        m = reader.postings(field, word)
-    except Exception:
-        return {}
-    out: dict[int, bytes] = {}
-    if not (hasattr(m, "_read_ids") and hasattr(m, "_read_values")):
-        while m.is_active():
-            if m.id() in candidates:
-                out[m.id()] = m.value()
-            m.next()
-        return out
-    while not m._atend and m._i < m._blocklength:
-        if m._ids is None:
-            m._read_ids()
-        ids = m._ids
-        if not candidates.isdisjoint(ids):
-            if m._values is None:
-                m._read_values()
-            for i, d in enumerate(ids):
-                if d in candidates:
-                    out[d] = m._values[i]
-        m._next_block()
-    return out
+    ids, _, values = postings.read(reader, field, word, values=True, only=candidates)
+    return {d: v for d, v in zip(ids, values) if d in candidates}
 
 
 def term_positions(reader, field: str, word: str, docs) -> dict[int, list[int]]:

@@ -16,6 +16,7 @@ deletions.
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_right
 from io import BytesIO
 from itertools import accumulate, repeat
 from pickle import load, loads
@@ -24,12 +25,15 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
 from whoosh.system import unpack_int
 
 
-def read(reader, field: str, text: str, values: bool = False):
+def read(reader, field: str, text: str, values: bool = False, only=None):
     """(document numbers, weights, values or None) of every posting of `text` in `field`,
-    deleted documents included, in document order; empty lists when the term is absent."""
+    deleted documents included, in document order; empty lists when the term is absent.
+    With `only` (a set of document numbers), blocks holding none of them are skipped unread,
+    and the lists may hold other documents of the blocks read."""
     ids: list[int] = []
     weights: list[float] = []
     vals: list | None = [] if values else None
+    wanted = sorted(only) if only is not None else None
     tbytes = reader.schema[field].to_bytes(text)
     for leaf, base in reader.leaf_readers():
         terms = getattr(leaf, "_terms", None)
@@ -45,7 +49,7 @@ def read(reader, field: str, text: str, values: bool = False):
                 length = length[0]
             if offset is None or info.is_inlined():
                 raise _Fallback
-            _decode(terms._postfile.get(offset, length), base, ids, weights, vals)
+            _decode(terms._postfile.get(offset, length), base, ids, weights, vals, wanted)
         except _Fallback:
             _by_matcher(leaf, field, tbytes, base, ids, weights, vals)
     return ids, weights, vals
@@ -55,19 +59,28 @@ class _Fallback(Exception):
     pass
 
 
-def _decode(data: bytes, base: int, ids: list, weights: list, vals: list | None) -> None:
+def _decode(data: bytes, base: int, ids: list, weights: list, vals: list | None, wanted=None) -> None:
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise _Fallback
     f = BytesIO(data)
     pos, end = 4, len(data)
     n_ids, n_weights = len(ids), len(weights)
+    after = -1  # the last document number of the previous block
     try:
         while pos < end:
             size = unpack_int(data[pos:pos + 4])[0]
             last = size < 0
             start, stop = pos + 4, pos + 4 + abs(size)
             f.seek(start)
-            count, _maxid, _maxw, compression, _mn, _mx = load(f)
+            count, maxid, _maxw, compression, _mn, _mx = load(f)
+            if wanted is not None:  # skip a block that holds none of the wanted documents
+                i = bisect_right(wanted, after + base)
+                after = maxid
+                if i == len(wanted) or wanted[i] > maxid + base:
+                    pos = stop
+                    if last:
+                        break
+                    continue
             block = data[f.tell():stop]
             if compression:
                 block = zlib.decompress(block)

@@ -53,8 +53,17 @@ def check_every_term(root: Path) -> int:
                 got = ([ids[i] for i in live], [weights[i] for i in live], [values[i] for i in live])
                 assert got == whoosh_read(r, field, text), (field, text)
                 assert postings.read(r, field, text)[:2] == (ids, weights)
+                # `only`: blocks without a wanted document are skipped; the wanted are all there.
+                wanted = set(ids[::3]) | {ids[-1]}
+                few = postings.read(r, field, text, values=True, only=wanted)
+                kept = [(d, w, v) for d, w, v in zip(*few) if d in wanted]
+                assert kept == [(d, w, v) for d, w, v in zip(ids, weights, values) if d in wanted]
                 compared += 1
         assert postings.read(r, "body", "tidakadadiindeks") == ([], [], None)
+        # A long list read for one document decodes one block, not all of them.
+        ids = postings.read(r, "body", "sanksi")[0]
+        assert len(ids) > 256
+        assert len(postings.read(r, "body", "sanksi", only={ids[-1]})[0]) <= 128
     return compared
 
 
