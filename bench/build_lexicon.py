@@ -102,6 +102,34 @@ def main() -> None:
     out.write_text(FREQ_HEADER + "".join(f"{w}\t{p}\t{n}\n" for w, p, n in freq), encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(freq)} roots with counts")
     unexplained_roots(counts, lowercase)
+    i_roots(counts)
+
+
+I_HEADER = (
+    "# IndoSum words (Kurniawan & Louvan, IALP 2018; CC BY-SA 4.0) ending in -i that the stemmer\n"
+    "# would read as a root + bare -i but that the corpus never shows as a verb (no di- form):\n"
+    "# bekasi, balai, terapi, sejati are words, not bekas, bala, terap, sejat + -i (see i_roots in\n"
+    "# bench/build_lexicon.py). Licence: CC BY-SA 4.0. Generated; do not edit by hand.\n"
+)
+
+
+def i_roots(counts: Counter, min_count: int = 5, verb_share: float = 0.05) -> None:
+    """roots_indosum_i.txt: frequent words that the stemmer reads as a lexicon root plus a bare
+    -i (no prefix), kept whole when the corpus holds their passive di- form (which does not
+    assimilate: dihadapi, dikunjungi) less than `verb_share` as often as the word. A verb in -i
+    has one (hadapi, kunjungi, ikuti); a place, a noun or an adjective (bekasi, balai, terapi,
+    sejati, puteri) has none."""
+    out = DATA / "roots_indosum_i.txt"
+    out.write_text("", encoding="utf-8")  # the stemmer must not see the list it is judging
+    from search import stemmer
+
+    stemmer.clear_cache()
+    kept = sorted(w for w, n in counts.items()
+                  if n >= min_count and w.isalpha() and len(w) >= 5 and w[-1] == "i"
+                  and w not in stemmer.ROOTS and stemmer._lexical_root(w) == w[:-1]
+                  and sum(counts[f"di{w}{x}"] for x in ("", "nya", "lah")) < verb_share * n)
+    out.write_text(I_HEADER + "\n".join(kept) + "\n", encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}: {len(kept)} roots")
 
 
 def unexplained_roots(counts: Counter, lowercase: Counter, min_count: int = 5,

@@ -5,7 +5,7 @@ inflectional and derivational suffixes, prefixes with nasal-assimilation restora
 (meng-/peng- + k, meny-/peny- + s, mem-/pem- + p, men-/pen- + t), infixes, clitics and
 reduplication. Every candidate root is checked against the lexicon, so words that only look
 affixed (berita, media, selatan) stay whole. Infixed words come from a closed list (kinerja ->
-kerja) or, out of the lexicon, from an infix rule (gemetar -> getar). A bare ke-/se-/pe-/te-/be-
+kerja, gemetar -> getar); a reduplicated first syllable goes (lelaki -> laki). A bare ke-/se-/pe-/te-/be-
 before a one-syllable root is the root's first syllable (kebon, kelak), and one before a function
 word makes a word of its own (peserta, selalu). A word the lexicon cannot explain goes to
 PyStemmer's Snowball `indonesian`, which stays the engine for out-of-lexicon words, unless what
@@ -26,9 +26,9 @@ from typing import Iterable
 
 import Stemmer
 
-_RULES_VERSION = "2"
+_RULES_VERSION = "3"
 _DATA = Path(__file__).resolve().with_name("data")
-_LEXICON_FILES = ("roots_spacy.txt", "roots_extra.txt", "roots_indosum.txt")
+_LEXICON_FILES = ("roots_spacy.txt", "roots_extra.txt", "roots_indosum.txt", "roots_indosum_i.txt")
 _FREQ_FILE = "root_freq_indosum.tsv"
 _INFIX_FILE = "infixed.tsv"
 _MIN_ROOT = 3  # shortest root a stripped candidate may be
@@ -40,7 +40,7 @@ _POSSESSIVES = ("nya", "ku", "mu")
 _CLITIC_PARTS = _PARTICLES + _POSSESSIVES
 _LOAN_SUFFIXES = ("isasi", "isme", "is")  # finalisasi, idealisme, idealis
 # Prefix-suffix pairs Indonesian does not combine (confix restrictions): memakan is not me-pak-an.
-_BAD_CONFIXES = frozenset({("be", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan"), ("me", "an"),
+_BAD_CONFIXES = frozenset({("be", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan"), ("me", "an"), ("pe", "kan"),
                            ("se", "i"), ("se", "kan"), ("te", "an")})
 # Function words (closed class). A bare prefix does not derive a word from one: peserta, beserta,
 # selalu, sesudah, seakan are words of their own, not se-/pe- + serta, lalu, sudah, akan. (But the
@@ -48,7 +48,10 @@ _BAD_CONFIXES = frozenset({("be", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan")
 _FUNCTION_WORDS = frozenset("""ada akan aku apa atas bagi belum bisa dan dari dengan dia ini itu
 kata kau ketika lagi lalu mana oleh pada saat serta sudah telah tentang untuk""".split())
 _PREFIX_STARTS = frozenset(("be", "di", "ka", "ke", "ku", "me", "pe", "se", "te"))  # see _unprefix
-_BARE_PREFIXES = frozenset(("be", "ke", "pe", "se", "te"))  # removed whole: no nasal, no r
+_BARE_PREFIXES = frozenset(("be", "ke", "pe", "se", "te"))
+# Before a vowel these prefixes are meng-, peng-, ber-, ter- (mengikuti, berusaha), never bare.
+_NO_VOWEL_PREFIXES = frozenset(("me", "pe", "be", "te"))
+_NASAL_PREFIXES = frozenset(("pem", "pen", "per", "mem", "men"))  # first three letters  # removed whole: no nasal, no r
 # Consonant clusters an Indonesian word may begin with (native, and those of common loans).
 _ONSETS = frozenset("""b c d f g h j k l m n p q r s t v w x y z bh bl br ch cl cr dh dr dw fl
 fr gh gl gr kh kl kr kw ng ny ph pl pr ps sh sk sl sm sn sp st sw sy th tr ts tw sch skr spr str
@@ -198,7 +201,9 @@ def _derived(b: str) -> list[tuple[str, str]]:
         if b[-3] == "k" and n >= 3:
             out.append((b[:-3], "kan"))
         if n >= 2:
-            out.append((b[:-2], "an"))  # pasokan -> pasok
+            # pasokan -> pasok; a root ending in k comes first (gerakan, desakan, masakan: not
+            # gera, desa, masa + -kan, which a root ending in k would write -kkan)
+            out.insert(0 if b[-3] == "k" and b[:-2] in ROOTS else len(out), (b[:-2], "an"))
     elif b[-1] == "i" and n >= 1:
         out.append((b[:-1], "i"))
     if b.endswith(_LOAN_SUFFIXES):
@@ -209,11 +214,12 @@ def _derived(b: str) -> list[tuple[str, str]]:
 
 
 def _infixed_root(b: str) -> str | None:
-    """Root of words with an infix or a reduplicated first syllable: kinerja, rerata, lelembut."""
+    """Root of words with a reduplicated first syllable: rerata, lelaki, reruntuhan. (Infixes
+    are no longer productive: the infixed words are the closed list of infixed.tsv. A rule
+    taking -el-, -em-, -er-, -in- out of any word read serial as sial, semarang as sarang,
+    kelapa as kapa, relawan as rawan, seminar as sinar.)"""
     if len(b) < 6 or b[0] in _VOWELS:
         return None
-    if b[1:3] in ("el", "em", "er", "in") and b[0] + b[3:] in ROOTS:
-        return b[0] + b[3:]
     if b[1] == "e" and b[2] == b[0] and b[2:] in ROOTS:
         return b[2:]
     return None
@@ -257,6 +263,10 @@ def _lexical_root(w: str) -> str | None:
     good: list[tuple[str, str]] = []
     bad: list[tuple[str, str]] = []
     for d, suf in _derived(bases[-1]):
+        if (suf in _LOAN_SUFFIXES or suf == "i" and bases[-1][:3] in _NASAL_PREFIXES) \
+                and _prefixed_root(bases[-1]):
+            continue  # pelukis, pencari, pendaki: pe-lukis, peN-cari, not peluk-is, pencar-i
+            # (idealis, teroris keep -is; bekasi, hadapi keep -i)
         # A one-syllable root takes -i or -is only together with a prefix (dibomi; nasi, tesis).
         if d in ROOTS and (suf in ("kan", "an") or _syllabic(d)):
             return d
@@ -295,6 +305,8 @@ def _stem_simple(w: str) -> str:
     root = _snowball.stemWord(w)
     if root[:2] != w[:2] and not _plausible(root):
         return _bases(w)[-1]  # Snowball cut a false prefix: kendati, kerjasama(nya), keyboard
+    if w[:2] in _NO_VOWEL_PREFIXES and w[2] in _VOWELS and root[:1] == w[2]:
+        return _bases(w)[-1]  # me-, pe-, be-, te- never come bare before a vowel: meiji, peugeot
     return root
 
 

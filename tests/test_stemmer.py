@@ -145,3 +145,55 @@ def test_accuracy_floor_on_sastrawi_integration():
              if "\t" in line]
     hits = sum(" ".join(stem(t) for t in w.lower().split()) == r.strip().lower() for w, r in pairs)
     assert hits / len(pairs) >= 0.97  # all but perusakan -> rusa, a deliberate overstem
+
+
+@pytest.mark.parametrize("word, misread", [
+    ("serial", "sial"), ("semarang", "sarang"), ("seminar", "sinar"), ("kelapa", "kapa"),
+    ("melati", "mati"), ("pelita", "pita"), ("cemara", "cara"), ("semangka", "sangka"),
+    ("relawan", "rawan"), ("lemari", "lari"),
+])
+def test_no_infix_taken_out_of_words_outside_the_closed_list(word, misread):
+    assert stem(word) != misread
+
+
+@pytest.mark.parametrize("word, root", [
+    ("lelaki", "laki"), ("reruntuhan", "runtuh"), ("bebatuan", "batu"),  # reduplicated syllable
+])
+def test_reduplicated_first_syllable(word, root):
+    assert stem(word) == root
+
+
+@pytest.mark.parametrize("word, root", [
+    ("gerakan", "gerak"), ("pergerakan", "gerak"), ("menggerakkan", "gerak"),
+    ("masakan", "masak"), ("desakan", "desak"), ("tumpukan", "tumpuk"), ("penarikan", "tarik"),
+    ("lakukan", "laku"), ("gunakan", "guna"), ("pertahankan", "tahan"),
+])
+def test_root_ending_in_k_takes_an_not_kan(word, root):
+    assert stem(word) == root
+
+
+@pytest.mark.parametrize("word, root", [
+    ("pelukis", "lukis"), ("melukis", "lukis"), ("lukisan", "lukis"), ("menangis", "tangis"),
+    ("teroris", "teror"), ("idealis", "ideal"),
+])
+def test_prefixed_reading_before_the_loan_suffix_is(word, root):
+    assert stem(word) == root
+
+
+@pytest.mark.parametrize("word, root", [
+    ("bekasi", "bekasi"), ("balai", "balai"), ("terapi", "terapi"), ("sejati", "sejati"),
+    ("bekasinya", "bekasi"),  # words the corpus never shows as -i verbs
+    ("hadapi", "hadap"), ("kunjungi", "kunjung"), ("ikuti", "ikut"),  # verbs in -i
+    ("pencari", "cari"), ("pendaki", "daki"),  # peN- + root, not pencar, pendak + -i
+])
+def test_bare_i_only_on_verbs(word, root):
+    assert stem(word) == root
+
+
+@pytest.mark.parametrize("word", ["meiji", "peugeot", "meiga"])
+def test_no_bare_me_or_pe_before_a_vowel(word):
+    assert stem(word) == word  # Snowball: iji, ugeot, iga
+
+
+def test_jaman_is_not_jam():
+    assert stem("jaman") == "jaman" and stem("jam") == "jam"
