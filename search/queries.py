@@ -56,8 +56,10 @@ QUESTION_PHRASES = {
     "berapa berapakah": "jumlah jumlahnya lama lamanya banyak banyaknya",
     "mana manakah dimana dimanakah": "letak letaknya lokasi lokasinya",
 }
+# A framing word in any of its written forms: dimaksud, di maksud, dimaksudkan, namanya.
 _QUESTION_RE = re.compile(r"(?i)(?<![\w-])(?:" + "|".join(
-    [rf"(?:{'|'.join(a.split())})(?:\s+yang)?\s+(?:{'|'.join(b.split())})" for a, b in QUESTION_PHRASES.items()]
+    [rf"(?:{'|'.join(a.split())})(?:\s+yang)?\s+(?:di\s+)?(?:{'|'.join(b.split())})(?:kan|nya)?"
+     for a, b in QUESTION_PHRASES.items()]
     + sorted(QUESTION_WORDS)) + r")(?![\w-])")
 
 
@@ -327,9 +329,17 @@ def _with_exact_twins(q: wq.Or, text: str) -> wq.Or:
         if isinstance(c, wq.Term) and c.fieldname == FIELD and getattr(c, "startchar", None) is not None:
             forms = [t.text for t in tokens(text[c.startchar:c.endchar], stem=False)]
             if len(forms) == 1:
-                c = ExactTwin([c, wq.Term(EXACT_FIELD, forms[0])])
+                c = ExactTwin([c, wq.Term(EXACT_FIELD, _unasked(forms[0]))])
         subs.append(c)
     return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+
+
+def _unasked(form: str) -> str:
+    """The written form without a question particle, if the stem stays the same: a passage says
+    `persen`, `tahun`, not `persenkah`, `tahunkah` (but `menikah` keeps its -kah)."""
+    if form[-3:] in ("kah", "tah") and stemmer.stem(form[:-3]) == stemmer.stem(form):
+        return form[:-3]
+    return form
 
 
 def _expand(text: str, matches: list[synonyms.Match]) -> str:

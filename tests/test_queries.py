@@ -200,3 +200,23 @@ def test_more_interrogatives_are_question_words():
     for w in ("darimanakah", "kemana", "keberapa", "seberapa"):
         p = parse_query(f"{w} olahraga parkour berasal")
         assert p.mode == "any" and w not in p.describe() and stemmer.stem(w) not in p.describe().split(" OR ")
+
+
+def test_a_question_particle_is_not_part_of_the_exact_form():
+    # a passage says `persen`, never `persenkah`; the stem reads the same either way
+    q = parse_query("Naik sebesar berapa persenkah tarif tol?").query
+    exact = {t.text for t in q.leaves() if t.fieldname == "exact"}
+    assert "persen" in exact and "persenkah" not in exact
+
+
+def test_a_word_ending_in_kah_keeps_it_when_its_stem_changes():
+    q = parse_query("Kapan artis itu menikah dengan pengusaha?").query
+    assert "menikah" in {t.text for t in q.leaves() if t.fieldname == "exact"}
+
+
+@pytest.mark.parametrize("text", ["Apa yang dimaksud dengan zaman Meiji?",
+                                  "apakah yang di maksud dengan zaman Meiji?",
+                                  "Apakah yang dimaksudkan dengan zaman Meiji?"])
+def test_question_phrase_in_any_written_form_is_dropped(text):
+    words = {t.text for t in parse_query(text).query.leaves()}
+    assert "maksud" not in words and "meiji" in words
