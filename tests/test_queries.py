@@ -220,3 +220,12 @@ def test_a_word_ending_in_kah_keeps_it_when_its_stem_changes():
 def test_question_phrase_in_any_written_form_is_dropped(text):
     words = {t.text for t in parse_query(text).query.leaves()}
     assert "maksud" not in words and "meiji" in words
+
+
+@pytest.mark.parametrize("text, framing, kept", [
+    ("Apakah nama latin dari penyu sisik semu?", "latin", "penyu"),
+    ("Berapakah umur agama Budha?", "umur", "budha"),
+])
+def test_two_word_and_new_framing_words_are_dropped(text, framing, kept):
+    words = {t.text for t in parse_query(text).query.leaves()}
+    assert framing not in words and kept in words
