@@ -244,3 +244,31 @@ def test_phrase_and_prefix_marks_from_probes_equal_the_general_path():
             marked += bool(got[0])
             phrases += got[2]
     assert marked > 20 and phrases > 10  # the comparison covered paragraphs with marks and phrases
+
+
+@pytest.mark.parametrize("text", [
+    'Sanksi <b>PBB</b> & "Korea" \'Utara\' ' * 3,
+    "Teks dengan \x02 dan \x03 <script>alert(1)</script> sanksi PBB",
+    "x" * 50 + " <mark>sanksi</mark> " + "kata & kata " * 60,
+])
+def test_render_escapes_everything_but_its_own_marks(text):
+    """render() against escaping each piece separately, for every span layout, including text
+    holding the control characters render uses as placeholders."""
+    from html import escape
+
+    from search.snippets import render
+
+    def reference(spans):
+        out, at = [], 0
+        for s, e in spans:
+            out += [escape(text[at:s]), "<mark>", escape(text[s:e]), "</mark>"]
+            at = e
+        return "".join(out) + escape(text[at:])
+
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    for spans in ([], words[:1], words[1::3], words[-2:], words):
+        got = render(text, spans, trim=False)
+        assert got == reference(spans)
+        assert got.count("<mark>") == len(spans)
+    trimmed = render(text, words[-1:])
+    assert trimmed.count("<mark>") == 1 and "<script>" not in trimmed
