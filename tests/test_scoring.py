@@ -52,8 +52,12 @@ def test_match_set_equals_whooshs(state, text):
     assert match_docs(state.searcher, q, state.table.live) == set(whoosh_scores(state, q))
 
 
+@pytest.mark.parametrize("partial_ratio", [scoring.PARTIAL_RATIO, 1])
 @pytest.mark.parametrize("text", QUERIES)
-def test_bulk_scores_equal_whooshs_without_disjunction_max(state, text):
+def test_bulk_scores_equal_whooshs_without_disjunction_max(state, text, partial_ratio, monkeypatch):
+    """Also with PARTIAL_RATIO 1, so that every term with more postings than matches is
+    scored for the matching documents only."""
+    monkeypatch.setattr(scoring, "PARTIAL_RATIO", partial_ratio)
     q = parse_query(text).query
     if has_dismax(q):
         pytest.skip("Whoosh's DisjunctionMax scores are not a reference (see search.scoring)")
