@@ -93,6 +93,9 @@ class BulkScorer:
         present = [t for t in tables if t]
         scale = getattr(q, "scale", None) if isinstance(q, wq.Or) else None
         count = len(present)
+        if count == 1 and not constant:  # one word (most queries): its table, read per doc
+            get = present[0].get
+            return {d: get(d, 0.0) for d in docs}
         out = {}
         for d in docs:
             total, matching = constant, 0
