@@ -120,9 +120,12 @@ def i_roots(counts: Counter, min_count: int = 5, verb_share: float = 0.05) -> No
     has one (hadapi, kunjungi, ikuti); a place, a noun or an adjective (bekasi, balai, terapi,
     sejati, puteri) has none."""
     out = DATA / "roots_indosum_i.txt"
-    out.write_text("", encoding="utf-8")  # the stemmer must not see the list it is judging
     from search import stemmer
 
+    # The stemmer must not see the list it is judging.
+    if out.exists():
+        stemmer.ROOTS = stemmer.ROOTS - {w for w in out.read_text(encoding="utf-8").split("\n") if w[:1] != "#"}
+    out.write_text("", encoding="utf-8")
     stemmer.clear_cache()
     kept = sorted(w for w, n in counts.items()
                   if n >= min_count and w.isalpha() and len(w) >= 5 and w[-1] == "i"
