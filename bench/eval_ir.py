@@ -45,7 +45,7 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
 
     from whoosh import qparser
 
-    from search import ingest, queries, stemmer
+    from search import ingest, queries, questions, stemmer
     from search.archive import Archive
     from search.indexer import build
     from search.params import SearchRequest
@@ -53,11 +53,11 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
     from search import scoring
 
     knobs = {"k1": "K1", "b": "B", "prox": "PROXIMITY", "top": "PROXIMITY_TOP", "coverage": "COVERAGE_POWER"}
-    defaults = (queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS,
+    defaults = (queries._ANY_GROUP, questions.QUESTION_RE, queries.EXACT_TWINS,
                 {v: getattr(scoring, v) for v in knobs.values()})
 
     def configure(variant: str) -> None:
-        queries._ANY_GROUP, queries._QUESTION_RE, queries.EXACT_TWINS, numbers = defaults
+        queries._ANY_GROUP, questions.QUESTION_RE, queries.EXACT_TWINS, numbers = defaults
         for name, value in numbers.items():
             setattr(scoring, name, value)
         for knob in filter(None, variant.split(",")):
@@ -69,10 +69,10 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
             elif key == "twins":
                 queries.EXACT_TWINS = value == "on"
             elif key == "questions" and value == "off":
-                queries._QUESTION_RE = re.compile(r"(?!x)x")
+                questions.QUESTION_RE = re.compile(r"(?!x)x")
             elif key == "phrases" and value == "off":  # question words only, no QUESTION_PHRASES
-                queries._QUESTION_RE = re.compile(
-                    r"(?i)(?<![\w-])(?:" + "|".join(sorted(queries.QUESTION_WORDS)) + r")(?![\w-])")
+                questions.QUESTION_RE = re.compile(
+                    r"(?i)(?<![\w-])(?:" + "|".join(sorted(questions.QUESTION_WORDS)) + r")(?![\w-])")
 
     d = DATA / name
     qrels: dict[str, set[str]] = {}

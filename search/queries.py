@@ -11,8 +11,7 @@ The reading is lenient and explainable:
 - up to MAX_ALL_TERMS plain words must all occur; a longer query (a pasted sentence or a
   question) ranks articles by how many of its words they contain, so one missing word never
   empties the page. In such plain text (no AND/OR/NOT, -word, +word or quotes) brackets and a
-  closing `?` are punctuation, and question words and phrases (QUESTION_WORDS,
-  QUESTION_PHRASES) are dropped: the passage that answers "Siapa ketua KPK?" does not say
+  closing `?` are punctuation, and question words and phrases (search.questions) are dropped: the passage that answers "Siapa ketua KPK?" does not say
   `siapa`. A question is natural language, not keywords, so it ranks by coverage however short
   it is, even when it quotes a title (`Siapa yang menyanyikan lagu "My Heart Will Go On"?`):
   the quoted phrase is then one clause among the others, and the text outside quotes is read
@@ -32,6 +31,7 @@ from whoosh.qparser.taggers import RegexTagger
 
 from . import stemmer, synonyms
 from .analysis import tokens
+from .questions import asks, plain_text, unasked
 from .schema import SCHEMA
 
 FIELD = "body"
@@ -42,28 +42,6 @@ COORD_SCALE = 0.9  # OrGroup coordination bonus for long queries
 #: passage using the very words of the question ranks above one using other forms of them.
 EXACT_TWINS = True  # tuned on tydiqa-id (first 2,500 questions): MRR@10 0.607 -> 0.613
 OPERATORS = ("AND", "OR", "NOT")
-#: Interrogatives, dropped from plain queries that have other words (a query-only stop list:
-#: the index keeps them, and `siapa` alone still searches). `apa`/`apakah` are stop words.
-QUESTION_WORDS = frozenset("""
-    apa apakah siapa siapakah berapa berapakah keberapa keberapakah seberapa kapan kapankah mana
-    manakah dimana dimanakah darimana darimanakah kemana kemanakah bagaimana bagaimanakah mengapa
-    mengapakah kenapa kenapakah
-""".split())
-#: Question phrases, dropped whole: an interrogative and a word that only frames the question
-#: (the passage answering "apa nama ..." names it, it does not say `nama`). bench/eval_ir.py,
-#: Kliping, MRR@10: facqa-dev +0.002, tydiqa-id +0.001.
-#: A framing word matches in any written form (dimaksud, di maksud, dimaksudkan, namanya); `_`
-#: joins two words (a Latin name is given, not called `latin`; an age is a number, not `umur`).
-QUESTION_PHRASES = {
-    "apa apakah siapa siapakah": "nama_latin nama",
-    "apa apakah": "kepanjangan singkatan arti maksud dimaksud pengertian definisi",
-    "berapa berapakah": "jumlah lama banyak umur",
-    "mana manakah dimana dimanakah": "letak lokasi",
-}
-_QUESTION_RE = re.compile(r"(?i)(?<![\w-])(?:" + "|".join(
-    [rf"(?:{'|'.join(a.split())})(?:\s+yang)?\s+(?:di\s+)?(?:{'|'.join(b.split()).replace('_', ' +')})(?:kan|nya)?"
-     for a, b in QUESTION_PHRASES.items()]
-    + sorted(QUESTION_WORDS)) + r")(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -232,39 +210,14 @@ def normalize(text: str) -> tuple[str, list[str]]:
     cleaned = [w for w in cleaned if w not in ("*", "?", "-", "+")] if any(
         w in ("*", "?", "-", "+") for w in cleaned) else cleaned
     text = " ".join(cleaned)
-    if _is_free(text) and ('"' not in text or _asks(text)):
-        text = _plain_text(text)
+    if _is_free(text) and ('"' not in text or asks(text)):
+        text = plain_text(text)
     return text, sorted(set(notes), key=notes.index)
 
 
 def _is_free(text: str) -> bool:
     """No operators (AND, OR, NOT, -word, +word); quotes allowed."""
     return not (_OP_RE.search(text) or re.search(r"(^|[\s(])[-+]", text))
-
-
-def _outside_quotes(text: str, fn) -> str:
-    """`fn` applied to the text outside balanced quotes; quoted parts are kept as they are."""
-    parts = re.split(r'("[^"]*")', text)
-    return "".join(p if i % 2 else fn(p) for i, p in enumerate(parts))
-
-
-def _asks(text: str) -> bool:
-    """A closing `?`, or a question word outside quotes (the title `"Apa Jang Kau Tjari"`
-    does not make a query a question)."""
-    return text.rstrip().endswith("?") or bool(_QUESTION_RE.search(" ".join(re.split(r'"[^"]*"', text))))
-
-
-def _plain_text(text: str) -> str:
-    """Outside quotes, brackets and a `?` ending a word (or a quote) are punctuation; question
-    words go if others remain."""
-    def punctuation(part: str) -> str:
-        part = re.sub(r"[()]", " ", part)
-        return re.sub(r"(?:(?<=\S)|^)\?+(?=\s|$)", " ", part)
-
-    text = _outside_quotes(text, punctuation)
-    text = " ".join(w for w in text.split() if w.strip("?*"))
-    kept = _outside_quotes(text, lambda part: _QUESTION_RE.sub(" ", part))
-    return " ".join(kept.split()) if any(t for t in tokens(kept)) else text
 
 
 def _readings(text: str, exact: bool = False) -> tuple[tuple[str, str], ...]:
@@ -285,7 +238,7 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
         return ParsedQuery(raw, "browse", None, notes=tuple(notes), exact=exact)
     first = _parser(_AND_GROUP, exact).parse(cleaned)
     group, leaves = _AND_GROUP, len(list(first.leaves()))
-    if _is_free(cleaned) and (leaves > 1 and _asks(raw) or '"' not in cleaned and leaves > MAX_ALL_TERMS):
+    if _is_free(cleaned) and (leaves > 1 and asks(raw) or '"' not in cleaned and leaves > MAX_ALL_TERMS):
         group = _ANY_GROUP  # a question, or plain words (no quotes) more than MAX_ALL_TERMS
     matches = synonyms.find(cleaned)
     expanded = _expand(cleaned, matches)
@@ -349,17 +302,9 @@ def _with_exact_twins(q: wq.Or, text: str) -> wq.Or:
         if isinstance(c, wq.Term) and c.fieldname == FIELD and getattr(c, "startchar", None) is not None:
             forms = [t.text for t in tokens(text[c.startchar:c.endchar], stem=False)]
             if len(forms) == 1:
-                c = ExactTwin([c, wq.Term(EXACT_FIELD, _unasked(forms[0]))])
+                c = ExactTwin([c, wq.Term(EXACT_FIELD, unasked(forms[0]))])
         subs.append(c)
     return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
-
-
-def _unasked(form: str) -> str:
-    """The written form without a question particle, if the stem stays the same: a passage says
-    `persen`, `tahun`, not `persenkah`, `tahunkah` (but `menikah` keeps its -kah)."""
-    if form[-3:] in ("kah", "tah") and stemmer.stem(form[:-3]) == stemmer.stem(form):
-        return form[:-3]
-    return form
 
 
 def _expand(text: str, matches: list[synonyms.Match]) -> str:

@@ -6,7 +6,8 @@ from whoosh import query as wq
 
 from search import stemmer
 from search.params import SearchRequest
-from search.queries import QUESTION_WORDS, parse_query
+from search.queries import parse_query
+from search.questions import QUESTION_WORDS
 
 
 def ids(archive, q):
