@@ -26,8 +26,9 @@ from whoosh.system import unpack_int
 
 
 def read(reader, field: str, text: str, values: bool = False, only=None):
-    """(document numbers, weights, values or None) of every posting of `text` in `field`,
-    deleted documents included, in document order; empty lists when the term is absent.
+    """(document numbers, weights, values or None) of every posting of `text` in `field`, in
+    document order; empty lists when the term is absent. Deleted documents may be listed
+    (Whoosh's matcher, the fallback, leaves them out): callers intersect with live documents.
     With `only` (a set of document numbers), blocks holding none of them are skipped unread,
     and the lists may hold other documents of the blocks read."""
     ids: list[int] = []
