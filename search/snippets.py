@@ -24,9 +24,20 @@ CANDIDATES = 8  # paragraphs fully re-analysed per result, chosen by a cheap sub
 CONTEXT = 90
 
 
+def _plain(hl: Highlight) -> bool:
+    """Plain terms only (most queries): no phrases, prefixes or wildcards."""
+    return not (hl.phrases or hl.exact_phrases or hl.prefixes or hl.patterns)
+
+
+def _probe(word: str) -> str:
+    """What every word built on a root contains: the root, less a first letter that a nasal
+    prefix may replace (tolak -> menolak, kunjung -> mengunjungi) when it has more than two."""
+    return word[1:] if len(word) > 2 else word
+
+
 def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
     """Spans to mark, the distinct terms matched, and the number of phrase hits."""
-    if not (hl.phrases or hl.exact_phrases or hl.prefixes or hl.patterns):
+    if _plain(hl):
         return _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl))
     if not hl.patterns:
         return _marked_probed(text, hl)
@@ -80,52 +91,53 @@ def _marked_probed(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set
     probes = _all_probes(hl)
     if len(low) != len(text) or "" in probes:
         return _marked_general(text, hl)
-    runs = _runs(text, low, probes)
     phrase_stems = {w for ph in hl.phrases for w in ph}
     phrase_forms = {w for ph in hl.exact_phrases for w in ph}
     toks = []  # (start, end, stem, surface, marked as a term)
-    stem, stop = stemmer.stem, STOP_WORDS
-    for s in sorted(runs):
-        for m in TOKEN_RE.finditer(text, s, runs[s]):
-            word = m.group().lower()
-            if word in stop:
-                continue
-            root = stem(word)
-            term = (root in hl.terms or word in hl.exact_terms
-                    or any(root.startswith(p) or word.startswith(p) for p in hl.prefixes))
-            if term or root in phrase_stems or word in phrase_forms:
-                toks.append((m.start(), m.end(), root, word, term))
+    for m, word, root in _run_tokens(text, _runs(text, low, probes)):
+        term = (root in hl.terms or word in hl.exact_terms
+                or any(root.startswith(p) or word.startswith(p) for p in hl.prefixes))
+        if term or root in phrase_stems or word in phrase_forms:
+            toks.append((m.start(), m.end(), root, word, term))
     if not toks:
         return [], set(), 0
     hit = [t[4] for t in toks]
     matched = {t[2] for t in toks if t[4]}
+    phrase_hits = _phrase_marks(text, toks, hl, hit, matched) if phrase_stems or phrase_forms else 0
+    return _joined(text, [(t[0], t[1]) for t, h in zip(toks, hit) if h]), matched, phrase_hits
+
+
+def _phrase_marks(text: str, toks: list, hl: Highlight, hit: list[bool], matched: set[str]) -> int:
+    """Mark the phrases among _marked_probed's tokens; the number of phrase hits."""
     # next_to[i]: toks[i] directly follows toks[i - 1] in the index (no kept word between).
-    next_to = [False] + [not any(w.lower() not in stop for w in TOKEN_RE.findall(text, toks[i - 1][1], toks[i][0]))
-                         for i in range(1, len(toks))]
-    phrase_hits = 0
+    next_to = [False] + [all(w.lower() in STOP_WORDS for w in TOKEN_RE.findall(text, a[1], b[0]))
+                         for a, b in zip(toks, toks[1:])]
+    hits = 0
     for phrases, attr in ((hl.phrases, 2), (hl.exact_phrases, 3)):
         for phrase in phrases:
             n = len(phrase)
             for i in range(len(toks) - n + 1):
                 if all(toks[i + k][attr] == phrase[k] and (k == 0 or next_to[i + k]) for k in range(n)):
-                    phrase_hits += 1
+                    hits += 1
                     for k in range(n):
                         matched.add(toks[i + k][2])
                         hit[i + k] = True
-    return _joined(text, [(t[0], t[1]) for t, h in zip(toks, hit) if h]), matched, phrase_hits
+    return hits
 
 
 @lru_cache(maxsize=256)
 def _all_probes(hl: Highlight) -> tuple[str, ...]:
     """A probe for every word a mark can involve: terms, prefixes and each word of a phrase
     ("" when some word cannot be probed: a one-letter prefix)."""
-    def probe(word: str) -> str:
-        return word[1:] if len(word) > 2 else word
-
-    out = {probe(t) for t in hl.terms} | set(hl.exact_terms)
-    out |= {p[1:] for p in hl.prefixes}  # the root may lose its first letter to a nasal
-    out |= {probe(w) for ph in hl.phrases for w in ph} | {w for ph in hl.exact_phrases for w in ph}
+    out = {_probe(t) for t in hl.terms} | set(hl.exact_terms) | _prefix_probes(hl)
+    out |= {_probe(w) for ph in hl.phrases for w in ph} | {w for ph in hl.exact_phrases for w in ph}
     return tuple(sorted(out))
+
+
+def _prefix_probes(hl: Highlight) -> set[str]:
+    """A prefix less its first letter: a word matches a prefix by its written form (which
+    holds the prefix) or by its root (which may lose its first letter to a nasal)."""
+    return {p[1:] for p in hl.prefixes}
 
 
 def _runs(text: str, low: str, probes: tuple[str, ...]) -> dict[int, int]:
@@ -155,38 +167,33 @@ def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str],
     low = text.lower()
     if len(low) != len(text) or "" in probes:  # a lowercase that is longer shifts offsets
         return _marked_scan(text, terms, exact)
-    runs = _runs(text, low, probes)
-    if not runs:
-        return [], set(), 0
-    hits: list[tuple[int, int]] = []
-    matched: set[str] = set()
-    stem, stop, finditer = stemmer.stem, STOP_WORDS, TOKEN_RE.finditer
-    for s in sorted(runs):
-        for m in finditer(text, s, runs[s]):
-            word = m.group().lower()
-            if word in stop:
-                continue
-            root = stem(word)
-            if root in terms or word in exact:
-                matched.add(root)
-                hits.append(m.span())
-    return _joined(text, hits), matched, 0
+    return _marked_in(text, _runs(text, low, probes), terms, exact)
 
 
 def _marked_scan(text: str, terms: frozenset[str], exact: frozenset[str]):
     """_marked_terms by analysing every word: the reference the probe-driven path must equal."""
+    return _marked_in(text, {0: len(text)}, terms, exact)
+
+
+def _marked_in(text: str, runs: dict[int, int], terms: frozenset[str], exact: frozenset[str]):
     hits: list[tuple[int, int]] = []
     matched: set[str] = set()
-    stem, stop = stemmer.stem, STOP_WORDS
-    for m in TOKEN_RE.finditer(text):
-        word = m.group().lower()
-        if word in stop:
-            continue
-        root = stem(word)
+    for m, word, root in _run_tokens(text, runs):
         if root in terms or word in exact:
             matched.add(root)
             hits.append(m.span())
     return _joined(text, hits), matched, 0
+
+
+def _run_tokens(text: str, runs: dict[int, int]):
+    """(match, lowercased word, root) of each kept token (not a stop word) in the runs, in
+    text order: the tokens search.analysis.tokens gives there."""
+    stem, stop, finditer = stemmer.stem, STOP_WORDS, TOKEN_RE.finditer
+    for s in sorted(runs):
+        for m in finditer(text, s, runs[s]):
+            word = m.group().lower()
+            if word not in stop:
+                yield m, word, stem(word)
 
 
 def _joined(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -224,12 +231,8 @@ def _probes(hl: Highlight) -> tuple[str, ...]:
     first letter (tolak -> menolak, kunjung -> mengunjungi), so a root longer than two letters
     is probed without its first letter. This lets best_paragraphs skip, with one `in` test,
     the paragraphs the highlighter would find nothing in."""
-    def probe(word: str) -> str:
-        return word[1:] if len(word) > 2 else word
-
-    out = {probe(t) for t in hl.terms} | {probe(p) for p in hl.prefixes}
-    out |= {t for t in hl.exact_terms}
-    out |= {probe(ph[0]) for ph in hl.phrases if ph} | {ph[0] for ph in hl.exact_phrases if ph}
+    out = {_probe(t) for t in hl.terms} | _prefix_probes(hl) | set(hl.exact_terms)
+    out |= {_probe(ph[0]) for ph in hl.phrases if ph} | {ph[0] for ph in hl.exact_phrases if ph}
     if hl.patterns:
         out.add("")  # wildcards: no cheap test, every paragraph is a candidate
     return tuple(sorted(out))
@@ -279,7 +282,7 @@ def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
     """
     if not hl:
         return []
-    if not (hl.phrases or hl.exact_phrases or hl.prefixes or hl.patterns):
+    if _plain(hl):
         return _best_by_bounds(paragraphs, hl, idf, k)
     scored = []
     probes = _probes(hl)
@@ -331,7 +334,7 @@ def _root_probes(hl: Highlight) -> tuple[tuple[str, tuple[str, ...]], ...]:
     exact term counts its root, as _marked does."""
     out: dict[str, set[str]] = {}
     for t in hl.terms:
-        out.setdefault(t[1:] if len(t) > 2 else t, set()).add(t)
+        out.setdefault(_probe(t), set()).add(t)
     for w in hl.exact_terms:
         out.setdefault(w, set()).add(stemmer.stem(w))
     return tuple((p, tuple(sorted(rs))) for p, rs in sorted(out.items()))
