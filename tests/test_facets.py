@@ -167,3 +167,9 @@ def test_month_and_day_filters_select_the_same_documents_as_before(archive):
     for d in ("2024-06-05", "2024-06-18", "2024-06-20"):
         days |= {r.id for r in search(archive, date=d, per_page="50").results}
     assert month == days and len(month) == 3
+
+
+def test_an_empty_archive_browses_with_every_facet_empty(make_index):
+    resp = search(make_index([]))
+    assert resp.total == 0
+    assert [(f.name, f.values, f.truncated) for f in resp.facets] == [(n, [], False) for n in FACET_ORDER]
