@@ -1,10 +1,9 @@
 """Which documents match a query, as a set of document numbers, without scoring them.
 
 Facet counts and totals need every match, but only the shown page needs scores. Scoring every
-match through Whoosh's collector costs a Python call per posting; reading a term's posting
-blocks costs one list extend per block. So the match set is computed here, by set algebra over
-posting lists, and Whoosh scores only the top of the page (archive.py passes this set as the
-search filter, which keeps Whoosh's block-quality skipping).
+match through Whoosh's collector costs a Python call per posting; reading a term's whole
+posting list (search.postings) costs a few C-level calls per block. So the match set is
+computed here, by set algebra over posting lists, and ranked by search.scoring.
 
 Queries this module does not understand (phrases, for one) fall back to Whoosh's matcher.
 """
@@ -19,8 +18,8 @@ TERM_MEMO_ENTRIES = 300_000  # postings remembered per reader across term look-u
 
 
 def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
-    """Document numbers and term frequencies of one term's postings, read a block at a time.
-    Deleted documents are included: callers intersect with live documents. Remembered per
+    """Document numbers and term frequencies of one term's postings (search.postings).
+    Deleted documents may be included: callers intersect with live documents. Remembered per
     reader within a budget: common words (`indonesia`) recur in many queries, their posting
     lists are long, and matching and scoring both need them. Frequencies come in the same
     block as the document numbers, so both are always read."""
@@ -28,18 +27,13 @@ def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]
     key = (field, text)
     found = memo.get(key)
     if found is None:
-        found = _read_postings(reader, field, text)
+        found = postings.read(reader, field, text)[:2]
         size = memo.get(None, 0) + len(found[0])
         if size > TERM_MEMO_ENTRIES:
             memo.clear()
             size = len(found[0])
         memo[key], memo[None] = found, size
     return found
-
-
-def _read_postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
-    ids, tfs, _ = postings.read(reader, field, text)
-    return ids, tfs
 
 
 def term_docs(reader, field: str, text: str) -> set[int]:

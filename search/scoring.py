@@ -117,10 +117,9 @@ class BulkScorer:
         found = self._cache.get(key)
         if found is not None:
             return found
-        if isinstance(q, wq.Term) and docs is not None:
-            part = self._term(q.fieldname, q.text, docs)
-            if part is not None:
-                return part
+        if isinstance(q, wq.Term) and docs is not None and \
+                len(term_postings(self.reader, q.fieldname, q.text)[0]) > len(docs) * PARTIAL_RATIO:
+            return self._term(q.fieldname, q.text, docs)
         if isinstance(q, wq.Term):
             found = self._term(q.fieldname, q.text)
         elif isinstance(q, wq.Phrase):
@@ -179,12 +178,9 @@ class BulkScorer:
                 out[d] = bonus * coverage ** COVERAGE_POWER
         return out
 
-    def _term(self, field: str, text: str, docs=None) -> dict[int, float] | None:
-        """doc -> BM25 of one term. With `docs`: only those documents, or None when they are
-        not much fewer than the term's postings (then the whole table is worth caching)."""
+    def _term(self, field: str, text: str, docs=None) -> dict[int, float]:
+        """doc -> BM25 of one term, for every posting or only for `docs`."""
         ids, tfs = term_postings(self.reader, field, text)
-        if docs is not None and len(docs) * PARTIAL_RATIO >= len(ids):
-            return None
         idf = _idf(self.n, self.reader.doc_frequency(field, text))
         lengths, avgfl = self._field(field)
         k0, norm = K1 * (1 - B), K1 * B / avgfl
