@@ -11,18 +11,17 @@ The reading is lenient and explainable:
 - up to MAX_ALL_TERMS plain words must all occur; a longer query (a pasted sentence or a
   question) ranks articles by how many of its words they contain, so one missing word never
   empties the page. In such plain text (no AND/OR/NOT, -word, +word or quotes) brackets and a
-  closing `?` are punctuation, and question words and phrases (search.questions) are dropped: the passage that answers "Siapa ketua KPK?" does not say
-  `siapa`. A question is natural language, not keywords, so it ranks by coverage however short
-  it is, even when it quotes a title (`Siapa yang menyanyikan lagu "My Heart Will Go On"?`):
+  closing `?` are punctuation, and question words and phrases (search.questions) are dropped:
+  the passage that answers "Siapa ketua KPK?" does not say `siapa`. A question is natural
+  language, not keywords, so it ranks by coverage however short it is, even when it quotes a title (`Siapa yang menyanyikan lagu "My Heart Will Go On"?`):
   the quoted phrase is then one clause among the others, and the text outside quotes is read
   as plain text.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh import qparser

@@ -5,9 +5,9 @@ inflectional and derivational suffixes, prefixes with nasal-assimilation restora
 (meng-/peng- + k, meny-/peny- + s, mem-/pem- + p, men-/pen- + t), infixes, clitics and
 reduplication. Every candidate root is checked against the lexicon, so words that only look
 affixed (berita, media, selatan) stay whole. Infixed words come from a closed list (kinerja ->
-kerja, gemetar -> getar); a reduplicated first syllable goes (lelaki -> laki). A bare ke-/se-/pe-/te-/be-
-before a one-syllable root is the root's first syllable (kebon, kelak), and one before a function
-word makes a word of its own (peserta, selalu). A word the lexicon cannot explain goes to
+kerja, gemetar -> getar); a reduplicated first syllable goes (lelaki -> laki). A bare
+ke-/se-/pe-/te-/be- before a one-syllable root is the root's first syllable (kebon, kelak), and
+one before a function word makes a word of its own (peserta, selalu). A word the lexicon cannot explain goes to
 PyStemmer's Snowball `indonesian`, which stays the engine for out-of-lexicon words, unless what
 Snowball leaves cannot begin an Indonesian word (kendati -> ndati).
 `LEXICON_VERSION` changes whenever the rules or the word lists change.
@@ -48,10 +48,10 @@ _BAD_CONFIXES = frozenset({("be", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan")
 _FUNCTION_WORDS = frozenset("""ada akan aku apa atas bagi belum bisa dan dari dengan dia ini itu
 kata kau ketika lagi lalu mana oleh pada saat serta sudah telah tentang untuk""".split())
 _PREFIX_STARTS = frozenset(("be", "di", "ka", "ke", "ku", "me", "pe", "se", "te"))  # see _unprefix
-_BARE_PREFIXES = frozenset(("be", "ke", "pe", "se", "te"))
+_BARE_PREFIXES = frozenset(("be", "ke", "pe", "se", "te"))  # removed whole: no nasal, no r
 # Before a vowel these prefixes are meng-, peng-, ber-, ter- (mengikuti, berusaha), never bare.
 _NO_VOWEL_PREFIXES = frozenset(("me", "pe", "be", "te"))
-_NASAL_PREFIXES = frozenset(("pem", "pen", "per", "mem", "men"))  # first three letters  # removed whole: no nasal, no r
+_NASAL_PREFIXES = frozenset(("pem", "pen", "per", "mem", "men"))  # a word's first three letters
 # Consonant clusters an Indonesian word may begin with (native, and those of common loans).
 _ONSETS = frozenset("""b c d f g h j k l m n p q r s t v w x y z bh bl br ch cl cr dh dr dw fl
 fr gh gl gr kh kl kr kw ng ny ph pl pr ps sh sk sl sm sn sp st sw sy th tr ts tw sch skr spr str
