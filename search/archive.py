@@ -6,7 +6,6 @@ publishes a new one or an update commits (checked at most every REFRESH_SECONDS)
 """
 from __future__ import annotations
 
-import heapq
 import os
 import threading
 import time
@@ -30,7 +29,7 @@ from .matching import match_docs
 from .models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
 from .params import FACET_PARAMS, SearchRequest
 from .queries import ParsedQuery, parse_query
-from .scoring import BulkScorer
+from .scoring import BulkScorer, best
 from .snippets import best_paragraphs, highlight, idf_from, lede
 
 REFRESH_SECONDS = 1.0
@@ -234,7 +233,7 @@ class Archive:
                 st.scorer = BulkScorer(st.searcher)
             scores = st.scorer.score(q, kept)
             if scores is not None:
-                return _best(scores, end)
+                return best(scores, end)
             if _only_negative(q):
                 q = wq.And([wq.Every(), q])
             results = st.searcher.search(q, limit=end, filter=set(kept), terms=False)
@@ -268,17 +267,6 @@ class Archive:
             article_url=article_path(article.id) + qs,
             title_html=highlight(title, hl),
         )
-
-
-def _best(scores: dict[int, float], end: int) -> list[tuple[float, int]]:
-    """The `end` highest (score, docnum), ties to the lower docnum. The end-th highest score
-    is found among the bare floats first (C comparisons), so only the few documents at or
-    above it are sorted: 1.2 instead of 7.3 ms for 20,000 scores with a key function."""
-    if not scores or end <= 0:
-        return []
-    floor = heapq.nlargest(end, scores.values())[-1]
-    best = sorted((d for d, v in scores.items() if v >= floor), key=lambda d: (-scores[d], d))[:end]
-    return [(scores[d], d) for d in best]
 
 
 PRIME_STEMS = 300_000  # words whose roots are computed at start-up

@@ -176,15 +176,3 @@ def test_incomplete_index_is_missing(tmp_path):
     with pytest.raises(IndexMissing):
         Archive(tmp_path / "ix").stats()
 
-
-def test_best_scores_order_by_score_then_lower_docnum():
-    """archive._best against a plain sort, with ties at and around the cut."""
-    import random
-
-    from search.archive import _best
-
-    rng = random.Random(3)
-    for n, end in ((0, 10), (5, 10), (50, 10), (2000, 30), (300, 1)):
-        scores = {d: float(rng.choice([1, 2, 2.5, 3, rng.random()])) for d in rng.sample(range(5000), n)}
-        expected = sorted(((v, d) for d, v in scores.items()), key=lambda t: (-t[0], t[1]))[:end]
-        assert _best(scores, end) == expected

@@ -113,3 +113,16 @@ def test_rare_words_weigh_more_than_whooshs_default_idf_makes_them(state):
 def test_parsed_long_queries_keep_their_coordination_bonus():
     q = parse_query("sanksi PBB Rusia Korea Utara").query
     assert isinstance(q, wq.Or) and q.scale  # Query.apply() used to drop it
+
+
+def test_best_scores_order_by_score_then_lower_docnum():
+    """scoring.best against a plain sort, with ties at and around the cut."""
+    import random
+
+    from search.scoring import best
+
+    rng = random.Random(3)
+    for n, end in ((0, 10), (5, 10), (50, 10), (2000, 30), (300, 1)):
+        scores = {d: float(rng.choice([1, 2, 2.5, 3, rng.random()])) for d in rng.sample(range(5000), n)}
+        expected = sorted(((v, d) for d, v in scores.items()), key=lambda t: (-t[0], t[1]))[:end]
+        assert best(scores, end) == expected
