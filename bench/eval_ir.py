@@ -52,7 +52,8 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
 
     from search import scoring
 
-    knobs = {"k1": "K1", "b": "B", "prox": "PROXIMITY", "top": "PROXIMITY_TOP", "coverage": "COVERAGE_POWER"}
+    knobs = {"k1": "K1", "b": "B", "prox": "PROXIMITY", "top": "PROXIMITY_TOP", "coverage": "COVERAGE_POWER",
+             "answer": "ANSWER_WEIGHT", "nearness": "ANSWER_NEARNESS"}
     defaults = (queries._ANY_GROUP, questions.QUESTION_RE, queries.EXACT_TWINS,
                 {v: getattr(scoring, v) for v in knobs.values()})
 
@@ -125,7 +126,9 @@ def run_one(name: str, config: str, limit: int | None, variants: list[str] | Non
 
 
 TUNING = ["", "questions=off", "phrases=off", "coord=0", "twins=off", "prox=0", "prox=2",
-          "coverage=0", "k1=1.2,b=0.75", "k1=0.9,b=0.75", "k1=1.2,b=0.6"]
+          "coverage=0", "k1=1.2,b=0.75", "k1=0.9,b=0.75", "k1=1.2,b=0.6",
+          "answer=0,nearness=0", "answer=0", "nearness=0", "answer=1,nearness=1", "answer=2,nearness=2",
+          "answer=4,nearness=4", "answer=3,nearness=4", "answer=6,nearness=2"]
 
 
 def tune(name: str, limit: int | None) -> None:

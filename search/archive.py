@@ -231,7 +231,7 @@ class Archive:
             q = parsed.query
             if st.scorer is None:
                 st.scorer = BulkScorer(st.searcher)
-            scores = st.scorer.score(q, kept)
+            scores = st.scorer.score(q, kept, parsed.answer)
             if scores is not None:
                 return best(scores, end)
             if _only_negative(q):

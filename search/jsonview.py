@@ -13,6 +13,7 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
         "query": resp.request.q,
         "read_as": resp.query.describe(),
         "mode": resp.query.mode,
+        "answer_type": resp.query.answer,  # "angka", "waktu" or null (search.answers)
         "notes": list(resp.query.notes),
         "exact": resp.request.exact,
         "expansions": [{"from": typed, "to": list(alts)} for typed, alts in resp.query.expansions],

@@ -28,7 +28,7 @@ from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.qparser.taggers import RegexTagger
 
-from . import stemmer, synonyms
+from . import answers, stemmer, synonyms
 from .analysis import tokens
 from .questions import asks, plain_text, unasked
 from .schema import SCHEMA
@@ -70,6 +70,7 @@ class ParsedQuery:
     highlight: Highlight = field(default_factory=Highlight)
     exact: bool = False  # the "exact words" option: every word matched as written
     expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (typed, other forms searched)
+    answer: str | None = None  # the answer type a question asks for (search.answers)
 
     @property
     def is_browse(self) -> bool:
@@ -254,7 +255,8 @@ def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
     expansions = tuple((m.typed, m.alternatives) for top in matches for m in top.all() if m.alternatives)
     return ParsedQuery(raw, "any" if group is _ANY_GROUP else "all", q, readings=readings,
                        notes=tuple(notes), highlight=highlight_of(q), exact=exact,
-                       expansions=tuple(dict.fromkeys(expansions)))
+                       expansions=tuple(dict.fromkeys(expansions)),
+                       answer=answers.kind(raw) if group is _ANY_GROUP and asks(raw) else None)
 
 
 class ExactPhrase(wq.And):

@@ -7,6 +7,8 @@ text unstemmed (search.analysis.EXACT_ANALYZER), for quoted phrases and the "exa
 option. It is kept lean: not stored, no offsets and no positions, only frequencies (about
 half the size of a positional field). A quoted phrase is matched as the stemmed phrase in
 `body` (same positions) AND each exact form in `exact` (search.queries.ExactPhrase).
+`answer` holds the answer-type marks of search.answers (`angka`, `waktu`) at the body positions
+of the words that carry them; it adds no length, so body's BM25 is unchanged.
 Facet values live in one packed column (`facets`), read once per searcher into plain lists
 (search.facets).
 
@@ -24,10 +26,10 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from . import stemmer
+from . import answers, stemmer
 from .analysis import ANALYZER, EXACT_ANALYZER, index_terms
 
-SCHEMA_VERSION = f"5+{getattr(stemmer, 'LEXICON_VERSION', 'snowball')}"
+SCHEMA_VERSION = f"6+{getattr(stemmer, 'LEXICON_VERSION', 'snowball')}"
 
 
 class AnalyzedText(TEXT):
@@ -68,17 +70,35 @@ class AnalyzedText(TEXT):
                 poses[term[slot]] = [term[2]]
             else:
                 lst.append(term[2])
-        single, out = _SINGLE, []
-        for word, positions in poses.items():
-            n = len(positions)
-            if n == 1:  # most postings: one position, encoded once per distinct position
-                v = single.get(positions[0])
-                if v is None:
-                    v = single[positions[0]] = _PACK1 + dumps(positions, 2)
-            else:  # Positions.encode: the count, then the pickled position deltas
-                v = pack_uint(n) + dumps(list(map(sub, positions, chain((0,), positions))), 2)
-            out.append((word, n, v))
-        return out
+        return _positional(poses)
+
+
+class AnswerMarks(AnalyzedText):
+    """The positional field of search.answers: at the position of each word that can answer
+    a question of some type, that type (`angka`, `waktu`). Not scorable: a mark is scored
+    against the `body` length of its document."""
+
+    def __init__(self):
+        super().__init__(ANALYZER, stemmed=True)
+        self.scorable = False
+
+    def postings(self, value) -> list[tuple[str, int, bytes]]:
+        return _positional(answers.marks(index_terms(value)))
+
+
+def _positional(poses: dict[str, list[int]]) -> list[tuple[str, int, bytes]]:
+    """(term, frequency, positions encoded as Whoosh's Positions format) per term."""
+    single, out = _SINGLE, []
+    for word, positions in poses.items():
+        n = len(positions)
+        if n == 1:  # most postings: one position, encoded once per distinct position
+            v = single.get(positions[0])
+            if v is None:
+                v = single[positions[0]] = _PACK1 + dumps(positions, 2)
+        else:  # Positions.encode: the count, then the pickled position deltas
+            v = pack_uint(n) + dumps(list(map(sub, positions, chain((0,), positions))), 2)
+        out.append((word, n, v))
+    return out
 
 
 _PACKED: dict[int, bytes] = {}
@@ -91,6 +111,7 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         body=AnalyzedText(ANALYZER, stemmed=True),
         exact=AnalyzedText(EXACT_ANALYZER, stemmed=False, phrase=False),
+        answer=AnswerMarks(),  # answer-type marks (search.answers), at body positions
         # Packed facet record: JSON [outlet, date, editors, source, tags, dateline].
         facets=COLUMN(columns.VarBytesColumn()),
         hash=STORED(),

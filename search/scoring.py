@@ -24,6 +24,12 @@ the power COVERAGE_POWER), so two common words side by side (`luas wilayah`) do 
 that lacks the rare word (`Myanmar`). Positions are read from the `body` postings of those
 documents only. Measured (MRR@10 facqa-dev / tydiqa-id): without 0.8154 / 0.6917, with 0.8182 /
 0.6923; ungated, the bonus cost tydiqa-id 0.002-0.009.
+
+A question that asks `kapan` or `berapa` (search.answers) adds its answer-type mark: scored as
+one more word, times ANSWER_WEIGHT (never deciding a match), and as one more word in the
+proximity bonus, its idf times ANSWER_NEARNESS. Measured (bench/eval_ir.py --tune, MRR@10
+facqa-dev / tydiqa-id): without 0.8191 / 0.6926; with both at 1, 0.8195 / 0.6949; at 3 and 2,
+0.8205 / 0.6956; at 4 and 4, 0.8207 / 0.6954 (a plateau from 2 to 4).
 """
 from __future__ import annotations
 
@@ -34,12 +40,15 @@ from math import log
 from whoosh import query as wq
 from whoosh import scoring as ws
 
+from . import answers
 from .matching import match_docs, term_positions, term_postings
 
 B, K1 = 0.6, 0.9
 PROXIMITY = 1.0  # weight of the proximity bonus; 0 turns it off
 PROXIMITY_TOP = 100  # documents, best BM25 first, that get it
 COVERAGE_POWER = 4
+ANSWER_WEIGHT = 3.0  # a question's answer-type mark (search.answers): its BM25 times this
+ANSWER_NEARNESS = 2.0  # and its idf in the proximity bonus times this; 0 turns either off
 POSITIONS_FIELD = "body"
 CACHE_ENTRIES = 200_000  # (document, score) pairs kept across queries
 PARTIAL_RATIO = 4  # a term with this many times more postings than the documents asked about
@@ -68,14 +77,19 @@ class BulkScorer:
                                             self.searcher.avg_field_length(field) or 1)
         return found
 
-    def score(self, q: wq.Query, docs) -> dict[int, float] | None:
+    def score(self, q: wq.Query, docs, answer: str | None = None) -> dict[int, float] | None:
         """Scores of `docs` (which all match q), or None if q has parts this cannot score:
-        BM25, plus the proximity bonus for the best of them."""
+        BM25, plus the proximity bonus for the best of them. `answer` is the answer type a
+        question asks for (search.answers): its mark is scored as one more word (ANSWER_WEIGHT)
+        and counts in the proximity bonus, but never decides which documents match."""
         out = self.bm25(q, docs)
+        if out and answer and ANSWER_WEIGHT:
+            for d, v in self._term(answers.FIELD, answer, docs, POSITIONS_FIELD).items():
+                out[d] += ANSWER_WEIGHT * v
         words = _proximity_words(q) if out and PROXIMITY else None
-        if words:
+        if words or (out and PROXIMITY and answer and ANSWER_NEARNESS):
             top = [d for _, d in best(out, PROXIMITY_TOP)]
-            for d, bonus in self.proximity(words, top).items():
+            for d, bonus in self.proximity(words or [], top, answer).items():
                 out[d] += PROXIMITY * bonus
         return out
 
@@ -150,39 +164,48 @@ class BulkScorer:
         self._cache[key] = found
         return found
 
-    def proximity(self, words: list[str], docs) -> dict[int, float]:
+    def proximity(self, words: list[str], docs, answer: str | None = None) -> dict[int, float]:
         """doc -> proximity bonus of `words` (distinct terms of the positions field) in `docs`,
-        weighted by the document's idf coverage of the words."""
+        weighted by the document's idf coverage of the words. An `answer` mark near the words
+        counts as one more word, with its idf times ANSWER_NEARNESS, but not in the coverage."""
         field, dfreq = POSITIONS_FIELD, self.reader.doc_frequency
-        idf = [_idf(self.n, dfreq(field, w)) for w in words]
+        terms = [(field, w, 1.0) for w in words]
+        if answer and ANSWER_NEARNESS:
+            terms.append((answers.FIELD, answer, ANSWER_NEARNESS))
+        if len(terms) < 2:
+            return {}
+        idf = [_idf(self.n, dfreq(f, w)) * weight for f, w, weight in terms]
         occurrences: dict[int, list[tuple[int, int]]] = {}
-        for i, w in enumerate(words):
-            for d, positions in term_positions(self.reader, field, w, docs).items():
+        for i, (f, w, _) in enumerate(terms):
+            for d, positions in term_positions(self.reader, f, w, docs).items():
                 occurrences.setdefault(d, []).extend((p, i) for p in positions)
         lengths, avgfl = self._field(field)
-        whole = sum(idf)
+        counted = len(words)  # the answer mark, last, is not part of the coverage
+        whole = sum(idf[:counted])
         out = {}
         for d, occ in occurrences.items():
             occ.sort()
-            acc, held = [0.0] * len(words), [False] * len(words)
+            acc, held = [0.0] * len(terms), [False] * counted
             for p, i in occ:
-                held[i] = True
+                if i < counted:
+                    held[i] = True
             for (p, i), (p2, j) in zip(occ, occ[1:]):
-                if i != j:
+                if i != j and p != p2:  # a number asked about is its own mark, not a neighbour
                     acc[i] += idf[j] / (p2 - p) ** 2
                     acc[j] += idf[i] / (p2 - p) ** 2
             k = K1 * (1 - B + B * lengths[d] / avgfl)
             bonus = sum(a * (K1 + 1) / (a + k) for a in acc if a)
             if bonus:
-                coverage = sum(x for x, h in zip(idf, held) if h) / whole
+                coverage = sum(x for x, h in zip(idf, held) if h) / whole if whole else 0.0
                 out[d] = bonus * coverage ** COVERAGE_POWER
         return out
 
-    def _term(self, field: str, text: str, docs=None) -> dict[int, float]:
-        """doc -> BM25 of one term, for every posting or only for `docs`."""
+    def _term(self, field: str, text: str, docs=None, length_field: str | None = None) -> dict[int, float]:
+        """doc -> BM25 of one term, for every posting or only for `docs`; lengths are those of
+        `length_field` if given (an answer mark is scored against its document's body)."""
         ids, tfs = term_postings(self.reader, field, text)
         idf = _idf(self.n, self.reader.doc_frequency(field, text))
-        lengths, avgfl = self._field(field)
+        lengths, avgfl = self._field(length_field or field)
         k0, norm = K1 * (1 - B), K1 * B / avgfl
         if docs is not None:  # a dict from C-level zip, then Python arithmetic for docs only
             tf_of = dict(zip(ids, tfs))

@@ -224,3 +224,15 @@ def test_rebuild_keeps_ids_and_paragraph_numbers(tmp_path):
     build(ingest.load([SEEDS]), tmp_path / "b")
     assert snapshot(tmp_path / "a") == first == snapshot(tmp_path / "b")
     assert sorted(first) == sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+def test_a_question_says_what_kind_of_answer_it_looks_for(client):
+    q = "Kapan Putin mengunjungi Korea Utara?"
+    page = client.get("/", query_string={"q": q, "lang": "id"}).get_data(as_text=True)
+    assert 'class="answer-type"' in page and "mencari waktu" in page
+    english = client.get("/", query_string={"q": q, "lang": "en"}).get_data(as_text=True)
+    assert "asks for a time" in english
+    assert client.get("/api/search", query_string={"q": q}).get_json()["answer_type"] == "waktu"
+    plain = client.get("/api/search", query_string={"q": "Putin Korea Utara"}).get_json()
+    assert plain["answer_type"] is None
+    assert 'class="answer-type"' not in client.get("/", query_string={"q": "Putin Korea Utara"}).get_data(as_text=True)

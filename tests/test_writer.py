@@ -33,7 +33,7 @@ def dump(root: Path) -> dict:
     with ix.searcher() as s:
         r = s.reader()
         out = {}
-        for field in ("body", "exact"):
+        for field in ("body", "exact", "answer"):
             for text in r.lexicon(field):
                 m = r.postings(field, text)
                 postings = []
@@ -43,7 +43,8 @@ def dump(root: Path) -> dict:
                 ti = r.term_info(field, text)
                 out[field, text] = (postings, ti.doc_frequency(), ti.weight(), ti.max_weight(),
                                     ti.min_length(), ti.max_length())
-        lengths = [(d, r.doc_field_length(d, "body"), r.doc_field_length(d, "exact"))
+        lengths = [(d, r.doc_field_length(d, "body"), r.doc_field_length(d, "exact"),
+                    r.doc_field_length(d, "answer"))
                    for d in range(r.doc_count_all())]
         return {"postings": out, "lengths": lengths, "stored": list(r.all_stored_fields())}
 
@@ -54,6 +55,7 @@ def test_fast_writer_reads_back_like_whooshs_writer(tmp_path):
     plain, fast = dump(tmp_path / "whoosh"), dump(tmp_path / "fast")
     assert len(plain["postings"]) > 500
     assert max(len(v[0]) for v in plain["postings"].values()) > 256  # multi-block lists covered
+    assert {text for field, text in plain["postings"] if field == "answer"} == {b"angka", b"waktu"}
     assert fast == plain
 
 
