@@ -44,9 +44,15 @@ INDOSUM_HEADER = (
 )
 
 
+# Lemma values of the spaCy table that are not Indonesian roots, left out of roots_spacy.txt.
+SPACY_WRONG = {
+    "perusa": "from memerusa, a misspelling; it made perusakan (per-rusak-an) perusa",
+}
+
+
 def spacy_roots() -> list[str]:
     train, _ = stem_holdout.spacy_split()
-    return sorted({root for _, root in train if re.fullmatch(r"[a-z]{2,}", root)})
+    return sorted({root for _, root in train if re.fullmatch(r"[a-z]{2,}", root)} - set(SPACY_WRONG))
 
 
 def indosum_vocab(lowercase: Counter | None = None) -> Counter:
@@ -86,7 +92,7 @@ def main() -> None:
     out = DATA / "roots_spacy.txt"
     out.write_text(HEADER + "\n".join(roots) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(roots)} roots")
-    extra = [w for w in (DATA / "roots_extra.txt").read_text(encoding="utf-8").split() if w[0] != "#"]
+    extra = [w for w in (DATA / "roots_extra.txt").read_text(encoding="utf-8").split("\n") if w[:1] not in ("#", "")]
     lowercase: Counter = Counter()
     counts = indosum_vocab(lowercase)
     lexicon = set(roots) | set(extra)

@@ -95,6 +95,7 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
             configure(variant)
             arc = Archive(Path(tmp) / "index")
             rr = hits = empty = 0.0
+            ranks: dict[str, int | None] = {}
             t0 = time.perf_counter()
             for qid, text in qs:
                 resp = arc.search(SearchRequest(q=text, per_page=K))
@@ -102,11 +103,15 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
                 empty += not ranked
                 rel = qrels[qid]
                 first = next((i for i, doc in enumerate(ranked, 1) if doc in rel), None)
+                ranks[qid] = first
                 rr += 1.0 / first if first else 0.0
                 hits += len(rel & set(ranked)) / len(rel)
             query_s = time.perf_counter() - t0
             arc.close()
             n = len(qs)
+            if os.environ.get("KLIPING_EVAL_RANKS"):  # --ranks: one file per set and analysis
+                where = Path(os.environ["KLIPING_EVAL_RANKS"]) / f"{name}.{stemmer.STEMMER}{variant and '.' + variant}.json"
+                where.write_text(json.dumps(ranks, indent=0), encoding="utf-8")
             out.append({"set": name, "stemmer": stemmer.STEMMER, "version": stemmer.LEXICON_VERSION,
                         "variant": variant, "queries": n, "docs": report.added,
                         "skipped": len(report.skipped), "mrr": rr / n, "recall": hits / n,
@@ -144,9 +149,14 @@ def main() -> None:
     ap.add_argument("--limit", type=int, help="first N queries of each set (a quick look)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--tune", metavar="SET", choices=SETS, help="sweep query-side and ranking knobs on SET")
+    ap.add_argument("--ranks", metavar="DIR", type=Path,
+                    help="write each query's rank of its first relevant passage (null: not in the top 10) to DIR")
     ap.add_argument("--worker", metavar="SET", help=argparse.SUPPRESS)
     ap.add_argument("--variants", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.ranks:
+        args.ranks.mkdir(parents=True, exist_ok=True)
+        os.environ["KLIPING_EVAL_RANKS"] = str(args.ranks.resolve())
     if args.worker:
         print(json.dumps(worker(args.worker, args.limit, args.variants)))
         return

@@ -5,11 +5,13 @@ inflectional and derivational suffixes, prefixes with nasal-assimilation restora
 (meng-/peng- + k, meny-/peny- + s, mem-/pem- + p, men-/pen- + t), infixes, clitics and
 reduplication. Every candidate root is checked against the lexicon, so words that only look
 affixed (berita, media, selatan) stay whole. Infixed words come from a closed list (kinerja ->
-kerja, gemetar -> getar); a reduplicated first syllable goes (lelaki -> laki). A bare
-ke-/se-/pe-/te-/be- before a one-syllable root is the root's first syllable (kebon, kelak), and
-one before a function word makes a word of its own (peserta, selalu). A word the lexicon cannot explain goes to
-PyStemmer's Snowball `indonesian`, which stays the engine for out-of-lexicon words, unless what
-Snowball leaves cannot begin an Indonesian word (kendati -> ndati).
+kerja, gemetar -> getar), and so do the few words whose root a shorter lexicon root would hide
+(exceptions.tsv: perbankan -> bank, not perban); a reduplicated first syllable goes (lelaki ->
+laki). A bare ke-/se-/pe-/te-/be- before a one-syllable root is the root's first syllable
+(kebon, kelak), and one before a function word makes a word of its own (peserta, selalu). A
+word the lexicon cannot explain goes to PyStemmer's Snowball `indonesian`, which stays the
+engine for out-of-lexicon words, unless what Snowball leaves cannot begin an Indonesian word
+(kendati -> ndati).
 `LEXICON_VERSION` changes whenever the rules or the word lists change.
 
 `KLIPING_STEMMER` (read once at import) selects the stemmer, for evaluation (bench/eval_ir.py):
@@ -26,11 +28,11 @@ from typing import Iterable
 
 import Stemmer
 
-_RULES_VERSION = "3"
+_RULES_VERSION = "4"
 _DATA = Path(__file__).resolve().with_name("data")
 _LEXICON_FILES = ("roots_spacy.txt", "roots_extra.txt", "roots_indosum.txt", "roots_indosum_i.txt")
 _FREQ_FILE = "root_freq_indosum.tsv"
-_INFIX_FILE = "infixed.tsv"
+_MAPPED_FILES = ("infixed.tsv", "exceptions.tsv")  # word<TAB>root
 _MIN_ROOT = 3  # shortest root a stripped candidate may be
 _MIN_WORD = 4  # shorter tokens come back unchanged
 
@@ -74,16 +76,18 @@ def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], dict[st
         if line and line[0] != "#":
             w, passive, bare = line.split("\t")
             freq[w] = (int(passive), int(bare))
-    raw = (_DATA / _INFIX_FILE).read_bytes()
-    crc = zlib.crc32(raw, crc)
-    infixed = dict(line.split("\t") for line in raw.decode("utf-8").split("\n")
-                   if line and line[0] != "#")
-    words.update(infixed)
-    words.update(infixed.values())
-    return frozenset(words), freq, infixed, crc
+    mapped: dict[str, str] = {}
+    for name in _MAPPED_FILES:
+        raw = (_DATA / name).read_bytes()
+        crc = zlib.crc32(raw, crc)
+        mapped.update(line.split("\t") for line in raw.decode("utf-8").split("\n")
+                       if line and line[0] != "#")
+    words.update(mapped)
+    words.update(mapped.values())
+    return frozenset(words), freq, mapped, crc
 
 
-ROOTS, _FREQ, _INFIXED, _crc = _load_lexicon()
+ROOTS, _FREQ, _MAPPED, _crc = _load_lexicon()
 STEMMERS = ("kliping", "snowball", "none")
 STEMMER = os.environ.get("KLIPING_STEMMER", "").strip().lower() or "kliping"
 if STEMMER not in STEMMERS:
@@ -301,7 +305,7 @@ def _stem_simple(w: str) -> str:
         return w
     root = _lexical_root(w)
     if root is not None:
-        return _INFIXED.get(root, root)  # kinerja -> kerja, telunjuk -> tunjuk
+        return _MAPPED.get(root, root)  # kinerja -> kerja, perbankan -> bank
     root = _snowball.stemWord(w)
     if root[:2] != w[:2] and not _plausible(root):
         return _bases(w)[-1]  # Snowball cut a false prefix: kendati, kerjasama(nya), keyboard

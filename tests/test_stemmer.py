@@ -197,3 +197,28 @@ def test_no_bare_me_or_pe_before_a_vowel(word):
 
 def test_jaman_is_not_jam():
     assert stem("jaman") == "jaman" and stem("jam") == "jam"
+
+
+@pytest.mark.parametrize("word, root", [
+    ("menandatangani", "tandatangan"), ("ditandatangani", "tandatangan"),
+    ("penandatanganan", "tandatangan"), ("memberitahukan", "beritahu"), ("pemberitahuan", "beritahu"),
+])
+def test_compounds_written_as_one_word_are_roots(word, root):
+    assert stem(word) == root
+
+
+@pytest.mark.parametrize("word", ["maluku", "melayu", "megawati", "pertamina", "saudi", "memori",
+                                  "pemilu", "topan", "pasukan", "peringkat", "kalian", "selaku"])
+def test_frequent_names_and_words_that_look_affixed_stay_whole(word):
+    # Snowball and the lexicon would read malu, layu, gawat, tamina, saud, pori, pilu, top, ...
+    assert stem(word) == word
+
+
+@pytest.mark.parametrize("word, root", [
+    ("perbankan", "bank"), ("beruntun", "runtun"), ("bermasalah", "masalah"),
+    ("perusakan", "rusak"), ("pemungutan", "pungut"), ("pungutan", "pungut"),
+])
+def test_exceptions_where_a_shorter_root_would_win(word, root):
+    # perban (bandage), untun, masa + -lah; perusa was a misspelt spaCy lemma (memerusa)
+    assert stem(word) == root
+    assert "perusa" not in ROOTS

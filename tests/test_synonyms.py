@@ -94,7 +94,8 @@ def test_numbers_with_and_without_thousands_dots_are_one_number(seeds_archive):
 
 def test_other_listed_variants_expand_both_ways():
     for a, b in [("PBB", "Perserikatan Bangsa-Bangsa"), ("Korut", "Korea Utara"), ("Korsel", "Korea Selatan"),
-                 ("aktifitas", "aktivitas"), ("praktek", "praktik"), ("KPK", None), ("DPR", None),
+                 ("aktifitas", "aktivitas"), ("praktek", "praktik"),
+                 ("tanda tangan", "tandatangan"), ("pemilu", "pemilihan umum"), ("KPK", None), ("DPR", None),
                  ("TNI", None), ("RI", None)]:
         exp = dict(parse_query(a).expansions)
         assert a in exp, a
