@@ -92,7 +92,9 @@ def main() -> None:
     out = DATA / "roots_spacy.txt"
     out.write_text(HEADER + "\n".join(roots) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(roots)} roots")
-    extra = [w for w in (DATA / "roots_extra.txt").read_text(encoding="utf-8").split("\n") if w[:1] not in ("#", "")]
+    from search.stemmer import data_lines
+
+    extra = data_lines((DATA / "roots_extra.txt").read_text(encoding="utf-8"))
     lowercase: Counter = Counter()
     counts = indosum_vocab(lowercase)
     lexicon = set(roots) | set(extra)
@@ -130,7 +132,7 @@ def i_roots(counts: Counter, min_count: int = 5, verb_share: float = 0.05) -> No
 
     # The stemmer must not see the list it is judging.
     if out.exists():
-        stemmer.ROOTS = stemmer.ROOTS - {w for w in out.read_text(encoding="utf-8").split("\n") if w[:1] != "#"}
+        stemmer.ROOTS = stemmer.ROOTS - set(stemmer.data_lines(out.read_text(encoding="utf-8")))
     out.write_text("", encoding="utf-8")
     stemmer.clear_cache()
     kept = sorted(w for w, n in counts.items()
@@ -157,8 +159,14 @@ def unexplained_roots(counts: Counter, lowercase: Counter, min_count: int = 5,
     name) and the corpus also holds it with affixes that Snowball removes: kokoh (memperkokoh),
     so that mengokohkan finds it too."""
     out = DATA / "roots_indosum.txt"
-    out.write_text("", encoding="utf-8")  # the stemmer must not see the list it is judging
     from search import stemmer
+
+    # The stemmer must not see the list it is judging (none of its words is in another list:
+    # each was kept because the others could not explain it).
+    if out.exists():
+        stemmer.ROOTS = stemmer.ROOTS - set(stemmer.data_lines(out.read_text(encoding="utf-8")))
+    out.write_text("", encoding="utf-8")
+    stemmer.clear_cache()
 
     family: dict[str, list[str]] = {}
     for word in counts:

@@ -86,11 +86,12 @@ class BulkScorer:
         if out and answer and ANSWER_WEIGHT:
             for d, v in self._term(answers.FIELD, answer, docs, POSITIONS_FIELD).items():
                 out[d] += ANSWER_WEIGHT * v
-        words = _proximity_words(q) if out and PROXIMITY else None
-        if words or (out and PROXIMITY and answer and ANSWER_NEARNESS):
-            top = [d for _, d in best(out, PROXIMITY_TOP)]
-            for d, bonus in self.proximity(words or [], top, answer).items():
-                out[d] += PROXIMITY * bonus
+        if out and PROXIMITY:
+            words = _proximity_words(q)
+            if len(words) + bool(answer and ANSWER_NEARNESS) > 1:  # two terms to be near each other
+                top = [d for _, d in best(out, PROXIMITY_TOP)]
+                for d, bonus in self.proximity(words, top, answer).items():
+                    out[d] += PROXIMITY * bonus
         return out
 
     def bm25(self, q: wq.Query, docs) -> dict[int, float] | None:
@@ -240,16 +241,16 @@ def weighting() -> ws.WeightingModel:
     return _Model(B=B, K1=K1)
 
 
-def _proximity_words(q: wq.Query) -> list[str] | None:
+def _proximity_words(q: wq.Query) -> list[str]:
     """The words whose nearness counts: the positional term of each top-level clause (a word,
-    or the first form of its exact twin or expansion); None if fewer than two."""
+    or the first form of its exact twin or expansion)."""
     words: dict[str, None] = {}
     for c in q.subqueries if isinstance(q, (wq.And, wq.Or)) else ():
         while isinstance(c, (wq.Or, wq.DisjunctionMax)) and c.subqueries:
             c = c.subqueries[0]
         if isinstance(c, wq.Term) and c.fieldname == POSITIONS_FIELD:
             words[c.text] = None
-    return list(words) if len(words) > 1 else None
+    return list(words)
 
 
 def _supported(q: wq.Query, top: bool = True) -> bool:

@@ -62,26 +62,26 @@ _REDUP_PREFIXES = ("memper", "meng", "meny", "mem", "men", "me", "peng", "peny",
                    "pe", "ber", "be", "ter", "di", "ke", "se")
 
 
+def data_lines(text: str) -> list[str]:
+    """The entries of a word list in search/data: its lines, less blank and `#` comment lines."""
+    return [line for line in text.split("\n") if line and line[0] != "#"]
+
+
 def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], dict[str, str], int]:
-    words: set[str] = set()
     crc = 0
-    for name in _LEXICON_FILES:
+
+    def read(name: str) -> list[str]:
+        nonlocal crc
         raw = (_DATA / name).read_bytes()
         crc = zlib.crc32(raw, crc)
-        words.update(w for w in raw.decode("utf-8").split("\n") if w and w[0] != "#")
-    raw = (_DATA / _FREQ_FILE).read_bytes()
-    crc = zlib.crc32(raw, crc)
+        return data_lines(raw.decode("utf-8"))
+
+    words = {w for name in _LEXICON_FILES for w in read(name)}
     freq = {}
-    for line in raw.decode("utf-8").split("\n"):
-        if line and line[0] != "#":
-            w, passive, bare = line.split("\t")
-            freq[w] = (int(passive), int(bare))
-    mapped: dict[str, str] = {}
-    for name in _MAPPED_FILES:
-        raw = (_DATA / name).read_bytes()
-        crc = zlib.crc32(raw, crc)
-        mapped.update(line.split("\t") for line in raw.decode("utf-8").split("\n")
-                       if line and line[0] != "#")
+    for line in read(_FREQ_FILE):
+        w, passive, bare = line.split("\t")
+        freq[w] = (int(passive), int(bare))
+    mapped = dict(line.split("\t") for name in _MAPPED_FILES for line in read(name))
     words.update(mapped)
     words.update(mapped.values())
     return frozenset(words), freq, mapped, crc

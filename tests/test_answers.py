@@ -88,3 +88,16 @@ def test_marks_do_not_change_body_lengths(make_index):
         # kota padang kini penduduk 850.000 jiwa: six terms; the number's mark is not a seventh
         assert reader.doc_field_length(doc, "body") == 6
         assert reader.doc_field_length(doc, "answer") == 0
+
+
+def test_an_answer_mark_near_the_only_single_word_clause_counts(make_index, monkeypatch):
+    """`Korea Utara` is read as a phrase with its synonym (not a single word), so `diserang` is
+    the question's only single-word clause; the year next to it still earns the nearness bonus.
+    The two passages hold the same words, so without the bonus the first one would rank first."""
+    monkeypatch.setattr(scoring, "ANSWER_WEIGHT", 0.0)  # only the nearness of the mark counts
+    far = "Korea Utara diserang pada masa yang sangat panjang dan berat bagi warganya, pada 1950."
+    near = "Korea Utara diserang 1950 pada masa yang sangat panjang dan berat bagi warganya, pada."
+    arc = make_index([Article(id="far", paragraphs=[far]), Article(id="near", paragraphs=[near])])
+    question = "Kapan Korea Utara diserang?"
+    assert parse_query(question).answer == answers.TIME
+    assert [r.id for r in arc.search(SearchRequest(q=question)).results] == ["near", "far"]
