@@ -16,14 +16,15 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_te
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from search import i18n, store
-from search.archive import Archive
-from search.citations import cite, display_title, paragraph_path
+from search.present import i18n
+from search.engine.whoosh import store
+from search.query.archive import Archive
+from search.present.citations import cite, display_title, paragraph_path
 from search.errors import KlipingError, NotFound
-from search.jsonview import article_json, error_json, search_json
-from search.params import SearchRequest
-from search.queries import parse_query
-from search.snippets import highlight
+from search.present.jsonview import article_json, error_json, search_json
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
+from search.query.snippets import highlight
 
 HERE = Path(__file__).resolve().parent
 pages = Blueprint("pages", __name__)

@@ -1,4 +1,4 @@
-"""Builds search/data/roots_spacy.txt (root lexicon from the spaCy lemma table, hold-out removed)
+"""Builds search/text/data/roots_spacy.txt (root lexicon from the spaCy lemma table, hold-out removed)
 and, with --review, lists frequent IndoSum words the stemmer changes, to curate roots_extra.txt.
 
 Usage: .venv/bin/python bench/build_lexicon.py [--review N]
@@ -21,7 +21,7 @@ import os
 
 SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
 
-DATA = ROOT / "search" / "data"
+DATA = ROOT / "search" / "text" / "data"
 INDOSUM = SHARED / "corpora/indosum/articles.jsonl"
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 HEADER = (
@@ -70,7 +70,7 @@ def indosum_vocab(lowercase: Counter | None = None) -> Counter:
 
 def review(n: int) -> None:
     """Print the n most frequent IndoSum words that the current stemmer changes (for curation)."""
-    from search.stemmer import stem
+    from search.text.stemmer import stem
 
     shown = 0
     for word, count in indosum_vocab().most_common():
@@ -92,7 +92,7 @@ def main() -> None:
     out = DATA / "roots_spacy.txt"
     out.write_text(HEADER + "\n".join(roots) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}: {len(roots)} roots")
-    from search.stemmer import data_lines
+    from search.text.stemmer import data_lines
 
     extra = data_lines((DATA / "roots_extra.txt").read_text(encoding="utf-8"))
     lowercase: Counter = Counter()
@@ -128,7 +128,7 @@ def i_roots(counts: Counter, min_count: int = 5, verb_share: float = 0.05) -> No
     has one (hadapi, kunjungi, ikuti); a place, a noun or an adjective (bekasi, balai, terapi,
     sejati, puteri) has none."""
     out = DATA / "roots_indosum_i.txt"
-    from search import stemmer
+    from search.text import stemmer
 
     # The stemmer must not see the list it is judging.
     if out.exists():
@@ -159,7 +159,7 @@ def unexplained_roots(counts: Counter, lowercase: Counter, min_count: int = 5,
     name) and the corpus also holds it with affixes that Snowball removes: kokoh (memperkokoh),
     so that mengokohkan finds it too."""
     out = DATA / "roots_indosum.txt"
-    from search import stemmer
+    from search.text import stemmer
 
     # The stemmer must not see the list it is judging (none of its words is in another list:
     # each was kept because the others could not explain it).

@@ -45,12 +45,14 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
 
     from whoosh import qparser
 
-    from search import ingest, queries, questions, stemmer
-    from search.archive import Archive
-    from search.indexer import build
-    from search.params import SearchRequest
+    from search import ingest
+    from search.query import parse as queries
+    from search.text import questions, stemmer
+    from search.query.archive import Archive
+    from search.engine.whoosh.build import build
+    from search.query.params import SearchRequest
 
-    from search import scoring
+    from search.engine.whoosh import scoring
 
     knobs = {"k1": "K1", "b": "B", "prox": "PROXIMITY", "top": "PROXIMITY_TOP", "coverage": "COVERAGE_POWER",
              "answer": "ANSWER_WEIGHT", "nearness": "ANSWER_NEARNESS"}

@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import stem_holdout  # noqa: E402
-from search import stemmer  # noqa: E402
+from search.text import stemmer  # noqa: E402
 import os
 
 SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo

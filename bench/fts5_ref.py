@@ -34,7 +34,7 @@ if not os.environ.get("PYTHONPATH"):  # a checkout on PYTHONPATH (bench/run.py -
 
 from whoosh import query as wq  # noqa: E402
 
-from search.analysis import join_paragraphs, tokens  # noqa: E402
+from search.text.analysis import join_paragraphs, tokens  # noqa: E402
 
 SCHEMA = """
 CREATE TABLE articles (
@@ -125,7 +125,7 @@ def to_fts(q) -> tuple[str | None, list[str]]:
 def _word(q, text: str) -> str:
     """Terms of other fields (e.g. an unstemmed `exact` twin) are looked up by their stem here."""
     if getattr(q, "fieldname", "body") != "body":
-        from search.stemmer import stem
+        from search.text.stemmer import stem
         return stem(text)
     return text
 
@@ -186,9 +186,9 @@ class Ref:
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def search(self, args) -> dict:
-        from search.params import SearchRequest
-        from search.queries import parse_query
-        from search.snippets import best_paragraphs, lede
+        from search.query.params import SearchRequest
+        from search.query.parse import parse_query
+        from search.query.snippets import best_paragraphs, lede
 
         started = time.perf_counter()
         req = SearchRequest.from_args(args)

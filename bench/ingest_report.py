@@ -22,9 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search import ingest, store, updater  # noqa: E402
-from search.extract import display_outlet  # noqa: E402
-from search.indexer import build  # noqa: E402
+from search import ingest  # noqa: E402
+from search.engine.whoosh import store
+from search.engine.whoosh import update as updater
+from search.ingest.extract import display_outlet  # noqa: E402
+from search.engine.whoosh.build import build  # noqa: E402
 from search.models import Article  # noqa: E402
 import os
 

@@ -49,9 +49,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(args.repo.resolve()))
 
-    from search.archive import Archive
-    from search.jsonview import search_json
-    from search.params import SearchRequest
+    from search.query.archive import Archive
+    from search.present.jsonview import search_json
+    from search.query.params import SearchRequest
 
     archive = Archive(args.index)
     reqs = [SearchRequest.from_args(q) for q in read_queries(args.queries)]

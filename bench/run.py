@@ -232,8 +232,8 @@ def datasette_path(pairs) -> str:
     """The same request on Datasette's table JSON API: _search (FTS5, raw syntax, analysed terms),
     filters as column filters, and _facet on outlet and month."""
     from fts5_ref import to_fts
-    from search.params import SearchRequest
-    from search.queries import parse_query
+    from search.query.params import SearchRequest
+    from search.query.parse import parse_query
 
     args: dict[str, list[str]] = {}
     for k, v in pairs:

@@ -1,4 +1,4 @@
 """`python -m search ...`: see search.cli."""
-from .cli import main
+from search.cli import main
 
 raise SystemExit(main())

@@ -10,8 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import store
-from .errors import IndexMissing, IndexVersionMismatch, KlipingError
+from search.engine.whoosh import store
+from search.errors import IndexMissing, IndexVersionMismatch, KlipingError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -35,9 +35,10 @@ def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def cmd_build(args) -> int:
-    from . import ingest, parallel
-    from .indexer import build
-    from .progress import Progress
+    from search import ingest
+    from search.indexing import parallel
+    from search.engine.whoosh.build import build
+    from search.indexing.progress import Progress
 
     root = _index_dir(args)
     sources = args.sources or [str(SEEDS)]
@@ -87,7 +88,7 @@ def cmd_build(args) -> int:
 
 
 def _outcome(item) -> dict:
-    from .models import Skipped
+    from search.models import Skipped
 
     if isinstance(item, Skipped):
         return {"origin": item.origin, "outcome": "skipped", "reason": item.reason}
@@ -100,8 +101,9 @@ def _write_report(path: str, data: dict) -> None:
 
 
 def cmd_add(args) -> int:
-    from . import ingest, updater
-    from .progress import Progress
+    from search import ingest
+    from search.engine.whoosh import update as updater
+    from search.indexing.progress import Progress
 
     root = _index_dir(args)
     progress = Progress("Adding (bytes)", total=ingest.total_bytes(args.sources))
@@ -114,7 +116,7 @@ def cmd_add(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from . import updater
+    from search.engine.whoosh import update as updater
 
     report = updater.remove(args.ids, _index_dir(args), wait=args.wait)
     for o in report.outcomes:
@@ -134,7 +136,7 @@ def _finish_update(args, report, command: str) -> None:
 
 
 def _report_item(item) -> None:
-    from .models import Skipped
+    from search.models import Skipped
 
     if isinstance(item, Skipped):
         print(f"skipped {item.origin}: {item.reason}", file=sys.stderr)
@@ -146,10 +148,10 @@ def _report_item(item) -> None:
 
 
 def cmd_query(args) -> int:
-    from .archive import Archive
-    from .i18n import format_date
-    from .jsonview import search_json
-    from .params import SearchRequest
+    from search.query.archive import Archive
+    from search.present.i18n import format_date
+    from search.present.jsonview import search_json
+    from search.query.params import SearchRequest
 
     raw = {"q": args.text, "outlet": args.outlet or [], "editor": args.editor or [], "tag": args.tag or [],
            "source": args.source or [], "from": args.date_from or "", "to": args.date_to or "",
@@ -180,7 +182,7 @@ def _terminal(html_text: str) -> str:
 
 
 def cmd_stats(args) -> int:
-    from .archive import Archive
+    from search.query.archive import Archive
 
     stats = Archive(_index_dir(args)).stats()
     if args.json:
@@ -192,7 +194,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_stem(args) -> int:
-    from .stemmer import stem
+    from search.text.stemmer import stem
 
     words = args.words or (w for line in sys.stdin for w in line.split())
     for w in words:
@@ -201,7 +203,7 @@ def cmd_stem(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    from .analysis import analyze
+    from search.text.analysis import analyze
 
     print(" ".join(analyze(args.text)))
     return 0

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from search import archive as archive_mod
-from search.archive import Archive
-from search.indexer import build
+from search.query import archive as archive_mod
+from search.query.archive import Archive
+from search.engine.whoosh.build import build
 from search.models import Article
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from search import stemmer
-from search.analysis import ANALYZER, PARA_GAP, PARA_SEP, STOP_WORDS, analyze, join_paragraphs, tokens
+from search.text import stemmer
+from search.text.analysis import ANALYZER, PARA_GAP, PARA_SEP, STOP_WORDS, analyze, join_paragraphs, tokens
 from search.models import Article
-from search.params import SearchRequest
+from search.query.params import SearchRequest
 
 
 def test_lowercases_every_term():
@@ -116,7 +116,7 @@ def test_phrase_with_a_stop_word_inside_matches_the_text(make_index):
 
 
 def test_paragraph_stems_reuse_the_index_analysis_paragraph_by_paragraph():
-    from search.analysis import join_paragraphs, paragraph_stems
+    from search.text.analysis import join_paragraphs, paragraph_stems
 
     texts = ["yang dan", "Sanksi PBB baru", "yang dan di", "", "Rusia menolak sanksi-sanksi"]
     expected = [frozenset(analyze(t)) for t in texts]

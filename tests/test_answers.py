@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from search import answers, scoring
-from search.analysis import index_terms
+from search.text import answers
+from search.engine.whoosh import scoring
+from search.text.analysis import index_terms
 from search.models import Article
-from search.params import SearchRequest
-from search.queries import parse_query
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
 
 
 @pytest.mark.parametrize("question, kind", [

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from search import ingest, store
-from search.analysis import analyze
-from search.indexer import build
+from search import ingest
+from search.engine.whoosh import store
+from search.text.analysis import analyze
+from search.engine.whoosh.build import build
 from search.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent

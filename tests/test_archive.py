@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from search import store
-from search.archive import Archive
+from search.engine.whoosh import store
+from search.query.archive import Archive
 from search.errors import IndexMissing, IndexVersionMismatch, NotFound
-from search.params import SearchRequest
+from search.query.params import SearchRequest
 
 
 def search(archive, **args):
@@ -58,7 +58,7 @@ def test_pure_negative_query_lists_the_other_articles(archive, q):
 
 
 def test_stemmed_forms_find_each_other(archive, articles):
-    from search.analysis import analyze, join_paragraphs
+    from search.text.analysis import analyze, join_paragraphs
     root = analyze("kunjungan")[0]
     expected = {a.id for a in articles if root in analyze(join_paragraphs([a.title or ""] + a.paragraphs))}
     assert "a2" in expected

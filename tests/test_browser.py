@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from search import ingest
-from search.indexer import build
+from search.engine.whoosh.build import build
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from search.citations import FIRST_WORDS, article_path, cite, display_title, paragraph_path
-from search.i18n import format_date
+from search.present.citations import FIRST_WORDS, article_path, cite, display_title, paragraph_path
+from search.present.i18n import format_date
 from search.models import Article
 
 BASE = "https://kliping.example/"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from search.clean import LINE_RULES, clean_paragraphs, clean_text, is_headline, rejoin
+from search.ingest.clean import LINE_RULES, clean_paragraphs, clean_text, is_headline, rejoin
 from search.models import Removal
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from search import stemmer, store
-from search.analysis import analyze
+from search.text import stemmer
+from search.engine.whoosh import store
+from search.text.analysis import analyze
 from search.cli import main
-from search.indexer import build
+from search.engine.whoosh.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 

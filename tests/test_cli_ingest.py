@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from search import store
-from search.archive import Archive
-from search.params import SearchRequest
+from search.engine.whoosh import store
+from search.query.archive import Archive
+from search.query.params import SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def test_add_needs_an_index(tmp_path):
 
 HOLD = """
 import sys, time
-from search import store
+from search.engine.whoosh import store
 with store.writer_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))

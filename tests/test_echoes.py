@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from search import echoes, store, updater
-from search.archive import Archive
-from search.indexer import build
+from search.stories import echoes
+from search.engine.whoosh import store
+from search.engine.whoosh import update as updater
+from search.query.archive import Archive
+from search.engine.whoosh.build import build
 from search.ingest import load
 from search.models import Article
 

@@ -9,13 +9,13 @@ import pytest
 
 from app import create_app
 from search import ingest
-from search.analysis import EXACT_ANALYZER, tokens
+from search.text.analysis import EXACT_ANALYZER, tokens
 from search.cli import main as cli_main
-from search.indexer import build
+from search.engine.whoosh.build import build
 from search.models import Article
-from search.params import SearchRequest
-from search.queries import parse_query
-from search.schema import SCHEMA
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
+from search.engine.whoosh.schema import SCHEMA
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -80,7 +80,7 @@ def test_exact_matches_are_marked_by_their_written_form(arc):
 def test_seeds_quoted_berita_does_not_match_stemmed_variants(tmp_path):
     root = tmp_path / "seeds-ix"
     build(list(ingest.load([SEEDS])) + news(), root)
-    from search.archive import Archive
+    from search.query.archive import Archive
     arc = Archive(root)
     try:
         assert {"e1", "e3"} <= ids(arc, '"berita"', per_page=50)

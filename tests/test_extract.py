@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.clean import clean_text
-from search.extract import extract, find_date, outlet_name
+from search.ingest.clean import clean_text
+from search.ingest.extract import extract, find_date, outlet_name
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 REF = date(2024, 6, 19)
@@ -101,7 +101,7 @@ def test_city_datelines_are_title_cased():
 
 # ---------------------------------------------------------------- dates, outlets at scale
 
-from search.extract import display_outlet, outlet_from_url, parse_date_text  # noqa: E402
+from search.ingest.extract import display_outlet, outlet_from_url, parse_date_text  # noqa: E402
 
 
 @pytest.mark.parametrize("text, expected", [

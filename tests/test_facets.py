@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from search.facets import FACET_ORDER, FACET_SIZE, FacetTable
+from search.query.facets import FACET_ORDER, FACET_SIZE, FacetTable
 from search.models import Article
-from search.params import SearchRequest
+from search.query.params import SearchRequest
 
 
 def search(archive, **args):
@@ -138,7 +138,7 @@ def test_long_facets_are_truncated(make_index):
 def test_facet_table_ignores_deleted_documents(archive, tmp_path):
     from whoosh import index as whoosh_index
 
-    from search import store
+    from search.engine.whoosh import store
     gen = store.current_generation(tmp_path / "index")
     ix = whoosh_index.open_dir(str(gen))
     with ix.writer() as w:

@@ -6,12 +6,12 @@ import json
 import pytest
 from whoosh import index as whoosh_index
 
-from search import store
-from search.analysis import PARA_SEP, analyze
-from search.indexer import BuildReport, article_from_stored, build, document
+from search.engine.whoosh import store
+from search.text.analysis import PARA_SEP, analyze
+from search.engine.whoosh.build import BuildReport, article_from_stored, build, document
 from search.models import Article, Removal, Skipped
-from search.params import SearchRequest
-from search.schema import SCHEMA_VERSION
+from search.query.params import SearchRequest
+from search.engine.whoosh.schema import SCHEMA_VERSION
 
 
 def test_build_reports_and_writes_a_manifest(tmp_path, articles):

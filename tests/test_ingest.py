@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import SUPPORTED, file_id, iter_sources, load, load_file
+from search.ingest import SUPPORTED, iter_sources, load, load_file
+from search.ingest.document import file_id
 from search.models import Article, Skipped
 import os
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from search.errors import IngestError
-from search.metafile import Field, parse_meta, read_sidecar, sidecar_path, split_front_matter
+from search.ingest.metafile import Field, parse_meta, read_sidecar, sidecar_path, split_front_matter
 from search.models import BASES, META_FIELDS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

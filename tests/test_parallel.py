@@ -8,9 +8,11 @@ import pytest
 
 from pathlib import Path
 
-from search import echoes, ingest, parallel
+from search.stories import echoes
+from search import ingest
+from search.indexing import parallel
 from search.errors import IngestError
-from search.indexer import build
+from search.engine.whoosh.build import build
 
 
 def test_step_runs_in_a_child_process_and_its_files_are_there_after_wait(tmp_path):

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from search.errors import BadRequest
-from search.params import MAX_PER_PAGE, SearchRequest
+from search.query.params import MAX_PER_PAGE, SearchRequest
 
 
 def roundtrip(qs: str) -> SearchRequest:

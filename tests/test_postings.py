@@ -8,11 +8,12 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from conftest import corpus
-from search import ingest, postings
-from search.indexer import document
+from search import ingest
+from search.engine.whoosh import postings
+from search.engine.whoosh.build import document
 from search.models import Article
-from search.schema import SCHEMA
-from search.writer import FastWriter
+from search.engine.whoosh.schema import SCHEMA
+from search.engine.whoosh.writer import FastWriter
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from whoosh import query as wq
 
-from search import stemmer
-from search.queries import MAX_ALL_TERMS, ExactPhrase, Highlight, ParsedQuery, parse_query
+from search.text import stemmer
+from search.query.parse import MAX_ALL_TERMS, ExactPhrase, Highlight, ParsedQuery, parse_query
 
 NASTY = [
     "", "   ", '"', '"sanksi', 'sanksi"', "(", ")", "(sanksi", "sanksi)", "((sanksi) PBB",

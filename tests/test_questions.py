@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from search import stemmer
-from search.params import SearchRequest
-from search.queries import parse_query
-from search.questions import QUESTION_WORDS
+from search.text import stemmer
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
+from search.text.questions import QUESTION_WORDS
 
 
 def ids(archive, q):

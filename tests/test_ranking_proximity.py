@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from search import scoring
-from search.matching import match_docs, term_positions
+from search.engine.whoosh import scoring
+from search.engine.whoosh.matching import match_docs, term_positions
 from search.models import Article
-from search.params import SearchRequest
-from search.queries import parse_query
-from search.scoring import BulkScorer
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
+from search.engine.whoosh.scoring import BulkScorer
 
 FILLER = "tiba di lokasi banjir bersama rombongan pejabat daerah pada pagi hari"
 DOCS = [

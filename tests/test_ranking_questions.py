@@ -2,7 +2,7 @@
 a missing word or a `"?` never empties it."""
 from __future__ import annotations
 
-from search.params import SearchRequest
+from search.query.params import SearchRequest
 
 
 def ids(archive, q):

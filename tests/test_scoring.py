@@ -9,13 +9,13 @@ from whoosh import query as wq
 
 from conftest import corpus
 from search import ingest
-from search.archive import Archive
-from search.indexer import build
-from search.matching import match_docs
-from search.params import SearchRequest
-from search.queries import parse_query
-from search import scoring
-from search.scoring import BulkScorer
+from search.query.archive import Archive
+from search.engine.whoosh.build import build
+from search.engine.whoosh.matching import match_docs
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
+from search.engine.whoosh import scoring
+from search.engine.whoosh.scoring import BulkScorer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUERIES = ["sanksi", "sanksi PBB", "korea utara", "rusia OR china", "sanksi NOT rusia", "-rusia",
@@ -119,7 +119,7 @@ def test_best_scores_order_by_score_then_lower_docnum():
     """scoring.best against a plain sort, with ties at and around the cut."""
     import random
 
-    from search.scoring import best
+    from search.engine.whoosh.scoring import best
 
     rng = random.Random(3)
     for n, end in ((0, 10), (5, 10), (50, 10), (2000, 30), (300, 1)):

@@ -6,11 +6,12 @@ import re
 import pytest
 from whoosh import index as whoosh_index
 
-from search import stemmer, store
+from search.text import stemmer
+from search.engine.whoosh import store
 from search.models import Article
-from search.params import SearchRequest
-from search.queries import parse_query
-from search.snippets import CONTEXT, MAX_CHARS, best_paragraphs, highlight, idf_from, lede
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
+from search.query.snippets import CONTEXT, MAX_CHARS, best_paragraphs, highlight, idf_from, lede
 
 PAIRS = [("kunjungan", "mengunjungi"), ("kunjungan", "berkunjung"), ("menjatuhkan", "dijatuhkan"),
          ("perdagangan", "berdagang"), ("sanksi", "sanksi-sanksi")]
@@ -157,8 +158,8 @@ def test_plain_term_fast_path_marks_exactly_what_the_general_path_marks():
 
     from conftest import corpus
     from search import ingest
-    from search.queries import Highlight
-    from search.snippets import _marked_general, _marked_scan, _marked_terms, _probes
+    from search.query.parse import Highlight
+    from search.query.snippets import _marked_general, _marked_scan, _marked_terms, _probes
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     paragraphs = [p for a in list(ingest.load([seeds])) + corpus() if not hasattr(a, "reason")
@@ -188,9 +189,9 @@ def test_every_word_contains_its_roots_probe():
 
     from conftest import corpus
     from search import ingest
-    from search.analysis import TOKEN_RE
-    from search.queries import Highlight
-    from search.snippets import _probes
+    from search.text.analysis import TOKEN_RE
+    from search.query.parse import Highlight
+    from search.query.snippets import _probes
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     texts = [t for a in list(ingest.load([seeds])) + corpus() if not hasattr(a, "reason")
@@ -213,7 +214,7 @@ def test_phrase_and_prefix_marks_from_probes_equal_the_general_path():
 
     from conftest import corpus
     from search import ingest
-    from search.snippets import _marked_general, _marked_probed
+    from search.query.snippets import _marked_general, _marked_probed
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     paragraphs = [p for a in list(ingest.load([seeds])) + corpus() if not hasattr(a, "reason")
@@ -225,7 +226,7 @@ def test_phrase_and_prefix_marks_from_probes_equal_the_general_path():
                    "Sanksi ekonomi, sanksi-sanksi ekonomi 11.000 sanksi PBB 11.000"]
     queries = ['"dewan keamanan PBB"', '"korea utara"', '"presiden joko widodo" sanksi', 'ekonom*',
                '"kunjungan putin" pyongyang', '"sanksi ekonomi" PBB*', 'korea "utara korea"']
-    from search.queries import Highlight
+    from search.query.parse import Highlight
 
     def stems(text: str) -> tuple[str, ...]:
         return tuple(stemmer.stem(w) for w in text.split())
@@ -256,7 +257,7 @@ def test_render_escapes_everything_but_its_own_marks(text):
     holding the control characters render uses as placeholders."""
     from html import escape
 
-    from search.snippets import render
+    from search.query.snippets import render
 
     def reference(spans):
         out, at = [], 0

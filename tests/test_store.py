@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from search import store
+from search.engine.whoosh import store
 from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
-from search.indexer import build
+from search.engine.whoosh.build import build
 from search.models import Article
-from search.schema import SCHEMA_VERSION
+from search.engine.whoosh.schema import SCHEMA_VERSION
 
 ART = [Article(id="a", paragraphs=["Sanksi PBB dibahas."])]
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from search import ingest, synonyms
-from search.archive import Archive
-from search.indexer import build
-from search.params import SearchRequest
-from search.queries import parse_query
+from search import ingest
+from search.text import synonyms
+from search.query.archive import Archive
+from search.engine.whoosh.build import build
+from search.query.params import SearchRequest
+from search.query.parse import parse_query
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from search import store, updater
-from search.archive import Archive
+from search.engine.whoosh import store
+from search.engine.whoosh import update as updater
+from search.query.archive import Archive
 from search.errors import IndexBusy
-from search.indexer import build
+from search.engine.whoosh.build import build
 from search.models import Article
-from search.params import SearchRequest
+from search.query.params import SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +95,7 @@ def test_an_open_reader_sees_the_update(index):
 
 HOLD = """
 import sys, time
-from search import store
+from search.engine.whoosh import store
 with store.writer_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -169,7 +170,7 @@ def outcomes(rep) -> list:
 def test_build_records_a_fingerprint_per_article(built):
     from whoosh import index as whoosh_index
 
-    from search import fingerprints
+    from search.ingest import fingerprints
     gen = store.current_generation(built)
     ix = whoosh_index.open_dir(str(gen))
     assert sorted(fingerprints.read(gen, ix)) == ["c", "c1", "c2", "d", "j1", "j2", "j3"]
@@ -193,11 +194,11 @@ def test_re_adding_unchanged_inputs_cleans_nothing_and_writes_nothing(sources, b
 
 def test_the_fast_path_cannot_be_cleaning(sources, built, monkeypatch):
     """With cleaning broken, unchanged inputs still come out unchanged: they were not cleaned."""
-    from search import ingest, records
+    from search.ingest import document, records
 
     def broken(*a, **kw):
         raise RuntimeError("cleaning called")
-    for module in (ingest, records):
+    for module in (document, records):
         for name in ("clean_text", "clean_paragraphs", "clean_blocks"):
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, broken)
@@ -247,7 +248,7 @@ def test_a_changed_field_map_is_not_trusted(sources, built):
 
 
 def test_new_cleaning_rules_make_fingerprints_stale(sources, built, monkeypatch):
-    from search import clean, fingerprints
+    from search.ingest import clean, fingerprints
     monkeypatch.setattr(clean, "CLEANING_VERSION", clean.CLEANING_VERSION + 1)
     monkeypatch.setattr(fingerprints, "RULES_KEY", fingerprints._rules_key())
     rep = re_add(sources, built)

@@ -8,10 +8,10 @@ from whoosh.writing import SegmentWriter
 
 from conftest import corpus
 from search import ingest
-from search.indexer import document
+from search.engine.whoosh.build import document
 from search.models import Article
-from search.schema import SCHEMA
-from search.writer import FastWriter, _BulkFieldWriter, _TermPool
+from search.engine.whoosh.schema import SCHEMA
+from search.engine.whoosh.writer import FastWriter, _BulkFieldWriter, _TermPool
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

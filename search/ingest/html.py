@@ -11,10 +11,10 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from search.clean import Cleaned, clean_blocks, collapse
+from search.ingest.clean import Cleaned, clean_blocks, collapse
 from search.errors import IngestError
-from search.extract import display_outlet, outlet_name
-from search.metafile import Field, Meta
+from search.ingest.extract import display_outlet, outlet_name
+from search.ingest.metafile import Field, Meta
 
 MAX_BYTES = 20_000_000
 #: Fewer words than this is a menu or a stub, not an article.

@@ -40,8 +40,8 @@ from math import log
 from whoosh import query as wq
 from whoosh import scoring as ws
 
-from . import answers
-from .matching import match_docs, term_positions, term_postings
+from search.text import answers
+from search.engine.whoosh.matching import match_docs, term_positions, term_postings
 
 B, K1 = 0.6, 0.9
 PROXIMITY = 1.0  # weight of the proximity bonus; 0 turns it off

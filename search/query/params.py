@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Mapping, Sequence
 from urllib.parse import quote_plus, urlencode
 
-from .errors import BadRequest
+from search.errors import BadRequest
 
 #: Facet name -> request parameter that filters on it.
 FACET_PARAMS = {"outlet": "outlet", "date": "date", "editor": "editor", "source": "source", "tag": "tag"}

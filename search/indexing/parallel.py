@@ -17,7 +17,7 @@ import threading
 import traceback
 from typing import Callable
 
-from .errors import IngestError
+from search.errors import IngestError
 
 
 def can_fork() -> bool:

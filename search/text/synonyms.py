@@ -1,6 +1,6 @@
 """Query-time synonyms and variants: which typed words also mean which other forms.
 
-The groups come from a user-editable file, search/data/synonyms.txt (its header documents the
+The groups come from a user-editable file, search/text/data/synonyms.txt (its header documents the
 format), or the file named by KLIPING_SYNONYMS. It is read once and read again when its
 modification time changes. Nothing here touches the index: search.queries turns each Match
 into an OR of the typed form and its alternatives, multi-word forms as phrases.
@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import TOKEN_RE
+from search.text.analysis import TOKEN_RE
 
 DEFAULT_PATH = Path(__file__).resolve().with_name("data") / "synonyms.txt"
 _OPERATORS = frozenset(("AND", "OR", "NOT"))

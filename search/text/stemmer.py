@@ -1,6 +1,6 @@
 """The Indonesian stemmer behind the analyzer: `stem(word)` for one lowercased token.
 
-Owns the root lexicon (search/data/*.txt, loaded once at import) and the stemming rules:
+Owns the root lexicon (search/text/data/*.txt, loaded once at import) and the stemming rules:
 inflectional and derivational suffixes, prefixes with nasal-assimilation restoration
 (meng-/peng- + k, meny-/peny- + s, mem-/pem- + p, men-/pen- + t), infixes, clitics and
 reduplication. Every candidate root is checked against the lexicon, so words that only look
@@ -63,7 +63,7 @@ _REDUP_PREFIXES = ("memper", "meng", "meny", "mem", "men", "me", "peng", "peny",
 
 
 def data_lines(text: str) -> list[str]:
-    """The entries of a word list in search/data: its lines, less blank and `#` comment lines."""
+    """The entries of a word list in search/text/data: its lines, less blank and `#` comment lines."""
     return [line for line in text.split("\n") if line and line[0] != "#"]
 
 

@@ -4,8 +4,8 @@ This module owns `fingerprints.json` in a generation directory. A fingerprint is
 everything one article is made from: the raw JSONL line (a leading BOM on line 1 dropped, as the
 reader drops it), or the CSV header and row as parsed, or a .txt/.md/.html file's name and bytes
 plus its sidecar's bytes (or their absence); the field map; and `RULES_KEY`, which covers
-`search.clean.CLEANING_VERSION`, the source of the modules that turn input into an Article and
-the versions of the libraries they call. Equal fingerprints therefore mean an equal Article.
+`search.ingest.clean.CLEANING_VERSION`, the source of every module of `search.ingest` and of
+`search.models` (`rule_files`), and the versions of the libraries they call. Equal fingerprints therefore mean an equal Article.
 
 The file maps {article id: fingerprint} and records the Whoosh generation of the index it
 describes and `RULES_KEY`. It is trusted only when both still match: a crash between the index
@@ -27,22 +27,22 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 FILE = "fingerprints.json"
-#: The modules whose code decides what an input becomes.
-_MODULES = ("clean", "extract", "records", "ingest", "metafile", "htmlread", "models",
-            "fingerprints")
 _LIBRARIES = ("markdown", "nh3", "trafilatura", "PyYAML")
 
 
+def rule_files() -> list[Path]:
+    """The code that decides what an input becomes: every module of this package (found by
+    listing it, so a module added or moved in covers itself) and the records it makes."""
+    here = Path(__file__).resolve().parent
+    return sorted(here.glob("*.py")) + [here.parent / "models.py"]
+
+
 def _rules_key() -> str:
-    from search.clean import CLEANING_VERSION
+    from search.ingest.clean import CLEANING_VERSION
 
     h = hashlib.sha1(f"cleaning {CLEANING_VERSION}\n".encode())
-    here = Path(__file__).resolve().parent
-    for name in _MODULES:
-        try:
-            h.update(name.encode() + b"\0" + (here / f"{name}.py").read_bytes())
-        except OSError:
-            h.update(name.encode() + b"\0?")
+    for path in rule_files():
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
     for lib in _LIBRARIES:
         try:
             h.update(f"{lib}={metadata.version(lib)}\n".encode())

@@ -28,10 +28,10 @@ from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.qparser.taggers import RegexTagger
 
-from . import answers, stemmer, synonyms
-from .analysis import tokens
-from .questions import asks, plain_text, unasked
-from .schema import SCHEMA
+from search.text import answers, stemmer, synonyms
+from search.text.analysis import tokens
+from search.text.questions import asks, plain_text, unasked
+from search.engine.whoosh.schema import SCHEMA
 
 FIELD = "body"
 EXACT_FIELD = "exact"

@@ -19,18 +19,19 @@ from urllib.parse import quote_plus
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
-from . import stemmer, store
-from .citations import article_path, display_title, paragraph_path
-from .echoes import FILE as ECHOES_FILE, EchoView
-from .errors import KlipingError, NotFound
-from .facets import FacetTable, facet_results, restrict
-from .indexer import article_from_stored
-from .matching import match_docs
-from .models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
-from .params import FACET_PARAMS, SearchRequest
-from .queries import ParsedQuery, parse_query
-from .scoring import BulkScorer, best
-from .snippets import best_paragraphs, highlight, idf_from, lede
+from search.text import stemmer
+from search.engine.whoosh import store
+from search.present.citations import article_path, display_title, paragraph_path
+from search.stories.echoes import FILE as ECHOES_FILE, EchoView
+from search.errors import KlipingError, NotFound
+from search.query.facets import FacetTable, facet_results, restrict
+from search.engine.whoosh.build import article_from_stored
+from search.engine.whoosh.matching import match_docs
+from search.models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
+from search.query.params import FACET_PARAMS, SearchRequest
+from search.query.parse import ParsedQuery, parse_query
+from search.engine.whoosh.scoring import BulkScorer, best
+from search.query.snippets import best_paragraphs, highlight, idf_from, lede
 
 REFRESH_SECONDS = 1.0
 SNIPPETS_PER_RESULT = 3

@@ -15,13 +15,15 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from . import echoes, fingerprints, store
-from .parallel import Background
-from .analysis import join_paragraphs, paragraph_stems
-from .errors import IngestError
-from .models import Article, Skipped
-from .schema import SCHEMA, SCHEMA_VERSION
-from .writer import BUILD_LIMIT_MB, open_writer
+from search.stories import echoes
+from search.ingest import fingerprints
+from search.engine.whoosh import store
+from search.indexing.parallel import Background
+from search.text.analysis import join_paragraphs, paragraph_stems
+from search.errors import IngestError
+from search.models import Article, Skipped
+from search.engine.whoosh.schema import SCHEMA, SCHEMA_VERSION
+from search.engine.whoosh.writer import BUILD_LIMIT_MB, open_writer
 
 
 @dataclass

@@ -22,10 +22,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from search.clean import clean_paragraphs, clean_text, collapse
+from search.ingest.clean import clean_paragraphs, clean_text, collapse
 from search.errors import IngestError
-from search.extract import OUTLET_NAMES, display_outlet, parse_date_text
-from search.metafile import Field, Meta, coerce, normalize_date
+from search.ingest.extract import OUTLET_NAMES, display_outlet, parse_date_text
+from search.ingest.metafile import Field, Meta, coerce, normalize_date
 from search.models import META_FIELDS, Article, Skipped
 
 #: Kliping fields a `field_map` may rename, besides the metadata fields.

@@ -17,15 +17,15 @@ import shutil
 import time
 from pathlib import Path
 
-from .errors import IndexBusy, IndexMissing, IndexVersionMismatch
-from .schema import SCHEMA_VERSION
+from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
+from search.engine.whoosh.schema import SCHEMA_VERSION
 
 MANIFEST = "kliping.json"
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still holding it
 
 
 def default_index_dir() -> Path:
-    return Path(os.environ.get("KLIPING_INDEX") or Path(__file__).resolve().parent.parent / "index")
+    return Path(os.environ.get("KLIPING_INDEX") or Path(__file__).resolve().parents[3] / "index")
 
 
 def current_generation(root: Path) -> Path:

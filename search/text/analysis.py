@@ -23,7 +23,7 @@ from typing import Iterator, NamedTuple
 
 from whoosh.analysis import Analyzer, Token
 
-from . import stemmer
+from search.text import stemmer
 
 PARA_SEP = "\u2029"
 PARA_GAP = 32

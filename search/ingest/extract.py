@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from search.clean import Cleaned
+from search.ingest.clean import Cleaned
 
 #: Indonesian news domains -> the outlet's display name. Unlisted domains fall back to the
 #: first label, title-cased ("contoh.co.id" -> "Contoh").

@@ -22,10 +22,12 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from . import echoes, fingerprints, store
-from .indexer import document
-from .writer import open_writer
-from .models import Article, Skipped
+from search.stories import echoes
+from search.ingest import fingerprints
+from search.engine.whoosh import store
+from search.engine.whoosh.build import document
+from search.engine.whoosh.writer import open_writer
+from search.models import Article, Skipped
 
 ADDED, UPDATED, UNCHANGED, REMOVED, MISSING = "added", "updated", "unchanged", "removed", "not found"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from . import postings
+from search.engine.whoosh import postings
 
 
 TERM_MEMO_ENTRIES = 300_000  # postings remembered per reader across term look-ups

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from . import stemmer
-from .analysis import tokens
+from search.text import stemmer
+from search.text.analysis import tokens
 
 #: Interrogatives, dropped from plain queries that have other words (a query-only stop list:
 #: the index keeps them, and `siapa` alone still searches). `apa`/`apakah` are stop words.

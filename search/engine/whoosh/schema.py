@@ -26,8 +26,8 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from . import answers, stemmer
-from .analysis import ANALYZER, EXACT_ANALYZER, index_terms
+from search.text import answers, stemmer
+from search.text.analysis import ANALYZER, EXACT_ANALYZER, index_terms
 
 SCHEMA_VERSION = f"6+{getattr(stemmer, 'LEXICON_VERSION', 'snowball')}"
 

@@ -47,9 +47,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable
 
-from .analysis import tokens
-from .citations import display_title
-from .models import Article, Echo
+from search.text.analysis import tokens
+from search.present.citations import display_title
+from search.models import Article, Echo
 
 MIN_TERMS = 8
 MIN_SHARED = 8

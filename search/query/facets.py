@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
-from .models import Facet, FacetValue
-from .params import FACET_PARAMS, SearchRequest
+from search.models import Facet, FacetValue
+from search.query.params import FACET_PARAMS, SearchRequest
 
 FACET_ORDER = ("outlet", "date", "source", "editor", "tag")
 SINGLE = ("outlet", "source", "date", "month")  # at most one value a document; date = the day

@@ -15,9 +15,9 @@ from functools import lru_cache
 from html import escape
 from typing import Callable
 
-from . import stemmer
-from .analysis import STOP_WORDS, TOKEN_RE, tokens
-from .queries import Highlight
+from search.text import stemmer
+from search.text.analysis import STOP_WORDS, TOKEN_RE, tokens
+from search.query.parse import Highlight
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
 CANDIDATES = 8  # paragraphs fully re-analysed per result, chosen by a cheap substring test
