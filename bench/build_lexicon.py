@@ -134,7 +134,7 @@ def i_roots(counts: Counter, min_count: int = 5, verb_share: float = 0.05) -> No
     if out.exists():
         stemmer.ROOTS = stemmer.ROOTS - set(stemmer.data_lines(out.read_text(encoding="utf-8")))
     out.write_text("", encoding="utf-8")
-    stemmer.clear_cache()
+    stemmer.get("kliping").clear_cache()
     kept = sorted(w for w, n in counts.items()
                   if n >= min_count and w.isalpha() and len(w) >= 5 and w[-1] == "i"
                   and w not in stemmer.ROOTS and stemmer._lexical_root(w) == w[:-1]
@@ -166,7 +166,7 @@ def unexplained_roots(counts: Counter, lowercase: Counter, min_count: int = 5,
     if out.exists():
         stemmer.ROOTS = stemmer.ROOTS - set(stemmer.data_lines(out.read_text(encoding="utf-8")))
     out.write_text("", encoding="utf-8")
-    stemmer.clear_cache()
+    stemmer.get("kliping").clear_cache()
 
     family: dict[str, list[str]] = {}
     for word in counts:
@@ -182,7 +182,7 @@ def unexplained_roots(counts: Counter, lowercase: Counter, min_count: int = 5,
             and any(not v.startswith(w) for v in family[w])]
     # The words Snowball cuts are judged with these roots known: memperkokoh is then explained.
     stemmer.ROOTS = stemmer.ROOTS | set(kept)
-    stemmer.clear_cache()
+    stemmer.get("kliping").clear_cache()
     for word in words:
         snow = stemmer.snowball(word)
         if snow == word or stemmer._lexical_root(word) is not None:

@@ -1,10 +1,10 @@
 """Retrieval evaluation: MRR@10 and Recall@10 on ../shared/eval/ir, three stemmers, one run.
 
 Each set's passages are written as a JSONL file that search.ingest reads, built into a real
-index by search.indexer, and searched through search.archive.Archive with a SearchRequest,
-exactly as the web does. The stemmer is chosen by KLIPING_STEMMER (none, snowball = plain
-PyStemmer as in Elasticsearch's `indonesian` analyzer, kliping = ours), so each configuration
-runs in its own subprocess. Not a unit test: it prints a table.
+index, and searched through search.query.archive.Archive with a SearchRequest, exactly as the
+web does. The stemmer (none, snowball = plain PyStemmer as in Elasticsearch's `indonesian`
+analyzer, kliping = ours) and every tuning knob are passed as search.settings.Settings, each
+stemmer in its own subprocess (in parallel). Not a unit test: it prints a table.
 
     .venv/bin/python bench/eval_ir.py [--sets facqa-dev tydiqa-id] [--limit N] [--jobs 2]
     .venv/bin/python bench/eval_ir.py --tune tydiqa-id   # sweep query-side and ranking knobs, ours only
@@ -37,46 +37,38 @@ def read_tsv(path: Path) -> list[list[str]]:
     return rows[1:]
 
 
-def worker(name: str, limit: int | None, variants: list[str] | None = None) -> list[dict]:
-    """Build and query one set with this process's stemmer; the metrics as dicts, one for each
-    query-side variant (`coord=0.5`, `questions=off`; tuning only), on one index."""
-    sys.path.insert(0, str(ROOT))
-    import re
+#: Short names of the knobs a variant may set (`coord=0.5,prox=0`), for search.settings.Settings.
+KNOBS = {"coord": "coord_scale", "twins": "exact_twins", "prox": "proximity", "top": "proximity_top",
+         "coverage": "coverage_power", "answer": "answer_weight", "nearness": "answer_nearness"}
 
-    from whoosh import qparser
+
+def variant_settings(base, variant: str):
+    """`base` with a variant's knobs: `questions=off` drops no question framing, `phrases=off`
+    drops question words only; the other names are KNOBS or Settings fields."""
+    changes = []
+    for knob in filter(None, variant.split(",")):
+        key, value = knob.split("=")
+        if key == "phrases":
+            changes.append(f"questions={'words' if value == 'off' else 'phrases'}")
+        elif key == "questions":
+            changes.append(f"questions={'off' if value == 'off' else 'phrases'}")
+        else:
+            changes.append(f"{KNOBS.get(key, key)}={value}")
+    return base.with_(",".join(changes))
+
+
+def worker(name: str, stemmer: str, limit: int | None, variants: list[str] | None = None) -> list[dict]:
+    """Build and query one set with one stemmer; the metrics as dicts, one for each query-side
+    variant (`coord=0.5`, `questions=off`; tuning only), on one index."""
+    sys.path.insert(0, str(ROOT))
 
     from search import ingest
-    from search.query import parse as queries
-    from search.text import questions, stemmer
-    from search.query.archive import Archive
     from search.engine.whoosh.build import build
+    from search.query.archive import Archive
     from search.query.params import SearchRequest
+    from search.settings import Settings
 
-    from search.engine.whoosh import scoring
-
-    knobs = {"k1": "K1", "b": "B", "prox": "PROXIMITY", "top": "PROXIMITY_TOP", "coverage": "COVERAGE_POWER",
-             "answer": "ANSWER_WEIGHT", "nearness": "ANSWER_NEARNESS"}
-    defaults = (queries._ANY_GROUP, questions.QUESTION_RE, queries.EXACT_TWINS,
-                {v: getattr(scoring, v) for v in knobs.values()})
-
-    def configure(variant: str) -> None:
-        queries._ANY_GROUP, questions.QUESTION_RE, queries.EXACT_TWINS, numbers = defaults
-        for name, value in numbers.items():
-            setattr(scoring, name, value)
-        for knob in filter(None, variant.split(",")):
-            key, value = knob.split("=")
-            if key == "coord":
-                queries._ANY_GROUP = qparser.OrGroup.factory(float(value))
-            elif key in knobs:  # BM25 and proximity live in search.scoring (read at call time)
-                setattr(scoring, knobs[key], type(numbers[knobs[key]])(float(value)))
-            elif key == "twins":
-                queries.EXACT_TWINS = value == "on"
-            elif key == "questions" and value == "off":
-                questions.QUESTION_RE = re.compile(r"(?!x)x")
-            elif key == "phrases" and value == "off":  # question words only, no QUESTION_PHRASES
-                questions.QUESTION_RE = re.compile(
-                    r"(?i)(?<![\w-])(?:" + "|".join(sorted(questions.QUESTION_WORDS)) + r")(?![\w-])")
-
+    base = Settings(stemmer=stemmer)
     d = DATA / name
     qrels: dict[str, set[str]] = {}
     for qid, docid, rel in read_tsv(d / "qrels.tsv"):
@@ -90,12 +82,11 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
                 doc = json.loads(line)
                 out.write(json.dumps({"id": doc["docid"], "paragraphs": [doc["text"]]}, ensure_ascii=False) + "\n")
         t0 = time.perf_counter()
-        report = build(ingest.load([src]), Path(tmp) / "index")
+        report = build(ingest.load([src]), Path(tmp) / "index", settings=base)
         build_s = time.perf_counter() - t0
         out = []
         for variant in variants or [""]:
-            configure(variant)
-            arc = Archive(Path(tmp) / "index")
+            arc = Archive(Path(tmp) / "index", variant_settings(base, variant))
             rr = hits = empty = 0.0
             ranks: dict[str, int | None] = {}
             t0 = time.perf_counter()
@@ -109,12 +100,13 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
                 rr += 1.0 / first if first else 0.0
                 hits += len(rel & set(ranked)) / len(rel)
             query_s = time.perf_counter() - t0
+            arc_version = arc.stats()["schema_version"]
             arc.close()
             n = len(qs)
             if os.environ.get("KLIPING_EVAL_RANKS"):  # --ranks: one file per set and analysis
-                where = Path(os.environ["KLIPING_EVAL_RANKS"]) / f"{name}.{stemmer.STEMMER}{variant and '.' + variant}.json"
+                where = Path(os.environ["KLIPING_EVAL_RANKS"]) / f"{name}.{stemmer}{variant and '.' + variant}.json"
                 where.write_text(json.dumps(ranks, indent=0), encoding="utf-8")
-            out.append({"set": name, "stemmer": stemmer.STEMMER, "version": stemmer.LEXICON_VERSION,
+            out.append({"set": name, "stemmer": stemmer, "version": arc_version,
                         "variant": variant, "queries": n, "docs": report.added,
                         "skipped": len(report.skipped), "mrr": rr / n, "recall": hits / n,
                         "empty": int(empty), "build_s": round(build_s, 1),
@@ -123,10 +115,9 @@ def worker(name: str, limit: int | None, variants: list[str] | None = None) -> l
 
 
 def run_one(name: str, config: str, limit: int | None, variants: list[str] | None = None) -> list[dict]:
-    env = {**os.environ, "KLIPING_STEMMER": config}
-    cmd = [sys.executable, __file__, "--worker", name] + (["--limit", str(limit)] if limit else [])
+    cmd = [sys.executable, __file__, "--worker", name, "--stemmer", config] + (["--limit", str(limit)] if limit else [])
     cmd += ["--variants", *variants] if variants else []
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
         raise SystemExit(f"{name}/{config} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -155,12 +146,13 @@ def main() -> None:
                     help="write each query's rank of its first relevant passage (null: not in the top 10) to DIR")
     ap.add_argument("--worker", metavar="SET", help=argparse.SUPPRESS)
     ap.add_argument("--variants", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("--stemmer", default="kliping", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.ranks:
         args.ranks.mkdir(parents=True, exist_ok=True)
         os.environ["KLIPING_EVAL_RANKS"] = str(args.ranks.resolve())
     if args.worker:
-        print(json.dumps(worker(args.worker, args.limit, args.variants)))
+        print(json.dumps(worker(args.worker, args.stemmer, args.limit, args.variants)))
         return
     if args.tune:
         tune(args.tune, args.limit)

@@ -79,7 +79,7 @@ def main() -> None:
     args = ap.parse_args()
 
     factory = sastrawi_factory()
-    systems = {"pystemmer": per_token(stemmer.snowball), "kliping": per_token(stemmer.stem)}
+    systems = {"pystemmer": per_token(stemmer.snowball), "kliping": per_token(stemmer.get("kliping").stem)}
     if factory is not None:
         sastrawi = factory.create_stemmer()
         systems["sastrawi"] = sastrawi.stem
@@ -104,11 +104,12 @@ def main() -> None:
           f"median of runs")
 
     def ours():
-        stemmer.clear_cache()
-        return stemmer.stem_words
+        ours = stemmer.get("kliping")
+        ours.clear_cache()
+        return ours.stem_words
 
     def snow():
-        s = stemmer.Stemmer.Stemmer("indonesian")
+        s = stemmer.PyStemmer.Stemmer("indonesian")
         return s.stemWords
 
     results = {"kliping": timed(ours, vocab, args.runs), "pystemmer": timed(snow, vocab, args.runs)}

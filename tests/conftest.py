@@ -24,6 +24,7 @@ from search.query import archive as archive_mod
 from search.query.archive import Archive
 from search.engine.whoosh.build import build
 from search.models import Article
+from search.settings import DEFAULT, Settings
 
 
 def corpus() -> list[Article]:
@@ -88,17 +89,18 @@ def articles() -> list[Article]:
 
 @pytest.fixture
 def make_index(tmp_path):
-    """Factory: make_index(articles, root=None) builds a real index and returns an open Archive.
+    """Factory: make_index(articles, root=None, settings=DEFAULT) builds a real index and returns
+    an open Archive with those settings.
 
     Calling it again with the same root rebuilds there (a new generation). Every Archive it
     returns is closed at teardown.
     """
     opened: list[Archive] = []
 
-    def make(items, root: Path | None = None) -> Archive:
+    def make(items, root: Path | None = None, settings: Settings = DEFAULT) -> Archive:
         root = Path(root) if root is not None else tmp_path / "index"
-        build(list(items), root)
-        arc = Archive(root)
+        build(list(items), root, settings=settings)
+        arc = Archive(root, settings)
         opened.append(arc)
         return arc
 

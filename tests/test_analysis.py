@@ -4,7 +4,10 @@ from __future__ import annotations
 import pytest
 
 from search.text import stemmer
-from search.text.analysis import ANALYZER, PARA_GAP, PARA_SEP, STOP_WORDS, analyze, join_paragraphs, tokens
+from search.engine.whoosh.schema import TokenAdapter
+from search.text.analysis import PARA_GAP, PARA_SEP, STOP_WORDS, analyze, analyzer, join_paragraphs, tokens
+
+ANALYZER = TokenAdapter(analyzer())
 from search.models import Article
 from search.query.params import SearchRequest
 
@@ -116,7 +119,8 @@ def test_phrase_with_a_stop_word_inside_matches_the_text(make_index):
 
 
 def test_paragraph_stems_reuse_the_index_analysis_paragraph_by_paragraph():
-    from search.text.analysis import join_paragraphs, paragraph_stems
+    from search.text.analysis import join_paragraphs
+    paragraph_stems = analyzer().paragraph_stems
 
     texts = ["yang dan", "Sanksi PBB baru", "yang dan di", "", "Rusia menolak sanksi-sanksi"]
     expected = [frozenset(analyze(t)) for t in texts]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from search.text import answers
-from search.engine.whoosh import scoring
-from search.text.analysis import index_terms
+from search.text.analysis import analyzer
 from search.models import Article
 from search.query.params import SearchRequest
+from search.query.archive import Archive
 from search.query.parse import parse_query
+from search.settings import DEFAULT
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -32,12 +33,12 @@ def test_the_answer_type_a_question_asks_for(question, kind):
 
 def test_marks_sit_at_the_positions_of_numbers_and_times():
     text = "Pada Senin, 15 Agustus 2005, dua ribu warga datang ke Helsinki."
-    terms = index_terms(text)
+    terms = analyzer().index_terms(text)
     where = {surface: pos for _stem, surface, pos in terms}
     marks = answers.marks(terms)
     assert marks[answers.NUMBER] == [where["15"], where["2005"], where["dua"], where["ribu"]]
     assert marks[answers.TIME] == [where["senin"], where["agustus"], where["2005"]]
-    assert answers.marks(index_terms("Tidak ada angka di sini.")) == {}
+    assert answers.marks(analyzer().index_terms("Tidak ada angka di sini.")) == {}
 
 
 def test_only_questions_carry_an_answer_type():
@@ -60,17 +61,17 @@ ARTICLES = [
     ("Kapan Harold Pinter dilahirkan?", "nobel", "lahir"),
     ("Berapa jumlah penduduk Kota Padang?", "jumlah", "angka"),
 ])
-def test_the_passage_holding_the_asked_type_ranks_first(make_index, monkeypatch, question, without, with_type):
+def test_the_passage_holding_the_asked_type_ranks_first(make_index, question, without, with_type):
     arc = make_index(ARTICLES)
     first = arc.search(SearchRequest(q=question)).results
     assert first[0].id == with_type
-    # The same index with the answer type switched off (configuration, not a mock): the other
-    # passage, which holds more of the question's words, is first.
-    monkeypatch.setattr(scoring, "ANSWER_WEIGHT", 0.0)
-    monkeypatch.setattr(scoring, "ANSWER_NEARNESS", 0.0)
-    arc.close()
-    again = make_index(ARTICLES)
-    assert again.search(SearchRequest(q=question)).results[0].id == without
+    # The same index with the answer type switched off: the other passage, which holds more of
+    # the question's words, is first.
+    off = Archive(arc.root, DEFAULT.with_(answer_weight=0.0, answer_nearness=0.0))
+    try:
+        assert off.search(SearchRequest(q=question)).results[0].id == without
+    finally:
+        off.close()
 
 
 def test_an_answer_type_never_adds_matches(make_index):
@@ -91,14 +92,14 @@ def test_marks_do_not_change_body_lengths(make_index):
         assert reader.doc_field_length(doc, "answer") == 0
 
 
-def test_an_answer_mark_near_the_only_single_word_clause_counts(make_index, monkeypatch):
+def test_an_answer_mark_near_the_only_single_word_clause_counts(make_index):
     """`Korea Utara` is read as a phrase with its synonym (not a single word), so `diserang` is
     the question's only single-word clause; the year next to it still earns the nearness bonus.
     The two passages hold the same words, so without the bonus the first one would rank first."""
-    monkeypatch.setattr(scoring, "ANSWER_WEIGHT", 0.0)  # only the nearness of the mark counts
     far = "Korea Utara diserang pada masa yang sangat panjang dan berat bagi warganya, pada 1950."
     near = "Korea Utara diserang 1950 pada masa yang sangat panjang dan berat bagi warganya, pada."
-    arc = make_index([Article(id="far", paragraphs=[far]), Article(id="near", paragraphs=[near])])
+    arc = make_index([Article(id="far", paragraphs=[far]), Article(id="near", paragraphs=[near])],
+                     settings=DEFAULT.with_(answer_weight=0.0))  # only the nearness of the mark counts
     question = "Kapan Korea Utara diserang?"
     assert parse_query(question).answer == answers.TIME
     assert [r.id for r in arc.search(SearchRequest(q=question)).results] == ["near", "far"]

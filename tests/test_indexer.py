@@ -11,7 +11,10 @@ from search.text.analysis import PARA_SEP, analyze
 from search.engine.whoosh.build import BuildReport, article_from_stored, build, document
 from search.models import Article, Removal, Skipped
 from search.query.params import SearchRequest
-from search.engine.whoosh.schema import SCHEMA_VERSION
+from search.engine.whoosh.schema import schema_version
+from search.settings import DEFAULT
+
+SCHEMA_VERSION = schema_version(DEFAULT)
 
 
 def test_build_reports_and_writes_a_manifest(tmp_path, articles):

@@ -5,7 +5,8 @@ import pytest
 from whoosh import query as wq
 
 from search.text import stemmer
-from search.query.parse import MAX_ALL_TERMS, ExactPhrase, Highlight, ParsedQuery, parse_query
+from search.settings import DEFAULT
+from search.query.parse import ExactPhrase, Highlight, ParsedQuery, parse_query
 
 NASTY = [
     "", "   ", '"', '"sanksi', 'sanksi"', "(", ")", "(sanksi", "sanksi)", "((sanksi) PBB",
@@ -105,7 +106,7 @@ def test_plus_means_required_word():
 
 def test_up_to_three_plain_words_must_all_occur():
     p = parse_query("sanksi PBB Rusia")
-    assert MAX_ALL_TERMS == 3
+    assert DEFAULT.max_all_terms == 3
     assert p.mode == "all"
     assert isinstance(p.query, wq.And)
 

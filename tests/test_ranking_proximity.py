@@ -1,11 +1,12 @@
 """The proximity bonus of search.scoring on a small real index: words side by side beat the same
 words apart, nearness counts in proportion to the query weight a page holds, and only the best
-PROXIMITY_TOP documents are rescored."""
+`proximity_top` documents are rescored."""
 from __future__ import annotations
 
 import pytest
 
-from search.engine.whoosh import scoring
+from search.engine import bm25
+from search.settings import DEFAULT
 from search.engine.whoosh.matching import match_docs, term_positions
 from search.models import Article
 from search.query.params import SearchRequest
@@ -23,15 +24,18 @@ DOCS = [
 ] + [(f"x{i}", f"Menteri sosial meninjau {FILLER} ke-{i}.") for i in range(6)]
 
 
+ARTICLES = [Article(id=i, paragraphs=[text], outlet="Kompas") for i, text in DOCS]
+
+
 @pytest.fixture
 def archive(make_index):
-    return make_index([Article(id=i, paragraphs=[text], outlet="Kompas") for i, text in DOCS])
+    return make_index(ARTICLES)
 
 
-def scorer_and_docs(archive, text):
+def scorer_and_docs(archive, text, settings=DEFAULT):
     st = archive._current()
     q = parse_query(text).query
-    return BulkScorer(st.searcher), q, match_docs(st.searcher, q, st.table.live)
+    return BulkScorer(st.searcher, settings), q, match_docs(st.searcher, q, st.table.live)
 
 
 def ids(archive, text):
@@ -48,28 +52,27 @@ def test_words_side_by_side_rank_above_the_same_words_apart(archive):
     assert ids(archive, "menteri sosial bachtiar")[:2] == ["near", "far"]
 
 
-def test_without_the_bonus_the_tie_stays(archive, monkeypatch):
-    monkeypatch.setattr(scoring, "PROXIMITY", 0)
-    assert ids(archive, "menteri sosial bachtiar")[:2] == ["far", "near"]
+def test_without_the_bonus_the_tie_stays(make_index):
+    off = make_index(ARTICLES, settings=DEFAULT.with_(proximity=0.0))
+    assert ids(off, "menteri sosial bachtiar")[:2] == ["far", "near"]
 
 
-def test_nearness_counts_in_proportion_to_the_query_weight_held(archive, monkeypatch):
+def test_nearness_counts_in_proportion_to_the_query_weight_held(archive):
     scorer, _, _ = scorer_and_docs(archive, "luas")
     st = archive._current()
     common = st.searcher.document_number(id="common")
     words = [parse_query(w).query.text for w in ("myanmar", "luas", "wilayah")]
     gated = scorer.proximity(words, [common])[common]
-    monkeypatch.setattr(scoring, "COVERAGE_POWER", 0)
-    ungated = scorer.proximity(words, [common])[common]
-    idf = [scoring._idf(scorer.n, st.searcher.doc_frequency("body", w)) for w in words]
+    ungated_scorer, _, _ = scorer_and_docs(archive, "luas", DEFAULT.with_(coverage_power=0))
+    ungated = ungated_scorer.proximity(words, [common])[common]
+    idf = [bm25.idf(scorer.n, st.searcher.doc_frequency("body", w)) for w in words]
     held = (idf[1] + idf[2]) / sum(idf)  # `common` lacks the rarest word, myanmar
     assert gated == pytest.approx(ungated * held ** 4) and gated < ungated / 5
     assert ids(archive, "Berapa luas wilayah Myanmar?")[0] == "rare"
 
 
-def test_only_the_best_documents_are_rescored(archive, monkeypatch):
-    monkeypatch.setattr(scoring, "PROXIMITY_TOP", 2)
-    scorer, q, docs = scorer_and_docs(archive, "menteri sosial bachtiar")
+def test_only_the_best_documents_are_rescored(archive):
+    scorer, q, docs = scorer_and_docs(archive, "menteri sosial bachtiar", DEFAULT.with_(proximity_top=2))
     bm25, scores = scorer.bm25(q, docs), scorer.score(q, docs)
     changed = [d for d in docs if scores[d] != bm25[d]]
     assert 0 < len(changed) <= 2

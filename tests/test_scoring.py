@@ -16,6 +16,7 @@ from search.query.params import SearchRequest
 from search.query.parse import parse_query
 from search.engine.whoosh import scoring
 from search.engine.whoosh.scoring import BulkScorer
+from search.settings import DEFAULT
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUERIES = ["sanksi", "sanksi PBB", "korea utara", "rusia OR china", "sanksi NOT rusia", "-rusia",
@@ -52,12 +53,12 @@ def test_match_set_equals_whooshs(state, text):
     assert match_docs(state.searcher, q, state.table.live) == set(whoosh_scores(state, q))
 
 
-@pytest.mark.parametrize("partial_ratio", [scoring.PARTIAL_RATIO, 1])
+@pytest.mark.parametrize("partial_ratio", [DEFAULT.partial_ratio, 1])
 @pytest.mark.parametrize("text", QUERIES)
-def test_bulk_scores_equal_whooshs_without_disjunction_max(state, text, partial_ratio, monkeypatch):
-    """Also with PARTIAL_RATIO 1, so that every term with more postings than matches is
+def test_bulk_scores_equal_whooshs_without_disjunction_max(state, text, partial_ratio):
+    """Also with partial_ratio 1, so that every term with more postings than matches is
     scored for the matching documents only."""
-    monkeypatch.setattr(scoring, "PARTIAL_RATIO", partial_ratio)
+    settings = DEFAULT.with_(partial_ratio=partial_ratio)
     q = parse_query(text).query
     if has_dismax(q):
         pytest.skip("Whoosh's DisjunctionMax scores are not a reference (see search.scoring)")
@@ -65,7 +66,7 @@ def test_bulk_scores_equal_whooshs_without_disjunction_max(state, text, partial_
         # Whoosh's coordination counts every term of a compound clause (an exact twin); ours
         # counts each clause once (search.scoring). Compare the BM25 sums without it.
         q = wq.Or(q.subqueries)
-    scores = BulkScorer(state.searcher).bm25(q, match_docs(state.searcher, q, state.table.live))
+    scores = BulkScorer(state.searcher, settings).bm25(q, match_docs(state.searcher, q, state.table.live))
     if scores is None:
         assert isinstance(q, (wq.Prefix, wq.Wildcard)), repr(q)
         return

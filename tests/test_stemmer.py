@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from search.text.stemmer import LEXICON_VERSION, ROOTS, _plausible, snowball, stem, stem_words
+from search.text.stemmer import LEXICON_VERSION, ROOTS, _plausible, get, snowball, stem
+
+stem_words = get().stem_words
 import os
 
 SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo

@@ -10,7 +10,10 @@ from search.engine.whoosh import store
 from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
 from search.engine.whoosh.build import build
 from search.models import Article
-from search.engine.whoosh.schema import SCHEMA_VERSION
+from search.engine.whoosh.schema import schema_version
+from search.settings import DEFAULT
+
+SCHEMA_VERSION = schema_version(DEFAULT)
 
 ART = [Article(id="a", paragraphs=["Sanksi PBB dibahas."])]
 

@@ -10,7 +10,10 @@ from conftest import corpus
 from search import ingest
 from search.engine.whoosh.build import document
 from search.models import Article
-from search.engine.whoosh.schema import SCHEMA
+from search.engine.whoosh.schema import schema
+from search.settings import DEFAULT
+
+SCHEMA = schema(DEFAULT)
 from search.engine.whoosh.writer import FastWriter, _BulkFieldWriter, _TermPool
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -19,7 +19,8 @@ from urllib.parse import quote_plus
 from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 
-from search.text import stemmer
+from search.settings import DEFAULT, Settings
+from search.text.analysis import analyzer
 from search.engine.whoosh import store
 from search.present.citations import article_path, display_title, paragraph_path
 from search.stories.echoes import FILE as ECHOES_FILE, EchoView
@@ -34,7 +35,6 @@ from search.engine.whoosh.scoring import BulkScorer, best
 from search.query.snippets import best_paragraphs, highlight, idf_from, lede
 
 REFRESH_SECONDS = 1.0
-SNIPPETS_PER_RESULT = 3
 CACHE_SIZE = 256  # responses kept per index generation
 MATCH_BUDGET = 200_000  # document numbers kept across cached match sets
 
@@ -73,8 +73,8 @@ class _State:
 class Archive:
     """A read-only view of the index under `root`, safe to share between threads."""
 
-    def __init__(self, root: str | Path):
-        self.root = Path(root)
+    def __init__(self, root: str | Path, settings: Settings = DEFAULT):
+        self.root, self.settings = Path(root), settings
         self._state: _State | None = None
         self._lock = threading.RLock()
         # The index is read through open files (no mmap): close them when the archive goes.
@@ -84,7 +84,7 @@ class Archive:
     def _open(self) -> _State:
         stamp = store.pointer_stamp(self.root)
         gen = store.current_generation(self.root)
-        manifest = store.check_version(gen)
+        manifest = store.check_version(gen, self.settings)
         # Without mmap: Whoosh maps the whole compound segment file, and every page it touches
         # counts against the server's memory (255 MB of RSS at 35k articles); reading through
         # ordinary file reads costs +1 MB and no measurable latency.
@@ -122,10 +122,10 @@ class Archive:
             with self._lock:
                 st = self._current()
                 if st.scorer is None:
-                    st.scorer = BulkScorer(st.searcher)
+                    st.scorer = BulkScorer(st.searcher, self.settings)
                     st.scorer.warm("body")
                     st.scorer.warm("exact")
-                    _prime_stems(st.searcher.reader())
+                    _prime_stems(st.searcher.reader(), analyzer(self.settings).stem)
             return True
         except KlipingError:
             return False
@@ -185,7 +185,7 @@ class Archive:
             if cached is not None:
                 st.responses.move_to_end(key)
                 return replace(cached, took_ms=(time.perf_counter() - started) * 1000, cached=True)
-            parsed = parsed or parse_query(req.q, exact=req.exact)
+            parsed = parsed or parse_query(req.q, exact=req.exact, settings=self.settings)
             matched = self._matches(st, parsed)
             kept, per_facet = restrict(st.table, matched, req)
             end = req.page * req.per_page
@@ -220,8 +220,7 @@ class Archive:
             _remember(st.matches, key, found, weight=len)
         return found
 
-    @staticmethod
-    def _top(st: _State, parsed: ParsedQuery, kept: set[int], sort: str, end: int) -> list[tuple[float, int]]:
+    def _top(self, st: _State, parsed: ParsedQuery, kept: set[int], sort: str, end: int) -> list[tuple[float, int]]:
         """(score, docnum) for the first `end` documents of `kept` in the requested order.
 
         Relevance: Whoosh scores with `kept` as its filter, so it still skips blocks that
@@ -231,7 +230,7 @@ class Archive:
         if sort == "relevance" and not parsed.is_browse:
             q = parsed.query
             if st.scorer is None:
-                st.scorer = BulkScorer(st.searcher)
+                st.scorer = BulkScorer(st.searcher, self.settings)
             scores = st.scorer.score(q, kept, parsed.answer)
             if scores is not None:
                 return best(scores, end)
@@ -254,7 +253,7 @@ class Archive:
         if hl:
             if st.idf is None:
                 st.idf = idf_from(st.searcher)
-            snips = best_paragraphs(article.paragraphs, hl, st.idf, SNIPPETS_PER_RESULT)
+            snips = best_paragraphs(article.paragraphs, hl, st.idf, self.settings.snippets_per_result)
         else:
             snips = []
         if not snips:
@@ -273,11 +272,10 @@ class Archive:
 PRIME_STEMS = 300_000  # words whose roots are computed at start-up
 
 
-def _prime_stems(reader) -> None:
+def _prime_stems(reader, stem) -> None:
     """Stem every word the index holds (the exact field's lexicon) once, at start-up: the
     highlighter then finds every root in the stemmer's cache. Measured on IndoSum: 1.0 s at
     start, and the median uncached search 14.4 -> 11.3 ms."""
-    stem = stemmer.stem
     try:
         for i, word in enumerate(reader.lexicon("exact")):
             if i >= PRIME_STEMS:

@@ -28,18 +28,18 @@ from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.qparser.taggers import RegexTagger
 
-from search.text import answers, stemmer, synonyms
-from search.text.analysis import tokens
+from search.engine.whoosh.schema import schema
+from search.settings import DEFAULT, Settings
+from search.text import answers, synonyms
+from search.text.analysis import Analyzer, analyzer
 from search.text.questions import asks, plain_text, unasked
-from search.engine.whoosh.schema import SCHEMA
 
 FIELD = "body"
 EXACT_FIELD = "exact"
-MAX_ALL_TERMS = 3
-COORD_SCALE = 0.9  # OrGroup coordination bonus for long queries
-#: In a long query each word also scores its exact form (an OR of `body` and `exact`), so a
-#: passage using the very words of the question ranks above one using other forms of them.
-EXACT_TWINS = True  # tuned on tydiqa-id (first 2,500 questions): MRR@10 0.607 -> 0.613
+#: Knobs in search.settings: max_all_terms, coord_scale, and exact_twins: in a long query each
+#: word also scores its exact form (an OR of `body` and `exact`), so a passage using the very
+#: words of the question ranks above one using other forms of them (tuned on tydiqa-id, first
+#: 2,500 questions: MRR@10 0.607 -> 0.613).
 OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -54,6 +54,7 @@ class Highlight:
     exact_terms: frozenset[str] = frozenset()
     exact_phrases: tuple[tuple[str, ...], ...] = ()
     patterns: tuple[str, ...] = ()  # wildcard terms such as `s?nksi`, matched whole
+    stemmer: str = field(default_factory=lambda: DEFAULT.stemmer)  # whose stems the terms are
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.phrases or self.prefixes or self.exact_terms or self.exact_phrases
@@ -86,20 +87,20 @@ class ParsedQuery:
 _SYN_OPEN, _SYN_CLOSE = "\u2983", "\u2984"
 
 
-def _form_query(form: str, fieldname: str) -> wq.Query | None:
-    words = [t.text for t in tokens(form, stem=fieldname == FIELD)]
+def _form_query(form: str, fieldname: str, an: Analyzer) -> wq.Query | None:
+    words = [t.text for t in an.tokens(form, stem=fieldname == FIELD)]
     if not words:
         return None
     return wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words)
 
 
-def expansion_query(m: synonyms.Match, fieldname: str = FIELD) -> wq.Query | None:
+def expansion_query(m: synonyms.Match, an: Analyzer, fieldname: str = FIELD) -> wq.Query | None:
     """One match as a disjunction of its forms (multi-word forms as phrases), plus the
     combination of its parts' own expansions. A DisjunctionMax, so the forms of one word
     count once: a document saying both `AS` and `Amerika Serikat` is not counted twice."""
-    alts = [_form_query(f, fieldname) for f in (m.typed,) + m.alternatives]
+    alts = [_form_query(f, fieldname, an) for f in (m.typed,) + m.alternatives]
     if m.parts:
-        parts = [expansion_query(p, fieldname) if p else _form_query(t, fieldname) for t, p in m.parts]
+        parts = [expansion_query(p, an, fieldname) if p else _form_query(t, fieldname, an) for t, p in m.parts]
         parts = [q for q in parts if q is not None]
         if parts:
             alts.append(wq.And(parts) if len(parts) > 1 else parts[0])
@@ -108,14 +109,14 @@ def expansion_query(m: synonyms.Match, fieldname: str = FIELD) -> wq.Query | Non
 
 
 class _ExpansionNode(syntax.SyntaxNode):
-    def __init__(self, match: synonyms.Match, fieldname: str):
-        self.match, self.fieldname_ = match, fieldname
+    def __init__(self, match: synonyms.Match, fieldname: str, an: Analyzer):
+        self.match, self.fieldname_, self.an = match, fieldname, an
 
     def r(self):
         return f"Expansion {self.match.typed!r}"
 
     def query(self, parser):
-        return expansion_query(self.match, self.fieldname_) or wq.NullQuery
+        return expansion_query(self.match, self.an, self.fieldname_) or wq.NullQuery
 
 
 class _ExpansionTagger(RegexTagger):
@@ -125,15 +126,15 @@ class _ExpansionTagger(RegexTagger):
 
     def create(self, parser, match):
         fieldname = EXACT_FIELD if self.plugin.exact else FIELD
-        return _ExpansionNode(self.plugin.matches[int(match.group("i"))], fieldname)
+        return _ExpansionNode(self.plugin.matches[int(match.group("i"))], fieldname, self.plugin.an)
 
 
 class _Reading(qparser.Plugin):
     """Sends the user's quoted phrases (and, with `exact`, every word) to the exact field, and
     reads the synonym placeholders."""
 
-    def __init__(self, exact: bool, matches: list[synonyms.Match]):
-        self.exact, self.matches = exact, matches
+    def __init__(self, exact: bool, matches: list[synonyms.Match], an: Analyzer):
+        self.exact, self.matches, self.an = exact, matches, an
 
     def taggers(self, parser):
         return [(_ExpansionTagger(self), 0)]
@@ -152,34 +153,38 @@ class _Reading(qparser.Plugin):
 
 
 _AND_GROUP = qparser.AndGroup
-_ANY_GROUP = qparser.OrGroup.factory(COORD_SCALE)
 _OP_RE = re.compile(r"\b(AND|OR|NOT)\b")
 
 
-def _parser(group, exact: bool, matches: list[synonyms.Match] = ()) -> qparser.QueryParser:
+@lru_cache(maxsize=8)
+def _any_group(scale: float):
+    return qparser.OrGroup.factory(scale)
+
+
+def _parser(group, exact: bool, settings: Settings, matches: list[synonyms.Match] = ()) -> qparser.QueryParser:
     """A query parser with our plugins. Without synonym matches it is made once and reused:
     parsing reads a parser's state but never changes it, and making one compiles its taggers
     (a third of a one-word query's parse time)."""
     if not matches:
-        return _plain_parser(group, exact)
-    return _new_parser(group, exact, matches)
+        return _plain_parser(group, exact, settings.stemmer)
+    return _new_parser(group, exact, settings.stemmer, matches)
 
 
 @lru_cache(maxsize=8)
-def _plain_parser(group, exact: bool) -> qparser.QueryParser:
-    return _new_parser(group, exact, ())
+def _plain_parser(group, exact: bool, kind: str) -> qparser.QueryParser:
+    return _new_parser(group, exact, kind, ())
 
 
-def _new_parser(group, exact: bool, matches) -> qparser.QueryParser:
-    p = qparser.QueryParser(FIELD, SCHEMA, group=group)
+def _new_parser(group, exact: bool, kind: str, matches) -> qparser.QueryParser:
+    p = qparser.QueryParser(FIELD, schema(Settings(stemmer=kind)), group=group)
     for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin,
                    qparser.SingleQuotePlugin):  # an apostrophe (Jum'at, Don't) is not a quote
         p.remove_plugin_class(plugin)
-    p.add_plugin(_Reading(exact, list(matches)))
+    p.add_plugin(_Reading(exact, list(matches), analyzer(kind)))
     return p
 
 
-def normalize(text: str) -> tuple[str, list[str]]:
+def normalize(text: str, settings: Settings = DEFAULT) -> tuple[str, list[str]]:
     """Repair what would be misread, and say what was repaired."""
     notes = []
     text = text.replace(_SYN_OPEN, " ").replace(_SYN_CLOSE, " ")
@@ -210,8 +215,8 @@ def normalize(text: str) -> tuple[str, list[str]]:
     cleaned = [w for w in cleaned if w not in ("*", "?", "-", "+")] if any(
         w in ("*", "?", "-", "+") for w in cleaned) else cleaned
     text = " ".join(cleaned)
-    if _is_free(text) and ('"' not in text or asks(text)):
-        text = plain_text(text)
+    if _is_free(text) and ('"' not in text or asks(text, settings)):
+        text = plain_text(text, settings)
     return text, sorted(set(notes), key=notes.index)
 
 
@@ -220,52 +225,54 @@ def _is_free(text: str) -> bool:
     return not (_OP_RE.search(text) or re.search(r"(^|[\s(])[-+]", text))
 
 
-def _readings(text: str, exact: bool = False) -> tuple[tuple[str, str], ...]:
+def _readings(text: str, an: Analyzer, exact: bool = False) -> tuple[tuple[str, str], ...]:
     out, seen = [], set()
-    for t in tokens(_OP_RE.sub(" ", text.replace("*", " ")), stem=not exact):
+    for t in an.tokens(_OP_RE.sub(" ", text.replace("*", " ")), stem=not exact):
         if t.surface not in seen:
             seen.add(t.surface)
             out.append((t.surface, t.text))
     return tuple(out)
 
 
-def parse_query(text: str | None, exact: bool = False) -> ParsedQuery:
+def parse_query(text: str | None, exact: bool = False, settings: Settings = DEFAULT) -> ParsedQuery:
     """Read a query. Never raises on user input; an empty reading is a browse.
     `exact` is the "exact words" option: every word matches only the form written."""
+    an = analyzer(settings)
     raw = (text or "").strip()
-    cleaned, notes = normalize(raw)
+    cleaned, notes = normalize(raw, settings)
     if not cleaned:
         return ParsedQuery(raw, "browse", None, notes=tuple(notes), exact=exact)
-    first = _parser(_AND_GROUP, exact).parse(cleaned)
+    first = _parser(_AND_GROUP, exact, settings).parse(cleaned)
     group, leaves = _AND_GROUP, len(list(first.leaves()))
-    if _is_free(cleaned) and (leaves > 1 and asks(raw) or '"' not in cleaned and leaves > MAX_ALL_TERMS):
-        group = _ANY_GROUP  # a question, or plain words (no quotes) more than MAX_ALL_TERMS
+    if _is_free(cleaned) and (leaves > 1 and asks(raw, settings)
+                              or '"' not in cleaned and leaves > settings.max_all_terms):
+        group = _any_group(settings.coord_scale)  # a question, or plain words (no quotes) beyond max_all_terms
     matches = synonyms.find(cleaned)
     expanded = _expand(cleaned, matches)
     if not (group is _AND_GROUP and not matches and expanded == cleaned):
-        first = _parser(group, exact, matches).parse(expanded)  # else: the same parse again
-    q = _exact_phrases(first.normalize())
-    if EXACT_TWINS and group is _ANY_GROUP and not exact and isinstance(q, wq.Or):
-        q = _with_exact_twins(q, expanded)
-    readings = _readings(cleaned, exact)
+        first = _parser(group, exact, settings, matches).parse(expanded)  # else: the same parse again
+    q = _exact_phrases(first.normalize(), an)
+    if settings.exact_twins and group is not _AND_GROUP and not exact and isinstance(q, wq.Or):
+        q = _with_exact_twins(q, expanded, an)
+    readings = _readings(cleaned, an, exact)
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         # Only stop words (e.g. `yang`): nothing to search on.
         return ParsedQuery(raw, "browse", None, readings=readings, notes=tuple(notes + ["no_terms"]),
                            exact=exact)
     expansions = tuple((m.typed, m.alternatives) for top in matches for m in top.all() if m.alternatives)
-    return ParsedQuery(raw, "any" if group is _ANY_GROUP else "all", q, readings=readings,
-                       notes=tuple(notes), highlight=highlight_of(q), exact=exact,
+    return ParsedQuery(raw, "all" if group is _AND_GROUP else "any", q, readings=readings,
+                       notes=tuple(notes), highlight=highlight_of(q, settings.stemmer), exact=exact,
                        expansions=tuple(dict.fromkeys(expansions)),
-                       answer=answers.kind(raw) if group is _ANY_GROUP and asks(raw) else None)
+                       answer=answers.kind(raw) if group is not _AND_GROUP and asks(raw, settings) else None)
 
 
 class ExactPhrase(wq.And):
     """A phrase of exact forms. The exact field keeps no positions (search.schema), so this is
     the stemmed phrase in `body` AND every written form in `exact`."""
 
-    def __init__(self, words, boost: float = 1.0):
+    def __init__(self, words, an: Analyzer, boost: float = 1.0):
         self.words = tuple(words)
-        super().__init__([wq.Phrase(FIELD, [stemmer.stem(w) for w in self.words])]
+        super().__init__([wq.Phrase(FIELD, [an.stem(w) for w in self.words])]
                          + [wq.Term(EXACT_FIELD, w) for w in dict.fromkeys(self.words)], boost=boost)
 
     def normalize(self):
@@ -281,29 +288,29 @@ class ExactPhrase(wq.And):
         return f"ExactPhrase({list(self.words)!r})"
 
 
-def _exact_phrases(q: wq.Query) -> wq.Query:
+def _exact_phrases(q: wq.Query, an: Analyzer) -> wq.Query:
     """Every phrase on the exact field (which has no positions) as an ExactPhrase."""
     if isinstance(q, wq.Phrase) and q.fieldname == EXACT_FIELD:
-        return ExactPhrase(q.words, boost=q.boost)
+        return ExactPhrase(q.words, an, boost=q.boost)
     if isinstance(q, ExactPhrase):
         return q
     if isinstance(q, wq.Or) and not isinstance(q, ExactTwin):  # Query.apply drops these
-        return q.__class__([_exact_phrases(c) for c in q.subqueries], boost=q.boost,
+        return q.__class__([_exact_phrases(c, an) for c in q.subqueries], boost=q.boost,
                            minmatch=q.minmatch, scale=q.scale)
-    return q.apply(_exact_phrases) if q.children() else q
+    return q.apply(lambda c: _exact_phrases(c, an)) if q.children() else q
 
 
 class ExactTwin(wq.Or):
     """A word's stem in `body` OR its written form in `exact` (read as the stem alone)."""
 
 
-def _with_exact_twins(q: wq.Or, text: str) -> wq.Or:
+def _with_exact_twins(q: wq.Or, text: str, an: Analyzer) -> wq.Or:
     subs = []
     for c in q.subqueries:
         if isinstance(c, wq.Term) and c.fieldname == FIELD and getattr(c, "startchar", None) is not None:
-            forms = [t.text for t in tokens(text[c.startchar:c.endchar], stem=False)]
+            forms = [t.text for t in an.tokens(text[c.startchar:c.endchar], stem=False)]
             if len(forms) == 1:
-                c = ExactTwin([c, wq.Term(EXACT_FIELD, unasked(forms[0]))])
+                c = ExactTwin([c, wq.Term(EXACT_FIELD, unasked(forms[0], an))])
         subs.append(c)
     return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
 
@@ -317,7 +324,7 @@ def _expand(text: str, matches: list[synonyms.Match]) -> str:
     return "".join(out) + text[at:]
 
 
-def highlight_of(q: wq.Query) -> Highlight:
+def highlight_of(q: wq.Query, stemmer: str) -> Highlight:
     terms, phrases, prefixes, exact_terms, exact_phrases, patterns = set(), [], [], set(), [], []
 
     def walk(node, negated=False):
@@ -344,7 +351,7 @@ def highlight_of(q: wq.Query) -> Highlight:
     walk(q)
     return Highlight(frozenset(terms), tuple(dict.fromkeys(phrases)), tuple(p for p in prefixes if p),
                      frozenset(exact_terms), tuple(dict.fromkeys(exact_phrases)),
-                     tuple(dict.fromkeys(patterns)))
+                     tuple(dict.fromkeys(patterns)), stemmer)
 
 
 def describe(q: wq.Query) -> str:

@@ -9,14 +9,13 @@ the only markup added is our own <mark>.
 from __future__ import annotations
 
 import fnmatch
-import math
 import re
 from functools import lru_cache
 from html import escape
 from typing import Callable
 
-from search.text import stemmer
-from search.text.analysis import STOP_WORDS, TOKEN_RE, tokens
+from search.engine import bm25
+from search.text.analysis import STOP_WORDS, TOKEN_RE, analyzer, kept_matches
 from search.query.parse import Highlight
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
@@ -38,14 +37,14 @@ def _probe(word: str) -> str:
 def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
     """Spans to mark, the distinct terms matched, and the number of phrase hits."""
     if _plain(hl):
-        return _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl))
+        return _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl), analyzer(hl.stemmer).stem)
     if not hl.patterns:
         return _marked_probed(text, hl)
     return _marked_general(text, hl)
 
 
 def _marked_general(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
-    toks = list(tokens(text))
+    toks = list(analyzer(hl.stemmer).tokens(text))
     hit = [False] * len(toks)
     matched: set[str] = set()
     wild = _wildcards(hl.patterns)
@@ -94,7 +93,7 @@ def _marked_probed(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set
     phrase_stems = {w for ph in hl.phrases for w in ph}
     phrase_forms = {w for ph in hl.exact_phrases for w in ph}
     toks = []  # (start, end, stem, surface, marked as a term)
-    for m, word, root in _run_tokens(text, _runs(text, low, probes)):
+    for m, word, root in _run_tokens(text, _runs(text, low, probes), analyzer(hl.stemmer).stem):
         term = (root in hl.terms or word in hl.exact_terms
                 or any(root.startswith(p) or word.startswith(p) for p in hl.prefixes))
         if term or root in phrase_stems or word in phrase_forms:
@@ -157,7 +156,7 @@ def _runs(text: str, low: str, probes: tuple[str, ...]) -> dict[int, int]:
 
 
 def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str],
-                  probes: tuple[str, ...]):
+                  probes: tuple[str, ...], stem=None):
     """_marked for a highlight of plain terms only (most queries): the same tokens, stop words,
     stems and joined spans as the general path, found from the query's probes instead of by
     analysing every word. Every word whose root is a query term contains that term's probe
@@ -166,34 +165,31 @@ def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str],
     Profiling uncached searches showed full re-analysis as the largest part of their time."""
     low = text.lower()
     if len(low) != len(text) or "" in probes:  # a lowercase that is longer shifts offsets
-        return _marked_scan(text, terms, exact)
-    return _marked_in(text, _runs(text, low, probes), terms, exact)
+        return _marked_scan(text, terms, exact, stem)
+    return _marked_in(text, _runs(text, low, probes), terms, exact, stem)
 
 
-def _marked_scan(text: str, terms: frozenset[str], exact: frozenset[str]):
+def _marked_scan(text: str, terms: frozenset[str], exact: frozenset[str], stem=None):
     """_marked_terms by analysing every word: the reference the probe-driven path must equal."""
-    return _marked_in(text, {0: len(text)}, terms, exact)
+    return _marked_in(text, {0: len(text)}, terms, exact, stem)
 
 
-def _marked_in(text: str, runs: dict[int, int], terms: frozenset[str], exact: frozenset[str]):
+def _marked_in(text: str, runs: dict[int, int], terms: frozenset[str], exact: frozenset[str], stem=None):
     hits: list[tuple[int, int]] = []
     matched: set[str] = set()
-    for m, word, root in _run_tokens(text, runs):
+    for m, word, root in _run_tokens(text, runs, stem or analyzer().stem):
         if root in terms or word in exact:
             matched.add(root)
             hits.append(m.span())
     return _joined(text, hits), matched, 0
 
 
-def _run_tokens(text: str, runs: dict[int, int]):
+def _run_tokens(text: str, runs: dict[int, int], stem):
     """(match, lowercased word, root) of each kept token (not a stop word) in the runs, in
-    text order: the tokens search.analysis.tokens gives there."""
-    stem, stop, finditer = stemmer.stem, STOP_WORDS, TOKEN_RE.finditer
+    text order: the tokens the analyzer gives there."""
     for s in sorted(runs):
-        for m in finditer(text, s, runs[s]):
-            word = m.group().lower()
-            if word not in stop:
-                yield m, word, stem(word)
+        for m, word in kept_matches(text, s, runs[s]):
+            yield m, word, stem(word)
 
 
 def _joined(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -336,7 +332,7 @@ def _root_probes(hl: Highlight) -> tuple[tuple[str, tuple[str, ...]], ...]:
     for t in hl.terms:
         out.setdefault(_probe(t), set()).add(t)
     for w in hl.exact_terms:
-        out.setdefault(w, set()).add(stemmer.stem(w))
+        out.setdefault(w, set()).add(analyzer(hl.stemmer).stem(w))
     return tuple((p, tuple(sorted(rs))) for p, rs in sorted(out.items()))
 
 
@@ -352,8 +348,7 @@ def idf_from(searcher, field: str = "body") -> Callable[[str], float]:
     def idf(term: str) -> float:
         v = cache.get(term)
         if v is None:
-            df = searcher.doc_frequency(field, term)
-            v = cache[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            v = cache[term] = bm25.idf(n, searcher.doc_frequency(field, term))
         return v
 
     return idf

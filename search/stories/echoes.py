@@ -8,7 +8,7 @@ The rule, chosen on the seeds and IndoSum. On the seeds, the 002/003 pairs (Puti
 J 0.46; Matthew Miller's claim, 0.47; the thanks for support in Ukraine, 0.57) pass and nothing
 else comes closer than 0.37 (the Russian delegation, 002/003), so THRESHOLD 0.40 leaves a
 margin; at 0.35 IndoSum gains many formulaic look-alikes (police spokesman quotes, match reports).
-- A paragraph is its set of index terms (search.analysis.tokens: stems, stop words dropped).
+- A paragraph is its set of index terms (Analyzer.term_set: stems, stop words dropped).
   Paragraphs with fewer than MIN_TERMS distinct terms are too short to echo anything.
 - Two paragraphs echo each other when their term sets share at least MIN_SHARED terms and their
   Jaccard similarity |A & B| / |A | B| is at least THRESHOLD. Translations of one statement
@@ -47,7 +47,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable
 
-from search.text.analysis import tokens
+from search.text.analysis import Analyzer
 from search.present.citations import display_title
 from search.models import Article, Echo
 
@@ -61,10 +61,6 @@ MAX_ARTICLES = 10
 FILE = "echoes.pickle"
 TABLE = "echoes-table.pickle"
 VERSION = 1
-
-
-def term_set(text: str) -> frozenset[str]:
-    return frozenset(t.text for t in tokens(text))
 
 
 def _same_outlet(a: str | None, b: str | None) -> bool:
@@ -91,21 +87,21 @@ class EchoTable:
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
-    def build(cls, articles: Iterable[Article]) -> "EchoTable":
+    def build(cls, articles: Iterable[Article], an: Analyzer) -> "EchoTable":
         """Everything from scratch: group, order terms by rarity, join."""
         table = cls()
         for a in articles:
-            table.collect(a)
+            table.collect(a, [an.term_set(text) for text in a.paragraphs])
         table.join()
         return table
 
-    def collect(self, a: Article, stems: list[frozenset[str]] | None = None) -> None:
-        """Build, first pass: remember an article's paragraphs (as term sets, grouped).
-        `stems` may bring the paragraphs' term sets from the indexer's own analysis."""
+    def collect(self, a: Article, stems: list[frozenset[str]]) -> None:
+        """Build, first pass: remember an article's paragraphs (as term sets, grouped), given
+        the paragraphs' term sets (from the indexer's own analysis: Analyzer.paragraph_stems)."""
         self._remember(a)
         pending = self.__dict__.setdefault("_pending", {})
-        if stems is None or len(stems) != len(a.paragraphs):
-            stems = [term_set(text) for text in a.paragraphs]
+        if len(stems) != len(a.paragraphs):
+            raise ValueError(f"{a.id}: {len(stems)} term sets for {len(a.paragraphs)} paragraphs")
         for n, terms in enumerate(stems, 1):
             if len(terms) >= MIN_TERMS:
                 pending.setdefault(terms, []).append((a.id, n))
@@ -202,12 +198,12 @@ class EchoTable:
             self.links[other].pop(gid, None)
         # the prefix index keeps the dead gid; probes skip it and save() compacts it
 
-    def add_articles(self, articles: Iterable[Article]) -> None:
+    def add_articles(self, articles: Iterable[Article], an: Analyzer) -> None:
         """Add (or, after remove_articles, replace) articles, probing the persisted index."""
         for a in articles:
             self._remember(a)
             for n, text in enumerate(a.paragraphs, 1):
-                terms = term_set(text)
+                terms = an.term_set(text)
                 if len(terms) >= MIN_TERMS:
                     self._add_para(a.id, n, self._group(terms))
 
@@ -349,7 +345,7 @@ def finish_build(table: EchoTable, gen: Path) -> None:
     table.save(gen)
 
 
-def update(gen: Path, changed: Iterable[Article], removed: Iterable[str] = ()) -> bool:
+def update(gen: Path, changed: Iterable[Article], removed: Iterable[str], an: Analyzer) -> bool:
     """After `add` or `remove` committed: drop the removed and changed articles' paragraphs, add
     the changed ones again, and rewrite the files. False when the generation has no table."""
     table = EchoTable.load(gen)
@@ -357,6 +353,6 @@ def update(gen: Path, changed: Iterable[Article], removed: Iterable[str] = ()) -
         return False
     changed = list(changed)
     table.remove_articles([*removed, *(a.id for a in changed)])
-    table.add_articles(changed)
+    table.add_articles(changed, an)
     table.save(gen)
     return True

@@ -1,17 +1,19 @@
-"""The one Indonesian analyzer, shared by the indexer, the query parser and the highlighter.
+"""The one Indonesian analyzer, shared by the indexer, the query parser, the highlighter and the
+echoes, whatever the engine.
 
-The chain is: tokenize -> lowercase -> drop stop words -> stem. It is written as plain Python
-(`analyze`, `tokens`) because Whoosh's own generator chain is several times slower, and wrapped
-as a Whoosh analyzer (`ANALYZER`) so fields and the query parser use the very same steps.
-`EXACT_ANALYZER` is the same chain without the last step: the unstemmed forms of the `exact`
-field, with the same tokens, stop words and positions, so a word's exact form and its stem sit
-at one position (search.schema matches quoted phrases on that). Stop words are dropped there
-too: it keeps the field lean, and `"sanksi yang baru"` reads the same in either field.
+The chain is: tokenize -> lowercase -> drop stop words -> stem. `Analyzer` runs it for one
+stemmer (search.text.stemmer, chosen by `Settings.stemmer`); get one with `analyzer(kind)`.
+It is plain Python because Whoosh's own generator chain is several times slower; the Whoosh
+engine wraps it for its fields and nothing else (search.engine.whoosh.schema). With `stem=False`
+the chain stops before the last step: the unstemmed forms of the `exact` field, with the same
+tokens, stop words and positions, so a word's exact form and its stem sit at one position.
 
-Tokens:
+Tokens (`TOKEN_RE`):
 - Indonesian number groups stay whole: `7.000`, `11.000`, `2,5`, `1.250.000,75`;
 - hyphenated and reduplicated words stay whole: `sanksi-sanksi`, `Korea-Rusia`;
 - everything else is a run of letters and digits.
+`kept_words` and `kept_matches` are the one tokenizing loop (lowercase, stop words out); every
+other reader of text goes through them.
 
 Paragraphs are joined with PARA_SEP; the positions jump by PARA_GAP there, so a phrase never
 matches across two paragraphs.
@@ -21,9 +23,8 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
-from whoosh.analysis import Analyzer, Token
-
-from search.text import stemmer
+from search.settings import Settings
+from search.text import stemmer as stemmers
 
 PARA_SEP = "\u2029"
 PARA_GAP = 32
@@ -51,115 +52,122 @@ STOP_WORDS = frozenset(
 class Term(NamedTuple):
     """One index term with where it came from."""
 
-    text: str  # the stemmed term
+    text: str  # the stemmed term (the surface form with stem=False)
     pos: int  # position, counting only kept terms, with gaps between paragraphs
     start: int  # character offsets in the analysed text
     end: int
     surface: str  # the lowercased word as written
 
 
+def kept_words(text: str) -> list[str]:
+    """The lowercased words of `text` that are not stop words, in order (one paragraph)."""
+    stop = STOP_WORDS
+    return [w for w in map(str.lower, TOKEN_RE.findall(text)) if w not in stop]
+
+
+def kept_matches(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[re.Match, str]]:
+    """(match, lowercased word) of each word of `text[start:end]` that is not a stop word."""
+    stop = STOP_WORDS
+    for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
+        word = m.group().lower()
+        if word not in stop:
+            yield m, word
+
+
+class Analyzer:
+    """The analysis chain for one stemmer. `stem` is the stemmer's cached `stem`."""
+
+    def __init__(self, kind: str):
+        self.stemmer = stemmers.get(kind)
+        self.stem = self.stemmer.stem
+        self.kind = kind
+        #: Part of an index's schema version: terms differ when this does. (A change to the
+        #: tokens, stop words or positions bumps the engines' schema versions instead.)
+        self.version = self.stemmer.version
+        self._memo: tuple = (None, None)  # the last text index_terms analysed, and its terms
+
+    def __reduce__(self):
+        """Pickled as its kind (an index's stored schema refers to the process's analyzer)."""
+        return analyzer, (self.kind,)
+
+    def tokens(self, text: str, start_pos: int = 0, stem: bool = True) -> Iterator[Term]:
+        """Index terms with positions and character offsets; `stem=False` gives the
+        lowercased words as written (the `exact` field)."""
+        root = self.stem if stem else _same
+        pos, offset = start_pos, 0
+        for para in text.split(PARA_SEP):
+            for m, word in kept_matches(para):
+                yield Term(root(word), pos, offset + m.start(), offset + m.end(), word)
+                pos += 1
+            offset += len(para) + 1
+            pos += PARA_GAP
+
+    def index_terms(self, text: str) -> list[tuple[str, str, int]]:
+        """(stem, surface, position) of every term, for the indexer: the same steps as
+        `tokens` without building a Term per token (the indexing hot path). The fields of one
+        document are fed the same string, so the second field reuses the first's analysis."""
+        if self._memo[0] is text:
+            return self._memo[1]
+        stem, terms, pos = self.stem, [], 0
+        for para in text.split(PARA_SEP):
+            for word in kept_words(para):
+                terms.append((stem(word), word, pos))
+                pos += 1
+            pos += PARA_GAP
+        self._memo = (text, terms)
+        return terms
+
+    def paragraph_stems(self, text: str, skip: int = 0, count: int = 0) -> list[frozenset[str]]:
+        """The stem set of each paragraph of a text joined by join_paragraphs, from the
+        indexer's analysis of that same text (no second pass); the first `skip` paragraphs (a
+        title) are left out. Positions jump by PARA_GAP at each paragraph boundary, so only
+        trailing paragraphs without a term go unseen: `count` pads the list to that length."""
+        sets: list[set[str]] = [set()]
+        last = -1
+        for stem, _surface, pos in self.index_terms(text):
+            if pos - last > 1:
+                sets.extend(set() for _ in range((pos - last - 1) // PARA_GAP))
+            sets[-1].add(stem)
+            last = pos
+        out = [frozenset(s) for s in sets[skip:]]
+        return out + [frozenset()] * (count - len(out))
+
+    def term_set(self, text: str) -> frozenset[str]:
+        """The distinct index terms of a text (a paragraph's echo signature)."""
+        stem = self.stem
+        return frozenset(stem(w) for w in kept_words(text))
+
+    def analyze(self, text: str) -> list[str]:
+        """The index terms of a text, in order: what `python -m search analyze` prints."""
+        return [t.text for t in self.tokens(text)]
+
+
 def _same(word: str) -> str:
     return word
 
 
-def tokens(text: str, start_pos: int = 0, stem: bool = True) -> Iterator[Term]:
-    """Analyse text into index terms, with positions and character offsets.
-    With `stem=False` the terms are the lowercased words as written (the `exact` field)."""
-    stem = stemmer.stem if stem else _same
-    pos = start_pos
-    offset = 0
-    for para in text.split(PARA_SEP):
-        for m in TOKEN_RE.finditer(para):
-            word = m.group().lower()
-            if word in STOP_WORDS:
-                continue
-            yield Term(stem(word), pos, offset + m.start(), offset + m.end(), word)
-            pos += 1
-        offset += len(para) + 1
-        pos += PARA_GAP
+_analyzers: dict[str, Analyzer] = {}
 
 
-_memo: list = [None, None]  # (text, [(stem, surface, pos)]) of the last text indexed
-
-
-def index_terms(text: str) -> list[tuple[str, str, int]]:
-    """(stem, surface, position) of every term, for the indexer. The body and exact fields are
-    fed the same string, so the second field reuses the first one's analysis."""
-    if _memo[0] is text:
-        return _memo[1]
-    # The same steps as tokens(), without building a Term per token (the indexing hot path).
-    stem, stop, terms, pos = stemmer.stem, STOP_WORDS, [], 0
-    for para in text.split(PARA_SEP):
-        for word in map(str.lower, TOKEN_RE.findall(para)):
-            if word not in stop:
-                terms.append((stem(word), word, pos))
-                pos += 1
-        pos += PARA_GAP
-    _memo[0], _memo[1] = text, terms
-    return terms
-
-
-def paragraph_stems(text: str, skip: int = 0) -> list[frozenset[str]]:
-    """The stem set of each paragraph of a text joined by join_paragraphs, from the indexer's
-    analysis of that same text (no second pass); the first `skip` paragraphs (a title) are left
-    out. Positions jump by PARA_GAP at each paragraph boundary, which is how they are told apart."""
-    sets: list[set[str]] = [set()]
-    last = -1
-    for stem, _surface, pos in index_terms(text):
-        if pos - last > 1:
-            sets.extend(set() for _ in range((pos - last - 1) // PARA_GAP))
-        sets[-1].add(stem)
-        last = pos
-    return [frozenset(s) for s in sets[skip:]]
-
-
-def analyze(text: str) -> list[str]:
-    """The index terms of a text, in order: what `python -m search analyze` prints."""
-    return [t.text for t in tokens(text)]
+def analyzer(kind: str | Settings | None = None) -> Analyzer:
+    """The process's analyzer for a stemmer kind (or a Settings' kind; default settings)."""
+    if isinstance(kind, Settings):
+        kind = kind.stemmer
+    kind = kind or Settings().stemmer
+    found = _analyzers.get(kind)
+    if found is None:
+        found = _analyzers[kind] = Analyzer(kind)
+    return found
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:
     return PARA_SEP.join(p.replace(PARA_SEP, " ") for p in paragraphs)
 
 
-class IndonesianAnalyzer(Analyzer):
-    """Whoosh adapter around `tokens`: the same steps for fields and for the query parser."""
-
-    stem = True
-
-    def __init__(self, stem: bool = True):
-        self.stem = stem
-
-    def __eq__(self, other):
-        return isinstance(other, IndonesianAnalyzer) and self.stem == other.stem
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            word = value.lower()
-            t.original = t.text = stemmer.stem(word) if self.stem else word
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        for term in tokens(value, start_pos, self.stem):
-            t.text = term.text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = term.surface
-            if positions:
-                t.pos = term.pos
-            if chars:
-                t.startchar = start_char + term.start
-                t.endchar = start_char + term.end
-            yield t
+# The default analyzer's steps as functions: the CLI's `analyze`, tests and bench scripts.
+def tokens(text: str, start_pos: int = 0, stem: bool = True) -> Iterator[Term]:
+    return analyzer().tokens(text, start_pos, stem)
 
 
-ANALYZER = IndonesianAnalyzer()
-EXACT_ANALYZER = IndonesianAnalyzer(stem=False)
+def analyze(text: str) -> list[str]:
+    return analyzer().analyze(text)

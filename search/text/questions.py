@@ -2,7 +2,7 @@
 
 A question is natural language, not keywords: the passage that answers "Siapa ketua KPK?"
 does not say `siapa`, and the one that answers "apa nama latin ..." gives the name without
-saying `nama`. search.queries drops QUESTION_WORDS and QUESTION_PHRASES from plain text
+saying `nama`. search.query.parse drops QUESTION_WORDS and QUESTION_PHRASES from plain text
 (`plain_text`), reads a query as a question when `asks` says so, and scores each word's
 written form without a question particle (`unasked`). Measured by bench/eval_ir.py.
 """
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-from search.text import stemmer
-from search.text.analysis import tokens
+from functools import lru_cache
+
+from search.settings import DEFAULT, Settings
+from search.text.analysis import Analyzer, kept_words
 
 #: Interrogatives, dropped from plain queries that have other words (a query-only stop list:
 #: the index keeps them, and `siapa` alone still searches). `apa`/`apakah` are stop words.
@@ -31,10 +33,20 @@ QUESTION_PHRASES = {
     "berapa berapakah": "jumlah lama banyak umur",
     "mana manakah dimana dimanakah": "letak lokasi",
 }
-QUESTION_RE = re.compile(r"(?i)(?<![\w-])(?:" + "|".join(
-    [rf"(?:{'|'.join(a.split())})(?:\s+yang)?\s+(?:di\s+)?(?:{'|'.join(b.split()).replace('_', ' +')})(?:kan|nya)?"
-     for a, b in QUESTION_PHRASES.items()]
-    + sorted(QUESTION_WORDS)) + r")(?![\w-])")
+
+
+@lru_cache(maxsize=None)
+def question_re(mode: str) -> re.Pattern:
+    """What `Settings.questions` drops: question words and phrases ("phrases"), question
+    words only ("words"), or nothing ("off")."""
+    if mode == "off":
+        return re.compile(r"(?!x)x")
+    phrases = [rf"(?:{'|'.join(a.split())})(?:\s+yang)?\s+(?:di\s+)?(?:{'|'.join(b.split()).replace('_', ' +')})(?:kan|nya)?"
+               for a, b in QUESTION_PHRASES.items()] if mode == "phrases" else []
+    return re.compile(r"(?i)(?<![\w-])(?:" + "|".join(phrases + sorted(QUESTION_WORDS)) + r")(?![\w-])")
+
+
+QUESTION_RE = question_re("phrases")
 
 
 def outside_quotes(text: str, fn) -> str:
@@ -43,13 +55,14 @@ def outside_quotes(text: str, fn) -> str:
     return "".join(p if i % 2 else fn(p) for i, p in enumerate(parts))
 
 
-def asks(text: str) -> bool:
+def asks(text: str, settings: Settings = DEFAULT) -> bool:
     """A closing `?`, or a question word outside quotes (the title `"Apa Jang Kau Tjari"`
     does not make a query a question)."""
-    return text.rstrip().endswith("?") or bool(QUESTION_RE.search(" ".join(re.split(r'"[^"]*"', text))))
+    found = question_re(settings.questions).search(" ".join(re.split(r'"[^"]*"', text)))
+    return text.rstrip().endswith("?") or bool(found)
 
 
-def plain_text(text: str) -> str:
+def plain_text(text: str, settings: Settings = DEFAULT) -> str:
     """Outside quotes, brackets and a `?` ending a word (or a quote) are punctuation; question
     words go if others remain."""
     def punctuation(part: str) -> str:
@@ -58,13 +71,14 @@ def plain_text(text: str) -> str:
 
     text = outside_quotes(text, punctuation)
     text = " ".join(w for w in text.split() if w.strip("?*"))
-    kept = outside_quotes(text, lambda part: QUESTION_RE.sub(" ", part))
-    return " ".join(kept.split()) if any(t for t in tokens(kept)) else text
+    pattern = question_re(settings.questions)
+    kept = outside_quotes(text, lambda part: pattern.sub(" ", part))
+    return " ".join(kept.split()) if kept_words(kept) else text
 
 
-def unasked(form: str) -> str:
+def unasked(form: str, an: Analyzer) -> str:
     """The written form without a question particle, if the stem stays the same: a passage says
     `persen`, `tahun`, not `persenkah`, `tahunkah` (but `menikah` keeps its -kah)."""
-    if form[-3:] in ("kah", "tah") and stemmer.stem(form[:-3]) == stemmer.stem(form):
+    if form[-3:] in ("kah", "tah") and an.stem(form[:-3]) == an.stem(form):
         return form[:-3]
     return form

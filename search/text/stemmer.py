@@ -14,10 +14,12 @@ engine for out-of-lexicon words, unless what Snowball leaves cannot begin an Ind
 (kendati -> ndati).
 `LEXICON_VERSION` changes whenever the rules or the word lists change.
 
-`KLIPING_STEMMER` (read once at import) selects the stemmer, for evaluation (bench/eval_ir.py):
-`kliping` (the default, all of the above), `snowball` (plain PyStemmer, what Elasticsearch's
-`indonesian` analyzer gives) or `none` (words unchanged). It is part of LEXICON_VERSION, so an
-index built with one never opens under another.
+A `Stemmer` is one of three kinds, chosen by `Settings.stemmer` (search.settings): `kliping`
+(all of the above), `snowball` (plain PyStemmer, what Elasticsearch's `indonesian` analyzer
+gives) or `none` (words unchanged). Its `version` is part of the index's schema version, so an
+index built with one never opens under another. Each keeps its roots in a bounded cache
+(search.cache, STEM_CACHE words), and the prefix search shares one (PREFIX_CACHE bases): query
+words are user input, and an unbounded cache grew a process by 39 MB over 200,000 of them.
 """
 from __future__ import annotations
 
@@ -26,7 +28,10 @@ import zlib
 from pathlib import Path
 from typing import Iterable
 
-import Stemmer
+import Stemmer as PyStemmer
+
+from search.cache import Cache
+from search.settings import STEMMERS, Settings
 
 _RULES_VERSION = "4"
 _DATA = Path(__file__).resolve().with_name("data")
@@ -88,16 +93,12 @@ def _load_lexicon() -> tuple[frozenset[str], dict[str, tuple[int, int]], dict[st
 
 
 ROOTS, _FREQ, _MAPPED, _crc = _load_lexicon()
-STEMMERS = ("kliping", "snowball", "none")
-STEMMER = os.environ.get("KLIPING_STEMMER", "").strip().lower() or "kliping"
-if STEMMER not in STEMMERS:
-    raise ValueError(f"KLIPING_STEMMER must be one of {', '.join(STEMMERS)}; got {STEMMER!r}")
-LEXICON_VERSION = {"kliping": f"id-stem-{_RULES_VERSION}-{_crc:08x}",
-                   "snowball": f"snowball-{Stemmer.version()}", "none": "nostem"}[STEMMER]
+LEXICON_VERSION = f"id-stem-{_RULES_VERSION}-{_crc:08x}"
+STEM_CACHE = 65_536  # words per stemmer
+PREFIX_CACHE = 32_768  # bases whose prefixed root was searched
 
-_snowball = Stemmer.Stemmer("indonesian")
-_cache: dict[str, str] = {}
-_prefix_memo: dict[str, str | None] = {}
+_snowball = PyStemmer.Stemmer("indonesian")
+_prefix_memo: Cache[str | None] = Cache(PREFIX_CACHE, name="stemmer prefixes")
 
 
 def snowball(word: str) -> str:
@@ -169,11 +170,13 @@ def _prefixed_root(b: str) -> str | None:
     Memoised: many words share a base (menggunakan, menggunakannya)."""
     if b[:2] not in _PREFIX_STARTS:
         return None  # most words the lexicon cannot explain (names) stop here
-    try:
-        return _prefix_memo[b]
-    except KeyError:
-        root = _prefix_memo[b] = _search_prefixes(b)
-        return root
+    memo = _prefix_memo
+    root = memo.hot.get(b, memo)  # the memo itself marks "not there" (None is a result)
+    if root is memo:
+        root = memo.get(b, memo)
+        if root is memo:
+            root = memo.put(b, _search_prefixes(b))
+    return root
 
 
 def _search_prefixes(b: str) -> str | None:
@@ -341,34 +344,54 @@ def _compute(w: str) -> str:
     return _stem_simple(w)
 
 
-if STEMMER == "snowball":
-    _compute = _snowball.stemWord  # noqa: F811
-elif STEMMER == "none":
-    def _compute(w: str) -> str:  # noqa: F811
-        return w
+def _unchanged(w: str) -> str:
+    return w
+
+
+class Stemmer:
+    """One kind of stemmer with its bounded cache of roots. Get one with `get(kind)`."""
+
+    def __init__(self, kind: str, cache_size: int = STEM_CACHE):
+        if kind not in STEMMERS:
+            raise ValueError(f"the stemmer must be one of {', '.join(STEMMERS)}; got {kind!r}")
+        self.kind = kind
+        self.version = {"kliping": LEXICON_VERSION, "snowball": f"snowball-{PyStemmer.version()}",
+                        "none": "nostem"}[kind]
+        self._compute = {"kliping": _compute, "snowball": _snowball.stemWord, "none": _unchanged}[kind]
+        self.cache: Cache[str] = Cache(cache_size, name=f"{kind} stems")
+
+    def stem(self, word: str) -> str:
+        """Root of one lowercased token (possibly hyphenated). Cached: call it freely."""
+        cache = self.cache
+        root = cache.hot.get(word)
+        if root is None:
+            root = cache.get(word)
+            if root is None:
+                root = cache.put(word, self._compute(word))
+        return root
+
+    def stem_words(self, words: Iterable[str]) -> list[str]:
+        """Roots of many lowercased tokens, in order."""
+        return list(map(self.stem, words))
+
+    def clear_cache(self) -> None:
+        """Forget cached roots (benchmarks measure a cold cache)."""
+        self.cache.clear()
+        _prefix_memo.clear()
+
+
+_instances: dict[str, Stemmer] = {}
+
+
+def get(kind: str | None = None) -> Stemmer:
+    """The process's stemmer of `kind` (default: the default settings' kind)."""
+    kind = kind or Settings().stemmer
+    found = _instances.get(kind)
+    if found is None:
+        found = _instances[kind] = Stemmer(kind)
+    return found
 
 
 def stem(word: str) -> str:
-    """Root of one lowercased token (possibly hyphenated). Cached: call it freely."""
-    root = _cache.get(word)
-    if root is None:
-        root = _cache[word] = _compute(word)
-    return root
-
-
-def stem_words(words: Iterable[str]) -> list[str]:
-    """Roots of many lowercased tokens, in order."""
-    cache = _cache
-    out = []
-    for w in words:
-        root = cache.get(w)
-        if root is None:
-            root = cache[w] = _compute(w)
-        out.append(root)
-    return out
-
-
-def clear_cache() -> None:
-    """Forget cached roots (benchmarks measure a cold cache)."""
-    _cache.clear()
-    _prefix_memo.clear()
+    """Root of one lowercased token with the default stemmer (the CLI's `stem`, tests)."""
+    return get().stem(word)

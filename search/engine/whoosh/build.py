@@ -19,10 +19,11 @@ from search.stories import echoes
 from search.ingest import fingerprints
 from search.engine.whoosh import store
 from search.indexing.parallel import Background
-from search.text.analysis import join_paragraphs, paragraph_stems
+from search.settings import DEFAULT, Settings
+from search.text.analysis import analyzer, join_paragraphs
 from search.errors import IngestError
 from search.models import Article, Skipped
-from search.engine.whoosh.schema import SCHEMA, SCHEMA_VERSION
+from search.engine.whoosh.schema import schema, schema_version
 from search.engine.whoosh.writer import BUILD_LIMIT_MB, open_writer
 
 
@@ -67,7 +68,7 @@ def article_from_stored(stored: dict) -> Article:
 
 def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list[str] | None = None,
           on_item: Callable[[Article | Skipped], None] | None = None, wait: float = 0.0,
-          allow_empty: bool = True) -> BuildReport:
+          allow_empty: bool = True, settings: Settings = DEFAULT) -> BuildReport:
     """Index every Article from `items` into a new generation under `root` and publish it.
 
     With allow_empty=False, a build that indexed nothing (say, a mistyped path) is not
@@ -77,7 +78,8 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
     report = BuildReport(index_dir=str(root))
     with store.writer_lock(root, wait=wait):
         gen = store.new_generation(root)
-        ix = whoosh_index.create_in(str(gen), SCHEMA)
+        ix = whoosh_index.create_in(str(gen), schema(settings))
+        an = analyzer(settings)
         writer = open_writer(ix, limitmb=BUILD_LIMIT_MB)
         echo_table = echoes.EchoTable()
         echo_step = None
@@ -89,7 +91,8 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                     doc = document(item)
                     writer.add_document(**doc)
                     # The body was just analysed for the index: echoes reuse that analysis.
-                    echo_table.collect(item, paragraph_stems(doc["body"], skip=1 if item.title else 0))
+                    echo_table.collect(item, an.paragraph_stems(doc["body"], skip=1 if item.title else 0,
+                                                                count=len(item.paragraphs)))
                     report.added += 1
                     report.removals += len(item.removed)
                 if on_item:
@@ -111,7 +114,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             shutil.rmtree(gen, ignore_errors=True)
             raise
         store.write_manifest(gen, {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": schema_version(settings),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "articles": report.added,
             "sources": [str(s) for s in (sources or [])],

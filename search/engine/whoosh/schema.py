@@ -2,45 +2,89 @@
 
 Articles are the documents. `body` holds the title and every paragraph, joined so positions
 jump between paragraphs; it is neither stored nor given character offsets, because snippets are
-built from the stored paragraphs by our own highlighter (search.snippets). `exact` holds the same
-text unstemmed (search.analysis.EXACT_ANALYZER), for quoted phrases and the "exact words"
-option. It is kept lean: not stored, no offsets and no positions, only frequencies (about
+built from the stored paragraphs by our own highlighter (search.query.snippets). `exact` holds
+the same text unstemmed (the analyzer without its last step), for quoted phrases and the "exact
+words" option. It is kept lean: not stored, no offsets and no positions, only frequencies (about
 half the size of a positional field). A quoted phrase is matched as the stemmed phrase in
-`body` (same positions) AND each exact form in `exact` (search.queries.ExactPhrase).
-`answer` holds the answer-type marks of search.answers (`angka`, `waktu`) at the body positions
+`body` (same positions) AND each exact form in `exact` (an ExactPhrase query).
+`answer` holds the answer-type marks of search.text.answers (`angka`, `waktu`) at the body positions
 of the words that carry them; it adds no length, so body's BM25 is unchanged.
 Facet values live in one packed column (`facets`), read once per searcher into plain lists
-(search.facets).
+(search.engine.whoosh.facets).
 
-Any change here or in the analysis bumps SCHEMA_VERSION; an index built with another version
-refuses to open and says to rebuild.
+The fields are made per stemmer kind (`schema(settings)`), all from the one analyzer of
+search.text.analysis. Any change here or in the analysis bumps SCHEMA_FORMAT; an index whose
+manifest gives another `schema_version(settings)` refuses to open and says to rebuild.
 """
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from itertools import chain
 from operator import sub
 from pickle import dumps
 
 from whoosh import columns
+from whoosh.analysis import Analyzer as WhooshAnalyzer
+from whoosh.analysis import Token
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from search.text import answers, stemmer
-from search.text.analysis import ANALYZER, EXACT_ANALYZER, index_terms
+from search.settings import Settings
+from search.text import answers
+from search.text.analysis import Analyzer, analyzer
 
-SCHEMA_VERSION = f"6+{getattr(stemmer, 'LEXICON_VERSION', 'snowball')}"
+#: Bumped on any change to the fields or to the analysis' tokens, stop words or positions.
+SCHEMA_FORMAT = 6
+
+
+def schema_version(settings: Settings) -> str:
+    """What an index's manifest must say for these settings to open it."""
+    return f"{SCHEMA_FORMAT}+{analyzer(settings).version}"
+
+
+class TokenAdapter(WhooshAnalyzer):
+    """Whoosh's analyzer interface around search.text.analysis.Analyzer: the same steps for
+    the fields and for anything of Whoosh's that analyses text."""
+
+    def __init__(self, an: Analyzer, stem: bool = True):
+        self.an, self.stem = an, stem
+
+    def __eq__(self, other):
+        return isinstance(other, TokenAdapter) and (self.an, self.stem) == (other.an, other.stem)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            word = value.lower()
+            t.original = t.text = self.an.stem(word) if self.stem else word
+            t.boost, t.stopped = 1.0, False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for term in self.an.tokens(value, start_pos, self.stem):
+            t.text, t.boost, t.stopped = term.text, 1.0, False
+            if keeporiginal:
+                t.original = term.surface
+            if positions:
+                t.pos = term.pos
+            if chars:
+                t.startchar, t.endchar = start_char + term.start, start_char + term.end
+            yield t
 
 
 class AnalyzedText(TEXT):
-    """A TEXT field that indexes straight from search.analysis.index_terms: the same terms and
+    """A TEXT field that indexes straight from Analyzer.index_terms: the same terms and
     positions its analyzer gives, without Whoosh's per-token objects and generator chain, and
-    analysing each text once for both the stemmed and the exact field. The query parser still
-    uses `analyzer`, the same definition."""
+    analysing each text once for both the stemmed and the exact field."""
 
-    def __init__(self, analyzer, stemmed: bool, phrase: bool = True):
-        super().__init__(analyzer=analyzer, phrase=phrase, stored=False)
-        self.stemmed, self.phrase = stemmed, phrase
+    def __init__(self, an: Analyzer, stemmed: bool, phrase: bool = True):
+        super().__init__(analyzer=TokenAdapter(an, stemmed), phrase=phrase, stored=False)
+        self.an, self.stemmed, self.phrase = an, stemmed, phrase
 
     def index(self, value, **kwargs):
         """Whoosh's interface: (term bytes, frequency, weight, encoded value) per distinct term."""
@@ -50,9 +94,9 @@ class AnalyzedText(TEXT):
 
     def postings(self, value) -> list[tuple[str, int, bytes]]:
         """(term, frequency, value encoded as Whoosh's Positions/Frequency formats do) per
-        distinct term, in first-seen order; search.writer reads this directly (tests/test_writer.py
-        compares the written postings with Whoosh's own writer's)."""
-        terms = index_terms(value)
+        distinct term, in first-seen order; search.engine.whoosh.writer reads this directly
+        (tests/test_writer.py compares the written postings with Whoosh's own writer's)."""
+        terms = self.an.index_terms(value)
         if not self.phrase:  # frequencies only
             packs = _PACKED
             out = []
@@ -74,16 +118,16 @@ class AnalyzedText(TEXT):
 
 
 class AnswerMarks(AnalyzedText):
-    """The positional field of search.answers: at the position of each word that can answer
-    a question of some type, that type (`angka`, `waktu`). Not scorable: a mark is scored
-    against the `body` length of its document."""
+    """The positional field of search.text.answers: at the position of each word that can
+    answer a question of some type, that type (`angka`, `waktu`). Not scorable: a mark is
+    scored against the `body` length of its document."""
 
-    def __init__(self):
-        super().__init__(ANALYZER, stemmed=True)
+    def __init__(self, an: Analyzer):
+        super().__init__(an, stemmed=True)
         self.scorable = False
 
     def postings(self, value) -> list[tuple[str, int, bytes]]:
-        return _positional(answers.marks(index_terms(value)))
+        return _positional(answers.marks(self.an.index_terms(value)))
 
 
 def _positional(poses: dict[str, list[int]]) -> list[tuple[str, int, bytes]]:
@@ -106,12 +150,14 @@ _SINGLE: dict[int, bytes] = {}
 _PACK1 = pack_uint(1)
 
 
-def make_schema() -> Schema:
+@lru_cache(maxsize=None)
+def _schema(kind: str) -> Schema:
+    an = analyzer(kind)
     return Schema(
         id=ID(stored=True, unique=True),
-        body=AnalyzedText(ANALYZER, stemmed=True),
-        exact=AnalyzedText(EXACT_ANALYZER, stemmed=False, phrase=False),
-        answer=AnswerMarks(),  # answer-type marks (search.answers), at body positions
+        body=AnalyzedText(an, stemmed=True),
+        exact=AnalyzedText(an, stemmed=False, phrase=False),
+        answer=AnswerMarks(an),  # answer-type marks (search.text.answers), at body positions
         # Packed facet record: JSON [outlet, date, editors, source, tags, dateline].
         facets=COLUMN(columns.VarBytesColumn()),
         hash=STORED(),
@@ -119,4 +165,6 @@ def make_schema() -> Schema:
     )
 
 
-SCHEMA = make_schema()
+def schema(settings: Settings) -> Schema:
+    """The schema for these settings' analysis (one object per stemmer kind)."""
+    return _schema(settings.stemmer)

@@ -3,7 +3,9 @@
 It reproduces Whoosh's BM25F with the model of `weighting()` (B, K1, the Robertson-Sparck Jones
 idf of IDF and Whoosh's encoded field lengths), its phrase scores (the sum of the words' scores)
 and the coordination bonus of `Or(..., scale=s)`, so rankings match Whoosh's at a fraction of
-the cost. B, K1 and the idf were tuned on bench/eval_ir.py (Kliping stemmer, MRR@10 facqa-dev /
+the cost. Its knobs are in search.settings (b, k1, proximity, proximity_top, coverage_power,
+answer_weight, answer_nearness, partial_ratio) and the idf in search.engine.bm25. B, K1 and the
+idf were tuned on bench/eval_ir.py (Kliping stemmer, MRR@10 facqa-dev /
 tydiqa-id): Whoosh's defaults (B=0.75, K1=1.2, idf log(N/(df+1))+1) 0.8097 / 0.6830; this idf,
 which sets rare words further above common ones, 0.8112 / 0.6919; B=0.6, K1=0.9 0.8154 / 0.6917.
 
@@ -15,19 +17,19 @@ each top-level clause once, however many synonyms it holds.
 
 Queries outside this (prefixes, wildcards) return None and Whoosh scores them.
 
-On top of BM25, the best PROXIMITY_TOP documents of a query of several words get a
+On top of BM25, the best `proximity_top` documents of a query of several words get a
 term-proximity bonus (Büttcher, Clarke and Lushman 2006, "BM25TP"): each pair of neighbouring
 occurrences of two different query words adds to each word's accumulator the other word's idf
 over their distance squared, and each accumulator is saturated like a term frequency. Nearness
 only counts in proportion to how much of the query's weight the document holds (idf coverage to
-the power COVERAGE_POWER), so two common words side by side (`luas wilayah`) do not lift a page
+the power `coverage_power`), so two common words side by side (`luas wilayah`) do not lift a page
 that lacks the rare word (`Myanmar`). Positions are read from the `body` postings of those
 documents only. Measured (MRR@10 facqa-dev / tydiqa-id): without 0.8154 / 0.6917, with 0.8182 /
 0.6923; ungated, the bonus cost tydiqa-id 0.002-0.009.
 
 A question that asks `kapan` or `berapa` (search.answers) adds its answer-type mark: scored as
-one more word, times ANSWER_WEIGHT (never deciding a match), and as one more word in the
-proximity bonus, its idf times ANSWER_NEARNESS. Measured (bench/eval_ir.py --tune, MRR@10
+one more word, times `answer_weight` (never deciding a match), and as one more word in the
+proximity bonus, its idf times `answer_nearness`. Measured (bench/eval_ir.py --tune, MRR@10
 facqa-dev / tydiqa-id): without 0.8191 / 0.6926; with both at 1, 0.8195 / 0.6949; at 3 and 2,
 0.8205 / 0.6956; at 4 and 4, 0.8207 / 0.6954 (a plateau from 2 to 4).
 """
@@ -35,36 +37,29 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from math import log
 
 from whoosh import query as wq
 from whoosh import scoring as ws
 
-from search.text import answers
+from search.cache import Cache
+from search.engine.bm25 import idf as _idf
 from search.engine.whoosh.matching import match_docs, term_positions, term_postings
+from search.settings import DEFAULT, Settings
+from search.text import answers
 
-B, K1 = 0.6, 0.9
-PROXIMITY = 1.0  # weight of the proximity bonus; 0 turns it off
-PROXIMITY_TOP = 100  # documents, best BM25 first, that get it
-COVERAGE_POWER = 4
-ANSWER_WEIGHT = 3.0  # a question's answer-type mark (search.answers): its BM25 times this
-ANSWER_NEARNESS = 2.0  # and its idf in the proximity bonus times this; 0 turns either off
 POSITIONS_FIELD = "body"
-CACHE_ENTRIES = 200_000  # (document, score) pairs kept across queries
-PARTIAL_RATIO = 4  # a term with this many times more postings than the documents asked about
-# is scored for those documents only (measured at 35k: 'indonesia' in 'bank indonesia')
+SCORE_CACHE = 200_000  # (document, score) pairs kept across queries, per index generation
 
 
 class BulkScorer:
     """Per-searcher state: field lengths of every document (loaded once per field), and
-    per-clause scores."""
+    per-clause scores (a bounded cache, weighed by documents scored)."""
 
-    def __init__(self, searcher):
-        self.searcher, self.reader = searcher, searcher.reader()
+    def __init__(self, searcher, settings: Settings = DEFAULT):
+        self.searcher, self.reader, self.s = searcher, searcher.reader(), settings
         self.n = self.reader.doc_count_all()
         self._lengths: dict[str, tuple[array, float]] = {}
-        self._cache: dict[tuple, dict[int, float]] = {}
-        self._entries = 0
+        self._cache: Cache[dict[int, float]] = Cache(SCORE_CACHE, weigh=len, name="clause scores")
 
     def warm(self, field: str) -> None:
         self._field(field)
@@ -80,18 +75,20 @@ class BulkScorer:
     def score(self, q: wq.Query, docs, answer: str | None = None) -> dict[int, float] | None:
         """Scores of `docs` (which all match q), or None if q has parts this cannot score:
         BM25, plus the proximity bonus for the best of them. `answer` is the answer type a
-        question asks for (search.answers): its mark is scored as one more word (ANSWER_WEIGHT)
-        and counts in the proximity bonus, but never decides which documents match."""
+        question asks for (search.text.answers): its mark is scored as one more word
+        (answer_weight) and counts in the proximity bonus, but never decides which documents
+        match."""
+        s = self.s
         out = self.bm25(q, docs)
-        if out and answer and ANSWER_WEIGHT:
+        if out and answer and s.answer_weight:
             for d, v in self._term(answers.FIELD, answer, docs, POSITIONS_FIELD).items():
-                out[d] += ANSWER_WEIGHT * v
-        if out and PROXIMITY:
+                out[d] += s.answer_weight * v
+        if out and s.proximity:
             words = _proximity_words(q)
-            if len(words) + bool(answer and ANSWER_NEARNESS) > 1:  # two terms to be near each other
-                top = [d for _, d in best(out, PROXIMITY_TOP)]
+            if len(words) + bool(answer and s.answer_nearness) > 1:  # two terms to be near each other
+                top = [d for _, d in best(out, s.proximity_top)]
                 for d, bonus in self.proximity(words, top, answer).items():
-                    out[d] += PROXIMITY * bonus
+                    out[d] += s.proximity * bonus
         return out
 
     def bm25(self, q: wq.Query, docs) -> dict[int, float] | None:
@@ -133,7 +130,7 @@ class BulkScorer:
         if found is not None:
             return found
         if isinstance(q, wq.Term) and docs is not None and \
-                len(term_postings(self.reader, q.fieldname, q.text)[0]) > len(docs) * PARTIAL_RATIO:
+                len(term_postings(self.reader, q.fieldname, q.text)[0]) > len(docs) * self.s.partial_ratio:
             return self._term(q.fieldname, q.text, docs)
         if isinstance(q, wq.Term):
             found = self._term(q.fieldname, q.text)
@@ -158,21 +155,16 @@ class BulkScorer:
             found = {d: sum(t[d] for t in tables) for d in tables[0] if all(d in t for t in tables[1:])}
         else:  # not reached: _supported() guards
             raise TypeError(type(q).__name__)
-        self._entries += len(found)
-        if self._entries > CACHE_ENTRIES:  # bound memory: a few tens of MB at most
-            self._cache.clear()
-            self._entries = len(found)
-        self._cache[key] = found
-        return found
+        return self._cache.put(key, found)
 
     def proximity(self, words: list[str], docs, answer: str | None = None) -> dict[int, float]:
         """doc -> proximity bonus of `words` (distinct terms of the positions field) in `docs`,
         weighted by the document's idf coverage of the words. An `answer` mark near the words
-        counts as one more word, with its idf times ANSWER_NEARNESS, but not in the coverage."""
-        field, dfreq = POSITIONS_FIELD, self.reader.doc_frequency
+        counts as one more word, with its idf times answer_nearness, but not in the coverage."""
+        field, dfreq, s = POSITIONS_FIELD, self.reader.doc_frequency, self.s
         terms = [(field, w, 1.0) for w in words]
-        if answer and ANSWER_NEARNESS:
-            terms.append((answers.FIELD, answer, ANSWER_NEARNESS))
+        if answer and s.answer_nearness:
+            terms.append((answers.FIELD, answer, s.answer_nearness))
         if len(terms) < 2:
             return {}
         idf = [_idf(self.n, dfreq(f, w)) * weight for f, w, weight in terms]
@@ -194,11 +186,11 @@ class BulkScorer:
                 if i != j and p != p2:  # a number asked about is its own mark, not a neighbour
                     acc[i] += idf[j] / (p2 - p) ** 2
                     acc[j] += idf[i] / (p2 - p) ** 2
-            k = K1 * (1 - B + B * lengths[d] / avgfl)
-            bonus = sum(a * (K1 + 1) / (a + k) for a in acc if a)
+            k = s.k1 * (1 - s.b + s.b * lengths[d] / avgfl)
+            bonus = sum(a * (s.k1 + 1) / (a + k) for a in acc if a)
             if bonus:
                 coverage = sum(x for x, h in zip(idf, held) if h) / whole if whole else 0.0
-                out[d] = bonus * coverage ** COVERAGE_POWER
+                out[d] = bonus * coverage ** s.coverage_power
         return out
 
     def _term(self, field: str, text: str, docs=None, length_field: str | None = None) -> dict[int, float]:
@@ -207,12 +199,13 @@ class BulkScorer:
         ids, tfs = term_postings(self.reader, field, text)
         idf = _idf(self.n, self.reader.doc_frequency(field, text))
         lengths, avgfl = self._field(length_field or field)
-        k0, norm = K1 * (1 - B), K1 * B / avgfl
+        k1, b = self.s.k1, self.s.b
+        k0, norm, top = k1 * (1 - b), k1 * b / avgfl, k1 + 1  # bm25.term_score, unrolled
         if docs is not None:  # a dict from C-level zip, then Python arithmetic for docs only
             tf_of = dict(zip(ids, tfs))
-            return {d: idf * (tf * (K1 + 1)) / (tf + k0 + norm * lengths[d])
+            return {d: idf * (tf * top) / (tf + k0 + norm * lengths[d])
                     for d in docs if (tf := tf_of.get(d)) is not None}
-        return {d: idf * (tf * (K1 + 1)) / (tf + k0 + norm * lengths[d]) for d, tf in zip(ids, tfs)}
+        return {d: idf * (tf * top) / (tf + k0 + norm * lengths[d]) for d, tf in zip(ids, tfs)}
 
 
 def best(scores: dict[int, float], n: int) -> list[tuple[float, int]]:
@@ -226,19 +219,14 @@ def best(scores: dict[int, float], n: int) -> list[tuple[float, int]]:
     return [(scores[d], d) for d in top]
 
 
-def _idf(n: int, df: int) -> float:
-    """Robertson-Sparck Jones idf, kept positive as in Lucene's BM25."""
-    return log(1 + (n - df + 0.5) / (df + 0.5))
-
-
 class _Model(ws.BM25F):
     def idf(self, searcher, fieldname, text):
         return _idf(searcher.doc_count_all(), searcher.doc_frequency(fieldname, text))
 
 
-def weighting() -> ws.WeightingModel:
-    """Whoosh's BM25F with this module's B, K1 and idf: what `bm25` reproduces."""
-    return _Model(B=B, K1=K1)
+def weighting(settings: Settings = DEFAULT) -> ws.WeightingModel:
+    """Whoosh's BM25F with the settings' B, K1 and Kliping's idf: what `bm25` reproduces."""
+    return _Model(B=settings.b, K1=settings.k1)
 
 
 def _proximity_words(q: wq.Query) -> list[str]:

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
-from search.engine.whoosh.schema import SCHEMA_VERSION
+from search.engine.whoosh.schema import schema_version
+from search.settings import DEFAULT, Settings
 
 MANIFEST = "kliping.json"
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still holding it
@@ -47,13 +48,13 @@ def read_manifest(gen: Path) -> dict:
     return json.loads((Path(gen) / MANIFEST).read_text(encoding="utf-8"))
 
 
-def check_version(gen: Path) -> dict:
+def check_version(gen: Path, settings: Settings = DEFAULT) -> dict:
     manifest = read_manifest(gen)
-    found = manifest.get("schema_version")
-    if found != SCHEMA_VERSION:
+    found, needed = manifest.get("schema_version"), schema_version(settings)
+    if found != needed:
         raise IndexVersionMismatch(
             f"The index in {gen.parent} was built with schema {found}, but this Kliping needs "
-            f"{SCHEMA_VERSION}. Rebuild it with: python -m search build --index {gen.parent}"
+            f"{needed}. Rebuild it with: python -m search build --index {gen.parent}"
         )
     return manifest
 

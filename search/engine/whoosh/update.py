@@ -28,6 +28,8 @@ from search.engine.whoosh import store
 from search.engine.whoosh.build import document
 from search.engine.whoosh.writer import open_writer
 from search.models import Article, Skipped
+from search.settings import DEFAULT, Settings
+from search.text.analysis import analyzer
 
 ADDED, UPDATED, UNCHANGED, REMOVED, MISSING = "added", "updated", "unchanged", "removed", "not found"
 
@@ -85,20 +87,21 @@ def stored_hashes(ix) -> dict[str, str]:
         return {f["id"]: f.get("hash") for _, f in reader.iter_docs()}
 
 
-def _open(root: Path):
+def _open(root: Path, settings: Settings):
     gen = store.current_generation(root)
-    store.check_version(gen)
+    store.check_version(gen, settings)
     return gen, whoosh_index.open_dir(str(gen))
 
 
 def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0.0,
-        on_item: Callable[[Article | Skipped], None] | None = None) -> UpdateReport:
+        on_item: Callable[[Article | Skipped], None] | None = None,
+        settings: Settings = DEFAULT) -> UpdateReport:
     """Add new and update changed articles in the served index; unchanged ones are left alone."""
     root = Path(root)
     started = time.perf_counter()
     report = UpdateReport(index_dir=str(root))
     with store.writer_lock(root, wait=wait):
-        gen, ix = _open(root)
+        gen, ix = _open(root, settings)
         known: dict[str, str] | None = None  # read when the first cleaned article needs it
         prints_of = fingerprints.read(gen, ix)  # {id: fingerprint}, {} when missing or stale
         loaded = items if isinstance(items, fingerprints.Loaded) else None
@@ -141,7 +144,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 writer.cancel()
             raise
         if report.committed:
-            echoes.update(gen, written)
+            echoes.update(gen, written, (), analyzer(settings))
             _touch_manifest(gen, len(known))
             _update_prints(gen, ix, prints_of, cleaned, written, loaded)
     report.cleaned = len(cleaned)
@@ -162,13 +165,14 @@ def _update_prints(gen: Path, ix, prints_of: dict[str, str], cleaned: list[str],
     fingerprints.write(gen, ix, prints_of)
 
 
-def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0) -> UpdateReport:
+def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
+           settings: Settings = DEFAULT) -> UpdateReport:
     """Delete articles by id from the served index; unknown ids are reported, not an error."""
     root = Path(root)
     started = time.perf_counter()
     report = UpdateReport(index_dir=str(root))
     with store.writer_lock(root, wait=wait):
-        gen, ix = _open(root)
+        gen, ix = _open(root, settings)
         known = stored_hashes(ix)
         prints_of = fingerprints.read(gen, ix)
         present = [i for i in dict.fromkeys(ids) if i in known]
@@ -184,7 +188,7 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0) -> Update
                 writer.cancel()
                 raise
             report.committed = True
-            echoes.update(gen, [], present)
+            echoes.update(gen, [], present, analyzer(settings))
             _touch_manifest(gen, len(known) - len(present))
             if prints_of:
                 gone = set(present)
