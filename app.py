@@ -17,7 +17,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.present import i18n
-from search.engine.whoosh import store
+from search.engine import default_location
 from search.query.archive import Archive
 from search.present.citations import cite, display_title, paragraph_path
 from search.errors import KlipingError, NotFound
@@ -51,7 +51,7 @@ def search_page():
 def article_page(article_id: str):
     article = archive().article(article_id)
     echoes = archive().echoes(article.id)
-    parsed = parse_query(request.args.get("q", ""))
+    parsed = parse_query(request.args.get("q", ""), settings=archive().settings)
     today = dt.date.today()
     paragraphs = [
         {
@@ -93,7 +93,8 @@ def api_article(article_id: str):
 def api_cite(article_id: str, n: int):
     article = archive().article(article_id)
     if not 1 <= n <= len(article.paragraphs):
-        raise NotFound(f"Article '{article_id}' has paragraphs 1 to {len(article.paragraphs)}; there is no {n}.")
+        raise NotFound(f"Article '{article_id}' has paragraphs 1 to {len(article.paragraphs)}; there is no {n}.",
+                       key="no_paragraph", id=article_id, count=len(article.paragraphs), n=n)
     text = cite(article, n, base_url(), dt.date.today(), g.lang)
     return Response(text + "\n", mimetype="text/plain; charset=utf-8")
 
@@ -106,7 +107,8 @@ def _wants_json() -> bool:
 def handle_domain_error(err: KlipingError):
     if _wants_json():
         return jsonify(error_json(err.code, err.message)), err.status
-    return render_template("error.html", status=err.status, code=err.code, message=err.message), err.status
+    message = i18n.error_message(err, g.get("lang", i18n.DEFAULT_LANG))
+    return render_template("error.html", status=err.status, code=err.code, message=message), err.status
 
 
 def handle_http_error(err: HTTPException):
@@ -158,10 +160,11 @@ def template_helpers():
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The app factory. Config key INDEX_DIR defaults to $KLIPING_INDEX or index/."""
+    """The app factory. Config key INDEX_DIR (the index's location) defaults to
+    $KLIPING_ENGINE, else $KLIPING_INDEX, else index/."""
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.config.from_mapping(
-        INDEX_DIR=os.environ.get("KLIPING_INDEX") or str(store.default_index_dir()),
+        INDEX_DIR=default_location(),
         PUBLIC_URL=os.environ.get("KLIPING_PUBLIC_URL"),
     )
     if config:

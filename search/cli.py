@@ -10,14 +10,15 @@ import json
 import sys
 from pathlib import Path
 
-from search.engine.whoosh import store
+from search.engine import default_location, open_engine
+from search.engine.base import MISSING, Engine
 from search.errors import IndexMissing, IndexVersionMismatch, KlipingError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-def _index_dir(args) -> Path:
-    return Path(args.index) if args.index else store.default_index_dir()
+def _engine(args) -> Engine:
+    return open_engine(args.index or default_location())
 
 
 def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
@@ -37,22 +38,21 @@ def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
 def cmd_build(args) -> int:
     from search import ingest
     from search.indexing import parallel
-    from search.engine.whoosh.build import build
     from search.indexing.progress import Progress
 
-    root = _index_dir(args)
+    engine = _engine(args)
+    root = engine.location
     sources = args.sources or [str(SEEDS)]
     if args.if_missing:
         try:
-            store.check_version(store.current_generation(root))
+            engine.check()
             if not args.quiet:
                 print(f"Index in {root} is ready; not rebuilding.")
             return 0
         except IndexMissing:
             pass
         except IndexVersionMismatch as e:
-            built_from = store.read_manifest(store.current_generation(root)).get("sources", [])
-            if [str(Path(s).resolve()) for s in built_from] != [str(SEEDS)]:
+            if [str(Path(s).resolve()) for s in engine.built_from()] != [str(SEEDS)]:
                 raise KlipingError(e.message) from None
             print("The seed index was built by an older Kliping; rebuilding it.", file=sys.stderr)
     progress = Progress("Indexing (bytes)", total=ingest.total_bytes(sources))
@@ -68,9 +68,8 @@ def cmd_build(args) -> int:
     relay = parallel.Relay(progress.advance)
     items = parallel.prefetch(ingest.load(sources, field_map=_field_map(args.map), progress=relay), relay)
     try:
-        report = build(items, root,
-                       sources=[str(Path(s).resolve()) for s in sources], on_item=on_item, wait=args.wait,
-                       allow_empty=False)
+        report = engine.build(items, sources=[str(Path(s).resolve()) for s in sources],
+                              on_item=on_item, wait=args.wait, allow_empty=False)
     finally:
         if hasattr(items, "close"):
             items.close()
@@ -102,25 +101,20 @@ def _write_report(path: str, data: dict) -> None:
 
 def cmd_add(args) -> int:
     from search import ingest
-    from search.engine.whoosh import update as updater
     from search.indexing.progress import Progress
 
-    root = _index_dir(args)
     progress = Progress("Adding (bytes)", total=ingest.total_bytes(args.sources))
     items = ingest.load(args.sources, field_map=_field_map(args.map), progress=progress.advance)
-    report = updater.add(items, root, wait=args.wait,
-                         on_item=_report_item if args.verbose else None)
+    report = _engine(args).add(items, wait=args.wait, on_item=_report_item if args.verbose else None)
     progress.close()
     _finish_update(args, report, "add")
     return 0
 
 
 def cmd_remove(args) -> int:
-    from search.engine.whoosh import update as updater
-
-    report = updater.remove(args.ids, _index_dir(args), wait=args.wait)
+    report = _engine(args).remove(args.ids, wait=args.wait)
     for o in report.outcomes:
-        if o.outcome == updater.MISSING:
+        if o.outcome == MISSING:
             print(f"not found: {o.id}", file=sys.stderr)
     _finish_update(args, report, "remove")
     return 0
@@ -158,7 +152,7 @@ def cmd_query(args) -> int:
            "sort": args.sort or "", "page": str(args.page), "per_page": str(args.per_page),
            "exact": "1" if args.exact else ""}
     req = SearchRequest.from_args(raw)
-    resp = Archive(_index_dir(args)).search(req)
+    resp = Archive(_engine(args)).search(req)
     if args.json:
         print(json.dumps(search_json(resp), ensure_ascii=False, indent=2))
         return 0
@@ -184,7 +178,7 @@ def _terminal(html_text: str) -> str:
 def cmd_stats(args) -> int:
     from search.query.archive import Archive
 
-    stats = Archive(_index_dir(args)).stats()
+    stats = Archive(_engine(args)).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
     else:

@@ -1,4 +1,9 @@
-"""Domain errors. Each carries an HTTP-like status, a stable code and a message saying what to do."""
+"""Domain errors. Each carries an HTTP-like status, a stable code and a message saying what to do.
+
+The message is English, for logs and the command line. An error raised about something a reader
+did (an unknown article, a bad date) also carries `key` and `params`: the interface catalog's
+message (search.present.i18n) for the page and the JSON, in the reader's language.
+"""
 from __future__ import annotations
 
 
@@ -6,13 +11,16 @@ class KlipingError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 key: str | None = None, **params):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         if status:
             self.status = status
+        self.key = key  # a message key of search.present.i18n, with `params` to fill it
+        self.params = params
 
 
 class BadRequest(KlipingError):

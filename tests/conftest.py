@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from search.query import archive as archive_mod
 from search.query.archive import Archive
 from search.engine.whoosh.build import build
 from search.models import Article
@@ -100,7 +99,7 @@ def make_index(tmp_path):
     def make(items, root: Path | None = None, settings: Settings = DEFAULT) -> Archive:
         root = Path(root) if root is not None else tmp_path / "index"
         build(list(items), root, settings=settings)
-        arc = Archive(root, settings)
+        arc = Archive(root, settings, refresh=0)  # sees a new generation at once
         opened.append(arc)
         return arc
 
@@ -114,8 +113,3 @@ def archive(make_index, articles) -> Archive:
     """The corpus above, indexed."""
     return make_index(articles)
 
-
-@pytest.fixture
-def no_refresh_delay(monkeypatch):
-    """Configuration, not mocking: let an Archive notice a new generation at once."""
-    monkeypatch.setattr(archive_mod, "REFRESH_SECONDS", 0)

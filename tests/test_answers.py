@@ -83,13 +83,12 @@ def test_an_answer_type_never_adds_matches(make_index):
 
 def test_marks_do_not_change_body_lengths(make_index):
     arc = make_index(ARTICLES)
-    with arc._lock:
-        searcher = arc._current().searcher
-        reader = searcher.reader()
-        doc = next(d for d in range(reader.doc_count_all()) if searcher.stored_fields(d)["id"] == "angka")
-        # kota padang kini penduduk 850.000 jiwa: six terms; the number's mark is not a seventh
-        assert reader.doc_field_length(doc, "body") == 6
-        assert reader.doc_field_length(doc, "answer") == 0
+    searcher = arc.engine.reader().searcher
+    reader = searcher.reader()
+    doc = next(d for d in range(reader.doc_count_all()) if searcher.stored_fields(d)["id"] == "angka")
+    # kota padang kini penduduk 850.000 jiwa: six terms; the number's mark is not a seventh
+    assert reader.doc_field_length(doc, "body") == 6
+    assert reader.doc_field_length(doc, "answer") == 0
 
 
 def test_an_answer_mark_near_the_only_single_word_clause_counts(make_index):

@@ -132,7 +132,7 @@ def test_rebuild_keeps_ids_and_paragraph_numbers(make_index, articles, tmp_path)
     assert second.article("a1").paragraphs == articles[0].paragraphs
 
 
-def test_archive_picks_up_a_new_generation(make_index, articles, tmp_path, no_refresh_delay):
+def test_archive_picks_up_a_new_generation(make_index, articles, tmp_path):
     arc = make_index(articles)
     gen_before = arc.stats()["generation"]
     assert arc.search(SearchRequest.from_args({"q": "minyak"})).total == 1

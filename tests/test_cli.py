@@ -175,9 +175,17 @@ def test_busy_index_is_a_one_line_error(capsys, tmp_path):
     assert_one_line_error(code, err, "--wait")
 
 
-def test_bad_map_is_a_one_line_error(capsys, tmp_path):
-    code, _, err = cli(capsys, "build", "--map", "outlet", "--index", str(tmp_path / "ix"))
+@pytest.mark.parametrize("mapping", ["outlet", "foo=bar", "outlet="])
+def test_bad_map_is_a_one_line_error(capsys, tmp_path, mapping):
+    code, _, err = cli(capsys, "build", "--map", mapping, "--index", str(tmp_path / "ix"))
     assert_one_line_error(code, err, "--map")
+
+
+def test_unknown_map_field_through_python_m_search_says_what_to_do(tmp_path):
+    r = run("build", "--map", "foo=bar", "--index", str(tmp_path / "ix"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()] and "outlet=source" in r.stderr
+    assert not (tmp_path / "ix" / "CURRENT").exists()
 
 
 def test_build_that_reads_nothing_publishes_nothing(tmp_path):

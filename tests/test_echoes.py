@@ -38,7 +38,7 @@ def seed_index(tmp_path):
     arts = seeds()
     root = tmp_path / "ix"
     build(arts, root)
-    arc = Archive(root)
+    arc = Archive(root, refresh=0)
     yield arc, arts, root
     arc.close()
 
@@ -84,7 +84,7 @@ def test_a_passage_in_more_than_max_articles_is_boilerplate(tmp_path):
     arts += [art("q1", "Kontan", QUOTE), art("q2", "Kompas", QUOTE.replace("terbaru", "terkini"))]
     root = tmp_path / "ix"
     build(arts, root)
-    arc = Archive(root)
+    arc = Archive(root, refresh=0)
     try:
         assert all(arc.echoes(f"b{i}") == {} for i in range(n))
         assert links(arc, "q1") == {(1, "q2", 1)} and links(arc, "q2") == {(1, "q1", 1)}
@@ -92,7 +92,7 @@ def test_a_passage_in_more_than_max_articles_is_boilerplate(tmp_path):
         arc.close()
     # one article fewer: the same passage is now in MAX_ARTICLES articles, and links
     build(arts[1:], root)
-    arc = Archive(root)
+    arc = Archive(root, refresh=0)
     try:
         assert len(arc.echoes("b1")[2]) == echoes.MAX_ARTICLES - 1
     finally:
@@ -102,7 +102,7 @@ def test_a_passage_in_more_than_max_articles_is_boilerplate(tmp_path):
 def test_same_outlet_does_not_link_but_unknown_outlet_does(tmp_path):
     root = tmp_path / "ix"
     build([art("s1", "Kontan", QUOTE), art("s2", "kontan", QUOTE), art("s3", None, QUOTE)], root)
-    arc = Archive(root)
+    arc = Archive(root, refresh=0)
     try:
         assert links(arc, "s1") == {(1, "s3", 1)}
         assert links(arc, "s3") == {(1, "s1", 1), (1, "s2", 1)}
@@ -110,10 +110,10 @@ def test_same_outlet_does_not_link_but_unknown_outlet_does(tmp_path):
         arc.close()
 
 
-def test_add_change_and_remove_keep_echoes_right(tmp_path, no_refresh_delay):
+def test_add_change_and_remove_keep_echoes_right(tmp_path):
     root = tmp_path / "ix"
     build([art("u1", "Kontan", QUOTE), art("u2", "Tempo", "Banjir melanda Bekasi sejak pagi.")], root)
-    arc = Archive(root)
+    arc = Archive(root, refresh=0)
     try:
         assert arc.echoes("u1") == {}
         updater.add([art("u3", "Kompas", "Paragraf pembuka yang pendek.", QUOTE)], root)
@@ -131,29 +131,60 @@ def test_add_change_and_remove_keep_echoes_right(tmp_path, no_refresh_delay):
     # the updated table gives what a rebuild gives
     updater.add([art("u4", "Kompas", QUOTE)], root)
     gen = store.current_generation(root)
-    before = echoes.EchoView.load(gen)
+    before = echoes.EchoView.load(gen, None)
     rebuilt = tmp_path / "re"
     build([art("u1", "Kontan", QUOTE), art("u3", "Kompas", "Harga cabai naik di pasar induk Jakarta."),
            art("u4", "Kompas", QUOTE)], rebuilt)
-    after = echoes.EchoView.load(store.current_generation(rebuilt))
+    after = echoes.EchoView.load(store.current_generation(rebuilt), None)
     for i in ("u1", "u3", "u4"):
         assert before.for_article(i) == after.for_article(i)
 
 
-def test_old_generation_without_echo_files_opens_with_no_echoes(tmp_path):
+def test_a_generation_without_echo_files_shows_none_and_the_next_add_repairs_them(tmp_path):
     root = tmp_path / "ix"
     build([art("o1", "Kontan", QUOTE), art("o2", "Tempo", QUOTE)], root)
     gen = store.current_generation(root)
     (gen / echoes.FILE).unlink()
     (gen / echoes.TABLE).unlink()
-    arc = Archive(root)
+    arc = Archive(root, refresh=0)
     try:
         assert arc.echoes("o1") == {}
         assert arc.article("o1").outlet == "Kontan"
+        rep = updater.add([art("o3", "Kompas", QUOTE)], root)
+        assert rep.committed and (gen / echoes.FILE).exists()
+        assert {e.id for lst in arc.echoes("o1").values() for e in lst} == {"o2", "o3"}
     finally:
         arc.close()
-    rep = updater.add([art("o3", "Kompas", QUOTE)], root)
-    assert rep.committed and not (gen / echoes.FILE).exists()
+
+
+def test_echoes_of_a_commit_they_do_not_describe_are_not_shown_and_are_repaired(tmp_path):
+    """A writer killed between its index commit and its echoes: readers see no echoes rather
+    than possibly wrong ones, and the next writer run, even one that changes nothing, repairs
+    them to what a fresh build gives."""
+    from whoosh import index as whoosh_index
+
+    from search.engine.whoosh.build import document
+    from search.engine.whoosh.writer import open_writer
+
+    root = tmp_path / "ix"
+    build([art("s1", "Kontan", QUOTE), art("s2", "Tempo", QUOTE)], root)
+    gen = store.current_generation(root)
+    ix = whoosh_index.open_dir(str(gen))
+    w = open_writer(ix)  # the index commit of an `add` of s3, without its echoes step
+    w.update_document(**document(art("s3", "Kompas", QUOTE)))
+    w.commit()
+    arc = Archive(root, refresh=0)
+    try:
+        assert arc.echoes("s1") == {} and arc.article("s3").outlet == "Kompas"
+        rep = updater.add([art("s1", "Kontan", QUOTE)], root)  # unchanged: nothing to commit
+        assert not rep.committed and rep.count("unchanged") == 1
+        fresh = tmp_path / "fresh"
+        build([art("s1", "Kontan", QUOTE), art("s2", "Tempo", QUOTE), art("s3", "Kompas", QUOTE)], fresh)
+        expected = echoes.EchoView.load(store.current_generation(fresh), None)
+        for i in ("s1", "s2", "s3"):
+            assert arc.echoes(i) == expected.for_article(i) != {}
+    finally:
+        arc.close()
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.query.facets import FACET_ORDER, FACET_SIZE, FacetTable
+from search.engine.whoosh.facets import FacetTable
+from search.query.facets import FACET_ORDER, FACET_SIZE
 from search.models import Article
 from search.query.params import SearchRequest
 

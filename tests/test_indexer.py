@@ -8,7 +8,9 @@ from whoosh import index as whoosh_index
 
 from search.engine.whoosh import store
 from search.text.analysis import PARA_SEP, analyze
-from search.engine.whoosh.build import BuildReport, article_from_stored, build, document
+from search.engine.base import BuildReport
+from search.engine.whoosh.build import build, document
+from search.engine.whoosh.reader import article_from_stored
 from search.models import Article, Removal, Skipped
 from search.query.params import SearchRequest
 from search.engine.whoosh.schema import schema_version
@@ -97,7 +99,7 @@ def test_content_hash_changes_with_indexed_content_only(articles):
     assert a.content_hash != h
 
 
-def test_failed_build_leaves_the_served_index_untouched(make_index, articles, tmp_path, no_refresh_delay):
+def test_failed_build_leaves_the_served_index_untouched(make_index, articles, tmp_path):
     arc = make_index(articles)
     served = (tmp_path / "index" / "CURRENT").read_text()
 

@@ -9,6 +9,7 @@ import pytest
 
 from search.ingest import SUPPORTED, iter_sources, load, load_file
 from search.ingest.document import file_id
+from search.errors import BadRequest
 from search.models import Article, Skipped
 import os
 
@@ -277,7 +278,7 @@ DISPLAY = {"cnn indonesia": "CNN Indonesia", "kumparan": "kumparan", "suara": "S
 
 
 def test_field_map_must_name_kliping_fields():
-    with pytest.raises(ValueError, match="unknown Kliping field 'headline'"):
+    with pytest.raises(BadRequest, match="unknown Kliping field 'headline'"):
         load([], field_map={"headline": "title"})
 
 

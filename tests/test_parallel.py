@@ -63,7 +63,7 @@ def test_forked_and_inline_builds_write_the_same_echoes(tmp_path, monkeypatch):
 
     def echoes_file(root):
         return (gen(root) / "echoes.pickle").read_bytes()
-    assert any(echoes.EchoTable.load(gen(tmp_path / "forked")).links.values())  # 002/003 echo
+    assert any(echoes.EchoTable.load(gen(tmp_path / "forked"), None).links.values())  # 002/003 echo
     assert echoes_file(tmp_path / "forked") == echoes_file(tmp_path / "inline")
 
 

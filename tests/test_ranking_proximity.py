@@ -33,7 +33,7 @@ def archive(make_index):
 
 
 def scorer_and_docs(archive, text, settings=DEFAULT):
-    st = archive._current()
+    st = archive.engine.reader()
     q = parse_query(text).query
     return BulkScorer(st.searcher, settings), q, match_docs(st.searcher, q, st.table.live)
 
@@ -45,7 +45,7 @@ def ids(archive, text):
 def test_words_side_by_side_rank_above_the_same_words_apart(archive):
     scorer, q, docs = scorer_and_docs(archive, "menteri sosial bachtiar")
     bm25, scores = scorer.bm25(q, docs), scorer.score(q, docs)
-    st = archive._current()
+    st = archive.engine.reader()
     near, far = (st.searcher.document_number(id=i) for i in ("near", "far"))
     assert bm25[near] == pytest.approx(bm25[far])  # BM25 alone cannot tell them apart
     assert scores[near] > scores[far]
@@ -59,7 +59,7 @@ def test_without_the_bonus_the_tie_stays(make_index):
 
 def test_nearness_counts_in_proportion_to_the_query_weight_held(archive):
     scorer, _, _ = scorer_and_docs(archive, "luas")
-    st = archive._current()
+    st = archive.engine.reader()
     common = st.searcher.document_number(id="common")
     words = [parse_query(w).query.text for w in ("myanmar", "luas", "wilayah")]
     gated = scorer.proximity(words, [common])[common]
@@ -86,7 +86,7 @@ def test_a_single_word_or_a_phrase_gets_no_bonus(archive):
 
 
 def test_positions_are_read_for_the_given_documents_only(archive):
-    st = archive._current()
+    st = archive.engine.reader()
     near = st.searcher.document_number(id="near")
     got = term_positions(st.searcher.reader(), "body", parse_query("bachtiar").query.text, [near])
     assert list(got) == [near] and got[near] == [2]

@@ -34,7 +34,7 @@ def state(tmp_path_factory):
     build(list(ingest.load([SEEDS])) + corpus(), root)
     arc = Archive(root)
     arc.search(SearchRequest())
-    yield arc._current()
+    yield arc.engine.reader()
     arc.close()
 
 

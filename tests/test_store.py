@@ -1,6 +1,8 @@
 """The on-disk layout: one writer at a time, atomic publishing, pruning old generations."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import time
 
@@ -122,8 +124,14 @@ def test_manifest_version_is_checked(tmp_path):
     assert json.loads((gen / store.MANIFEST).read_text())["schema_version"] == "1"
 
 
-def test_default_index_dir_follows_the_environment(tmp_path, monkeypatch):
+def test_default_location_follows_the_environment(tmp_path, monkeypatch):
+    from search.engine import default_location
+
+    monkeypatch.delenv("KLIPING_ENGINE", raising=False)
     monkeypatch.setenv("KLIPING_INDEX", str(tmp_path / "elsewhere"))
-    assert store.default_index_dir() == tmp_path / "elsewhere"
+    assert default_location() == str(tmp_path / "elsewhere")
+    monkeypatch.setenv("KLIPING_ENGINE", str(tmp_path / "engine"))
+    assert default_location() == str(tmp_path / "engine")
+    monkeypatch.delenv("KLIPING_ENGINE")
     monkeypatch.delenv("KLIPING_INDEX")
-    assert store.default_index_dir().name == "index"
+    assert Path(default_location()).name == "index"

@@ -81,7 +81,7 @@ def load(paths: Iterable[str | os.PathLike], *, field_map: dict[str, str] | None
     """Every article under `paths`, in source order, or a `Skipped` saying why not.
 
     A later article whose id was already seen in this call is skipped as a duplicate.
-    `field_map` (Kliping field -> record key) is checked now: a bad one is a ValueError.
+    `field_map` (Kliping field -> record key) is checked now: a bad one is a BadRequest.
     `progress(n)`, when given, is told the bytes of source consumed as reading goes on.
     The result is a `search.fingerprints.Loaded` iterator (it also fingerprints each input)."""
     fm = check_field_map(field_map)

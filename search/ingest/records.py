@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from search.ingest.clean import clean_paragraphs, clean_text, collapse
-from search.errors import IngestError
+from search.errors import BadRequest, IngestError
 from search.ingest.extract import OUTLET_NAMES, display_outlet, parse_date_text
 from search.ingest.metafile import Field, Meta, coerce, normalize_date
 from search.models import META_FIELDS, Article, Skipped
@@ -38,13 +38,14 @@ Progress = Callable[[int], None] | None
 
 
 def check_field_map(field_map: dict[str, str] | None) -> dict[str, str]:
+    """The field map (Kliping field -> record key), checked; BadRequest says what to fix."""
     fm = dict(field_map or {})
     for name, key in fm.items():
         if name not in META_FIELDS and name not in RECORD_KEYS:
-            raise ValueError(f"field_map: unknown Kliping field {name!r} "
-                             f"(known: {', '.join(META_FIELDS + RECORD_KEYS)})")
+            raise BadRequest(f"--map: unknown Kliping field {name!r}; the fields are "
+                             f"{', '.join(META_FIELDS + RECORD_KEYS)} (e.g. --map outlet=source)")
         if not isinstance(key, str) or not key:
-            raise ValueError(f"field_map: {name!r} must map to a JSONL key name")
+            raise BadRequest(f"--map: {name!r} must name a field of the records (e.g. {name}=column)")
     return fm
 
 

@@ -52,6 +52,14 @@ MESSAGES = {
         "index_version": "Indeks dibuat oleh versi Kliping lain dan perlu dibangun ulang: python -m search build",
         "index_busy": "Indeks sedang diperbarui. Coba lagi sebentar lagi.",
         "bad_request": "Permintaan tidak dapat dibaca.", "error_detail": "Rincian",
+        "bad_date": "'{name}' harus berupa tanggal seperti 2024-06-17 (atau 2024-06, atau 2024); tertulis '{value}'.",
+        "bad_month": "'{name}': bulan {month} tidak ada pada '{value}'.",
+        "bad_day": "'{name}': tanggal {day} tidak ada pada '{value}'.",
+        "bad_number": "'{name}' harus berupa bilangan bulat; tertulis '{value}'.",
+        "bad_range": "'{name}' harus antara {lo} dan {hi}; tertulis {value}.",
+        "bad_sort": "'sort' harus salah satu dari {choices}; tertulis '{value}'.",
+        "bad_order": "Tanggal 'dari' ({lo}) jatuh sesudah tanggal 'sampai' ({hi}).",
+        "no_paragraph": "Artikel '{id}' memiliki paragraf 1 sampai {count}; paragraf {n} tidak ada.",
         "accessed": "diakses", "skip_to_results": "Langsung ke hasil",
         "facets": "Saring hasil", "matches_in": "cocok di paragraf",
         "exact_words": "Kata persis", "exact_words_hint": "cocokkan bentuk kata yang diketik, tanpa imbuhan lain",
@@ -93,6 +101,14 @@ MESSAGES = {
         "index_version": "The index was built by another Kliping version and must be rebuilt: python -m search build",
         "index_busy": "The index is being updated. Try again in a moment.",
         "bad_request": "The request could not be read.", "error_detail": "Details",
+        "bad_date": "'{name}' must be a date like 2024-06-17 (or 2024-06, or 2024); got '{value}'.",
+        "bad_month": "'{name}': month {month} does not exist in '{value}'.",
+        "bad_day": "'{name}': day {day} does not exist in '{value}'.",
+        "bad_number": "'{name}' must be a whole number; got '{value}'.",
+        "bad_range": "'{name}' must be between {lo} and {hi}; got {value}.",
+        "bad_sort": "'sort' must be one of {choices}; got '{value}'.",
+        "bad_order": "The 'from' date ({lo}) is after the 'to' date ({hi}).",
+        "no_paragraph": "Article '{id}' has paragraphs 1 to {count}; there is no paragraph {n}.",
         "accessed": "accessed", "skip_to_results": "Skip to results",
         "facets": "Narrow results", "matches_in": "matches in paragraph",
         "exact_words": "Exact words", "exact_words_hint": "match the words as typed, not other forms of them",
@@ -105,6 +121,17 @@ MESSAGES = {
 def t(key: str, lang: str = DEFAULT_LANG, **kw) -> str:
     text = MESSAGES.get(lang, MESSAGES[DEFAULT_LANG]).get(key) or MESSAGES[DEFAULT_LANG].get(key, key)
     return text.format(**kw) if kw else text
+
+
+def error_message(err, lang: str = DEFAULT_LANG) -> str:
+    """A domain error (search.errors) in the reader's language: its own message key, else its
+    code's (index_missing, index_busy, ...), else its English message."""
+    catalog = MESSAGES.get(lang, MESSAGES[DEFAULT_LANG])
+    if err.key and err.key in catalog:
+        return t(err.key, lang, **err.params)
+    if err.code in catalog and not err.params:
+        return t(err.code, lang)
+    return err.message
 
 
 def format_date(value: str | dt.date | None, lang: str = DEFAULT_LANG) -> str:

@@ -1,149 +1,33 @@
-"""Facet values per document, filtering and counting, in plain Python sets.
+"""Facet counts as the page and the JSON show them, Datasette style: each value with its count,
+whether it is selected, a link that toggles it, and a `truncated` flag.
 
-`FacetTable` is loaded once per searcher from the packed `facets` column: for each facet, a map
-value -> set of document numbers. Filtering is then set intersection, and counting a facet is
-done "disjunctively": values of one facet are ORed, so each facet is counted with every filter
-except its own, and a user can widen a selection (Kontan OR Antara) from the counts shown.
-Facet results follow Datasette: value, count, selected, a toggle link and a `truncated` flag.
+The counts come from the engine (search.engine.base.Hits.counts), each facet counted with every
+filter but its own. Dates are shown by month, or by day once every match falls in one month or
+a month is selected; the most recent buckets, oldest first, like a histogram.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
-from dataclasses import dataclass, field
-from itertools import chain
 
-from search.models import Facet, FacetValue
-from search.query.params import FACET_PARAMS, SearchRequest
+from search.models import Chip, Facet, FacetValue
+from search.query.params import FILTERS, SearchRequest
 
-FACET_ORDER = ("outlet", "date", "source", "editor", "tag")
-SINGLE = ("outlet", "source", "date", "month")  # at most one value a document; date = the day
-MANY = ("editor", "tag")  # any number of values a document
+FACET_ORDER = ("outlet", "date", "source", "editor", "tag")  # as shown
+WANTED = ("outlet", "source", "editor", "tag", "month", "date")  # what the engine is asked
 FACET_SIZE = 10
 
 
-@dataclass
-class FacetTable:
-    live: frozenset[int]  # document numbers not deleted
-    dates: dict[int, str]  # docnum -> ISO date (known dates only)
-    index: dict[str, dict[str, set[int]]]  # facet -> value -> docnums ("date": days, "month": months)
-    values: dict[str, dict[int, tuple[str, ...]]]  # many-valued facet -> docnum -> values
-    newest: list[int] = field(default_factory=list)  # live docs, newest first, undated last
-    oldest: list[int] = field(default_factory=list)  # live docs, oldest first, undated last
-    # Single-valued facets as lists indexed by document number (None: no value, or deleted);
-    # "date" holds the day and "month" its month. Counting a set of documents is then one
-    # C-level pass.
-    single: dict[str, list] = field(default_factory=dict)
-    totals: dict[str, Counter] = field(default_factory=dict)  # facet -> counts over live docs
-
-    @classmethod
-    def load(cls, reader) -> "FacetTable":
-        live, dates = set(), {}
-        index = {name: {} for name in SINGLE + MANY}
-        values = {name: {} for name in MANY}
-        n = reader.doc_count_all()
-        single = {name: [None] * n for name in SINGLE}
-        col = reader.column_reader("facets") if n else None  # an empty index has no columns
-        for doc in range(n):
-            if reader.is_deleted(doc):
-                continue
-            live.add(doc)
-            outlet, date, editors, source, tags, _dateline = json.loads(col[doc])
-            if date:
-                dates[doc] = date
-            for name, v in (("outlet", outlet), ("source", source), ("date", date),
-                            ("month", date[:7] if date else None)):
-                if v:
-                    single[name][doc] = v
-                    index[name].setdefault(v, set()).add(doc)
-            for name, vals in (("editor", tuple(editors or ())), ("tag", tuple(tags or ()))):
-                values[name][doc] = vals
-                for v in vals:
-                    index[name].setdefault(v, set()).add(doc)
-        undated = sorted(live - dates.keys())
-        by_date = sorted(dates, key=lambda d: (dates[d], d))
-        newest = sorted(dates, key=lambda d: (dates[d], -d), reverse=True) + undated
-        table = cls(frozenset(live), dates, index, values, newest, by_date + undated, single)
-        # The browse counts, computed here so that no visitor waits for them.
-        table.totals = {name: _count(table, name, table.live) for name in index}
-        return table
-
-    def docs_for(self, facet: str, selected: tuple[str, ...]) -> set[int]:
-        out: set[int] = set()
-        for v in selected:
-            index = self.index["month" if facet == "date" and len(v) == 7 else facet]
-            out |= index.get(v, set())
-        return out
-
-    def in_range(self, lo: str, hi: str) -> set[int]:
-        return {d for d, iso in self.dates.items() if (not lo or iso >= lo) and (not hi or iso <= hi)}
-
-
-def restrict(table: FacetTable, matched: set[int], req: SearchRequest) -> tuple[set[int], dict[str, set[int]]]:
-    """Apply every filter. Returns the kept documents, and per facet the documents kept by all
-    filters except that facet's own (for disjunctive counts)."""
-    lo, hi = req.date_range
-    base = matched & table.in_range(lo, hi) if (lo or hi) else set(matched)
-    by_facet = {name: table.docs_for(name, req.filters[FACET_PARAMS[name]])
-                for name in FACET_ORDER if req.filters.get(FACET_PARAMS[name])}
-    kept = base
-    for docs in by_facet.values():
-        kept = kept & docs
-    others = {}
-    for name in FACET_ORDER:
-        if name in by_facet:
-            rest = base
-            for other, docs in by_facet.items():
-                if other != name:
-                    rest = rest & docs
-            others[name] = rest
-        else:
-            others[name] = kept
-    return kept, others
-
-
-def count(table: FacetTable, name: str, docs: set[int]) -> Counter:
-    """Counts of one facet's values over `docs` (live documents), zero counts left out.
-
-    Over all live documents (browsing) the counts are computed once per table. Otherwise a
-    facet with few values intersects each value's documents with `docs`, and one with many
-    counts the values of each document. Measured at 35k articles, counting every facet over
-    all documents took 12 ms a request before the totals were kept."""
-    if len(docs) == len(table.live):  # docs are live documents: all of them
-        return Counter(table.totals[name])
-    return _count(table, name, docs)
-
-
-def _count(table: FacetTable, name: str, docs) -> Counter:
-    idx = table.index[name]
-    if len(idx) * 8 < len(docs):
-        return Counter({v: n for v, ds in idx.items() if (n := len(ds & docs))})
-    codes = table.single.get(name)
-    if codes is not None:
-        counts = Counter(map(codes.__getitem__, docs))
-        counts.pop(None, None)
-        return counts
-    vals = table.values[name]
-    return Counter(chain.from_iterable(map(vals.__getitem__, docs)))
-
-
-def facet_results(table: FacetTable, req: SearchRequest, per_facet_docs: dict[str, set[int]],
-                  size: int = FACET_SIZE) -> list[Facet]:
+def facet_results(counts: dict[str, Counter], req: SearchRequest, size: int = FACET_SIZE) -> list[Facet]:
     out = []
     for name in FACET_ORDER:
-        param = FACET_PARAMS[name]
-        selected = req.filters.get(param, ())
-        docs = per_facet_docs[name]
+        selected = req.filters.get(name, ())
         if name == "date":
-            # Months, and the days only when they can be shown: a date is selected, or every
-            # match falls in one month (a day facet has thousands of values at 35k articles).
-            raw = count(table, "month", docs)
-            if selected or len(raw) == 1:
-                raw.update(count(table, "date", docs))
-            counts = _date_granularity(raw, selected)
+            raw = Counter(counts.get("month", {}))
+            raw.update(counts.get("date", {}))
+            shown_counts = _date_granularity(raw, selected)
         else:
-            raw = counts = count(table, name, docs)
-        ranked = sorted(counts.items(), key=_order(name))
+            raw = shown_counts = counts.get(name, Counter())
+        ranked = sorted(shown_counts.items(), key=_order(name))
         if name == "date":  # the most recent buckets, oldest first, like a histogram
             shown = ranked[-size * 2:]
             truncated = len(ranked) > size * 2
@@ -154,10 +38,23 @@ def facet_results(table: FacetTable, req: SearchRequest, per_facet_docs: dict[st
         for v in selected:
             if v not in dict(shown):
                 shown.append((v, raw.get(v, 0)))
-        links = req.toggles(param, [v for v, _ in shown])
+        links = req.toggles(name, [v for v, _ in shown])
         values = [FacetValue(value=v, label=v, count=n, selected=v in selected,
                              toggle_url=links[v]) for v, n in shown]
-        out.append(Facet(name=name, param=param, values=values, truncated=truncated))
+        out.append(Facet(name=name, param=name, values=values, truncated=truncated))
+    return out
+
+
+def chips(req: SearchRequest) -> list[Chip]:
+    """The active filters, each with the link that removes it."""
+    out = []
+    for param in FILTERS:
+        for v in req.filters.get(param, ()):
+            out.append(Chip(param, v, v, req.toggle_qs(param, v)))
+    if req.date_from:
+        out.append(Chip("from", req.date_from, req.date_from, req.without_qs("from")))
+    if req.date_to:
+        out.append(Chip("to", req.date_to, req.date_to, req.without_qs("to")))
     return out
 
 

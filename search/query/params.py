@@ -13,8 +13,8 @@ from urllib.parse import quote_plus, urlencode
 
 from search.errors import BadRequest
 
-#: Facet name -> request parameter that filters on it.
-FACET_PARAMS = {"outlet": "outlet", "date": "date", "editor": "editor", "source": "source", "tag": "tag"}
+#: The facets a request may filter on; each is its own parameter (`outlet=Kontan&outlet=Antara`).
+FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -25,14 +25,17 @@ def _date_bound(name: str, value: str, end: bool) -> str:
     """'2024', '2024-06' or '2024-06-17' -> the first (or last) day it covers, ISO."""
     m = _DATE_RE.match(value.strip())
     if not m:
-        raise BadRequest(f"'{name}' must be a date like 2024-06-17 (or 2024-06, or 2024); got '{value}'.")
+        raise BadRequest(f"'{name}' must be a date like 2024-06-17 (or 2024-06, or 2024); got '{value}'.",
+                         key="bad_date", name=name, value=value)
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
     if mo is not None and not 1 <= int(mo) <= 12:
-        raise BadRequest(f"'{name}': month {mo} does not exist in '{value}'.")
+        raise BadRequest(f"'{name}': month {mo} does not exist in '{value}'.",
+                         key="bad_month", name=name, month=mo, value=value)
     month = int(mo) if mo else (12 if end else 1)
     last = calendar.monthrange(y, month)[1]
     if d is not None and not 1 <= int(d) <= last:
-        raise BadRequest(f"'{name}': day {d} does not exist in '{value}'.")
+        raise BadRequest(f"'{name}': day {d} does not exist in '{value}'.",
+                         key="bad_day", name=name, day=d, value=value)
     day = int(d) if d else (last if end else 1)
     return f"{y:04d}-{month:02d}-{day:02d}"
 
@@ -43,9 +46,11 @@ def _int(name: str, value: str | None, default: int, lo: int, hi: int) -> int:
     try:
         n = int(value)
     except ValueError:
-        raise BadRequest(f"'{name}' must be a whole number; got '{value}'.") from None
+        raise BadRequest(f"'{name}' must be a whole number; got '{value}'.",
+                         key="bad_number", name=name, value=value) from None
     if not lo <= n <= hi:
-        raise BadRequest(f"'{name}' must be between {lo} and {hi}; got {n}.")
+        raise BadRequest(f"'{name}' must be between {lo} and {hi}; got {n}.",
+                         key="bad_range", name=name, lo=lo, hi=hi, value=n)
     return n
 
 
@@ -74,10 +79,11 @@ class SearchRequest:
 
         sort = one("sort")
         if sort and sort not in SORTS:
-            raise BadRequest(f"'sort' must be one of {', '.join(SORTS)}; got '{sort}'.")
+            raise BadRequest(f"'sort' must be one of {', '.join(SORTS)}; got '{sort}'.",
+                             key="bad_sort", choices=", ".join(SORTS), value=sort)
         req = cls(
             q=one("q")[:1000],
-            filters={p: many(p) for p in FACET_PARAMS.values() if many(p)},
+            filters={p: many(p) for p in FILTERS if many(p)},
             date_from=one("from"),
             date_to=one("to"),
             sort=sort,
@@ -87,7 +93,8 @@ class SearchRequest:
         )
         lo, hi = req.date_range
         if lo and hi and lo > hi:
-            raise BadRequest(f"'from' ({req.date_from}) is after 'to' ({req.date_to}).")
+            raise BadRequest(f"'from' ({req.date_from}) is after 'to' ({req.date_to}).",
+                             key="bad_order", lo=req.date_from, hi=req.date_to)
         for value in req.filters.get("date", ()):
             _date_bound("date", value, False)
         return req
@@ -104,7 +111,7 @@ class SearchRequest:
 
     def params(self) -> list[tuple[str, str]]:
         out = [("q", self.q)] if self.q else []
-        for p in FACET_PARAMS.values():
+        for p in FILTERS:
             out += [(p, v) for v in self.filters.get(p, ())]
         if self.date_from:
             out.append(("from", self.date_from))

@@ -45,7 +45,7 @@ from array import array
 from collections import Counter
 from itertools import chain
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from search.text.analysis import Analyzer
 from search.present.citations import display_title
@@ -60,7 +60,7 @@ MAX_ARTICLES = 10
 
 FILE = "echoes.pickle"
 TABLE = "echoes-table.pickle"
-VERSION = 1
+VERSION = 2  # 2: each file starts with a header naming the index commit it describes
 
 
 def _same_outlet(a: str | None, b: str | None) -> bool:
@@ -243,8 +243,9 @@ class EchoTable:
         return out
 
     # -- files ------------------------------------------------------------------------------------
-    def save(self, gen: Path) -> None:
-        """Write the table and the readers' file into generation `gen`, each atomically."""
+    def save(self, gen: Path, stamp: int) -> None:
+        """Write the table and the readers' file into generation `gen`, each atomically, both
+        stamped with the index commit they describe (`stamp`)."""
         gen = Path(gen)
         alive = self.groups
         for t in list(self.index):
@@ -253,28 +254,55 @@ class EchoTable:
                 self.index[t] = kept
             else:
                 del self.index[t]
-        _dump(gen / TABLE, {"version": VERSION, "table": self.__dict__})
-        _dump(gen / FILE, pack(self.echoes(), self.meta))
+        _dump(gen / TABLE, stamp, self.__dict__)
+        _dump(gen / FILE, stamp, pack(self.echoes(), self.meta))
 
     @classmethod
-    def load(cls, gen: Path) -> "EchoTable | None":
-        try:
-            with open(Path(gen) / TABLE, "rb") as fh:
-                data = pickle.load(fh)
-        except FileNotFoundError:
-            return None
-        if data.get("version") != VERSION:
+    def load(cls, gen: Path, stamp: int | None) -> "EchoTable | None":
+        """The table, if it describes the index commit `stamp` (None: any); else None."""
+        data = _load(Path(gen) / TABLE, stamp)
+        if data is None:
             return None
         table = cls()
-        table.__dict__.update(data["table"])
+        table.__dict__.update(data)
         return table
 
 
-def _dump(path: Path, data) -> None:
+def _dump(path: Path, stamp: int, data) -> None:
+    """A header (format version, index commit) and the data, atomically."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
+        pickle.dump({"version": VERSION, "stamp": stamp}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+
+
+def _load(path: Path, stamp: int | None):
+    """The data of a file _dump wrote, if its header matches (any commit when `stamp` is None);
+    else None."""
+    try:
+        with open(path, "rb") as fh:
+            head = pickle.load(fh)
+            if not isinstance(head, dict) or head.get("version") != VERSION \
+                    or (stamp is not None and head.get("stamp") != stamp):
+                return None
+            return pickle.load(fh)
+    except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+        return None
+
+
+def is_current(gen: Path, stamp: int) -> bool:
+    """True when the generation's echo files describe index commit `stamp` (reads the headers
+    only)."""
+    for name in (TABLE, FILE):
+        try:
+            with open(Path(gen) / name, "rb") as fh:
+                head = pickle.load(fh)
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            return False
+        if not isinstance(head, dict) or head.get("version") != VERSION or head.get("stamp") != stamp:
+            return False
+    return True
 
 
 def pack(echoes: dict[str, dict[int, list[tuple[str, int, float]]]], meta: dict) -> dict:
@@ -294,7 +322,7 @@ def pack(echoes: dict[str, dict[int, list[tuple[str, int, float]]]], meta: dict)
                 ent_sim.append(round(sim * 1000))
             para_start.append(len(ent_art))
         art_start.append(len(para_n))
-    return {"version": VERSION, "ids": ids, "meta": [meta[aid] for aid in ids],
+    return {"ids": ids, "meta": [meta[aid] for aid in ids],
             "art_start": art_start, "para_n": para_n, "para_start": para_start,
             "ent_art": ent_art, "ent_n": ent_n, "ent_sim": ent_sim}
 
@@ -309,14 +337,11 @@ class EchoView:
         self._d = data
 
     @classmethod
-    def load(cls, gen: Path) -> "EchoView":
-        """The generation's echoes; a generation without the file has none."""
-        try:
-            with open(Path(gen) / FILE, "rb") as fh:
-                data = pickle.load(fh)
-        except FileNotFoundError:
-            return cls()
-        return cls(data if data.get("version") == VERSION else None)
+    def load(cls, gen: Path, stamp: int | None) -> "EchoView":
+        """The generation's echoes if they describe the index commit `stamp`. A generation
+        without the file, or a stale one (a writer died between its commit and the echoes;
+        its next run repairs them), shows none rather than echoes that may be wrong."""
+        return cls(_load(Path(gen) / FILE, stamp))
 
     def __len__(self) -> int:
         return len(self._d.get("ent_art", ()))
@@ -339,20 +364,35 @@ class EchoView:
 
 
 # -- hooks for the builder and the updater --------------------------------------------------------
-def finish_build(table: EchoTable, gen: Path) -> None:
-    """The builder collected every article into `table`: join and write into `gen`."""
+def finish_build(table: EchoTable, gen: Path, stamp: int) -> None:
+    """The builder collected every article into `table`: join and write into `gen`, stamped
+    with the commit the build is making."""
     table.join()
-    table.save(gen)
+    table.save(gen, stamp)
 
 
-def update(gen: Path, changed: Iterable[Article], removed: Iterable[str], an: Analyzer) -> bool:
-    """After `add` or `remove` committed: drop the removed and changed articles' paragraphs, add
-    the changed ones again, and rewrite the files. False when the generation has no table."""
-    table = EchoTable.load(gen)
+def update(gen: Path, changed: Iterable[Article], removed: Iterable[str], an: Analyzer, *,
+           before: int, after: int, everything: Callable[[], Iterable[Article]]) -> bool:
+    """After `add` or `remove` committed (index commit `before` -> `after`): drop the removed
+    and changed articles' paragraphs, add the changed ones again, and rewrite the files.
+    When the table does not describe `before` (missing, or stale after a writer died between
+    its commit and its echoes), it is built again from `everything()`, the whole archive as
+    committed. Returns True when it had to be rebuilt."""
+    table = EchoTable.load(gen, before)
     if table is None:
-        return False
+        EchoTable.build(everything(), an).save(gen, after)
+        return True
     changed = list(changed)
     table.remove_articles([*removed, *(a.id for a in changed)])
     table.add_articles(changed, an)
-    table.save(gen)
+    table.save(gen, after)
+    return False
+
+
+def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]]) -> bool:
+    """Before a writer's run: echoes that do not describe the served commit `stamp` are built
+    again from `everything()`. True when they had to be."""
+    if is_current(gen, stamp):
+        return False
+    EchoTable.build(everything(), an).save(gen, stamp)
     return True

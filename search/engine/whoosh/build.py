@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -22,25 +21,10 @@ from search.indexing.parallel import Background
 from search.settings import DEFAULT, Settings
 from search.text.analysis import analyzer, join_paragraphs
 from search.errors import IngestError
+from search.engine.base import BuildReport
 from search.models import Article, Skipped
 from search.engine.whoosh.schema import schema, schema_version
 from search.engine.whoosh.writer import BUILD_LIMIT_MB, open_writer
-
-
-@dataclass
-class BuildReport:
-    index_dir: str
-    added: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    removals: int = 0
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        s = f"Indexed {self.added} article{'s' if self.added != 1 else ''}"
-        if self.skipped:
-            s += f", skipped {len(self.skipped)}"
-        s += f", removed {self.removals} boilerplate piece{'s' if self.removals != 1 else ''}"
-        return s + f" in {self.seconds:.2f}s -> {self.index_dir}"
 
 
 def document(article: Article) -> dict:
@@ -58,12 +42,6 @@ def document(article: Article) -> dict:
         "hash": article.content_hash,
         "article": json.dumps(record, ensure_ascii=False),
     }
-
-
-def article_from_stored(stored: dict) -> Article:
-    data = json.loads(stored["article"])
-    data.pop("removed", None)
-    return Article(**data)
 
 
 def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list[str] | None = None,
@@ -103,7 +81,8 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                                   + (f": {reasons}" if reasons else "")
                                   + f"). The index in {root} is unchanged.")
             # The echo join runs in a forked child while this process commits (search.parallel).
-            echo_step = Background(lambda: echoes.finish_build(echo_table, gen), "echoes")
+            stamp = writer.generation  # the index commit this build makes
+            echo_step = Background(lambda: echoes.finish_build(echo_table, gen, stamp), "echoes")
             writer.commit(optimize=True)
             echo_step.wait()
             fingerprints.save_build(gen, ix, items)  # what `add` checks inputs against

@@ -25,10 +25,6 @@ MANIFEST = "kliping.json"
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still holding it
 
 
-def default_index_dir() -> Path:
-    return Path(os.environ.get("KLIPING_INDEX") or Path(__file__).resolve().parents[3] / "index")
-
-
 def current_generation(root: Path) -> Path:
     """The generation being served, or IndexMissing with what to run."""
     root = Path(root)

@@ -16,7 +16,6 @@ content hash as above.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -26,65 +25,32 @@ from search.stories import echoes
 from search.ingest import fingerprints
 from search.engine.whoosh import store
 from search.engine.whoosh.build import document
+from search.engine.whoosh.reader import article_from_stored
 from search.engine.whoosh.writer import open_writer
+from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
 from search.models import Article, Skipped
 from search.settings import DEFAULT, Settings
 from search.text.analysis import analyzer
-
-ADDED, UPDATED, UNCHANGED, REMOVED, MISSING = "added", "updated", "unchanged", "removed", "not found"
-
-
-@dataclass
-class Outcome:
-    """What happened to one input: an article id or a skipped origin, and why."""
-
-    origin: str
-    outcome: str  # added, updated, unchanged, skipped, removed, not found
-    id: str | None = None
-    reason: str | None = None
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-@dataclass
-class UpdateReport:
-    index_dir: str
-    outcomes: list[Outcome] = field(default_factory=list)
-    seconds: float = 0.0
-    committed: bool = False
-    #: Articles cleaned from source, and inputs found unchanged by fingerprint without cleaning
-    #: (not in `summary` or `as_dict`, which are as they always were).
-    cleaned: int = 0
-    fingerprinted: int = 0
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for o in self.outcomes if o.outcome == outcome)
-
-    @property
-    def skipped(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.outcome == "skipped"]
-
-    def summary(self) -> str:
-        parts = [f"{self.count(k)} {k}" for k in (ADDED, UPDATED, UNCHANGED, REMOVED, MISSING)
-                 if self.count(k) or k in (ADDED, UPDATED, UNCHANGED)]
-        parts.append(f"{len(self.skipped)} skipped")
-        tail = "" if self.committed else "; nothing changed, the index was not written"
-        return f"{', '.join(parts)} in {self.seconds:.2f}s -> {self.index_dir}{tail}"
-
-    def as_dict(self) -> dict:
-        return {"index_dir": self.index_dir, "seconds": round(self.seconds, 3),
-                "committed": self.committed,
-                "counts": {k: self.count(k) for k in (ADDED, UPDATED, UNCHANGED, REMOVED, MISSING,
-                                                      "skipped")},
-                "items": [o.as_dict() for o in self.outcomes]}
-
 
 def stored_hashes(ix) -> dict[str, str]:
     """{id: content hash} of every live document, read once from the stored fields."""
     with ix.searcher() as s:
         reader = s.reader()
         return {f["id"]: f.get("hash") for _, f in reader.iter_docs()}
+
+
+def stored_articles(ix) -> list[Article]:
+    """Every live article of the index, as committed."""
+    with ix.searcher() as s:
+        return [article_from_stored(f) for _, f in s.reader().iter_docs()]
+
+
+def _repair(gen: Path, ix, settings: Settings) -> int:
+    """The served commit, with its echoes repaired first if a writer died after its commit and
+    before them (search.stories.echoes.repair)."""
+    stamp = ix.latest_generation()
+    echoes.repair(gen, analyzer(settings), stamp, lambda: stored_articles(ix))
+    return stamp
 
 
 def _open(root: Path, settings: Settings):
@@ -102,6 +68,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
     report = UpdateReport(index_dir=str(root))
     with store.writer_lock(root, wait=wait):
         gen, ix = _open(root, settings)
+        before = _repair(gen, ix, settings)
         known: dict[str, str] | None = None  # read when the first cleaned article needs it
         prints_of = fingerprints.read(gen, ix)  # {id: fingerprint}, {} when missing or stale
         loaded = items if isinstance(items, fingerprints.Loaded) else None
@@ -144,7 +111,8 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 writer.cancel()
             raise
         if report.committed:
-            echoes.update(gen, written, (), analyzer(settings))
+            echoes.update(gen, written, (), analyzer(settings), before=before,
+                          after=ix.latest_generation(), everything=lambda: stored_articles(ix))
             _touch_manifest(gen, len(known))
             _update_prints(gen, ix, prints_of, cleaned, written, loaded)
     report.cleaned = len(cleaned)
@@ -173,6 +141,7 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
     report = UpdateReport(index_dir=str(root))
     with store.writer_lock(root, wait=wait):
         gen, ix = _open(root, settings)
+        before = _repair(gen, ix, settings)
         known = stored_hashes(ix)
         prints_of = fingerprints.read(gen, ix)
         present = [i for i in dict.fromkeys(ids) if i in known]
@@ -188,7 +157,8 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
                 writer.cancel()
                 raise
             report.committed = True
-            echoes.update(gen, [], present, analyzer(settings))
+            echoes.update(gen, [], present, analyzer(settings), before=before,
+                          after=ix.latest_generation(), everything=lambda: stored_articles(ix))
             _touch_manifest(gen, len(known) - len(present))
             if prints_of:
                 gone = set(present)

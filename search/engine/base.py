@@ -1,0 +1,196 @@
+"""The engine seam: what the archive asks of an index, whatever stores it.
+
+An `Engine` owns one archive's storage: it builds it, updates it, and hands out a `Reader`
+of its current generation. A `Reader` answers one `Plan` (the parsed query, the filters, the
+order, how many, which facet counts) with `Hits` (the total, the top keys with their scores,
+the facet counts), and gives stored articles, their echoes, term rarity (for snippets) and
+statistics. Reading a query (search.query.parse), snippets, citations, echoes' computation and
+rendering stay above the seam, shared by every engine.
+
+Whoosh (search.engine.whoosh) is the embedded default; PostgreSQL is the scale-out engine.
+Keys in `Hits.top` are the engine's own (a document number, a row id): pass them back to the
+same Reader's `articles`. A Reader is a snapshot: its generation never changes under it.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Hashable, Iterable, Mapping
+
+from search.models import Article, Echo, Skipped
+from search.query.ast import Node
+from search.settings import Settings
+
+#: Facets an engine counts. "month" and "date" (the day) count the article's date.
+FACETS = ("outlet", "source", "editor", "tag", "month", "date")
+#: Facets that filter (search.query.params.FILTERS names the same request parameters).
+FILTERS = ("outlet", "date", "editor", "source", "tag")
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One search as an engine runs it: already parsed, already checked."""
+
+    query: Node | None  # None: browse every live article
+    answer: str | None = None  # the answer type a question asks for (search.text.answers)
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # values OR, facets AND;
+    # a "date" value is a day (2024-06-18) or a month (2024-06)
+    date_from: str = ""  # ISO day bounds, inclusive; "" is open
+    date_to: str = ""
+    sort: str = "relevance"
+    limit: int = 10  # the best `limit` keys (the caller slices its page)
+    facets: tuple[str, ...] = ()  # counts wanted; "date" (days) only when `days_wanted` says so
+
+
+@dataclass
+class Hits:
+    total: int
+    top: list[tuple[float, Hashable]]  # (score, key), best first; score 0.0 when sorted by date
+    counts: dict[str, Counter] = field(default_factory=dict)  # facet -> value -> matches, each
+    # facet counted with every filter but its own (a click on a value gives that count)
+
+
+def days_wanted(plan: Plan, months: Counter) -> bool:
+    """Day counts are worth making when a date is selected or every match falls in one month
+    (a day facet has thousands of values at 35k articles)."""
+    return bool(plan.filters.get("date")) or len(months) == 1
+
+
+class Reader(ABC):
+    """One generation of an archive, read-only. Safe to share between threads."""
+
+    generation: str  # changes with every build or committed update
+
+    @abstractmethod
+    def search(self, plan: Plan) -> Hits: ...
+
+    @abstractmethod
+    def articles(self, keys: Iterable[Hashable]) -> list[Article]:
+        """The stored articles of keys from this Reader's Hits, in order."""
+
+    @abstractmethod
+    def article(self, article_id: str) -> Article:
+        """One article by id; search.errors.NotFound if the archive lacks it."""
+
+    @abstractmethod
+    def echoes(self, article_id: str) -> dict[int, list[Echo]]:
+        """{paragraph n: echoes in other articles}, computed at build (search.stories.echoes)."""
+
+    @abstractmethod
+    def idf(self) -> Callable[[str], float]:
+        """term -> idf in the body field (search.engine.bm25.idf), for ranking snippets."""
+
+    @abstractmethod
+    def stats(self) -> dict: ...
+
+
+@dataclass
+class BuildReport:
+    index_dir: str
+    added: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    removals: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        s = f"Indexed {self.added} article{'s' if self.added != 1 else ''}"
+        if self.skipped:
+            s += f", skipped {len(self.skipped)}"
+        s += f", removed {self.removals} boilerplate piece{'s' if self.removals != 1 else ''}"
+        return s + f" in {self.seconds:.2f}s -> {self.index_dir}"
+
+
+ADDED, UPDATED, UNCHANGED, REMOVED, MISSING = "added", "updated", "unchanged", "removed", "not found"
+
+
+@dataclass
+class Outcome:
+    """What happened to one input: an article id or a skipped origin, and why."""
+
+    origin: str
+    outcome: str  # added, updated, unchanged, skipped, removed, not found
+    id: str | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class UpdateReport:
+    index_dir: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    committed: bool = False
+    #: Articles cleaned from source, and inputs found unchanged by fingerprint without cleaning.
+    cleaned: int = 0
+    fingerprinted: int = 0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.outcome == "skipped"]
+
+    def summary(self) -> str:
+        parts = [f"{self.count(k)} {k}" for k in (ADDED, UPDATED, UNCHANGED, REMOVED, MISSING)
+                 if self.count(k) or k in (ADDED, UPDATED, UNCHANGED)]
+        parts.append(f"{len(self.skipped)} skipped")
+        tail = "" if self.committed else "; nothing changed, the index was not written"
+        return f"{', '.join(parts)} in {self.seconds:.2f}s -> {self.index_dir}{tail}"
+
+    def as_dict(self) -> dict:
+        return {"index_dir": self.index_dir, "seconds": round(self.seconds, 3),
+                "committed": self.committed,
+                "counts": {k: self.count(k) for k in (ADDED, UPDATED, UNCHANGED, REMOVED, MISSING,
+                                                      "skipped")},
+                "items": [o.as_dict() for o in self.outcomes]}
+
+
+class Engine(ABC):
+    """One archive's storage. `location` is what users name it by (a directory, a DSN)."""
+
+    location: str
+    settings: Settings
+
+    @abstractmethod
+    def reader(self) -> Reader:
+        """The current generation (reopened when a build or an update has published a new one);
+        IndexMissing or IndexVersionMismatch say what to run."""
+
+    def warm(self) -> bool:
+        """Open the index and load what the first request would; False if there is none yet."""
+        from search.errors import KlipingError
+
+        try:
+            self.reader()
+            return True
+        except KlipingError:
+            return False
+
+    def close(self) -> None:
+        """Release open files and connections."""
+
+    def check(self) -> None:
+        """Cheaply confirm that a usable index of these settings is there; IndexMissing or
+        IndexVersionMismatch (with what to run) if not."""
+        self.reader()
+
+    @abstractmethod
+    def build(self, items: Iterable[Article | Skipped], *, sources: list[str] | None = None,
+              on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
+        """Index every article into a new generation and publish it when complete."""
+
+    @abstractmethod
+    def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
+        """Add new and replace changed articles (by content hash) in the served generation."""
+
+    @abstractmethod
+    def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport: ...
+
+    def built_from(self) -> list[str]:
+        """The sources the current generation was built from (for `build --if-missing`)."""
+        return []
