@@ -12,7 +12,7 @@ from pathlib import Path
 
 import markdown as md
 import nh3
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -36,7 +36,8 @@ def archive() -> Archive:
 
 
 def base_url() -> str:
-    return current_app.config.get("PUBLIC_URL") or request.host_url
+    """Where permalinks and citations point: KLIPING_PUBLIC_URL, else this app's own root."""
+    return current_app.config.get("PUBLIC_URL") or request.url_root
 
 
 # -- pages ----------------------------------------------------------------------------------------
@@ -149,13 +150,23 @@ def template_helpers():
         args = request.args.to_dict(flat=False)
         args["lang"] = [code]
         from urllib.parse import urlencode
-        return request.path + "?" + urlencode(args, doseq=True)
+        return request.script_root + request.path + "?" + urlencode(args, doseq=True)
+
+    def href(path: str) -> str:
+        """An app-relative path of the core (/articles/...) under the app's mount point."""
+        return request.script_root + path
+
+    def search_url(qs: str) -> str:
+        """The search page with a query string of the core (?q=...&outlet=...)."""
+        return url_for("pages.search_page") + qs
 
     return {
         "t": lambda key, **kw: i18n.t(key, lang, **kw),
         "lang": lang,
         "fdate": lambda v: i18n.format_date(v, lang),
         "lang_url": lang_url,
+        "href": href,
+        "search_url": search_url,
     }
 
 

@@ -93,3 +93,25 @@ class Cache(Generic[V]):
     def stats(self) -> dict:
         return {"name": self.name, "entries": len(self), "weight": self.weight, "limit": self.limit,
                 "hits": self.hits, "misses": self.misses, "evictions": self.evictions}
+
+
+def memoize(limit: int, name: str = ""):
+    """A function's results in a `Cache` of `limit` entries, keyed by its (hashable) arguments:
+    the same policy for the small pure helpers (probes of a highlight, encoded query-string
+    pairs) as for everything else. The cache is the wrapper's `cache` attribute."""
+    def wrap(fn):
+        cache: Cache = Cache(limit, name=name or fn.__qualname__)
+
+        def wrapper(*args):
+            found = cache.hot.get(args, _MISSING)
+            if found is _MISSING:
+                found = cache.get(args, _MISSING)
+                if found is _MISSING:
+                    found = cache.put(args, fn(*args))
+            return found
+
+        wrapper.cache = cache
+        wrapper.__wrapped__ = fn
+        wrapper.__doc__, wrapper.__name__, wrapper.__qualname__ = fn.__doc__, fn.__name__, fn.__qualname__
+        return wrapper
+    return wrap

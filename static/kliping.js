@@ -7,7 +7,8 @@
     var btn = sel.form.querySelector("button"); if (btn) btn.hidden = true;
   });
   // A copy button beside each permalink and citation.
-  var words = document.documentElement.lang === "en" ? ["Copy", "Copied"] : ["Salin", "Tersalin"];
+  // The words come from the page (the interface catalog), in the page's language.
+  var words = [document.body.dataset.copy || "Copy", document.body.dataset.copied || "Copied"];
   document.querySelectorAll(".cite input, .cite textarea").forEach(function (field) {
     var b = document.createElement("button");
     b.type = "button"; b.className = "copy"; b.textContent = words[0];

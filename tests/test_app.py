@@ -17,6 +17,7 @@ from search.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+SEED_ID = "002_a7e7424a1120ba56"
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +238,25 @@ def test_a_question_says_what_kind_of_answer_it_looks_for(client):
     plain = client.get("/api/search", query_string={"q": "Putin Korea Utara"}).get_json()
     assert plain["answer_type"] is None
     assert 'class="answer-type"' not in client.get("/", query_string={"q": "Putin Korea Utara"}).get_data(as_text=True)
+
+
+def test_the_app_works_mounted_under_a_prefix(index_dir):
+    """Every link the pages make stays under the mount point (url_for, script_root)."""
+    import re
+
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+    from werkzeug.test import Client
+
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    client = Client(DispatcherMiddleware(lambda e, s: s("404 Not Found", []) or [b""], {"/kliping": app}))
+    pages = ["/kliping/?q=sanksi&outlet=Kontan", "/kliping/?q=sanksi&page=1&per_page=1",
+             f"/kliping/articles/{SEED_ID}?q=sanksi", "/kliping/help", "/kliping/articles/nope"]
+    for page in pages:
+        html = client.get(page).get_data(as_text=True)
+        links = re.findall(r'(?:href|action|src)="([^"#][^"]*)"', html)
+        assert links, page
+        local = [u for u in links if not u.startswith(("http://", "https://"))]
+        assert local and all(u.startswith("/kliping/") for u in local), (page, [u for u in local if not u.startswith("/kliping/")])
+    data = client.get("/kliping/api/search?q=sanksi").get_json()
+    assert all(p["url"].startswith("http://localhost/kliping/articles/") for r in data["results"] for p in r["paragraphs"])
+    app.extensions["kliping"].close()

@@ -152,7 +152,6 @@ TAIL_RULES: tuple[Rule, ...] = (
     _rule("empty-tag", r"\s*\(\s*\)$"),
 )
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
 _INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’»)\]]*$")
 _LOWER_START = re.compile(r"^['\"“‘«(\[]?(\w)")

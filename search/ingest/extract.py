@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from search.text.calendar import DAY_FORMS, DAY_PATTERN, MONTH_FORMS, day_name, month_name
 from search.ingest.clean import Cleaned
 
 #: Indonesian news domains -> the outlet's display name. Unlisted domains fall back to the
@@ -69,22 +70,12 @@ OUTLET_NAMES: dict[str, str] = {
     "liputan6": "Liputan6", "beritasatu": "Beritasatu", "medcom": "Medcom", "inews": "iNews",
 }
 
-#: Day names -> Python weekday numbers (Monday = 0).
-DAYS: dict[str, int] = {
-    "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4,
-    "sabtu": 5, "minggu": 6, "ahad": 6,
-}
-DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-
 #: How far after the reference date a year-less date may still fall (a reference date set a
 #: few days early should not push the date back a whole year).
 TOLERANCE = timedelta(days=7)
 
 DAY_DATE = re.compile(
-    r"\b(?P<day>Senin|Selasa|Rabu|Kamis|Jum['’]?at|Sabtu|Minggu|Ahad)\s*,?\s*"
+    r"\b(?P<day>" + DAY_PATTERN + r")\s*,?\s*"
     r"\(\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}|\d{2}))?\s*\)",
     re.I,
 )
@@ -162,16 +153,10 @@ def title_case(city: str) -> str:
     return city.title() if city.isupper() else city
 
 
-MONTHS: dict[str, int] = {
-    "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "maret": 3, "mar": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8,
-    "agu": 8, "agt": 8, "ags": 8, "agus": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
-    "okt": 10, "november": 11, "nov": 11, "nopember": 11, "desember": 12, "des": 12,
-}
 #: Indonesian time zones -> offset from UTC.
 ZONES = {"WIB": "UTC+7", "WITA": "UTC+8", "WIT": "UTC+9"}
-_DAY = r"(?P<day>Senin|Selasa|Rabu|Kamis|Jum['’]?at|Sabtu|Minggu|Ahad)"
-_MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>" + DAY_PATTERN + ")"
+_MON = r"(?P<mon>" + "|".join(sorted(MONTH_FORMS, key=len, reverse=True)) + r")\.?"
 _TIME = r"(?:pukul|jam|pk\.?)?\s*(?P<h>\d{1,2})[.:](?P<mi>\d{2})\s*(?P<tz>WITA|WIB|WIT)\b"
 LONG_DATE = re.compile(r"\b(?P<d>\d{1,2})\s+" + _MON + r"\s+(?P<y>\d{4})\b", re.I)
 NUM_DATE = re.compile(r"\b(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\b")
@@ -228,13 +213,13 @@ def parse_date_text(text: str) -> str | None:
 
 def _month(m: re.Match) -> int:
     mon = m.groupdict().get("mon")
-    return MONTHS[mon.lower()] if mon else int(m.group("m"))
+    return MONTH_FORMS[mon.lower()] if mon else int(m.group("m"))
 
 
 def resolve_day_date(m: re.Match, reference_date: date | None) -> Found:
     said = m.group(0)
     day = m.groupdict().get("day")
-    weekday = DAYS[day.lower().replace("’", "'")] if day else None
+    weekday = DAY_FORMS[day.lower().replace("’", "'")] if day else None
     d, mo = int(m.group("d")), _month(m)
     if m.group("y"):
         year = int(m.group("y"))
@@ -270,9 +255,9 @@ def resolve_day_date(m: re.Match, reference_date: date | None) -> Found:
 
 def human(when: date) -> str:
     """date(2024, 6, 16) -> "16 June 2024" (notes are in English, quotes in Indonesian)."""
-    return f"{when.day} {_EN_MONTHS[when.month - 1]} {when.year}"
+    return f"{when.day} {month_name(when.month, 'en')} {when.year}"
 
 
 def weekday_name(n: int) -> str:
     """0 -> "Monday (Senin)"."""
-    return f"{_EN_DAYS[n]} ({DAY_NAMES[n]})"
+    return f"{day_name(n, 'en')} ({day_name(n)})"

@@ -6,15 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from search.text.calendar import month_name
+
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
-
-MONTHS = {
-    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
 
 MESSAGES = {
     "id": {
@@ -141,12 +136,11 @@ def format_date(value: str | dt.date | None, lang: str = DEFAULT_LANG) -> str:
     if isinstance(value, dt.date):
         value = value.isoformat()
     parts = value.split("-")
-    months = MONTHS.get(lang, MONTHS[DEFAULT_LANG])
     try:
         if len(parts) == 3:
-            return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+            return f"{int(parts[2])} {month_name(int(parts[1]), lang)} {parts[0]}"
         if len(parts) == 2:
-            return f"{months[int(parts[1]) - 1]} {parts[0]}"
+            return f"{month_name(int(parts[1]), lang)} {parts[0]}"
     except (ValueError, IndexError):
         pass
     return value

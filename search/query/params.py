@@ -7,10 +7,10 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Mapping, Sequence
 from urllib.parse import quote_plus, urlencode
 
+from search.cache import memoize
 from search.errors import BadRequest
 
 #: The facets a request may filter on; each is its own parameter (`outlet=Kontan&outlet=Antara`).
@@ -162,7 +162,7 @@ class SearchRequest:
         return replace(self, page=page).qs()
 
 
-@lru_cache(maxsize=4096)
+@memoize(4096)
 def _pair(name: str, value: str) -> str:
     """`name=value` as urlencode writes it; facet values repeat across requests, so their
     encodings are kept (a results page has about forty toggle links)."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from functools import lru_cache
 from html import escape
 from typing import Callable
 
+from search.cache import memoize
 from search.engine import bm25
-from search.text.analysis import STOP_WORDS, TOKEN_RE, analyzer, kept_matches
+from search.text.analysis import analyzer, kept_matches, kept_words
 from search.query.parse import Highlight
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
@@ -109,8 +109,7 @@ def _marked_probed(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set
 def _phrase_marks(text: str, toks: list, hl: Highlight, hit: list[bool], matched: set[str]) -> int:
     """Mark the phrases among _marked_probed's tokens; the number of phrase hits."""
     # next_to[i]: toks[i] directly follows toks[i - 1] in the index (no kept word between).
-    next_to = [False] + [all(w.lower() in STOP_WORDS for w in TOKEN_RE.findall(text, a[1], b[0]))
-                         for a, b in zip(toks, toks[1:])]
+    next_to = [False] + [not kept_words(text[a[1]:b[0]]) for a, b in zip(toks, toks[1:])]
     hits = 0
     for phrases, attr in ((hl.phrases, 2), (hl.exact_phrases, 3)):
         for phrase in phrases:
@@ -124,7 +123,7 @@ def _phrase_marks(text: str, toks: list, hl: Highlight, hit: list[bool], matched
     return hits
 
 
-@lru_cache(maxsize=256)
+@memoize(256)
 def _all_probes(hl: Highlight) -> tuple[str, ...]:
     """A probe for every word a mark can involve: terms, prefixes and each word of a phrase
     ("" when some word cannot be probed: a one-letter prefix)."""
@@ -210,7 +209,7 @@ _WORD_CHAR = re.compile(r"[^\W_]|[-.,]")
 _WORD_RUN = re.compile(r"(?:[^\W_]|[-.,])*")
 
 
-@lru_cache(maxsize=64)
+@memoize(64)
 def _wildcards(patterns: tuple[str, ...]):
     """One regex for the query's wildcard terms (`*` any letters, `?` one), or None."""
     if not patterns:
@@ -219,7 +218,7 @@ def _wildcards(patterns: tuple[str, ...]):
                                .removesuffix(")") for p in patterns))
 
 
-@lru_cache(maxsize=256)
+@memoize(256)
 def _probes(hl: Highlight) -> tuple[str, ...]:
     """Lowercase substrings one of which any paragraph with a mark must contain.
 
@@ -324,7 +323,7 @@ def _best_by_bounds(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
     return [(n, render(text, spans)) for _, _, n, spans, text in scored[:k]]
 
 
-@lru_cache(maxsize=256)
+@memoize(256)
 def _root_probes(hl: Highlight) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(probe, the roots a word holding it may have) for a plain-term highlight; a mark on an
     exact term counts its root, as _marked does."""

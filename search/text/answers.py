@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from search.text.calendar import DAYS, MONTHS
+
 FIELD = "answer"
 NUMBER, TIME = "angka", "waktu"
 
@@ -24,10 +26,7 @@ NUMBER_WORDS = frozenset("""
     satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh ratus
     ribu juta miliar milyar triliun seratus seribu sejuta setengah separuh
 """.split())
-TIME_WORDS = frozenset("""
-    januari februari maret april mei juni juli agustus september oktober november desember
-    senin selasa rabu kamis jumat sabtu minggu
-""".split())
+TIME_WORDS = frozenset(name.lower() for name in MONTHS["id"] + DAYS["id"])
 _DIGITS = frozenset("0123456789")
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 

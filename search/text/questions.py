@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from functools import lru_cache
 
+from search.cache import memoize
 from search.settings import DEFAULT, Settings
 from search.text.analysis import Analyzer, kept_words
 
@@ -35,7 +35,7 @@ QUESTION_PHRASES = {
 }
 
 
-@lru_cache(maxsize=None)
+@memoize(8)
 def question_re(mode: str) -> re.Pattern:
     """What `Settings.questions` drops: question words and phrases ("phrases"), question
     words only ("words"), or nothing ("off")."""

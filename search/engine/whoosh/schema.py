@@ -19,7 +19,6 @@ manifest gives another `schema_version(settings)` refuses to open and says to re
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from itertools import chain
 from operator import sub
 from pickle import dumps
@@ -30,6 +29,7 @@ from whoosh.analysis import Token
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
+from search.cache import memoize
 from search.settings import Settings
 from search.text import answers
 from search.text.analysis import Analyzer, analyzer
@@ -150,7 +150,7 @@ _SINGLE: dict[int, bytes] = {}
 _PACK1 = pack_uint(1)
 
 
-@lru_cache(maxsize=None)
+@memoize(8)
 def _schema(kind: str) -> Schema:
     an = analyzer(kind)
     return Schema(
