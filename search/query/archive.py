@@ -32,6 +32,7 @@ from search.models import Article, Chip, Echo, Facet, Page, SearchResult, Snippe
 from search.query.params import FACET_PARAMS, SearchRequest
 from search.query.parse import ParsedQuery, parse_query
 from search.engine.whoosh.scoring import BulkScorer, best
+from search.engine.whoosh.translate import to_whoosh
 from search.query.snippets import best_paragraphs, highlight, idf_from, lede
 
 REFRESH_SECONDS = 1.0
@@ -216,7 +217,7 @@ class Archive:
         key = repr(parsed.query)
         found = st.matches.get(key)
         if found is None:
-            found = frozenset(match_docs(st.searcher, parsed.query, st.table.live))
+            found = frozenset(match_docs(st.searcher, to_whoosh(parsed.query), st.table.live))
             _remember(st.matches, key, found, weight=len)
         return found
 
@@ -228,7 +229,7 @@ class Archive:
         if not kept:
             return []
         if sort == "relevance" and not parsed.is_browse:
-            q = parsed.query
+            q = to_whoosh(parsed.query)
             if st.scorer is None:
                 st.scorer = BulkScorer(st.searcher, self.settings)
             scores = st.scorer.score(q, kept, parsed.answer)
