@@ -113,8 +113,12 @@ def _q(text: str) -> str:
 
 
 def to_fts(q) -> tuple[str | None, list[str]]:
-    """A Kliping (Whoosh) query -> (FTS5 MATCH expression or None, [negative expressions]).
-    None with negatives means "every article except"."""
+    """A Kliping query (search.query.ast nodes, read through their Whoosh translation; or a
+    Whoosh query, from checkouts before query nodes) -> (FTS5 MATCH expression or None,
+    [negative expressions]). None with negatives means "every article except"."""
+    if not isinstance(q, wq.Query):
+        from search.engine.whoosh.translate import to_whoosh
+        q = to_whoosh(q)
     if isinstance(q, wq.Not):
         return None, [_expr(q.query)]
     if isinstance(q, wq.And) and all(isinstance(c, wq.Not) for c in q.subqueries):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from whoosh import query as wq
 
+from search.query import ast
 from search.text import stemmer
 from search.settings import DEFAULT
-from search.query.parse import ExactPhrase, Highlight, ParsedQuery, parse_query
+from search.query.parse import Highlight, ParsedQuery, parse_query
 
 NASTY = [
     "", "   ", '"', '"sanksi', 'sanksi"', "(", ")", "(sanksi", "sanksi)", "((sanksi) PBB",
@@ -72,21 +72,22 @@ def test_repaired_quote_still_searches_the_words():
 def test_quoted_words_are_a_phrase():
     p = parse_query('"sanksi PBB"')
     # A phrase of the exact forms: the stemmed phrase AND each written form (search.schema).
-    assert isinstance(p.query, ExactPhrase)
-    assert list(p.query.words) == ["sanksi", "pbb"]
+    assert isinstance(p.query, ast.ExactPhrase)
+    assert list(p.query.forms) == ["sanksi", "pbb"]
+    assert p.query.stems == (stemmer.stem("sanksi"), stemmer.stem("pbb"))
     assert p.describe() == f'"{stemmer.stem("sanksi")} {stemmer.stem("pbb")}"'
     # Quoted words read the exact (unstemmed) field, and mark only the forms written.
     assert p.highlight.exact_phrases == (("sanksi", "pbb"),) and p.highlight.phrases == ()
 
 
 def test_curly_quotes_are_a_phrase_too():
-    assert isinstance(parse_query("“sanksi PBB”").query, ExactPhrase)
+    assert isinstance(parse_query("“sanksi PBB”").query, ast.ExactPhrase)
 
 
 def test_minus_means_not():
     p = parse_query("sanksi -rusia")
     assert p.describe() == f"{stemmer.stem('sanksi')} AND NOT {stemmer.stem('rusia')}"
-    assert any(isinstance(c, wq.Not) and c.query.text == stemmer.stem("rusia") for c in p.query.children())
+    assert any(isinstance(c, ast.Not) and c.child.text == stemmer.stem("rusia") for c in p.query.children)
     assert stemmer.stem("rusia") not in p.highlight.terms
     assert stemmer.stem("sanksi") in p.highlight.terms
     assert parse_query("-rusia").describe() == f"NOT {stemmer.stem('rusia')}"
@@ -95,7 +96,7 @@ def test_minus_means_not():
 def test_hyphen_inside_a_word_is_not_negation():
     p = parse_query("sanksi-sanksi")
     assert "NOT" not in p.describe()
-    assert isinstance(p.query, wq.Term)
+    assert isinstance(p.query, ast.Term)
     assert p.query.text == stemmer.stem("sanksi-sanksi")
     assert p.readings == (("sanksi-sanksi", stemmer.stem("sanksi-sanksi")),)
 
@@ -108,13 +109,13 @@ def test_up_to_three_plain_words_must_all_occur():
     p = parse_query("sanksi PBB Rusia")
     assert DEFAULT.max_all_terms == 3
     assert p.mode == "all"
-    assert isinstance(p.query, wq.And)
+    assert isinstance(p.query, ast.And)
 
 
 def test_more_than_three_plain_words_rank_by_coverage():
     p = parse_query("sanksi PBB Rusia Korea Utara")
     assert p.mode == "any"
-    assert isinstance(p.query, wq.Or)
+    assert isinstance(p.query, ast.Or)
     assert " OR " in p.describe()
 
 
@@ -143,7 +144,7 @@ def test_describe_shows_grouping():
 
 def test_prefix_is_read_as_prefix_and_highlighted_as_prefix():
     p = parse_query("sank*")
-    assert isinstance(p.query, wq.Prefix)
+    assert isinstance(p.query, ast.Prefix)
     assert p.describe() == "sank*"
     assert p.highlight.prefixes == ("sank",)
 
@@ -162,17 +163,17 @@ def test_is_pure_same_input_same_reading():
 
 def test_a_question_quoting_a_title_ranks_by_coverage_with_the_title_as_a_phrase():
     p = parse_query('Siapa yang menyanyikan lagu " My Heart Will Go On "?')
-    assert p.mode == "any" and isinstance(p.query, wq.Or)
-    assert not any(isinstance(q, wq.Wildcard) for q in p.query.leaves())  # `"?` is punctuation
+    assert p.mode == "any" and isinstance(p.query, ast.Or)
+    assert not any(isinstance(q, ast.Wildcard) for q in ast.leaves(p.query))  # `"?` is punctuation
     assert "siapa" not in p.describe()
-    phrases = [c for c in p.query.subqueries if isinstance(c, ExactPhrase)]
-    assert [list(c.words) for c in phrases] == [["my", "heart", "will", "go", "on"]]
+    phrases = [c for c in p.query.children if isinstance(c, ast.ExactPhrase)]
+    assert [list(c.forms) for c in phrases] == [["my", "heart", "will", "go", "on"]]
 
 
 def test_question_words_and_marks_inside_quotes_are_kept():
     p = parse_query('Tahun berapa Asrul Sani membuat film "Apa Jang Kau Tjari, Palupi?"?')
     assert p.mode == "any"
-    assert any(isinstance(c, ExactPhrase) and "palupi" in c.words for c in p.query.subqueries)
+    assert any(isinstance(c, ast.ExactPhrase) and "palupi" in c.forms for c in p.query.children)
     assert stemmer.stem("berapa") not in p.highlight.terms
     # A title alone does not make a question: quotes with keywords still need every word.
     assert parse_query('"Apa Jang Kau Tjari" Asrul Sani').mode == "all"
@@ -180,7 +181,7 @@ def test_question_words_and_marks_inside_quotes_are_kept():
 
 def test_a_closing_question_mark_is_punctuation_even_beside_quotes():
     p = parse_query('Kapan "reunifikasi" Jerman terjadi, 15 tahun reunifikasi?')
-    assert not any(isinstance(q, wq.Wildcard) for q in p.query.leaves())
+    assert not any(isinstance(q, ast.Wildcard) for q in ast.leaves(p.query))
 
 
 @pytest.mark.parametrize("question, framing", [
@@ -206,20 +207,20 @@ def test_more_interrogatives_are_question_words():
 def test_a_question_particle_is_not_part_of_the_exact_form():
     # a passage says `persen`, never `persenkah`; the stem reads the same either way
     q = parse_query("Naik sebesar berapa persenkah tarif tol?").query
-    exact = {t.text for t in q.leaves() if t.fieldname == "exact"}
+    exact = {t.text for t in ast.leaves(q) if t.field == ast.EXACT}
     assert "persen" in exact and "persenkah" not in exact
 
 
 def test_a_word_ending_in_kah_keeps_it_when_its_stem_changes():
     q = parse_query("Kapan artis itu menikah dengan pengusaha?").query
-    assert "menikah" in {t.text for t in q.leaves() if t.fieldname == "exact"}
+    assert "menikah" in {t.text for t in ast.leaves(q) if t.field == ast.EXACT}
 
 
 @pytest.mark.parametrize("text", ["Apa yang dimaksud dengan zaman Meiji?",
                                   "apakah yang di maksud dengan zaman Meiji?",
                                   "Apakah yang dimaksudkan dengan zaman Meiji?"])
 def test_question_phrase_in_any_written_form_is_dropped(text):
-    words = {t.text for t in parse_query(text).query.leaves()}
+    words = {t.text for t in ast.leaves(parse_query(text).query)}
     assert "maksud" not in words and "meiji" in words
 
 
@@ -228,5 +229,5 @@ def test_question_phrase_in_any_written_form_is_dropped(text):
     ("Berapakah umur agama Budha?", "umur", "budha"),
 ])
 def test_two_word_and_new_framing_words_are_dropped(text, framing, kept):
-    words = {t.text for t in parse_query(text).query.leaves()}
+    words = {t.text for t in ast.leaves(parse_query(text).query)}
     assert framing not in words and kept in words

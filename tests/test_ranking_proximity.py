@@ -12,6 +12,7 @@ from search.models import Article
 from search.query.params import SearchRequest
 from search.query.parse import parse_query
 from search.engine.whoosh.scoring import BulkScorer
+from search.engine.whoosh.translate import to_whoosh
 
 FILLER = "tiba di lokasi banjir bersama rombongan pejabat daerah pada pagi hari"
 DOCS = [
@@ -34,7 +35,7 @@ def archive(make_index):
 
 def scorer_and_docs(archive, text, settings=DEFAULT):
     st = archive.engine.reader()
-    q = parse_query(text).query
+    q = to_whoosh(parse_query(text).query)
     return BulkScorer(st.searcher, settings), q, match_docs(st.searcher, q, st.table.live)
 
 

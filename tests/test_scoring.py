@@ -16,6 +16,8 @@ from search.query.params import SearchRequest
 from search.query.parse import parse_query
 from search.engine.whoosh import scoring
 from search.engine.whoosh.scoring import BulkScorer
+from search.engine.whoosh.translate import to_whoosh
+from search.query import ast
 from search.settings import DEFAULT
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -47,9 +49,14 @@ def has_dismax(q) -> bool:
     return isinstance(q, wq.DisjunctionMax) or any(has_dismax(c) for c in q.children())
 
 
+def whoosh_query(text: str) -> wq.Query | None:
+    q = parse_query(text).query
+    return to_whoosh(q) if q is not None else None
+
+
 @pytest.mark.parametrize("text", QUERIES)
 def test_match_set_equals_whooshs(state, text):
-    q = parse_query(text).query
+    q = whoosh_query(text)
     assert match_docs(state.searcher, q, state.table.live) == set(whoosh_scores(state, q))
 
 
@@ -59,7 +66,7 @@ def test_bulk_scores_equal_whooshs_without_disjunction_max(state, text, partial_
     """Also with partial_ratio 1, so that every term with more postings than matches is
     scored for the matching documents only."""
     settings = DEFAULT.with_(partial_ratio=partial_ratio)
-    q = parse_query(text).query
+    q = whoosh_query(text)
     if has_dismax(q):
         pytest.skip("Whoosh's DisjunctionMax scores are not a reference (see search.scoring)")
     if isinstance(q, wq.Or) and q.scale and any(c.children() for c in q.subqueries):
@@ -98,7 +105,7 @@ def test_coordination_counts_a_synonym_clause_once(state):
 def test_bag_of_words_queries_are_supported(state):
     scorer = BulkScorer(state.searcher)
     for text in QUERIES:
-        q = parse_query(text).query
+        q = whoosh_query(text)
         if q is None or isinstance(q, (wq.Prefix, wq.Wildcard)):
             continue
         assert scorer.score(q, match_docs(state.searcher, q, state.table.live)) is not None, text
@@ -113,7 +120,8 @@ def test_rare_words_weigh_more_than_whooshs_default_idf_makes_them(state):
 
 def test_parsed_long_queries_keep_their_coordination_bonus():
     q = parse_query("sanksi PBB Rusia Korea Utara").query
-    assert isinstance(q, wq.Or) and q.scale  # Query.apply() used to drop it
+    assert isinstance(q, ast.Or) and q.scale  # Query.apply() used to drop it
+    assert to_whoosh(q).scale == q.scale
 
 
 def test_best_scores_order_by_score_then_lower_docnum():

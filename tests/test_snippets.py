@@ -158,7 +158,7 @@ def test_plain_term_fast_path_marks_exactly_what_the_general_path_marks():
 
     from conftest import corpus
     from search import ingest
-    from search.query.parse import Highlight
+    from search.query.highlight import Highlight
     from search.query.snippets import _marked_general, _marked_scan, _marked_terms, _probes
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
@@ -190,7 +190,7 @@ def test_every_word_contains_its_roots_probe():
     from conftest import corpus
     from search import ingest
     from search.text.analysis import TOKEN_RE
-    from search.query.parse import Highlight
+    from search.query.highlight import Highlight
     from search.query.snippets import _probes
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
@@ -226,7 +226,7 @@ def test_phrase_and_prefix_marks_from_probes_equal_the_general_path():
                    "Sanksi ekonomi, sanksi-sanksi ekonomi 11.000 sanksi PBB 11.000"]
     queries = ['"dewan keamanan PBB"', '"korea utara"', '"presiden joko widodo" sanksi', 'ekonom*',
                '"kunjungan putin" pyongyang', '"sanksi ekonomi" PBB*', 'korea "utara korea"']
-    from search.query.parse import Highlight
+    from search.query.highlight import Highlight
 
     def stems(text: str) -> tuple[str, ...]:
         return tuple(stemmer.stem(w) for w in text.split())

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from search import ingest
+from search.query import ast
 from search.text import synonyms
 from search.query.archive import Archive
 from search.engine.whoosh.build import build
@@ -109,7 +110,8 @@ def test_expansion_counts_once_in_a_long_query():
     assert p.mode == "any"
     # Korut, latihan, militer, Korsel, AS (apa, kata, tentang, dan are stop words): each group is
     # one disjunction, so a document saying both `AS` and `Amerika Serikat` is counted once.
-    assert len(p.query.subqueries) == 5
+    assert len(p.query.children) == 5
+    assert sum(isinstance(c, ast.Alternatives) for c in p.query.children) == 3
     assert {t for t, _ in p.expansions} == {"Korut", "Korsel", "AS"}
 
 

@@ -3,13 +3,14 @@
 search.query.parse reads the user's text into these nodes (pure, explainable); an engine turns
 them into its own matching and scoring (search.engine.whoosh.translate for Whoosh). Nothing here
 knows an engine. Nodes are frozen and hashable, so a node (with the settings) keys the caches.
+`describe` writes a node back as text in the index's own terms (`kunjung AND (pbb OR ...)`).
 
 Fields: BODY holds the stems, with positions; EXACT the lowercased words as written, without
 positions; ANSWER the answer-type marks of search.text.answers, at body positions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 BODY, EXACT, ANSWER = "body", "exact", "answer"
@@ -17,10 +18,13 @@ BODY, EXACT, ANSWER = "body", "exact", "answer"
 
 @dataclass(frozen=True)
 class Term:
-    """One index term of a field: a stem in BODY, a written form in EXACT."""
+    """One index term of a field: a stem in BODY, a written form in EXACT. `typed` is the
+    lowercased word the user typed when the term reads one whole typed word (None for a
+    synonym's form or one of several terms of a word); it never takes part in equality."""
 
     field: str
     text: str
+    typed: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,12 @@ class Phrase:
 @dataclass(frozen=True)
 class ExactPhrase:
     """A phrase of written forms. EXACT keeps no positions, so it matches as the phrase of their
-    stems in BODY and every form in EXACT."""
+    stems in BODY and every form in EXACT. `slop` is what was typed (`"..."~2`); the stems are
+    matched side by side whatever it says."""
 
     forms: tuple[str, ...]
     stems: tuple[str, ...]
+    slop: int = 1
 
 
 @dataclass(frozen=True)
@@ -92,20 +98,51 @@ class Not:
 
 
 @dataclass(frozen=True)
+class AndNot:
+    """`a ANDNOT b`: the documents of `a` without those of `b`, scored by `a`."""
+
+    a: "Node"
+    b: "Node"
+
+
+@dataclass(frozen=True)
+class AndMaybe:
+    """`a ANDMAYBE b`: the documents of `a`; `b` only adds to the score of those it matches."""
+
+    a: "Node"
+    b: "Node"
+
+
+@dataclass(frozen=True)
+class Require:
+    """`a REQUIRE b`, scored by `a`. (The Whoosh engine has always matched it as `a ANDNOT b`.)"""
+
+    a: "Node"
+    b: "Node"
+
+
+@dataclass(frozen=True)
 class Every:
-    """Every live document."""
+    """Every live document; with a field, every document holding a term of it (a lone `*`)."""
+
+    field: str | None = None
 
 
-Node = Union[Term, Phrase, ExactPhrase, Prefix, Wildcard, And, Or, Alternatives, ExactTwin, Not, Every]
+Node = Union[Term, Phrase, ExactPhrase, Prefix, Wildcard, And, Or, Alternatives, ExactTwin, Not,
+             AndNot, AndMaybe, Require, Every]
+COMPOUNDS = (And, Or, Alternatives)
+BINARIES = (AndNot, AndMaybe, Require)
 
 
 def children(node: Node) -> tuple[Node, ...]:
-    if isinstance(node, (And, Or, Alternatives)):
+    if isinstance(node, COMPOUNDS):
         return node.children
     if isinstance(node, ExactTwin):
         return (node.stem, node.exact)
     if isinstance(node, Not):
         return (node.child,)
+    if isinstance(node, BINARIES):
+        return (node.a, node.b)
     return ()
 
 
@@ -116,3 +153,44 @@ def leaves(node: Node):
         yield node
     for c in kids:
         yield from leaves(c)
+
+
+def describe(node: Node) -> str:
+    """The node as text in the index's own terms: stems, `"..."` for exact forms and phrases,
+    brackets where a group differs from its parent."""
+    if isinstance(node, ExactPhrase):
+        return '"' + " ".join(node.forms) + '"'
+    if isinstance(node, Phrase):
+        return '"' + " ".join(node.words) + '"'
+    if isinstance(node, Prefix):
+        return node.text + "*"
+    if isinstance(node, ExactTwin):
+        return describe(node.stem)
+    if isinstance(node, Term):
+        return f'"{node.text}"' if node.field == EXACT else node.text  # an exact form reads quoted
+    if isinstance(node, Wildcard):
+        return node.pattern
+    if isinstance(node, Not):
+        return "NOT " + _grouped(node.child)
+    if isinstance(node, AndNot):
+        return f"{describe(node.a)} NOT {_grouped(node.b)}"
+    if isinstance(node, Require):
+        return describe(node.a)
+    if isinstance(node, AndMaybe):
+        return f"{describe(node.a)} (+{describe(node.b)})"
+    if isinstance(node, COMPOUNDS):
+        parts = []
+        for c in node.children:
+            text = describe(c)
+            if isinstance(c, COMPOUNDS + BINARIES) and type(c) is not type(node):
+                text = f"({text})"
+            parts.append(text)
+        return (" AND " if isinstance(node, And) else " OR ").join(parts)
+    if isinstance(node, Every):
+        return f"{node.field}:*"
+    raise TypeError(type(node).__name__)
+
+
+def _grouped(node: Node) -> str:
+    text = describe(node)
+    return f"({text})" if isinstance(node, COMPOUNDS + BINARIES + (ExactTwin,)) else text

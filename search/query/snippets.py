@@ -16,7 +16,7 @@ from typing import Callable
 from search.cache import memoize
 from search.engine import bm25
 from search.text.analysis import analyzer, kept_matches, kept_words
-from search.query.parse import Highlight
+from search.query.highlight import Highlight
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
 CANDIDATES = 8  # paragraphs fully re-analysed per result, chosen by a cheap substring test

@@ -25,6 +25,7 @@ from search.engine.whoosh import facets
 from search.engine.whoosh.facets import FacetTable
 from search.engine.whoosh.matching import match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
+from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
 from search.models import Article, Echo
 from search.settings import Settings
@@ -127,7 +128,7 @@ class WhooshReader(Reader):
         """Every live document the query matches; cached by the query."""
         found = self._matches.get(node)
         if found is None:
-            found = frozenset(match_docs(self.searcher, _whoosh(node), self.table.live))
+            found = frozenset(match_docs(self.searcher, to_whoosh(node), self.table.live))
             self._matches.put(node, found)
         return found
 
@@ -138,7 +139,7 @@ class WhooshReader(Reader):
         if not kept:
             return []
         if plan.sort == "relevance" and plan.query is not None:
-            q = _whoosh(plan.query)
+            q = to_whoosh(plan.query)
             scores = self._scorer().score(q, kept, plan.answer)
             if scores is not None:
                 return best(scores, plan.limit)
@@ -160,11 +161,6 @@ def article_from_stored(stored: dict) -> Article:
     data = json.loads(stored["article"])
     data.pop("removed", None)
     return Article(**data)
-
-
-def _whoosh(node) -> wq.Query:
-    """The Whoosh query of a parsed query node."""
-    return node
 
 
 def _only_negative(q: wq.Query) -> bool:

@@ -1,0 +1,72 @@
+"""Query nodes (search.query.ast) as Whoosh queries: the only place a query becomes Whoosh's.
+
+`to_whoosh` maps node for node: Term, Phrase, Prefix, Wildcard, And, Not, AndNot, AndMaybe,
+Require and Every to Whoosh's own; Or to Or (with its `scale`, the coordination bonus);
+Alternatives to DisjunctionMax; and the two nodes Whoosh has no word for to the classes here:
+ExactPhrase (the phrase of the stems in `body` AND each written form in `exact`, which has no
+positions: search.engine.whoosh.schema) and ExactTwin (an Or of a stem and its written form).
+search.engine.whoosh.matching and .scoring read these queries.
+"""
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from search.query import ast
+
+
+class ExactPhrase(wq.And):
+    """A phrase of exact forms: the stemmed phrase in `body` AND every written form in `exact`."""
+
+    def __init__(self, forms, stems, boost: float = 1.0):
+        self.words = tuple(forms)
+        super().__init__([wq.Phrase(ast.BODY, list(stems))]
+                         + [wq.Term(ast.EXACT, w) for w in dict.fromkeys(self.words)], boost=boost)
+
+    def normalize(self):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, ExactPhrase) and self.words == other.words and self.boost == other.boost
+
+    def __hash__(self):
+        return hash((ExactPhrase, self.words))
+
+    def __repr__(self):
+        return f"ExactPhrase({list(self.words)!r})"
+
+
+class ExactTwin(wq.Or):
+    """A word's stem in `body` OR its written form in `exact` (read as the stem alone)."""
+
+
+def to_whoosh(node: ast.Node) -> wq.Query:
+    """The Whoosh query of a node."""
+    kind = type(node)
+    if kind is ast.Term:
+        return wq.Term(node.field, node.text)
+    if kind is ast.And:
+        return wq.And([to_whoosh(c) for c in node.children])
+    if kind is ast.Or:
+        return wq.Or([to_whoosh(c) for c in node.children], scale=node.scale)
+    if kind is ast.Alternatives:
+        return wq.DisjunctionMax([to_whoosh(c) for c in node.children])
+    if kind is ast.ExactTwin:
+        return ExactTwin([to_whoosh(node.stem), to_whoosh(node.exact)])
+    if kind is ast.ExactPhrase:
+        return ExactPhrase(node.forms, node.stems)
+    if kind is ast.Phrase:
+        return wq.Phrase(node.field, list(node.words), slop=node.slop)
+    if kind is ast.Not:
+        return wq.Not(to_whoosh(node.child))
+    if kind is ast.Prefix:
+        return wq.Prefix(node.field, node.text)
+    if kind is ast.Wildcard:
+        return wq.Wildcard(node.field, node.pattern)
+    if kind in _BINARY:
+        return _BINARY[kind](to_whoosh(node.a), to_whoosh(node.b))
+    if kind is ast.Every:
+        return wq.Every(node.field)
+    raise TypeError(f"not a query node: {node!r}")
+
+
+_BINARY = {ast.AndNot: wq.AndNot, ast.AndMaybe: wq.AndMaybe, ast.Require: wq.Require}
