@@ -162,7 +162,7 @@ def _check_live(live: dict) -> list[str]:
         if value is _MISSING:
             problems.append(f"the {label} has no attribute {path}")
         elif kind and type(value).__name__ != kind:
-            problems.append(f"the {label}'s {path} is a {type(value).__name__}, not a {kind}")
+            problems.append(f"the {label}'s {path} is {type(value).__name__}, not {kind}")
     ti = live.get("new_terminfo")
     got = tuple(_call(ti, m) for m in ("weight", "doc_frequency", "min_length", "max_length",
                                        "max_weight", "min_id", "max_id"))
