@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import platform
 import re
 import shutil
@@ -90,8 +91,10 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
     log(f"{label}: loading {source}")
     docs = [document(a) for a in ingest.load([source], field_map=MAP) if not hasattr(a, "reason")]
     res["articles"] = len(docs)
+    loads: list[float] = []  # the 1-minute load average before each timed step
 
     def build(path: str, root: Path) -> float:
+        loads.append(os.getloadavg()[0])
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
         ix = whoosh_index.create_in(str(root), SCHEMA)
@@ -144,6 +147,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
         for i in range(reps + 1):  # the first pass warms the page cache, untimed
             for p in PATHS[i % 2:] + PATHS[:i % 2]:
                 gc.collect()
+                loads.append(os.getloadavg()[0])
                 with compat.use_public(p == "public"):
                     started = time.perf_counter()
                     for f, t in ts:
@@ -193,6 +197,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
     tops: dict[str, dict] = {}
     for i in range(reps + 1):  # the first pass warms the page cache, untimed
         for k in order[i % 3:] + order[:i % 3]:
+            loads.append(os.getloadavg()[0])
             ms, tops[k] = systems[k]()
             if i:
                 took[k].append(ms)
@@ -200,6 +205,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
         raise SystemExit("the fast and public paths ranked differently: a bug")
     differ = {t: _why(q, wq) for t, q in queries if tops["fast"][t] != tops["whoosh"][t]}
     res["search"] = {"queries": len(queries), **{k: stats(v) for k, v in took.items()}, "differ": differ}
+    res["load"] = [min(loads), max(loads)]
     for ix in ixs.values():
         ix.close()
     for root in roots.values():
@@ -224,7 +230,8 @@ def run(sizes: list[str], reps: int, work: Path) -> dict:
     import redeal
 
     out = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "rev": git_rev(),
-           "python": platform.python_version(), "whoosh": metadata.version("Whoosh"), "sizes": []}
+           "python": platform.python_version(), "whoosh": metadata.version("Whoosh"),
+           "cores": os.cpu_count(), "sizes": []}
     started = time.time()
     for label in sizes:
         if label in ("3.5k", "indosum"):
@@ -301,7 +308,9 @@ def markdown(res: dict) -> str:
                                                           for t, why in q["differ"].items())
                                   + " (search/engine/whoosh/scoring.py)" if n_diff else ""))
         L.append("; ".join(notes) + ". Whoosh's `search(limit=10)` counts matches only as far as "
-                 "it needs them; Kliping's match set is complete (its total is exact).\n")
+                 "it needs them; Kliping's match set is complete (its total is exact). Machine load "
+                 f"(1-minute average; {res.get('cores', '?')} cores, shared with other work) before the timed "
+                 f"steps: {s['load'][0]:.1f}–{s['load'][1]:.1f}.\n")
     L.append(END)
     return "\n".join(L)
 
