@@ -214,6 +214,10 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
         if svg_rel:
             w(f"![Build time and /api/search p95 against corpus size]({svg_rel})\n")
 
+    if run.get("ab_whoosh"):
+        import ab_whoosh  # bench/ab_whoosh.py: the section between its markers
+        w(ab_whoosh.markdown(run["ab_whoosh"]) + "\n")
+
     w("## Method\n")
     w("- Corpora: `seeds/` (5 articles); IndoSum's 3,463 articles (CC BY-SA 4.0, Kurniawan and Louvan); "
       "`bench/redeal.py` re-deals IndoSum's paragraphs within each outlet with a fixed seed (35k = 34,630 articles; "

@@ -6,6 +6,7 @@ a SQLite FTS5 reference (bench/fts5_ref.py) and Datasette, all measured in one r
     python bench/run.py --only kliping --sizes 3.5k \\
         --kliping before=../main-before --kliping after=.   # two Kliping checkouts, one run
     python bench/run.py --only kliping --sizes 35k --reuse  # reuse indexes already in bench/work/
+    python bench/run.py --skip-ab                # without the Whoosh internals A/B (bench/ab_whoosh.py)
 
 Sizes: seeds, 3.5k (IndoSum), 35k (bench/redeal.py, 34,630), 100k, or any Nk; default from
 $BENCH_SIZES or "seeds,3.5k,35k". Corpora and indexes go to bench/work/ (git-ignored).
@@ -17,6 +18,10 @@ server in turn (the server order rotates every round), so drift on this noisy ma
 system alike. "Cold" is the first time each query reaches a freshly started server (its first
 request also opens the index and is reported on its own); "warm" is every later round.
 No figure from an earlier run is ever compared with one from this run.
+
+After the sizes, bench/ab_whoosh.py measures the measured checkout's fast path over Whoosh's
+internals against Whoosh's public path (--ab-sizes, default 3.5k), in a subprocess; its section
+goes into the report between `<!-- ab_whoosh -->` markers. --skip-ab leaves it out.
 """
 from __future__ import annotations
 
@@ -454,6 +459,25 @@ def measure_add(name: str, repo: Path, idx: Path, label: str, env: dict) -> dict
     return out
 
 
+def measure_ab(repo: Path, args) -> dict:
+    """bench/ab_whoosh.py against the checkout `repo`, in its own process: its results, or
+    {"error": ...} when it fails (say, a checkout from before search/engine/whoosh/compat.py)."""
+    out = OUT / "ab_whoosh.json"
+    out.unlink(missing_ok=True)
+    reps = args.ab_reps or (2 if args.quick else 5)
+    cmd = [sys.executable, str(HERE / "ab_whoosh.py"), "--repo", str(repo), "--sizes", args.ab_sizes,
+           "--reps", str(reps), "--work", str(WORK / "ab"), "--json", str(out)]
+    log(f"A/B of the Whoosh internals: {' '.join(cmd[1:])}")
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    env.pop("KLIPING_WHOOSH_PUBLIC", None)
+    p = subprocess.run(cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    shutil.rmtree(WORK / "ab", ignore_errors=True)
+    if p.returncode != 0 or not out.exists():
+        lines = (p.stderr or "").strip().splitlines()
+        return {"error": lines[-1] if lines else f"exit status {p.returncode}"}
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def export(rev: str) -> Path:
     """`git archive REV` into bench/work/src-<sha>/ (no change to the repository)."""
     sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
@@ -523,6 +547,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse", action="store_true", help="reuse indexes already built in bench/work/")
     ap.add_argument("--out", type=Path, default=None, help="Markdown report (default BENCHMARKS.md; quick/only: bench/out/)")
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--skip-ab", action="store_true", help="leave out bench/ab_whoosh.py (the Whoosh internals A/B)")
+    ap.add_argument("--ab-sizes", default="3.5k", help="corpora of the A/B (default 3.5k; e.g. 3.5k,35k)")
+    ap.add_argument("--ab-reps", type=int, default=0, help="A/B builds and passes per side (default 5, quick 2)")
     args = ap.parse_args(argv)
     args.only_kliping = args.only == "kliping"
     args.reps = args.reps if args.reps is not None else (3 if args.quick else 10)
@@ -548,6 +575,8 @@ def main(argv=None) -> int:
     for label in sizes:
         run["sizes"].append(measure_size(label, args, klipings))
         (OUT / "results.json").write_text(json.dumps(run, indent=1, ensure_ascii=False))
+    if not args.skip_ab:
+        run["ab_whoosh"] = measure_ab(klipings[0][1], args)
     run["minutes"] = (time.time() - started) / 60
     (OUT / "results.json").write_text(json.dumps(run, indent=1, ensure_ascii=False))
     import report

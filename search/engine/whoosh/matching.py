@@ -5,13 +5,15 @@ match through Whoosh's collector costs a Python call per posting; reading a term
 posting list (search.postings) costs a few C-level calls per block. So the match set is
 computed here, by set algebra over posting lists, and ranked by search.scoring.
 
-Queries this module does not understand (phrases, for one) fall back to Whoosh's matcher.
+Queries this module does not understand fall back to Whoosh's matcher. Prefixes and wildcards
+are expanded with Whoosh's private `_btexts`, or on Whoosh's public path
+(search.engine.whoosh.compat) with `simplify`: the same terms.
 """
 from __future__ import annotations
 
 from whoosh import query as wq
 
-from search.engine.whoosh import postings
+from search.engine.whoosh import compat, postings
 
 
 TERM_MEMO_ENTRIES = 300_000  # postings remembered per reader across term look-ups
@@ -119,8 +121,10 @@ def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
     if isinstance(q, wq.Phrase) and q.slop == 1 and q.words:
         return phrase_docs(reader, q.fieldname, q.words, live)
     if isinstance(q, (wq.Prefix, wq.Wildcard)):
+        if not compat.FAST:  # Whoosh's public expansion: an Or of the terms, a Term or nothing
+            return match_docs(searcher, q.simplify(reader), live)
         result = set()
-        for text in q._btexts(reader) if hasattr(q, "_btexts") else ():
+        for text in q._btexts(reader):
             result |= term_docs(reader, q.fieldname, text)
         return result
     # Phrases and anything else: let Whoosh find them (no scoring).

@@ -9,9 +9,10 @@ writes: per term a 4-byte header, then blocks of a signed length (negative for t
 pickled info tuple (count, last id, max weight, compression, min and max length bytes) and
 the data (id deltas, weights, values), pickled and zlib-compressed when the info says so.
 
-Indexes written by other codecs, or any surprise in the bytes, fall back to Whoosh's matcher.
-tests/test_postings.py compares the two readers over real indexes, with several segments and
-deletions.
+Indexes written by other codecs, or any surprise in the bytes, fall back to Whoosh's matcher;
+so does everything on Whoosh's public path (search.engine.whoosh.compat: a Whoosh other than
+the 2.7.4 this relies on, or the public path forced). tests/test_postings.py compares the two
+readers over real indexes, with several segments and deletions.
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from io import BytesIO
 from itertools import accumulate, repeat
 from pickle import load, loads
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
-from whoosh.system import unpack_int
+from search.engine.whoosh import compat
+from search.engine.whoosh.compat import WHOOSH3_HEADER_MAGIC, W3TermsReader, unpack_int
 
 
 def read(reader, field: str, text: str, values: bool = False, only=None):
@@ -36,8 +37,9 @@ def read(reader, field: str, text: str, values: bool = False, only=None):
     vals: list | None = [] if values else None
     wanted = sorted(only) if only is not None else None
     tbytes = reader.schema[field].to_bytes(text)
+    fast = compat.FAST
     for leaf, base in reader.leaf_readers():
-        terms = getattr(leaf, "_terms", None)
+        terms = getattr(leaf, "_terms", None) if fast else None
         try:
             if type(terms) is not W3TermsReader:
                 raise _Fallback

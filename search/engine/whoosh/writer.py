@@ -25,6 +25,8 @@ postings travel:
 Merges of older segments (`add`, `remove`) go through the same pool item by item, as in Whoosh;
 should their document numbers ever arrive out of order, the pool sorts that term at commit.
 tests/test_writer.py checks that an index written this way reads back identically.
+It relies on Whoosh 2.7.4's internals (search.engine.whoosh.compat checks them): where they
+differ, or when the public path is forced, `open_writer` returns Whoosh's own writer.
 """
 from __future__ import annotations
 
@@ -34,11 +36,11 @@ from itertools import chain
 from operator import sub
 from pickle import dumps
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _MAGIC
-from whoosh.codec.whoosh3 import W3FieldWriter, W3TermInfo
-from whoosh.system import pack_int, pack_ushort
-from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
+
+from search.engine.whoosh import compat
+from search.engine.whoosh.compat import WHOOSH3_HEADER_MAGIC as _MAGIC
+from search.engine.whoosh.compat import W3FieldWriter, W3TermInfo, length_to_byte, pack_int, pack_ushort
 
 SMALL_BLOCK = 8
 BLOCK_PICKLE = 4  # pickle protocol of posting block data (see the module docstring)
@@ -269,7 +271,10 @@ class FastWriter(SegmentWriter):
 
 
 def open_writer(ix, limitmb: int = 256) -> SegmentWriter:
-    """A writer for `ix`. `limitmb` is accepted for Whoosh's signature; the term pool keeps all
-    postings of the new segment in memory (compact arrays), which a build of 35k articles fits
-    in comfortably."""
+    """A writer for `ix`: FastWriter, or Whoosh's own (`ix.writer()`) on the public path
+    (compat.FAST false). FastWriter accepts `limitmb` for Whoosh's signature; its term pool
+    keeps all postings of the new segment in memory (compact arrays), which a build of 35k
+    articles fits in comfortably."""
+    if not compat.FAST:
+        return ix.writer(limitmb=limitmb)
     return FastWriter(ix, limitmb=limitmb)
