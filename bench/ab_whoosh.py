@@ -81,7 +81,9 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
     from search.engine.whoosh import compat, postings, scoring
     from search.engine.whoosh.build import document
     from search.engine.whoosh.matching import match_docs
-    from search.engine.whoosh.schema import SCHEMA
+    from search.engine.whoosh.schema import schema
+    from search.engine.whoosh.translate import to_whoosh
+    from search.settings import DEFAULT
     from search.engine.whoosh.writer import BUILD_LIMIT_MB, FastWriter, open_writer
     from search.query.parse import parse_query
 
@@ -97,7 +99,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
         loads.append(os.getloadavg()[0])
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(root), SCHEMA)
+        ix = whoosh_index.create_in(str(root), schema(DEFAULT))
         gc.collect()
         with compat.use_public(path == "public"):
             started = time.perf_counter()
@@ -136,7 +138,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
     parsed = [(t, parse_query(t)) for t in texts]
     terms = sorted({(f, x if isinstance(x, str) else x.decode("utf-8"))
                     for _, pq in parsed if pq.query is not None
-                    for f, x in pq.query.iter_all_terms(phrases=True)
+                    for f, x in to_whoosh(pq.query).iter_all_terms(phrases=True)
                     if (f, x) in r and f in ("body", "exact")})
     common = [("body", t.decode("utf-8")) for _, t in r.most_frequent_terms("body", 20)]
     sets = {"query": terms, "common": common}
@@ -158,7 +160,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
     r.close()
 
     # -- match + BM25 top 10
-    queries = [(t, pq.query) for t, pq in parsed if pq.query is not None and not pq.is_browse]
+    queries = [(t, to_whoosh(pq.query)) for t, pq in parsed if pq.query is not None and not pq.is_browse]
     weighting = scoring.weighting()
 
     def kliping_pass(p: str) -> tuple[float, dict]:

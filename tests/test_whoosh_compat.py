@@ -27,7 +27,11 @@ from search import ingest
 from search.engine.whoosh import compat, postings, update
 from search.engine.whoosh.build import build
 from search.engine.whoosh.matching import match_docs
-from search.engine.whoosh.schema import SCHEMA
+from search.engine.whoosh.schema import schema
+from search.engine.whoosh.translate import to_whoosh
+from search.settings import DEFAULT
+
+SCHEMA = schema(DEFAULT)
 from search.engine.whoosh.scoring import BulkScorer
 from search.engine.whoosh.writer import FastWriter, open_writer
 from search.models import Article
@@ -323,7 +327,7 @@ def _queries() -> list:
     for text in QUERIES:
         parsed = parse_query(text)
         if parsed.query is not None:
-            out.append((text, parsed.query, parsed.answer))
+            out.append((text, to_whoosh(parsed.query), parsed.answer))
     return out
 
 
@@ -349,7 +353,7 @@ def test_match_sets_and_scores_are_the_same_on_both_paths(roots):
     with _open(roots["fast"]).searcher() as s:  # and Whoosh's own matcher agrees
         live = frozenset(s.reader().all_doc_ids())
         for text in ("umu*", "k*a", "s?nksi"):
-            q = parse_query(text).query
+            q = to_whoosh(parse_query(text).query)
             assert fast[text][0] == set(q.matcher(s).all_ids()) & live
 
 
