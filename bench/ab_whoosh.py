@@ -9,7 +9,7 @@
 Per corpus:
 - build: the same Whoosh documents (build.document of each article, loaded and cleaned
   beforehand) written through writer.open_writer on each path: FastWriter, or Whoosh's own
-  SegmentWriter, both with limitmb=BUILD_LIMIT_MB as a build uses; add_document for each, then
+  SegmentWriter (its pool spilling past writer.PUBLIC_POOL_MB); add_document for each, then
   commit(optimize=True). Wall time and index size. One untimed build per path comes first (the
   stemmer's word cache is then equally warm for both), then the paths alternate.
 - postings: the whole posting lists of the terms of bench/queries.txt, and of the 20 commonest
@@ -84,7 +84,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
     from search.engine.whoosh.schema import schema
     from search.engine.whoosh.translate import to_whoosh
     from search.settings import DEFAULT
-    from search.engine.whoosh.writer import BUILD_LIMIT_MB, FastWriter, open_writer
+    from search.engine.whoosh.writer import FastWriter, open_writer
     from search.query.parse import parse_query
 
     if not compat.SUPPORTED:
@@ -103,7 +103,7 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
         gc.collect()
         with compat.use_public(path == "public"):
             started = time.perf_counter()
-            w = open_writer(ix, limitmb=BUILD_LIMIT_MB)
+            w = open_writer(ix)
             for d in docs:
                 w.add_document(**d)
             w.commit(optimize=True)

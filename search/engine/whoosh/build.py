@@ -24,7 +24,7 @@ from search.errors import IngestError
 from search.engine.base import BuildReport
 from search.models import Article, Skipped
 from search.engine.whoosh.schema import schema, schema_version
-from search.engine.whoosh.writer import BUILD_LIMIT_MB, open_writer
+from search.engine.whoosh.writer import open_writer
 
 
 def document(article: Article) -> dict:
@@ -58,7 +58,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
         gen = store.new_generation(root)
         ix = whoosh_index.create_in(str(gen), schema(settings))
         an = analyzer(settings)
-        writer = open_writer(ix, limitmb=BUILD_LIMIT_MB)
+        writer = open_writer(ix)
         echo_table = echoes.EchoTable()
         echo_step = None
         try:

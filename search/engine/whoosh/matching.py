@@ -13,10 +13,19 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
+from search.cache import Cache
 from search.engine.whoosh import compat, postings
 
+POSTINGS_CACHE = 300_000  # postings remembered per reader (index generation) across term look-ups
+PHRASE_CACHE = 128  # phrases whose matching documents are remembered per reader
 
-TERM_MEMO_ENTRIES = 300_000  # postings remembered per reader across term look-ups
+
+def _cache(reader, name: str, limit: int, weigh=None) -> Cache:
+    """A reader's own cache: it goes with the reader, when a new generation is opened."""
+    cache = reader.__dict__.get(name)
+    if cache is None:
+        cache = reader.__dict__[name] = Cache(limit, weigh=weigh, name=name)
+    return cache
 
 
 def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
@@ -25,16 +34,11 @@ def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]
     reader within a budget: common words (`indonesia`) recur in many queries, their posting
     lists are long, and matching and scoring both need them. Frequencies come in the same
     block as the document numbers, so both are always read."""
-    memo = reader.__dict__.setdefault("_kliping_postings", {})
+    memo = _cache(reader, "_kliping_postings", POSTINGS_CACHE, weigh=lambda v: len(v[0]) + 1)
     key = (field, text)
     found = memo.get(key)
     if found is None:
-        found = postings.read(reader, field, text)[:2]
-        size = memo.get(None, 0) + len(found[0])
-        if size > TERM_MEMO_ENTRIES:
-            memo.clear()
-            size = len(found[0])
-        memo[key], memo[None] = found, size
+        found = memo.put(key, tuple(postings.read(reader, field, text)[:2]))
     return found
 
 
@@ -63,13 +67,11 @@ def phrase_docs(reader, field: str, words, live) -> set[int]:
     """Documents where the words occur at consecutive positions: candidates by set
     intersection first, then positions decoded only for those candidates. Remembered per
     reader (the matcher and the scorer both ask for the same phrases)."""
-    memo = reader.__dict__.setdefault("_kliping_phrases", {})
+    memo = _cache(reader, "_kliping_phrases", PHRASE_CACHE)
     key = (field, tuple(words))
     found = memo.get(key)
     if found is None:
-        if len(memo) > 128:
-            memo.clear()
-        found = memo[key] = frozenset(_phrase_docs(reader, field, words))
+        found = memo.put(key, frozenset(_phrase_docs(reader, field, words)))
     return set(found & live) if len(live) < reader.doc_count_all() else set(found)
 
 

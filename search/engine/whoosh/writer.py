@@ -44,7 +44,7 @@ from search.engine.whoosh.compat import W3FieldWriter, W3TermInfo, length_to_byt
 
 SMALL_BLOCK = 8
 BLOCK_PICKLE = 4  # pickle protocol of posting block data (see the module docstring)
-BUILD_LIMIT_MB = 1024  # kept for callers; the term pool holds everything in memory
+PUBLIC_POOL_MB = 1024  # Whoosh's own writer (the public path) spills its posting pool past this
 
 
 class _TermPool:
@@ -270,11 +270,10 @@ class FastWriter(SegmentWriter):
                     yield fieldname, tbytes, docnum, weights[i], values[i] if values else None
 
 
-def open_writer(ix, limitmb: int = 256) -> SegmentWriter:
-    """A writer for `ix`: FastWriter, or Whoosh's own (`ix.writer()`) on the public path
-    (compat.FAST false). FastWriter accepts `limitmb` for Whoosh's signature; its term pool
-    keeps all postings of the new segment in memory (compact arrays), which a build of 35k
-    articles fits in comfortably."""
+def open_writer(ix) -> SegmentWriter:
+    """A writer for `ix`: FastWriter, whose term pool keeps the new segment's postings in
+    memory as compact arrays, or on the public path (compat.FAST false) Whoosh's own, which
+    spills its pool to disk past PUBLIC_POOL_MB."""
     if not compat.FAST:
-        return ix.writer(limitmb=limitmb)
-    return FastWriter(ix, limitmb=limitmb)
+        return ix.writer(limitmb=PUBLIC_POOL_MB)
+    return FastWriter(ix)
