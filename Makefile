@@ -5,13 +5,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INDEX_DIR ?= $(or $(KLIPING_INDEX),index)
 
-.PHONY: run test index venv chromium bench clean
+.PHONY: run test lint index venv chromium bench clean
 
 run: $(STAMP) index
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest
+
+# The tree stays clean under ruff (pyproject.toml); `make test` runs this first.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

@@ -16,12 +16,12 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_te
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from search.present import i18n
 from search.engine import default_location
-from search.query.archive import Archive
-from search.present.citations import cite, display_title, paragraph_path
 from search.errors import KlipingError, NotFound
+from search.present import i18n
+from search.present.citations import cite, display_title, paragraph_path
 from search.present.jsonview import article_json, error_json, search_json
+from search.query.archive import Archive
 from search.query.params import SearchRequest
 from search.query.parse import parse_query
 from search.query.snippets import highlight
@@ -130,7 +130,8 @@ def handle_unexpected(err: Exception):
 # -- language ---------------------------------------------------------------------------------
 def choose_language():
     asked = request.args.get("lang")
-    g.lang = asked if asked in i18n.LANGS else request.cookies.get("lang") if request.cookies.get("lang") in i18n.LANGS else i18n.DEFAULT_LANG
+    cookie = request.cookies.get("lang")
+    g.lang = asked if asked in i18n.LANGS else cookie if cookie in i18n.LANGS else i18n.DEFAULT_LANG
     g.set_lang_cookie = asked in i18n.LANGS
 
 

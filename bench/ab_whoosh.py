@@ -83,9 +83,9 @@ def measure(label: str, source: Path, reps: int, work: Path) -> dict:
     from search.engine.whoosh.matching import match_docs
     from search.engine.whoosh.schema import schema
     from search.engine.whoosh.translate import to_whoosh
-    from search.settings import DEFAULT
     from search.engine.whoosh.writer import FastWriter, open_writer
     from search.query.parse import parse_query
+    from search.settings import DEFAULT
 
     if not compat.SUPPORTED:
         raise SystemExit(f"no fast path to compare: {compat.REASON}")

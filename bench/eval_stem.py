@@ -16,9 +16,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-import stem_holdout  # noqa: E402
-from search.text import stemmer  # noqa: E402
 import os
+
+import stem_holdout
+
+from search.text import stemmer
 
 SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
 
@@ -115,7 +117,7 @@ def main() -> None:
     results = {"kliping": timed(ours, vocab, args.runs), "pystemmer": timed(snow, vocab, args.runs)}
     if factory is not None:
         results["sastrawi"] = timed(
-            lambda: (lambda ws, st=factory.create_stemmer(): [st.stem(w) for w in ws]),
+            lambda: (lambda ws, st=factory.create_stemmer(): [st.stem(w) for w in ws]),  # noqa: B008
             vocab, args.sastrawi_runs)
     for name, secs in results.items():
         print(f"  {name:<10} {secs:8.3f} s  {len(vocab) / secs:>12,.0f} words/s")

@@ -32,9 +32,9 @@ HERE = Path(__file__).resolve().parent
 if not os.environ.get("PYTHONPATH"):  # a checkout on PYTHONPATH (bench/run.py --at) wins
     sys.path.insert(0, str(HERE.parent))
 
-from whoosh import query as wq  # noqa: E402
+from whoosh import query as wq
 
-from search.text.analysis import join_paragraphs, tokens  # noqa: E402
+from search.text.analysis import join_paragraphs, tokens
 
 SCHEMA = """
 CREATE TABLE articles (

@@ -9,12 +9,12 @@ import argparse
 import json
 import random
 import re
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-import resource
-import subprocess
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,13 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search import ingest  # noqa: E402
+import os
+
+from search import ingest
 from search.engine.whoosh import store
 from search.engine.whoosh import update as updater
-from search.ingest.extract import display_outlet  # noqa: E402
-from search.engine.whoosh.build import build  # noqa: E402
-from search.models import Article  # noqa: E402
-import os
+from search.engine.whoosh.build import build
+from search.ingest.extract import display_outlet
+from search.models import Article
 
 SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
 

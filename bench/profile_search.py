@@ -49,8 +49,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(args.repo.resolve()))
 
-    from search.query.archive import Archive
     from search.present.jsonview import search_json
+    from search.query.archive import Archive
     from search.query.params import SearchRequest
 
     archive = Archive(args.index)

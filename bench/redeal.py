@@ -29,8 +29,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SRC = HERE.parent.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
-END = dt.datetime(2018, 2, 28, 23, 0, tzinfo=dt.timezone.utc)
-EARLIEST = dt.datetime(2005, 1, 1, tzinfo=dt.timezone.utc)
+END = dt.datetime(2018, 2, 28, 23, 0, tzinfo=dt.UTC)
+EARLIEST = dt.datetime(2005, 1, 1, tzinfo=dt.UTC)
 SEED = 20240617
 
 

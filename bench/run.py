@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))  # `search` is put on the path in main(), from the checkout measured
 
-import redeal  # noqa: E402
+import redeal
 
 WORK = HERE / "work"
 OUT = HERE / "out"
@@ -173,7 +173,7 @@ class Server:
     def start(self, cmd: list[str], cwd: Path, env: dict) -> None:
         self.port = free_port()
         cmd = [c.replace("{port}", str(self.port)) for c in cmd]
-        self.log = open(WORK / f"server-{self.name}.log", "w")
+        self.log = open(WORK / f"server-{self.name}.log", "w")  # noqa: SIM115 (closed in stop())
         self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -237,6 +237,7 @@ def datasette_path(pairs) -> str:
     """The same request on Datasette's table JSON API: _search (FTS5, raw syntax, analysed terms),
     filters as column filters, and _facet on outlet and month."""
     from fts5_ref import to_fts
+
     from search.query.params import SearchRequest
     from search.query.parse import parse_query
 
@@ -506,8 +507,8 @@ def machine() -> dict:
         mem = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, ValueError):
         pass
-    from importlib import metadata
     import sqlite3
+    from importlib import metadata
 
     vers = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
     for pkg in ("Whoosh", "PyStemmer", "Flask", "Werkzeug", "datasette", "sqlite-utils", "uvicorn"):

@@ -2,9 +2,9 @@
 the stemming evaluation so that the evaluated 3,000 words never feed the lexicon."""
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
-import os
 
 SHARED = Path(os.environ.get("KLIPING_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # ../shared beside the repo
 

@@ -13,7 +13,8 @@ with it. README.md lists every cache and its bound.
 """
 from __future__ import annotations
 
-from typing import Callable, Generic, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 V = TypeVar("V")
 _MISSING = object()

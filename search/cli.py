@@ -142,9 +142,9 @@ def _report_item(item) -> None:
 
 
 def cmd_query(args) -> int:
-    from search.query.archive import Archive
     from search.present.i18n import format_date
     from search.present.jsonview import search_json
+    from search.query.archive import Archive
     from search.query.params import SearchRequest
 
     raw = {"q": args.text, "outlet": args.outlet or [], "editor": args.editor or [], "tag": args.tag or [],
@@ -157,7 +157,8 @@ def cmd_query(args) -> int:
         print(json.dumps(search_json(resp), ensure_ascii=False, indent=2))
         return 0
     read = resp.query.describe()
-    print(f"{resp.total} article{'' if resp.total == 1 else 's'}" + (f" for {read}" if read else "") + f" ({resp.took_ms:.1f} ms)")
+    found = f"{resp.total} article{'' if resp.total == 1 else 's'}" + (f" for {read}" if read else "")
+    print(f"{found} ({resp.took_ms:.1f} ms)")
     for i, r in enumerate(resp.results, (req.page - 1) * req.per_page + 1):
         meta = " · ".join(x for x in (r.outlet, format_date(r.date, "en") if r.date else None) if x)
         print(f"\n{i}. {r.title}" + (f"  [{meta}]" if meta else "") + f"  {r.id}")

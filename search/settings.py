@@ -59,7 +59,7 @@ class Settings:
         if self.questions not in QUESTIONS:
             raise ValueError(f"questions must be one of {', '.join(QUESTIONS)}; got {self.questions!r}")
 
-    def with_(self, changes: str = "", **kw) -> "Settings":
+    def with_(self, changes: str = "", **kw) -> Settings:
         """A copy with some knobs changed: keyword arguments, or a string `k1=1.2,b=0.75`."""
         types = {f.name: f.type for f in fields(self)}
         for item in filter(None, (s.strip() for s in changes.split(","))):

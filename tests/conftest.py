@@ -16,14 +16,33 @@ The corpus (ids a1..a5) is designed so expected results can be read off the text
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from search.query.archive import Archive
 from search.engine.whoosh.build import build
 from search.models import Article
+from search.query.archive import Archive
+from search.query.params import SearchRequest
 from search.settings import DEFAULT, Settings
+
+#: The checkout, its seeds, and the shared data beside it (../shared, or $KLIPING_SHARED).
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = Path(os.environ.get("KLIPING_SHARED") or ROOT.parent / "shared")
+INDOSUM = SHARED / "corpora" / "indosum" / "articles.jsonl"
+INDOSUM_MAP = {"outlet": "source", "url": "source_url", "date": "date_from_id_timestamp", "tags": "category"}
+
+
+def search(archive: Archive, q: str = "", **args):
+    """A search through the archive as the web makes it: query-string arguments in."""
+    return archive.search(SearchRequest.from_args({"q": q, **args}))
+
+
+def ids(resp) -> list[str]:
+    """The article ids of a response's results, in order."""
+    return [r.id for r in resp.results]
 
 
 def corpus() -> list[Article]:

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from search.text import stemmer
-from search.engine.whoosh import store
-from search.text.analysis import analyze
+from conftest import ROOT as REPO
 from search.cli import main
+from search.engine.whoosh import store
 from search.engine.whoosh.build import build
-
-REPO = Path(__file__).resolve().parent.parent
+from search.text import stemmer
+from search.text.analysis import analyze
 
 RECORDS = [
     {"id": "k1", "title": "Sanksi PBB diperluas", "outlet": "Kontan", "date": "2024-06-18",
@@ -101,7 +100,8 @@ def test_stats(capsys, index_dir):
     rows = dict(line.split(None, 1) for line in out.splitlines())
     assert rows["articles"] == "5" and rows["outlets"] == "3" and rows["first_date"] == "2024-06-05"
     code, out, _ = cli(capsys, "stats", "--json", "--index", str(index_dir))
-    assert json.loads(out)["schema_version"] == store.read_manifest(store.current_generation(index_dir))["schema_version"]
+    manifest = store.read_manifest(store.current_generation(index_dir))
+    assert json.loads(out)["schema_version"] == manifest["schema_version"]
 
 
 def test_index_from_the_environment(capsys, index_dir, monkeypatch):

@@ -10,11 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import ROOT
 from search.engine.whoosh import store
 from search.query.archive import Archive
 from search.query.params import SearchRequest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, timeout=120):

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Iterable, Mapping
 
 from search.models import Article, Echo, Skipped
 from search.query.ast import Node
@@ -171,7 +171,7 @@ class Engine(ABC):
         except KlipingError:
             return False
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (an engine with nothing to release need not say so)
         """Release open files and connections."""
 
     def check(self) -> None:

@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import traceback
-from typing import Callable
+from collections.abc import Callable
 
 from search.errors import IngestError
 

@@ -31,8 +31,8 @@ either it has no terminal punctuation or a blank line follows it. Under this rul
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from search.models import Removal
 
@@ -264,10 +264,10 @@ def clean_blocks(blocks: list[list[str]], *, detect_title: bool = False,
             kept_blocks.append(kept)
             kept_kinds.append(kinds[i] if kinds else "p")
 
-    if detect_title and len(kept_blocks) > 1 and len(kept_blocks[0]) == 1:
-        if is_headline(kept_blocks[0][0], followed_by_blank=title_may_end):
-            out.title = kept_blocks.pop(0)[0]
-            kept_kinds.pop(0)
+    if detect_title and len(kept_blocks) > 1 and len(kept_blocks[0]) == 1 \
+            and is_headline(kept_blocks[0][0], followed_by_blank=title_may_end):
+        out.title = kept_blocks.pop(0)[0]
+        kept_kinds.pop(0)
 
     paragraphs = [" ".join(b) for b in kept_blocks]
     paragraphs = _apply_lead(paragraphs, out)  # keeps the count (an emptied lede stays "")

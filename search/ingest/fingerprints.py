@@ -5,7 +5,8 @@ everything one article is made from: the raw JSONL line (a leading BOM on line 1
 reader drops it), or the CSV header and row as parsed, or a .txt/.md/.html file's name and bytes
 plus its sidecar's bytes (or their absence); the field map; and `RULES_KEY`, which covers
 `search.ingest.clean.CLEANING_VERSION`, the source of every module of `search.ingest` and of
-`search.models` (`rule_files`), and the versions of the libraries they call. Equal fingerprints therefore mean an equal Article.
+`search.models` (`rule_files`), and the versions of the libraries they call. Equal fingerprints
+therefore mean an equal Article.
 
 The file maps {article id: fingerprint} and records the Whoosh generation of the index it
 describes and `RULES_KEY`. It is trusted only when both still match: a crash between the index
@@ -21,10 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterator
 
 FILE = "fingerprints.json"
 _LIBRARIES = ("markdown", "nh3", "trafilatura", "PyYAML")
@@ -67,7 +68,7 @@ class Prints:
 
     def __init__(self, field_map: dict[str, str]) -> None:
         fm = json.dumps(sorted(field_map.items()), ensure_ascii=False)
-        self._prefix = f"{RULES_KEY}\n{fm}\n".encode("utf-8")
+        self._prefix = f"{RULES_KEY}\n{fm}\n".encode()
         self.table: dict[str, str] | None = None  # {fingerprint: id}, set by skip_unchanged
         self.seen: dict[str, str] = {}  # {id: fingerprint} of each Article yielded
         self.last: str | None = None  # the fingerprint of the Article being yielded
@@ -124,7 +125,7 @@ class Loaded:
         self._start = start
         self._it: Iterator | None = None
 
-    def __iter__(self) -> "Loaded":
+    def __iter__(self) -> Loaded:
         return self
 
     def __next__(self):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from search.ingest.clean import Cleaned, clean_blocks, collapse
 from search.errors import IngestError
+from search.ingest.clean import Cleaned, clean_blocks, collapse
 from search.ingest.extract import display_outlet, outlet_name
 from search.ingest.metafile import Field, Meta
 

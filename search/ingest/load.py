@@ -9,9 +9,9 @@ and the rest goes on. Ids are stable permalinks (see `document.file_id` and
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from search.errors import IngestError
 from search.ingest.document import build_article, file_id, load_document

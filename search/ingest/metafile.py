@@ -20,10 +20,11 @@ such as 2017-07-21T09:00:00 keeps its date part).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -100,7 +101,7 @@ def read_sidecar(source: Path) -> Meta | None:
 
 def load_yaml(text: str, *, what: str, line_offset: int = 0) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as e:
         raise IngestError(f"{what}: {yaml_detail(e, line_offset)}") from e
 
@@ -227,7 +228,7 @@ def normalize_date(value: Any, *, name: str = "date") -> str:
 
 
 def _text(name: str, value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         raise IngestError(f"field '{name}' must be text, not {type(value).__name__} {value!r}")
     return " ".join(str(value).split())
 

@@ -18,12 +18,13 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from search.ingest.clean import clean_paragraphs, clean_text, collapse
 from search.errors import BadRequest, IngestError
+from search.ingest.clean import clean_paragraphs, clean_text, collapse
 from search.ingest.extract import OUTLET_NAMES, display_outlet, parse_date_text
 from search.ingest.metafile import Field, Meta, coerce, normalize_date
 from search.models import META_FIELDS, Article, Skipped

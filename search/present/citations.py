@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from search.present.i18n import format_date, t
 from search.models import Article
+from search.present.i18n import format_date, t
 
 FIRST_WORDS = 12
 

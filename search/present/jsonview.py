@@ -2,9 +2,9 @@
 `python -m search query --json`)."""
 from __future__ import annotations
 
-from search.query.archive import SearchResponse
-from search.present.citations import paragraph_path
 from search.models import Article, Echo
+from search.present.citations import paragraph_path
+from search.query.archive import SearchResponse
 
 
 def search_json(resp: SearchResponse, base_url: str = "") -> dict:

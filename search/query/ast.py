@@ -11,7 +11,6 @@ positions; ANSWER the answer-type marks of search.text.answers, at body position
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 BODY, EXACT, ANSWER = "body", "exact", "answer"
 
@@ -65,7 +64,7 @@ class Wildcard:
 
 @dataclass(frozen=True)
 class And:
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class Or:
     """Any of the children. With `scale` (a ranked, "any" query) a document holding more of the
     children scores higher (the coordination bonus of search.engine.whoosh.scoring)."""
 
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
     scale: float | None = None
 
 
@@ -81,7 +80,7 @@ class Or:
 class Alternatives:
     """Forms of one word (a synonym group): matches any, scores its best, counts once."""
 
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
@@ -94,31 +93,31 @@ class ExactTwin:
 
 @dataclass(frozen=True)
 class Not:
-    child: "Node"
+    child: Node
 
 
 @dataclass(frozen=True)
 class AndNot:
     """`a ANDNOT b`: the documents of `a` without those of `b`, scored by `a`."""
 
-    a: "Node"
-    b: "Node"
+    a: Node
+    b: Node
 
 
 @dataclass(frozen=True)
 class AndMaybe:
     """`a ANDMAYBE b`: the documents of `a`; `b` only adds to the score of those it matches."""
 
-    a: "Node"
-    b: "Node"
+    a: Node
+    b: Node
 
 
 @dataclass(frozen=True)
 class Require:
     """`a REQUIRE b`, scored by `a`. (The Whoosh engine has always matched it as `a ANDNOT b`.)"""
 
-    a: "Node"
-    b: "Node"
+    a: Node
+    b: Node
 
 
 @dataclass(frozen=True)
@@ -128,8 +127,8 @@ class Every:
     field: str | None = None
 
 
-Node = Union[Term, Phrase, ExactPhrase, Prefix, Wildcard, And, Or, Alternatives, ExactTwin, Not,
-             AndNot, AndMaybe, Require, Every]
+Node = (Term | Phrase | ExactPhrase | Prefix | Wildcard | And | Or | Alternatives | ExactTwin | Not
+        | AndNot | AndMaybe | Require | Every)
 COMPOUNDS = (And, Or, Alternatives)
 BINARIES = (AndNot, AndMaybe, Require)
 

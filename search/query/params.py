@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Sequence
 from urllib.parse import quote_plus, urlencode
 
 from search.cache import memoize
@@ -66,7 +66,7 @@ class SearchRequest:
     exact: bool = False  # `exact=1`: every word matches only the form written (no stemming)
 
     @classmethod
-    def from_args(cls, args: Mapping[str, Sequence[str] | str]) -> "SearchRequest":
+    def from_args(cls, args: Mapping[str, Sequence[str] | str]) -> SearchRequest:
         """Build from query-string style arguments; BadRequest says what to fix."""
         def many(name):
             v = args.get(name, ())
@@ -131,7 +131,7 @@ class SearchRequest:
         """The query string for this request, with a leading '?' (or '?' alone)."""
         return "?" + urlencode(self.params())
 
-    def with_filter(self, param: str, value: str, on: bool) -> "SearchRequest":
+    def with_filter(self, param: str, value: str, on: bool) -> SearchRequest:
         values = [v for v in self.filters.get(param, ()) if v != value]
         if on:
             values.append(value)

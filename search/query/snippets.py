@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 from search.cache import memoize
 from search.engine import bm25
-from search.text.analysis import analyzer, kept_matches, kept_words
 from search.query.highlight import Highlight
+from search.text.analysis import analyzer, kept_matches, kept_words
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
 CANDIDATES = 8  # paragraphs fully re-analysed per result, chosen by a cheap substring test

@@ -43,13 +43,13 @@ import os
 import pickle
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable
 
-from search.text.analysis import Analyzer
-from search.present.citations import display_title
 from search.models import Article, Echo
+from search.present.citations import display_title
+from search.text.analysis import Analyzer
 
 MIN_TERMS = 8
 MIN_SHARED = 8
@@ -87,7 +87,7 @@ class EchoTable:
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
-    def build(cls, articles: Iterable[Article], an: Analyzer) -> "EchoTable":
+    def build(cls, articles: Iterable[Article], an: Analyzer) -> EchoTable:
         """Everything from scratch: group, order terms by rarity, join."""
         table = cls()
         for a in articles:
@@ -258,7 +258,7 @@ class EchoTable:
         _dump(gen / FILE, stamp, pack(self.echoes(), self.meta))
 
     @classmethod
-    def load(cls, gen: Path, stamp: int | None) -> "EchoTable | None":
+    def load(cls, gen: Path, stamp: int | None) -> EchoTable | None:
         """The table, if it describes the index commit `stamp` (None: any); else None."""
         data = _load(Path(gen) / TABLE, stamp)
         if data is None:
@@ -337,7 +337,7 @@ class EchoView:
         self._d = data
 
     @classmethod
-    def load(cls, gen: Path, stamp: int | None) -> "EchoView":
+    def load(cls, gen: Path, stamp: int | None) -> EchoView:
         """The generation's echoes if they describe the index commit `stamp`. A generation
         without the file, or a stale one (a writer died between its commit and the echoes;
         its next run repairs them), shows none rather than echoes that may be wrong."""

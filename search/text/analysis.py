@@ -21,7 +21,8 @@ matches across two paragraphs.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from search.settings import Settings
 from search.text import stemmer as stemmers

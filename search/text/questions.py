@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-
 from search.cache import memoize
 from search.settings import DEFAULT, Settings
 from search.text.analysis import Analyzer, kept_words
@@ -41,7 +40,8 @@ def question_re(mode: str) -> re.Pattern:
     words only ("words"), or nothing ("off")."""
     if mode == "off":
         return re.compile(r"(?!x)x")
-    phrases = [rf"(?:{'|'.join(a.split())})(?:\s+yang)?\s+(?:di\s+)?(?:{'|'.join(b.split()).replace('_', ' +')})(?:kan|nya)?"
+    phrases = [rf"(?:{'|'.join(a.split())})(?:\s+yang)?\s+(?:di\s+)?"
+               rf"(?:{'|'.join(b.split()).replace('_', ' +')})(?:kan|nya)?"
                for a, b in QUESTION_PHRASES.items()] if mode == "phrases" else []
     return re.compile(r"(?i)(?<![\w-])(?:" + "|".join(phrases + sorted(QUESTION_WORDS)) + r")(?![\w-])")
 

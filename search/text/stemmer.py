@@ -23,10 +23,9 @@ words are user input, and an unbounded cache grew a process by 39 MB over 200,00
 """
 from __future__ import annotations
 
-import os
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import Stemmer as PyStemmer
 

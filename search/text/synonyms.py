@@ -37,9 +37,9 @@ class Match:
     end: int
     typed: str
     alternatives: tuple[str, ...]
-    parts: tuple[tuple[str, "Match | None"], ...] = ()
+    parts: tuple[tuple[str, Match | None], ...] = ()
 
-    def all(self) -> list["Match"]:
+    def all(self) -> list[Match]:
         """This match and the sub-matches of its parts."""
         return [self] + [m for _, p in self.parts if p for m in p.all()]
 

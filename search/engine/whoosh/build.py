@@ -9,22 +9,22 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from search.stories import echoes
-from search.ingest import fingerprints
-from search.engine.whoosh import store
-from search.indexing.parallel import Background
-from search.settings import DEFAULT, Settings
-from search.text.analysis import analyzer, join_paragraphs
-from search.errors import IngestError
 from search.engine.base import BuildReport
-from search.models import Article, Skipped
+from search.engine.whoosh import store
 from search.engine.whoosh.schema import schema, schema_version
 from search.engine.whoosh.writer import open_writer
+from search.errors import IngestError
+from search.indexing.parallel import Background
+from search.ingest import fingerprints
+from search.models import Article, Skipped
+from search.settings import DEFAULT, Settings
+from search.stories import echoes
+from search.text.analysis import analyzer, join_paragraphs
 
 
 def document(article: Article) -> dict:

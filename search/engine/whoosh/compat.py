@@ -284,7 +284,7 @@ FAST: bool = SUPPORTED
 REASON: str = ""
 if PROBLEMS:
     _set(False, "")
-    warnings.warn(message(PROBLEMS), RuntimeWarning)
+    warnings.warn(message(PROBLEMS), RuntimeWarning, stacklevel=2)
 elif os.environ.get(ENV, "").strip() not in ("", "0"):
     _set(False, f"forced by {ENV}={os.environ[ENV]}")
 

@@ -34,7 +34,7 @@ class FacetTable:
     totals: dict[str, Counter] = field(default_factory=dict)  # facet -> counts over live docs
 
     @classmethod
-    def load(cls, reader) -> "FacetTable":
+    def load(cls, reader) -> FacetTable:
         live, dates = set(), {}
         index = {name: {} for name in SINGLE + MANY}
         values = {name: {} for name in MANY}

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Callable, Hashable, Iterable
 
 from whoosh import query as wq
 
@@ -29,7 +29,8 @@ from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
 from search.models import Article, Echo
 from search.settings import Settings
-from search.stories.echoes import FILE as ECHOES_FILE, EchoView
+from search.stories.echoes import FILE as ECHOES_FILE
+from search.stories.echoes import EchoView
 
 MATCH_CACHE = 200_000  # document numbers kept across cached match sets, per generation
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation

@@ -179,7 +179,7 @@ class BulkScorer:
         for d, occ in occurrences.items():
             occ.sort()
             acc, held = [0.0] * len(terms), [False] * counted
-            for p, i in occ:
+            for _, i in occ:
                 if i < counted:
                     held[i] = True
             for (p, i), (p2, j) in zip(occ, occ[1:]):

@@ -17,8 +17,8 @@ import shutil
 import time
 from pathlib import Path
 
-from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
 from search.engine.whoosh.schema import schema_version
+from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
 from search.settings import DEFAULT, Settings
 
 MANIFEST = "kliping.json"
@@ -106,7 +106,7 @@ def writer_lock(root: Path, wait: float = 0.0):
     """Hold the one-writer lock, waiting up to `wait` seconds, else IndexBusy."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    fh = open(root / ".lock", "a+")
+    fh = open(root / ".lock", "a+")  # noqa: SIM115 (held until the lock is released)
     deadline = time.monotonic() + wait
     try:
         while True:

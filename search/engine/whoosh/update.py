@@ -16,21 +16,22 @@ content hash as above.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from search.stories import echoes
-from search.ingest import fingerprints
+from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
 from search.engine.whoosh import store
 from search.engine.whoosh.build import document
 from search.engine.whoosh.reader import article_from_stored
 from search.engine.whoosh.writer import open_writer
-from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
+from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import DEFAULT, Settings
+from search.stories import echoes
 from search.text.analysis import analyzer
+
 
 def stored_hashes(ix) -> dict[str, str]:
     """{id: content hash} of every live document, read once from the stored fields."""

@@ -240,7 +240,7 @@ class FastWriter(SegmentWriter):
                         if scorable:
                             length += freq
                         pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
-            customval = fields.get("_stored_%s" % fieldname, value)
+            customval = fields.get(f"_stored_{fieldname}", value)
             perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
             column = field.column_type
             if column and customval is not None:

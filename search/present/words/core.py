@@ -3,13 +3,15 @@
 ID = {
     "app_tagline": "Arsip berita berbahasa Indonesia yang dapat ditelusuri",
     "search": "Cari", "search_placeholder": "mis. sanksi PBB", "search_label": "Kata kunci",
-    "results_count": "{total} artikel", "results_count_one": "1 artikel", "results_none": "Tidak ada artikel yang cocok.",
+    "results_count": "{total} artikel", "results_count_one": "1 artikel",
+    "results_none": "Tidak ada artikel yang cocok.",
     "results_none_hint": "Coba kata lain, hapus filter, atau gunakan lebih sedikit kata.",
     "browse_title": "Artikel terbaru",
     "read_as": "Dibaca sebagai", "mode_all": "semua kata harus ada",
     "mode_any": "artikel dengan lebih banyak kata di atas",
     "answer_angka": "pertanyaan ini mencari angka: bagian yang memuat angka di dekat kata-katanya naik",
-    "answer_waktu": "pertanyaan ini mencari waktu: bagian yang memuat tahun, bulan atau hari di dekat kata-katanya naik",
+    "answer_waktu": ("pertanyaan ini mencari waktu: bagian yang memuat tahun, bulan atau hari di dekat "
+                     "kata-katanya naik"),
     "note_unbalanced_quote": "Tanda kutip tanpa pasangan diabaikan.",
     "note_unbalanced_paren": "Tanda kurung tanpa pasangan diabaikan.",
     "note_lone_operator": "Operator tanpa kata diabaikan.",

@@ -1,0 +1,101 @@
+"""The faster segment writer reads back exactly like Whoosh's own writer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from conftest import SEEDS, corpus
+from search import ingest
+from search.engine.whoosh.build import document
+from search.engine.whoosh.schema import schema
+from search.engine.whoosh.writer import FastWriter, _BulkFieldWriter, _TermPool
+from search.models import Article
+from search.settings import DEFAULT
+
+SCHEMA = schema(DEFAULT)
+
+
+def write(root: Path, writer_class, limitmb: int = 128) -> None:
+    root.mkdir()
+    ix = whoosh_index.create_in(str(root), SCHEMA)
+    w = writer_class(ix, limitmb=limitmb)
+    # 300 extra articles share words, so posting lists span several 128-posting blocks.
+    extra = [Article(id=f"x{i}", paragraphs=[f"Sanksi umum nomor {i} " + "kata " * (i % 7)])
+             for i in range(300)]
+    for article in [a for a in ingest.load([SEEDS]) if not hasattr(a, "reason")] + corpus() + extra:
+        w.add_document(**document(article))
+    w.commit()
+
+
+def dump(root: Path) -> dict:
+    ix = whoosh_index.open_dir(str(root))
+    with ix.searcher() as s:
+        r = s.reader()
+        out = {}
+        for field in ("body", "exact", "answer"):
+            for text in r.lexicon(field):
+                m = r.postings(field, text)
+                postings = []
+                while m.is_active():
+                    postings.append((m.id(), m.weight(), m.value()))
+                    m.next()
+                ti = r.term_info(field, text)
+                out[field, text] = (postings, ti.doc_frequency(), ti.weight(), ti.max_weight(),
+                                    ti.min_length(), ti.max_length())
+        lengths = [(d, r.doc_field_length(d, "body"), r.doc_field_length(d, "exact"),
+                    r.doc_field_length(d, "answer"))
+                   for d in range(r.doc_count_all())]
+        return {"postings": out, "lengths": lengths, "stored": list(r.all_stored_fields())}
+
+
+def test_fast_writer_reads_back_like_whooshs_writer(tmp_path):
+    write(tmp_path / "whoosh", SegmentWriter)
+    write(tmp_path / "fast", FastWriter)
+    plain, fast = dump(tmp_path / "whoosh"), dump(tmp_path / "fast")
+    assert len(plain["postings"]) > 500
+    assert max(len(v[0]) for v in plain["postings"].values()) > 256  # multi-block lists covered
+    assert {text for field, text in plain["postings"] if field == "answer"} == {b"angka", b"waktu"}
+    assert fast == plain
+
+
+def test_fast_writer_really_uses_the_bulk_posting_writer(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), SCHEMA)
+    w = FastWriter(ix)
+    assert isinstance(w.fieldwriter, _BulkFieldWriter)
+    assert isinstance(w.pool, _TermPool)
+    w.cancel()
+
+
+def test_term_pool_sorts_postings_that_arrive_out_of_order():
+    pool = _TermPool(SCHEMA)  # body: a str-keyed (AnalyzedText) field
+    for docnum, weight in ((3, 1.0), (7, 2.0), (5, 3.0), (9, 1.0)):
+        pool.add(("body", b"kata", docnum, weight, bytes([docnum])))
+    pool.add(("body", b"lain", 4, 1.0, b"x"))
+    pool.add(("body", b"abai", 0, 1.0, b"y"))
+    entries = [(t, list(d), list(w), v) for t, d, w, v in pool.sorted_entries("body")]
+    assert entries == [(b"abai", [0], [1.0], [b"y"]),
+                       (b"kata", [3, 5, 7, 9], [1.0, 3.0, 2.0, 1.0], [b"\x03", b"\x05", b"\x07", b"\t"]),
+                       (b"lain", [4], [1.0], [b"x"])]
+
+
+def test_updates_merge_segments_through_the_term_pool(tmp_path):
+    """Adding to an existing index and optimizing merges the old segment's postings item by
+    item through the pool; the result reads back like Whoosh's own writer's."""
+    def build(root, writer_class):
+        root.mkdir()
+        ix = whoosh_index.create_in(str(root), SCHEMA)
+        articles = corpus()
+        for chunk in (articles[:len(articles) // 2], articles[len(articles) // 2:]):
+            w = writer_class(ix)
+            for article in chunk:
+                w.add_document(**document(article))
+            w.commit()
+        w = writer_class(ix)
+        w.delete_by_term("id", articles[0].id)
+        w.commit(optimize=True)
+    build(tmp_path / "whoosh", SegmentWriter)
+    build(tmp_path / "fast", FastWriter)
+    plain = dump(tmp_path / "whoosh")
+    assert plain["postings"] and dump(tmp_path / "fast") == plain

@@ -1,0 +1,100 @@
+"""search.parallel: a build step in a forked child, or inline when forking is not safe."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from conftest import SEEDS
+from search import ingest
+from search.engine.whoosh.build import build
+from search.errors import IngestError
+from search.indexing import parallel
+from search.stories import echoes
+
+
+def test_step_runs_in_a_child_process_and_its_files_are_there_after_wait(tmp_path):
+    out = tmp_path / "pid"
+    step = parallel.Background(lambda: out.write_text(str(os.getpid())), "test")
+    step.wait()
+    if parallel.can_fork():
+        assert int(out.read_text()) != os.getpid()
+    else:
+        assert int(out.read_text()) == os.getpid()
+
+
+def test_a_failing_step_raises_a_domain_error_in_the_parent(tmp_path, capfd):
+    def boom():
+        raise RuntimeError("echo join broke")
+    step = parallel.Background(boom, "echoes")
+    with pytest.raises((IngestError, RuntimeError)) as err:
+        step.wait()
+    if parallel.can_fork():
+        assert "echoes step of the build failed" in str(err.value)
+        assert "echo join broke" in capfd.readouterr().err
+
+
+def test_no_fork_while_other_threads_run(tmp_path):
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert not parallel.can_fork()
+        out = tmp_path / "pid"
+        parallel.Background(lambda: out.write_text(str(os.getpid())), "test").wait()
+        assert int(out.read_text()) == os.getpid()
+    finally:
+        stop.set()
+        t.join()
+
+
+def test_forked_and_inline_builds_write_the_same_echoes(tmp_path, monkeypatch):
+    seeds = SEEDS
+    articles = [a for a in ingest.load([seeds]) if not hasattr(a, "reason")]
+    build(articles, tmp_path / "forked")
+    monkeypatch.setenv("KLIPING_NO_FORK", "1")
+    build(articles, tmp_path / "inline")
+
+    def gen(root):
+        (g,) = [p for p in root.iterdir() if p.name.startswith("gen-")]
+        return g
+
+    def echoes_file(root):
+        return (gen(root) / "echoes.pickle").read_bytes()
+    assert any(echoes.EchoTable.load(gen(tmp_path / "forked"), None).links.values())  # 002/003 echo
+    assert echoes_file(tmp_path / "forked") == echoes_file(tmp_path / "inline")
+
+
+def test_prefetch_yields_the_same_items_in_order_with_fingerprints_and_progress(tmp_path):
+    seeds = SEEDS
+    plain = list(ingest.load([seeds]))
+    counted = []
+    relay = parallel.Relay(counted.append)
+    loaded = ingest.load([seeds], progress=relay)
+    got = parallel.prefetch(loaded, relay)
+    items = list(got)
+    assert [(type(a).__name__, a.origin, getattr(a, "id", None)) for a in items] == \
+        [(type(a).__name__, a.origin, getattr(a, "id", None)) for a in plain]
+    assert items[0] == plain[0]
+    assert len(got.prints.seen) == sum(1 for a in plain if hasattr(a, "id"))  # fingerprints came back
+    assert sum(counted) > 0  # byte progress travelled to the parent
+
+
+def test_prefetch_raises_the_readers_error_in_the_parent():
+    def items():
+        yield from ingest.load([SEEDS])
+        raise IngestError("the reader broke")
+    with pytest.raises(IngestError, match="the reader broke"):
+        list(parallel.prefetch(items()))
+
+
+def test_prefetch_closed_early_stops_the_child():
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield n
+    got = parallel.prefetch(endless())
+    assert [next(got) for _ in range(100)] == list(range(1, 101))
+    got.close()  # must not hang: the child is killed and reaped
