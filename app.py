@@ -172,18 +172,19 @@ def template_helpers():
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The app factory. Config key INDEX_DIR (the index's location) defaults to
-    $KLIPING_ENGINE, else $KLIPING_INDEX, else index/."""
+    """The app factory. Config key ENGINE (an index directory or a postgresql:// DSN) defaults
+    to INDEX_DIR, which defaults to $KLIPING_ENGINE, else $KLIPING_INDEX, else index/."""
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.config.from_mapping(
         INDEX_DIR=default_location(),
+        ENGINE=None,
         PUBLIC_URL=os.environ.get("KLIPING_PUBLIC_URL"),
     )
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["kliping"] = Archive(app.config["INDEX_DIR"])
+    app.extensions["kliping"] = Archive(app.config["ENGINE"] or app.config["INDEX_DIR"])
     if app.config.get("WARM", True):
         app.extensions["kliping"].warm()  # open the index now, not on the first request
     app.register_blueprint(pages)

@@ -18,7 +18,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def _engine(args) -> Engine:
-    return open_engine(args.index or default_location())
+    return open_engine(getattr(args, "engine", None) or args.index or default_location())
 
 
 def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
@@ -188,6 +188,14 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_postgres_init(args) -> int:
+    from search.engine.postgres.shards import init
+
+    for line in init(args.dsn, args.shard or []):
+        print(line)
+    return 0
+
+
 def cmd_stem(args) -> int:
     from search.text.stemmer import stem
 
@@ -210,6 +218,8 @@ def parser() -> argparse.ArgumentParser:
 
     def with_index(sp):
         sp.add_argument("--index", metavar="DIR", help="index directory (default: $KLIPING_INDEX or index/)")
+        sp.add_argument("--engine", metavar="LOCATION", help="an index directory or a postgresql:// DSN "
+                        "(default: $KLIPING_ENGINE)")
         return sp
 
     b = with_index(sub.add_parser("build", help="rebuild the index from files or directories (default: seeds/)"))
@@ -254,6 +264,13 @@ def parser() -> argparse.ArgumentParser:
     s = with_index(sub.add_parser("stats", help="what the index holds"))
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
+
+    pg = sub.add_parser("postgres", help="set up PostgreSQL servers for the archive")
+    pgsub = pg.add_subparsers(dest="action", required=True)
+    pi = pgsub.add_parser("init", help="a coordinator and its shards (hash-partitioned through postgres_fdw)")
+    pi.add_argument("--dsn", required=True, metavar="COORDINATOR", help="postgresql:// DSN of the coordinator")
+    pi.add_argument("--shard", action="append", metavar="DSN", help="a shard's DSN (repeatable; none: one node)")
+    pi.set_defaults(func=cmd_postgres_init)
 
     st = sub.add_parser("stem", help="print word<TAB>root (words from stdin when none are given)")
     st.add_argument("words", nargs="*")

@@ -1,8 +1,10 @@
 """Step 3 of the pipeline: the index, behind one seam (search.engine.base).
 
 `open_engine(location, settings)` gives the engine of a location: a directory is a Whoosh index
-(search.engine.whoosh, the embedded default, no server needed). Only search/engine/whoosh/
-imports Whoosh. `bm25` holds the ranking formula every engine shares.
+(search.engine.whoosh, the embedded default, no server needed); a postgresql:// DSN is a
+PostgreSQL archive (search.engine.postgres: one server, or a coordinator with shards, and read
+replicas from KLIPING_PG_READ). Only search/engine/whoosh/ imports Whoosh, and only
+search/engine/postgres/ the PostgreSQL driver. `bm25` holds the ranking formula every engine shares.
 """
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ def default_location() -> str:
 
 def open_engine(location: str | Path | None = None, settings: Settings = DEFAULT, **options) -> Engine:
     """The engine for `location` (default: `default_location()`)."""
+    location = location or default_location()
+    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+        from search.engine.postgres.engine import PostgresEngine
+
+        return PostgresEngine(location, settings, **options)
     from search.engine.whoosh.engine import WhooshEngine
 
-    return WhooshEngine(location or default_location(), settings, **options)
+    return WhooshEngine(location, settings, **options)

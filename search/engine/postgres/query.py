@@ -1,0 +1,283 @@
+"""Query nodes (search.query.ast) as PostgreSQL: one tsquery that matches, and SQL that scores.
+
+Matching: a node becomes one `tsquery` over the `terms` column (search.engine.postgres.schema),
+answered by the GIN index of each shard: a term is its lexeme, a phrase `a <-> b`, a prefix or
+wildcard the OR of the lexicon's terms it expands to, NOT `!`, AND `&`, OR `|`. `a REQUIRE b`
+matches as `a ANDNOT b`, and `a ANDMAYBE b` as `a`, as Whoosh 2.7.4 reads them.
+
+Scoring reproduces the Whoosh engine's (search.engine.whoosh.scoring): BM25 of each term with
+the settings' B and K1, Kliping's idf (search.engine.bm25) from the lexicon's document
+frequencies, and Whoosh's stored lengths; a phrase scores the sum of its words; alternatives
+their best; a nested OR its sum; an AND the sum of its positive parts where all are present;
+each NOT at the top adds 1; a scaled OR adds Whoosh's coordination bonus. A term's frequency is
+read from the tsvector by `ts_rank` with equal weights, which returns sum(1/j^2) over the term's
+positions divided by pi^2/6: inverted exactly for 1 to 256 positions (tested), and made of
+built-in functions only, so postgres_fdw ships it to the shards with the GROUP BY of
+search.engine.postgres.reader.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import product
+
+from search.engine.bm25 import idf as _idf
+from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK
+from search.query import ast
+from search.settings import Settings
+
+TRUE, FALSE = "TRUE", "FALSE"  # a node that matches every document, or none
+MAX_EXPANSION = 4096  # terms a prefix or a wildcard may expand to
+MAX_SLOP_FORMS = 64  # a sloppy phrase is matched as at most this many exact-distance phrases
+_ZETA2 = math.pi ** 2 / 6
+FIELD_MARK = {ast.BODY: "", ast.EXACT: EXACT_MARK, ast.ANSWER: ANSWER_MARK}
+
+
+def lexeme(field_name: str, text: str) -> str:
+    return FIELD_MARK[field_name] + text
+
+
+def quote(lex: str) -> str:
+    return "'" + lex.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tf_sql(lex: str) -> str:
+    """A term's frequency in `terms`, from ts_rank (see the module docstring); 0 if absent."""
+    return (f"round(1.0::float8 / ({_ZETA2!r}::float8 - ts_rank('{{1,1,1,1}}'::float4[], terms, "
+            f"{sql_literal(quote(lex))}::tsquery, 0)::float8 * 1.64493406685::float8) - 0.5::float8)")
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def expansions(node: ast.Node) -> list[tuple[str, str, bool]]:
+    """(field, pattern, is_prefix) of every prefix and wildcard of a node: what to look up in
+    the lexicon before compiling."""
+    return [(n.field, n.text if isinstance(n, ast.Prefix) else n.pattern, isinstance(n, ast.Prefix))
+            for n in ast.leaves(node) if isinstance(n, (ast.Prefix, ast.Wildcard))]
+
+
+def like_pattern(field_name: str, pattern: str, is_prefix: bool) -> str:
+    """The LIKE pattern of a prefix or a Whoosh glob (`*` any run, `?` one character)."""
+    esc = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if is_prefix:
+        return FIELD_MARK[field_name] + esc + "%"
+    return FIELD_MARK[field_name] + esc.replace("*", "%").replace("?", "_")
+
+
+# -- matching ------------------------------------------------------------------------------------
+def _conj(parts: Iterable[str]) -> str:
+    parts = [p for p in parts if p != TRUE]
+    if FALSE in parts:
+        return FALSE
+    if not parts:
+        return TRUE
+    return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+
+
+def _disj(parts: Iterable[str]) -> str:
+    parts = [p for p in parts if p != FALSE]
+    if TRUE in parts:
+        return TRUE
+    if not parts:
+        return FALSE
+    return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+
+def _neg(part: str) -> str:
+    return FALSE if part == TRUE else TRUE if part == FALSE else f"!{part}"
+
+
+def phrase_tsquery(words: tuple[str, ...], slop: int = 1) -> str:
+    """Stems side by side (`a <-> b`); with a slop, each next word 1 to `slop` positions on
+    (Whoosh's ordered SpanNear), as the OR of exact distances while they are few."""
+    if len(words) == 1:
+        return quote(words[0])
+    if slop <= 1:
+        return "(" + " <-> ".join(map(quote, words)) + ")"
+    gaps = list(product(range(1, slop + 1), repeat=len(words) - 1))
+    if len(gaps) > MAX_SLOP_FORMS:  # too many forms: every word, in any order
+        return _conj(map(quote, words))
+    forms = []
+    for gap in gaps:
+        s = quote(words[0])
+        for g, w in zip(gap, words[1:]):
+            s += f" <{g}> {quote(w)}"
+        forms.append("(" + s + ")")
+    return _disj(forms)
+
+
+@dataclass
+class Compiler:
+    """Compiles one node against the lexicon's answers (document frequencies, expansions)."""
+
+    settings: Settings
+    docs: int  # N
+    avg_length: float
+    df: Callable[[str], int]
+    expanded: dict[tuple[str, str, bool], list[str]] = field(default_factory=dict)
+    tfs: dict[str, str] = field(default_factory=dict)  # lexeme -> column alias
+    phrases: dict[str, str] = field(default_factory=dict)  # tsquery -> column alias
+
+    # -- the tsquery -------------------------------------------------------------------------
+    def match(self, node: ast.Node) -> str:
+        kind = type(node)
+        if kind is ast.Term:
+            return quote(lexeme(node.field, node.text))
+        if kind is ast.Phrase:
+            return phrase_tsquery(node.words, node.slop)
+        if kind is ast.ExactPhrase:
+            return _conj([phrase_tsquery(node.stems)]
+                         + [quote(EXACT_MARK + f) for f in dict.fromkeys(node.forms)])
+        if kind in (ast.Prefix, ast.Wildcard):
+            return _disj(quote(lex) for lex in self._expanded(node))
+        if kind is ast.And:
+            return _conj(_neg(self.match(c.child)) if isinstance(c, ast.Not) else self.match(c)
+                         for c in node.children)
+        if kind in (ast.Or, ast.Alternatives):
+            return _disj(self.match(c) for c in node.children)
+        if kind is ast.ExactTwin:
+            return _disj([self.match(node.stem), self.match(node.exact)])
+        if kind is ast.Not:
+            return _neg(self.match(node.child))
+        if kind in (ast.AndNot, ast.Require):
+            return _conj([self.match(node.a), _neg(self.match(node.b))])
+        if kind is ast.AndMaybe:
+            return self.match(node.a)
+        if kind is ast.Every:
+            if node.field in (ast.EXACT, ast.ANSWER):
+                return quote(FIELD_MARK[node.field]) + ":*"
+            return TRUE
+        raise TypeError(f"not a query node: {node!r}")
+
+    def _expanded(self, node) -> list[str]:
+        key = expansions(node)[0]
+        return self.expanded.get(key, [])
+
+    # -- scores ------------------------------------------------------------------------------
+    def tf(self, lex: str) -> str:
+        alias = self.tfs.get(lex)
+        if alias is None:
+            alias = self.tfs[lex] = f"t{len(self.tfs)}"
+        return alias
+
+    def phrase_flag(self, tsq: str) -> str:
+        alias = self.phrases.get(tsq)
+        if alias is None:
+            alias = self.phrases[tsq] = f"p{len(self.phrases)}"
+        return alias
+
+    def bm25(self, lex: str, weight: float = 1.0) -> str:
+        """BM25 of one lexeme over m's columns (0 where it is absent)."""
+        s = self.settings
+        idf = _idf(self.docs, self.df(lex)) * weight
+        k0, norm, top = s.k1 * (1 - s.b), s.k1 * s.b / (self.avg_length or 1.0), s.k1 + 1
+        t = self.tf(lex)
+        return f"({idf!r}::float8 * {t} * {top!r}::float8 / ({t} + {k0!r}::float8 + {norm!r}::float8 * blen))"
+
+    def clause(self, node: ast.Node) -> tuple[str, str]:
+        """(presence, value) of a clause, as SQL over m: where it matches, and its score there
+        (0 elsewhere)."""
+        kind = type(node)
+        if kind is ast.Term:
+            lex = lexeme(node.field, node.text)
+            return f"({self.tf(lex)} > 0)", self.bm25(lex)
+        if kind is ast.Phrase:
+            flag = self.phrase_flag(phrase_tsquery(node.words, node.slop))
+            total = " + ".join(self.bm25(w) for w in node.words)
+            return flag, f"(CASE WHEN {flag} THEN {total} ELSE 0 END)"
+        if kind in (ast.Prefix, ast.Wildcard):
+            terms = self._expanded(node)
+            if not terms:
+                return "FALSE", "0"
+            return self._union([(f"({self.tf(x)} > 0)", self.bm25(x)) for x in terms], "+")
+        if kind is ast.Alternatives:
+            return self._union([self.clause(c) for c in node.children], "max")
+        if kind is ast.Or:
+            return self._union([self.clause(c) for c in node.children], "+")
+        if kind is ast.ExactTwin:
+            return self._union([self.clause(node.stem), self.clause(node.exact)], "+")
+        if kind is ast.ExactPhrase:
+            parts = [ast.Phrase(ast.BODY, node.stems)] + [ast.Term(ast.EXACT, f) for f in dict.fromkeys(node.forms)]
+            return self._all([self.clause(p) for p in parts])
+        if kind is ast.And:
+            return self._all([self.clause(c) for c in node.children if not isinstance(c, ast.Not)])
+        if kind in (ast.AndNot, ast.Require):
+            return self.clause(node.a)
+        if kind is ast.AndMaybe:
+            (pa, va), (_, vb) = self.clause(node.a), self.clause(node.b)
+            return pa, f"({va} + {vb})"
+        if kind in (ast.Not, ast.Every):
+            return "TRUE", "1.0"
+        raise TypeError(f"not a query node: {node!r}")
+
+    @staticmethod
+    def _union(parts: list[tuple[str, str]], how: str) -> tuple[str, str]:
+        if not parts:
+            return "FALSE", "0"
+        presence = "(" + " OR ".join(p for p, _ in parts) + ")"
+        values = [v for _, v in parts]
+        value = ("GREATEST(" + ", ".join(values) + ")") if how == "max" else "(" + " + ".join(values) + ")"
+        return presence, value
+
+    @staticmethod
+    def _all(parts: list[tuple[str, str]]) -> tuple[str, str]:
+        if not parts:
+            return "TRUE", "0"
+        presence = "(" + " AND ".join(p for p, _ in parts) + ")"
+        return presence, f"(CASE WHEN {presence} THEN {' + '.join(v for _, v in parts)} ELSE 0 END)"
+
+    def score(self, node: ast.Node, answer: str | None = None) -> tuple[str, list[str]]:
+        """The score of a matched document (SQL over m), and the presence of each positive
+        top-level clause (the coordination bonus needs how many clauses match anywhere)."""
+        if isinstance(node, ast.Not):
+            return "1.0::float8", []
+        if isinstance(node, (ast.And, ast.Or)):
+            clauses = list(node.children)
+        elif isinstance(node, ast.ExactTwin):
+            clauses = [node.stem, node.exact]
+        elif isinstance(node, ast.ExactPhrase):
+            clauses = [ast.Phrase(ast.BODY, node.stems)] + [ast.Term(ast.EXACT, f) for f in dict.fromkeys(node.forms)]
+        elif isinstance(node, (ast.AndNot, ast.Require)):
+            clauses = [node.a]
+        else:
+            clauses = [node]
+        constant = float(sum(isinstance(c, ast.Not) for c in clauses))
+        parts = [self.clause(c) for c in clauses if not isinstance(c, ast.Not)]
+        total = " + ".join([repr(constant)] + [v for _, v in parts])
+        presences = [p for p, _ in parts]
+        scale = node.scale if isinstance(node, ast.Or) else None
+        if scale and len(parts) > 1:
+            matching = " + ".join(f"({p})::int" for p in presences)
+            # `count`: the clauses matching some document, computed over m (see the reader)
+            total = (f"(CASE WHEN count_ > 1 THEN (({total}) + (({matching}) - 1) / power(count_ - {scale!r}, 2))"
+                     f" * ((count_ - 1)::float8 / count_) ELSE {total} END)")
+        if answer and self.settings.answer_weight:
+            total = f"({total}) + {self.settings.answer_weight!r} * {self.bm25(ANSWER_MARK + answer)}"
+        return f"({total})::float8", presences if scale and len(parts) > 1 else []
+
+
+def proximity_words(node: ast.Node) -> list[str]:
+    """The body terms whose nearness counts, as the Whoosh engine picks them: the positional
+    term of each top-level clause of an AND or an OR (a word, or the first form of its exact
+    twin or alternatives)."""
+    words: dict[str, None] = {}
+    if isinstance(node, (ast.And, ast.Or)):
+        clauses = node.children
+    elif isinstance(node, ast.ExactTwin):
+        clauses = (node.stem, node.exact)
+    elif isinstance(node, ast.ExactPhrase):
+        clauses = (ast.Phrase(ast.BODY, node.stems),)
+    else:
+        clauses = ()
+    for c in clauses:
+        while isinstance(c, (ast.Or, ast.Alternatives, ast.ExactTwin)):
+            kids = ast.children(c)
+            if not kids:
+                break
+            c = kids[0]
+        if isinstance(c, ast.Term) and c.field == ast.BODY:
+            words[c.text] = None
+    return list(words)

@@ -1,0 +1,269 @@
+"""One generation of a PostgreSQL archive, read: the PostgreSQL engine's side of the seam's Reader.
+
+`search(plan)` is one statement (plus, for a ranked query of several words, one look-up of their
+positions in the best documents for the proximity bonus):
+- `m`: the matching documents (the plan's tsquery, search.engine.postgres.query, on the GIN
+  index) within the date range, with each scored term's frequency. On a sharded archive `m`
+  groups by `id`, the partition key, so PostgreSQL runs the matching and the per-document
+  work on every shard (partitionwise aggregation through postgres_fdw) and ships back one
+  small row per match;
+- `s`: those every filter keeps, with their scores;
+- the top rows of `s`, its count, and each facet counted over `m` with every filter but its own
+  (the same disjunctive counts as the Whoosh engine's facet table).
+Reads go to a replica when there is one (search.engine.postgres.connect).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+
+from search.cache import Cache
+from search.engine.base import Hits, Plan, Reader, days_wanted
+from search.engine.bm25 import idf as _idf
+from search.engine.postgres import proximity
+from search.engine.postgres.connect import Servers
+from search.engine.postgres.query import (
+    FALSE,
+    MAX_EXPANSION,
+    TRUE,
+    Compiler,
+    expansions,
+    like_pattern,
+    proximity_words,
+    sql_literal,
+    tf_sql,
+)
+from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table
+from search.errors import NotFound
+from search.models import Article, Echo
+from search.query import ast
+from search.settings import Settings
+
+IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
+FACET_SQL = {"outlet": "outlet", "source": "source", "month": "month", "date": "day"}
+MANY_SQL = {"editor": "editors", "tag": "tags"}
+
+
+class PostgresReader(Reader):
+    def __init__(self, servers: Servers, meta: dict, settings: Settings):
+        self.servers, self.meta, self.settings = servers, meta, settings
+        self.gen = int(meta["gen"])
+        self.generation = f"pg-{self.gen}/{meta.get('commit', 0)}"
+        self.sharded = bool(meta.get("shards"))
+        self.docs = table("docs", self.gen)
+        self.lexicon = table("lexicon", self.gen)
+        self.n = max(1, int(meta.get("docs", 0)))
+        self.avg_length = (meta.get("total_len", 0) / self.n) or 1.0
+        self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
+
+    # -- the seam -------------------------------------------------------------------------------
+    def search(self, plan: Plan) -> Hits:
+        node = plan.query
+        comp = self._compiler(node, plan.answer)
+        where = ["TRUE"]
+        if node is not None:
+            tsq = comp.match(node)
+            if tsq == FALSE:
+                where = ["FALSE"]
+            elif tsq != TRUE:
+                where = [f"terms @@ {sql_literal(tsq)}::tsquery"]
+        if plan.date_from:
+            where.append(f"day >= {sql_literal(plan.date_from)}")
+        if plan.date_to:
+            where.append(f"day <= {sql_literal(plan.date_to)}")
+        ranked = plan.sort == "relevance" and node is not None
+        score, presences = comp.score(node, plan.answer) if ranked else ("0.0::float8", [])
+        words = proximity_words(node) if ranked and self.settings.proximity else []
+        near = len(words) + bool(plan.answer and self.settings.answer_nearness) > 1
+        fetch = max(plan.limit, self.settings.proximity_top if near else 0)
+        sql = self._statement(comp, where, plan, score, presences, fetch)
+        rows = self.servers.read(lambda c: c.execute(sql).fetchall())
+        top, total, counts = [], 0, {}
+        for kind, key, value, n in rows:
+            if kind == "top":
+                top.append((value, n, key))
+            elif kind == "total":
+                total = n
+            elif n:
+                counts.setdefault(kind, Counter())[key] = n
+        top.sort(key=lambda r: r[1])  # (score, rank, id) in the plan's order
+        if near and top:
+            top = self._near(top, words, plan.answer)
+        hits = [(float(s), key) for s, _, key in top[:plan.limit]]
+        wanted = {f: counts.get(f, Counter()) for f in plan.facets}
+        if "date" in wanted and not days_wanted(plan, wanted.get("month", Counter())):
+            del wanted["date"]
+        return Hits(total, hits, wanted)
+
+    def articles(self, keys: Iterable[Hashable]) -> list[Article]:
+        keys = list(keys)
+        if not keys:
+            return []
+        sql = f"SELECT id, article FROM {self.docs} WHERE id = ANY(%s)"
+        found = dict(self.servers.read(lambda c: c.execute(sql, (keys,)).fetchall()))
+        return [article_from_json(found[k]) for k in keys]
+
+    def article(self, article_id: str) -> Article:
+        sql = f"SELECT article FROM {self.docs} WHERE id = %s"
+        row = self.servers.read(lambda c: c.execute(sql, (article_id,)).fetchone())
+        if row is None:
+            raise NotFound(f"No article with id '{article_id}' in this archive.", key="not_found", id=article_id)
+        return article_from_json(row[0])
+
+    def echoes(self, article_id: str) -> dict[int, list[Echo]]:
+        sql = (f"SELECT n, other_id, m, sim FROM {table('echoes', self.gen)} WHERE article_id = %s "
+               "ORDER BY n, rank")
+        rows = self.servers.read(lambda c: c.execute(sql, (article_id,)).fetchall())
+        if not rows:
+            return {}
+        others = sorted({r[1] for r in rows})
+        meta_sql = f"SELECT id, outlet, day, label FROM {self.docs} WHERE id = ANY(%s)"
+        meta = {r[0]: r[1:] for r in self.servers.read(lambda c: c.execute(meta_sql, (others,)).fetchall())}
+        out: dict[int, list[Echo]] = {}
+        for n, oid, m, sim in rows:
+            if oid in meta:
+                outlet, day, label = meta[oid]
+                out.setdefault(n, []).append(Echo(id=oid, n=m, outlet=outlet, date=day, title=label,
+                                                  similarity=round(sim, 3)))
+        return out
+
+    def idf(self) -> Callable[[str], float]:
+        cache, n = self._idf, self.n
+
+        def idf(term: str) -> float:
+            return cache.get_or(term, lambda: _idf(n, self._df([term]).get(term, 0)))
+
+        return idf
+
+    def stats(self) -> dict:
+        sql = f"SELECT count(*), count(DISTINCT outlet), count(day), min(day), max(day) FROM {self.docs}"
+        terms_sql = f"SELECT count(*) FROM {self.lexicon} WHERE field = 'b'"
+        (articles, outlets, dated, first, last), (terms,) = self.servers.read(
+            lambda c: (c.execute(sql).fetchone(), c.execute(terms_sql).fetchone()))
+        return {"engine": "postgresql", "generation": f"pg-{self.gen}",
+                "schema_version": self.meta.get("schema_version"),
+                "built_at": self.meta.get("built_at"), "updated_at": self.meta.get("updated_at"),
+                "articles": articles, "outlets": outlets, "dated": dated, "first_date": first, "last_date": last,
+                "terms": terms, "shards": len(self.meta.get("shards") or [])}
+
+    # -- steps ----------------------------------------------------------------------------------
+    def _df(self, lexemes: list[str]) -> dict[str, int]:
+        if not lexemes:
+            return {}
+        sql = f"SELECT term, df FROM {self.lexicon} WHERE term = ANY(%s)"
+        return dict(self.servers.read(lambda c: c.execute(sql, (lexemes,)).fetchall()))
+
+    def _compiler(self, node: ast.Node | None, answer: str | None) -> Compiler:
+        """A compiler with the lexicon's answers for this node: expansions of its prefixes and
+        wildcards, and the document frequency of every term it may score (one round trip)."""
+        expanded: dict = {}
+        lexemes = set()
+        if node is not None:
+            pats = list(dict.fromkeys(expansions(node)))
+            for leaf in ast.leaves(node):
+                if isinstance(leaf, ast.Term):
+                    lexemes.add({"exact": EXACT_MARK, "answer": ANSWER_MARK}.get(leaf.field, "") + leaf.text)
+                elif isinstance(leaf, ast.Phrase):
+                    lexemes.update(leaf.words)
+                elif isinstance(leaf, ast.ExactPhrase):
+                    lexemes.update(leaf.stems)
+                    lexemes.update(EXACT_MARK + f for f in leaf.forms)
+            if answer:
+                lexemes.add(ANSWER_MARK + answer)
+
+            def look(c):
+                out = {}
+                for key in pats:
+                    f, pattern, is_prefix = key
+                    out[key] = [r[0] for r in c.execute(
+                        f"SELECT term FROM {self.lexicon} WHERE field = %s AND term LIKE %s ORDER BY term LIMIT %s",
+                        ({"body": "b", "exact": "e", "answer": "a"}[f], like_pattern(f, pattern, is_prefix),
+                         MAX_EXPANSION)).fetchall()]
+                return out
+
+            if pats:
+                expanded = self.servers.read(look)
+                for terms in expanded.values():
+                    lexemes.update(terms)
+        df = self._df(sorted(lexemes))
+        return Compiler(self.settings, self.n, self.avg_length, lambda lex: df.get(lex, 0), expanded)
+
+    def _statement(self, comp: Compiler, where: list[str], plan: Plan, score: str, presences: list[str],
+                   fetch: int) -> str:
+        cols = ["id", "seq", "outlet", "source", "day", "month", "editors", "tags", "blen"]
+        exprs = [(tf_sql(lex), alias, "sum") for lex, alias in comp.tfs.items()]
+        exprs += [(f"terms @@ {sql_literal(tsq)}::tsquery", alias, "bool_or") for tsq, alias in comp.phrases.items()]
+        if self.sharded:  # grouped by the partition key: computed on each shard
+            select = ["id"] + [f"min({c}) AS {c}" for c in cols[1:]] + [f"{agg}({e}) AS {a}" for e, a, agg in exprs]
+            m = f"SELECT {', '.join(select)} FROM {self.docs} WHERE {' AND '.join(where)} GROUP BY id"
+        else:
+            select = cols + [f"{e} AS {a}" for e, a, _ in exprs]
+            m = f"SELECT {', '.join(select)} FROM {self.docs} WHERE {' AND '.join(where)}"
+        conds = self._filters(plan)
+        kept = " AND ".join(conds.values()) or "TRUE"
+        source = "m"
+        if presences:
+            count = " + ".join(f"coalesce(bool_or({p}), false)::int" for p in presences)
+            source = f"m CROSS JOIN (SELECT ({count})::float8 AS count_ FROM m) c"
+        if plan.sort == "relevance" and plan.query is not None:
+            order = "score DESC, seq"
+        elif plan.sort == "oldest":
+            order = "day ASC NULLS LAST, seq"
+        else:
+            order = "day DESC NULLS LAST, seq"
+        parts = [f"(SELECT 'top'::text, id, score, row_number() OVER (ORDER BY {order}) FROM s "
+                 f"ORDER BY {order} LIMIT {int(fetch)})",
+                 "SELECT 'total', NULL, NULL, count(*) FROM s"]
+        for name in plan.facets:
+            others = " AND ".join(c for f, c in conds.items() if f != ("date" if name == "month" else name)) or "TRUE"
+            if name in FACET_SQL:
+                col = FACET_SQL[name]
+                parts.append(f"SELECT '{name}', {col}, NULL, count(*) FROM m WHERE {col} IS NOT NULL AND {others} "
+                             f"GROUP BY {col}")
+            elif name in MANY_SQL:
+                col = MANY_SQL[name]
+                parts.append(f"SELECT '{name}', v, NULL, count(*) FROM m CROSS JOIN LATERAL unnest(m.{col}) v "
+                             f"WHERE v <> '' AND {others} GROUP BY v")
+        return (f"WITH m AS MATERIALIZED ({m}), s AS MATERIALIZED (SELECT id, seq, day, {score} AS score "
+                f"FROM {source} WHERE {kept}) " + " UNION ALL ".join(parts))
+
+    @staticmethod
+    def _filters(plan: Plan) -> dict[str, str]:
+        out = {}
+        for name, values in plan.filters.items():
+            if not values:
+                continue
+            arr = "ARRAY[" + ", ".join(sql_literal(v) for v in values) + "]::text[]"
+            if name in ("outlet", "source"):
+                out[name] = f"{name} = ANY({arr})"
+            elif name in MANY_SQL:
+                out[name] = f"{MANY_SQL[name]} && {arr}"
+            elif name == "date":
+                out[name] = f"(day = ANY({arr}) OR month = ANY({arr}))"
+        return out
+
+    def _near(self, top: list[tuple], words: list[str], answer: str | None) -> list[tuple]:
+        """The proximity bonus for the best `proximity_top` documents, then the order again."""
+        s = self.settings
+        best = top[:s.proximity_top]
+        terms = [(w, 1.0) for w in words]
+        if answer and s.answer_nearness:
+            terms.append((ANSWER_MARK + answer, s.answer_nearness))
+        ids = [key for _, _, key in best]
+        lexemes = [t for t, _ in terms]
+        sql = (f"SELECT d.id, d.blen, u.lexeme, u.positions FROM {self.docs} d CROSS JOIN LATERAL unnest(d.terms) u "
+               "WHERE d.id = ANY(%s) AND u.lexeme = ANY(%s)")
+        rows = self.servers.read(lambda c: c.execute(sql, (ids, lexemes)).fetchall())
+        df = self._df(lexemes)
+        idf = [_idf(self.n, df.get(t, 0)) * w for t, w in terms]
+        index = {t: i for i, (t, _) in enumerate(terms)}
+        occurrences: dict[str, list[tuple[int, int]]] = {}
+        lengths: dict[str, float] = {}
+        for key, blen, lex, positions in rows:
+            occurrences.setdefault(key, []).extend((p, index[lex]) for p in positions)
+            lengths[key] = blen
+        bonus = proximity.bonus(occurrences, idf, len(words), lengths, self.avg_length, s)
+        rescored = [(score + s.proximity * bonus.get(key, 0.0), seq, key) for score, seq, key in best]
+        rescored += top[s.proximity_top:]
+        rescored.sort(key=lambda r: (-r[0], r[1]))
+        return rescored

@@ -1,0 +1,125 @@
+"""The PostgreSQL engine's tables, their version, and an Article as a row.
+
+Kliping's own analysis decides the terms (search.text.analysis); PostgreSQL's parsers and stemmers
+are never used. Each article is one row of `kliping_docs_<gen>` whose `terms` tsvector holds, at
+the article's own positions (Kliping's position + 1; paragraphs PARA_GAP apart, so a phrase never
+spans two):
+- each stem of the body (the Whoosh engine's `body`), as it is: `sanksi`;
+- each word as written (`exact`), prefixed with EXACT_MARK: `=sanksi-sanksi`;
+- each answer-type mark (search.text.answers, `answer`), prefixed with ANSWER_MARK: `?angka`.
+One tsvector and one GIN index answer any boolean query over the three fields. A tsvector keeps
+at most 256 positions of a lexeme and positions up to 16,383 (PostgreSQL's limits): a word used
+more than 256 times in one article counts 256 times, and phrases past the 16,383rd position of a
+very long article are read there. `len` is the body's length in terms; `blen` that length as
+Whoosh stores it (search.engine.bm25.stored_length), so BM25 agrees with the Whoosh engine.
+
+Per generation (a build makes a new one and publishes it by one update of `kliping_meta`):
+docs (sharded: hash-partitioned on `id` across the shards' servers through postgres_fdw),
+lexicon (document frequency of every lexeme: idf, wildcards), echoes (search.stories.echoes'
+links, one row each), files (the echo table's files, for `add` and `remove`), prints (input
+fingerprints, search.ingest.fingerprints). All but docs live on the coordinator.
+"""
+from __future__ import annotations
+
+import json
+
+from search.engine.bm25 import stored_length
+from search.models import Article
+from search.present.citations import display_title
+from search.settings import Settings
+from search.text import answers
+from search.text.analysis import Analyzer, analyzer, join_paragraphs
+
+#: Bumped on any change to these tables or to how an article becomes a row.
+SCHEMA_FORMAT = 1
+EXACT_MARK, ANSWER_MARK = "=", "?"
+MAX_POSITION, MAX_POSITIONS = 16383, 256
+META = "kliping_meta"
+SHARDS = "kliping_shards"
+DOC_COLUMNS = ("id", "seq", "hash", "article", "outlet", "source", "day", "month", "editors", "tags",
+               "label", "len", "blen", "terms")
+
+
+def schema_version(settings: Settings) -> str:
+    return f"pg{SCHEMA_FORMAT}+{analyzer(settings).version}"
+
+
+def table(kind: str, gen: int) -> str:
+    """kliping_docs_7, kliping_lexicon_7, ... (names are made here only, from integers)."""
+    assert kind in ("docs", "lexicon", "echoes", "files", "prints")
+    return f"kliping_{kind}_{int(gen)}"
+
+
+DOCS_COLUMNS_SQL = """
+    id text NOT NULL, seq bigint NOT NULL, hash text NOT NULL, article text NOT NULL,
+    outlet text, source text, day text, month text, editors text[] NOT NULL, tags text[] NOT NULL,
+    label text NOT NULL, len integer NOT NULL, blen double precision NOT NULL, terms tsvector NOT NULL
+"""
+
+
+def docs_ddl(name: str) -> str:
+    return f"CREATE TABLE {name} ({DOCS_COLUMNS_SQL})"
+
+
+def docs_indexes(name: str) -> list[str]:
+    """Made after the rows are loaded (faster than keeping them up to date while loading)."""
+    return [f"ALTER TABLE {name} ADD PRIMARY KEY (id)",
+            f"CREATE INDEX {name}_terms ON {name} USING gin (terms)",
+            f"CREATE INDEX {name}_day ON {name} (day, seq)"]
+
+
+def coordinator_ddl(gen: int) -> list[str]:
+    return [
+        f"CREATE TABLE {table('lexicon', gen)} (term text PRIMARY KEY, field \"char\" NOT NULL, df integer NOT NULL)",
+        f"CREATE TABLE {table('echoes', gen)} (article_id text NOT NULL, n integer NOT NULL, rank integer NOT NULL,"
+        " other_id text NOT NULL, m integer NOT NULL, sim real NOT NULL)",
+        f"CREATE INDEX {table('echoes', gen)}_article ON {table('echoes', gen)} (article_id)",
+        f"CREATE TABLE {table('files', gen)} (name text PRIMARY KEY, data bytea NOT NULL)",
+        f"CREATE TABLE {table('prints', gen)} (id text PRIMARY KEY, fp text NOT NULL)",
+    ]
+
+
+def lexeme_field(lexeme: str) -> str:
+    return "e" if lexeme.startswith(EXACT_MARK) else "a" if lexeme.startswith(ANSWER_MARK) else "b"
+
+
+def lexemes(an: Analyzer, article: Article) -> tuple[dict[str, list[int]], int, str]:
+    """{lexeme: positions (1-based)} of an article, its body length, and the joined body text."""
+    texts = ([article.title] if article.title else []) + list(article.paragraphs)
+    text = join_paragraphs(texts)
+    terms = an.index_terms(text)
+    out: dict[str, list[int]] = {}
+    for stem, surface, pos in terms:
+        p = pos + 1
+        out.setdefault(stem, []).append(p)
+        out.setdefault(EXACT_MARK + surface, []).append(p)
+    for mark, positions in answers.marks(terms).items():
+        out[ANSWER_MARK + mark] = [p + 1 for p in positions]
+    return out, len(terms), text
+
+
+def tsvector_text(found: dict[str, list[int]]) -> str:
+    """The tsvector's input form: 'lexeme':1,5 ... (quotes doubled, backslashes escaped)."""
+    parts = []
+    for lex, positions in found.items():
+        ps = sorted({min(p, MAX_POSITION) for p in positions})[:MAX_POSITIONS]
+        quoted = lex.replace("\\", "\\\\").replace("'", "''")
+        parts.append(f"'{quoted}':{','.join(map(str, ps))}")
+    return " ".join(parts)
+
+
+def row(an: Analyzer, article: Article, seq: int) -> tuple[tuple, dict[str, list[int]], str]:
+    """The docs row of an article (DOC_COLUMNS), its lexemes, and its body as analysed."""
+    found, length, text = lexemes(an, article)
+    date = article.date or None
+    record = article.record()
+    return ((article.id, seq, article.content_hash, json.dumps(record, ensure_ascii=False),
+             article.outlet or None, article.source or None, date, date[:7] if date else None,
+             list(article.editors or ()), list(article.tags or ()), display_title(article), length,
+             float(stored_length(length)), tsvector_text(found)), found, text)
+
+
+def article_from_json(data: str) -> Article:
+    record = json.loads(data)
+    record.pop("removed", None)
+    return Article(**record)
