@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INDEX_DIR ?= $(or $(KLIPING_INDEX),index)
 
-.PHONY: run test lint index venv chromium bench clean
+.PHONY: run test lint index venv chromium postgresql bench clean
 
 run: $(STAMP) index
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium postgresql lint
 	$(BIN)/python -m pytest
 
 # The tree stays clean under ruff (pyproject.toml); `make test` runs this first.
@@ -33,6 +33,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The PostgreSQL engine's tests start real servers (initdb, pg_ctl) from Debian's postgresql;
+# install it when it is missing (its programs are under /usr/lib/postgresql/*/bin).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the PostgreSQL engine's tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 # Benchmarks (not part of `make test`): bench-only dependencies into the same .venv, then
 # bench/run.py on a clean export of HEAD -> BENCHMARKS.md and bench/scaling.svg.

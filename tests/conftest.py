@@ -16,6 +16,7 @@ The corpus (ids a1..a5) is designed so expected results can be read off the text
 """
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -132,3 +133,105 @@ def archive(make_index, articles) -> Archive:
     """The corpus above, indexed."""
     return make_index(articles)
 
+
+
+# -- PostgreSQL: real servers, started once per session -----------------------------------------
+#: The engines the API and CLI tests run against (a pytest parameter).
+ENGINES = ("whoosh", "postgres")
+
+
+class PgCluster:
+    """A coordinator, two shards and one streaming replica of the coordinator, each a real
+    PostgreSQL server in a temporary folder on 127.0.0.1 (search.engine.postgres.local).
+    `archive()` makes a fresh archive: a new database on the coordinator and on each shard,
+    set up with `python -m search postgres init`'s code; `single()` one on the coordinator alone."""
+
+    def __init__(self):
+        from search.engine.postgres.local import LocalServer
+
+        self.servers = []
+        self.coordinator = self._start(LocalServer.start)
+        self.shards = [self._start(LocalServer.start) for _ in range(2)]
+        self.replica = self._start(lambda: LocalServer.replica_of(self.coordinator))
+        self._n = itertools.count(1)
+
+    def _start(self, make):
+        server = make()
+        self.servers.append(server)
+        return server
+
+    def stop(self) -> None:
+        for server in reversed(self.servers):
+            server.stop()
+
+    @staticmethod
+    def _dsn(server, db: str) -> str:
+        return server.dsn.rsplit("/", 1)[0] + "/" + db
+
+    def _database(self, server, db: str) -> str:
+        import psycopg
+
+        with psycopg.connect(server.dsn, autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {db}")
+        return self._dsn(server, db)
+
+    def single(self) -> str:
+        return self._database(self.coordinator, f"single_{next(self._n)}")
+
+    def archive(self) -> str:
+        from search.engine.postgres.shards import init
+
+        db = f"archive_{next(self._n)}"
+        dsn = self._database(self.coordinator, db)
+        init(dsn, [self._database(s, db) for s in self.shards])
+        return dsn
+
+    def replica_dsn(self, dsn: str) -> str:
+        """The replica's DSN of a coordinator database."""
+        return self._dsn(self.replica, dsn.rsplit("/", 1)[1])
+
+    def wait_for_replica(self, timeout: float = 30) -> None:
+        """Until the replica has replayed everything the coordinator has written."""
+        import time
+
+        import psycopg
+
+        with psycopg.connect(self.coordinator.dsn, autocommit=True) as c:
+            lsn = c.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+        deadline = time.monotonic() + timeout
+        with psycopg.connect(self.replica.dsn, autocommit=True) as r:
+            while not r.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()[0]:
+                assert time.monotonic() < deadline, "the replica did not catch up"
+                time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def pg():
+    from search.engine.postgres import local
+
+    if not local.available():
+        pytest.skip("PostgreSQL is not installed (make test installs Debian's postgresql)")
+    cluster = PgCluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def new_location(kind: str, request, tmp_path_factory) -> str:
+    """A fresh, empty archive location of an engine kind: a directory, or a sharded PostgreSQL
+    archive (coordinator + 2 shards)."""
+    if kind == "whoosh":
+        return str(tmp_path_factory.mktemp("index"))
+    return request.getfixturevalue("pg").archive()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make_location(engine_kind, request, tmp_path_factory):
+    """Factory: a fresh archive location of the test's engine kind."""
+    return lambda: new_location(engine_kind, request, tmp_path_factory)

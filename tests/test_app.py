@@ -1,4 +1,6 @@
-"""The web app through Flask's test client, over a real index built from seeds/."""
+"""The web app through Flask's test client, over a real archive built from seeds/: a Whoosh
+index, and a PostgreSQL archive on a coordinator with two shards read through a streaming
+replica (the `index_dir` fixture's parameter)."""
 from __future__ import annotations
 
 import html
@@ -8,8 +10,9 @@ import re
 import pytest
 
 from app import create_app
-from conftest import SEEDS
+from conftest import ENGINES, SEEDS, new_location
 from search import ingest
+from search.engine import open_engine
 from search.engine.whoosh import store
 from search.engine.whoosh.build import build
 from search.models import Article
@@ -23,16 +26,26 @@ def seed_articles() -> dict[str, Article]:
     return {a.id: a for a in ingest.load([SEEDS]) if isinstance(a, Article)}
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, seed_articles):
-    root = tmp_path_factory.mktemp("index")
-    build(ingest.load([SEEDS]), root)
+@pytest.fixture(scope="module", params=ENGINES)
+def index_dir(request, tmp_path_factory, seed_articles):
+    """The seeds' archive: an index directory, or a PostgreSQL DSN."""
+    root = new_location(request.param, request, tmp_path_factory)
+    engine = open_engine(root)
+    engine.build(ingest.load([SEEDS]))
+    engine.close()
+    if request.param == "postgres":
+        request.getfixturevalue("pg").wait_for_replica()
     return root
 
 
 @pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+def client(index_dir, request):
+    with pytest.MonkeyPatch.context() as mp:
+        if index_dir.startswith("postgresql://"):  # searches read from the replica
+            mp.setenv("KLIPING_PG_READ", request.getfixturevalue("pg").replica_dsn(index_dir))
+        app = create_app({"ENGINE": index_dir, "TESTING": True})
+    yield app.test_client()
+    app.extensions["kliping"].close()
 
 
 def text_of(snippet_html: str) -> str:

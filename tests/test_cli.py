@@ -10,8 +10,8 @@ import pytest
 
 from conftest import ROOT as REPO
 from search.cli import main
+from search.engine import open_engine
 from search.engine.whoosh import store
-from search.engine.whoosh.build import build
 from search.text import stemmer
 from search.text.analysis import analyze
 
@@ -44,9 +44,12 @@ def assert_one_line_error(code: int, err: str, *needles: str) -> None:
 
 
 @pytest.fixture
-def index_dir(tmp_path, articles) -> Path:
-    root = tmp_path / "index"
-    build(articles, root)
+def index_dir(make_location, articles) -> str:
+    """The test corpus, in an archive of each engine (a directory, or a PostgreSQL DSN)."""
+    root = make_location()
+    engine = open_engine(root)
+    engine.build(articles)
+    engine.close()
     return root
 
 
@@ -67,14 +70,14 @@ def test_build_then_query_through_python_m_search(tmp_path):
 
 
 def test_query_prints_results_with_paragraphs(capsys, index_dir):
-    code, out, err = cli(capsys, "query", "sanksi PBB", "--index", str(index_dir))
+    code, out, err = cli(capsys, "query", "sanksi PBB", "--engine", index_dir)
     assert code == 0 and err == ""
     assert out.splitlines()[0].startswith(f"3 articles for {stemmer.stem('sanksi')} AND (pbb OR ")
     assert "Kontan · 18 June 2024" in out and "¶3:" in out and "[sanksi PBB]" in out
 
 
 def test_query_filters_and_sort(capsys, index_dir):
-    code, out, _ = cli(capsys, "query", "--outlet", "Kompas", "--sort", "oldest", "--index", str(index_dir))
+    code, out, _ = cli(capsys, "query", "--outlet", "Kompas", "--sort", "oldest", "--engine", index_dir)
     assert code == 0
     titled = [line for line in out.splitlines() if line[:3] in ("1. ", "2. ")]
     assert titled[0].endswith("a2") and titled[1].endswith("a4")
@@ -82,7 +85,7 @@ def test_query_filters_and_sort(capsys, index_dir):
 
 def test_query_json_has_the_api_shape(capsys, index_dir):
     code, out, _ = cli(capsys, "query", "sanksi", "--json", "--outlet", "Kontan", "--per-page", "1",
-                       "--index", str(index_dir))
+                       "--engine", index_dir)
     assert code == 0
     data = json.loads(out)
     assert {"query", "total", "page", "per_page", "results", "facets"} <= set(data)
@@ -95,17 +98,18 @@ def test_query_json_has_the_api_shape(capsys, index_dir):
 
 
 def test_stats(capsys, index_dir):
-    code, out, _ = cli(capsys, "stats", "--index", str(index_dir))
+    code, out, _ = cli(capsys, "stats", "--engine", index_dir)
     assert code == 0
     rows = dict(line.split(None, 1) for line in out.splitlines())
     assert rows["articles"] == "5" and rows["outlets"] == "3" and rows["first_date"] == "2024-06-05"
-    code, out, _ = cli(capsys, "stats", "--json", "--index", str(index_dir))
-    manifest = store.read_manifest(store.current_generation(index_dir))
-    assert json.loads(out)["schema_version"] == manifest["schema_version"]
+    code, out, _ = cli(capsys, "stats", "--json", "--engine", index_dir)
+    assert json.loads(out)["schema_version"] == open_engine(index_dir).reader().meta["schema_version"] \
+        if index_dir.startswith("postgresql://") else \
+        store.read_manifest(store.current_generation(Path(index_dir)))["schema_version"]
 
 
 def test_index_from_the_environment(capsys, index_dir, monkeypatch):
-    monkeypatch.setenv("KLIPING_INDEX", str(index_dir))
+    monkeypatch.setenv("KLIPING_ENGINE" if index_dir.startswith("postgresql://") else "KLIPING_INDEX", index_dir)
     code, out, _ = cli(capsys, "query", "minyak")
     assert code == 0 and out.startswith("1 article")
 
@@ -150,20 +154,26 @@ def test_stats_on_missing_index(capsys, tmp_path):
     (["--page", "0"], "'page'"),
 ])
 def test_bad_arguments_are_one_line_errors(capsys, index_dir, args, needle):
-    code, out, err = cli(capsys, "query", "sanksi", *args, "--index", str(index_dir))
+    code, out, err = cli(capsys, "query", "sanksi", *args, "--engine", index_dir)
     assert_one_line_error(code, err, needle)
     assert out == ""
 
 
 def test_bad_from_through_python_m_search(index_dir):
-    p = run("query", "sanksi", "--from", "2024-13-01", "--index", str(index_dir))
+    p = run("query", "sanksi", "--from", "2024-13-01", "--engine", index_dir)
     assert_one_line_error(p.returncode, p.stderr, "'from'")
 
 
 def test_old_schema_is_a_one_line_error_saying_rebuild(capsys, index_dir):
-    gen = store.current_generation(index_dir)
-    store.write_manifest(gen, {**store.read_manifest(gen), "schema_version": "0"})
-    code, _, err = cli(capsys, "query", "sanksi", "--index", str(index_dir))
+    if index_dir.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(index_dir, autocommit=True) as c:
+            c.execute("UPDATE kliping_meta SET value = jsonb_set(value, '{schema_version}', '\"0\"')")
+    else:
+        gen = store.current_generation(Path(index_dir))
+        store.write_manifest(gen, {**store.read_manifest(gen), "schema_version": "0"})
+    code, _, err = cli(capsys, "query", "sanksi", "--engine", index_dir)
     assert_one_line_error(code, err, "Rebuild", "python -m search build")
 
 

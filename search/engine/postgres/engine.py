@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 
 from search.engine.base import BuildReport, Engine, UpdateReport
@@ -36,6 +37,7 @@ class PostgresEngine(Engine):
         self._reader: PostgresReader | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        weakref.finalize(self, self.servers.close)  # pooled connections go with the engine
 
     def reader(self) -> PostgresReader:
         rd, now = self._reader, time.monotonic()

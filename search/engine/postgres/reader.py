@@ -3,11 +3,11 @@
 `search(plan)` is one statement (plus, for a ranked query of several words, one look-up of their
 positions in the best documents for the proximity bonus):
 - `m`: the matching documents (the plan's tsquery, search.engine.postgres.query, on the GIN
-  index) within the date range, with each scored term's frequency. On a sharded archive `m`
+  index), with each scored term's frequency. On a sharded archive `m`
   groups by `id`, the partition key, so PostgreSQL runs the matching and the per-document
   work on every shard (partitionwise aggregation through postgres_fdw) and ships back one
   small row per match;
-- `s`: those every filter keeps, with their scores;
+- `s`: those the date range and every filter keep, with their scores;
 - the top rows of `s`, its count, and each facet counted over `m` with every filter but its own
   (the same disjunctive counts as the Whoosh engine's facet table).
 Reads go to a replica when there is one (search.engine.postgres.connect).
@@ -67,10 +67,6 @@ class PostgresReader(Reader):
                 where = ["FALSE"]
             elif tsq != TRUE:
                 where = [f"terms @@ {sql_literal(tsq)}::tsquery"]
-        if plan.date_from:
-            where.append(f"day >= {sql_literal(plan.date_from)}")
-        if plan.date_to:
-            where.append(f"day <= {sql_literal(plan.date_to)}")
         ranked = plan.sort == "relevance" and node is not None
         score, presences = comp.score(node, plan.answer) if ranked else ("0.0::float8", [])
         words = proximity_words(node) if ranked and self.settings.proximity else []
@@ -200,6 +196,12 @@ class PostgresReader(Reader):
             select = cols + [f"{e} AS {a}" for e, a, _ in exprs]
             m = f"SELECT {', '.join(select)} FROM {self.docs} WHERE {' AND '.join(where)}"
         conds = self._filters(plan)
+        # The date range filters every count, but m keeps the matches outside it: a scaled OR's
+        # coordination counts the clauses that match anywhere, as the Whoosh engine does.
+        span = [f"day >= {sql_literal(plan.date_from)}"] * bool(plan.date_from) \
+            + [f"day <= {sql_literal(plan.date_to)}"] * bool(plan.date_to)
+        if span:
+            conds["range"] = "(" + " AND ".join(span) + ")"
         kept = " AND ".join(conds.values()) or "TRUE"
         source = "m"
         if presences:

@@ -1,0 +1,159 @@
+"""The PostgreSQL engine on real servers (conftest.PgCluster): the same results as the Whoosh
+engine, on one node and on two shards; updates by content hash; replicas and falling back."""
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from conftest import corpus, ids, search
+from search.engine import open_engine
+from search.engine.bm25 import stored_length
+from search.engine.postgres.query import tf_sql
+from search.engine.whoosh.build import build
+from search.errors import IndexBusy, IndexVersionMismatch
+from search.models import Article
+from search.query.archive import Archive
+
+QUERIES = ["sanksi", "sanksi PBB", '"sanksi PBB"', "rusia OR kunjungan", "NOT rusia", "sank*", "s?nksi",
+           "*kunjung*", "sanksi REQUIRE rusia", "sanksi ANDMAYBE rusia", "sanksi ANDNOT rusia", "", "kunjungan",
+           "presiden mengunjungi seoul untuk membahas kerja sama", "kapan sanksi diperluas",
+           "berapa peserta pameran", "11.000", "(sanksi OR minyak) AND NOT rusia", '"korea utara" sanksi',
+           "Sanksi-sanksi", "zzzz", "PBB"]
+FILTERS = [{}, {"outlet": "Kontan"}, {"outlet": ["Kontan", "Tempo"]}, {"date": "2024-06"},
+           {"from": "2024-06-10", "to": "2024-06-30"}, {"tag": "sanksi", "sort": "oldest"}, {"sort": "newest"},
+           {"editor": "Rina Sari", "source": "Reuters"}]
+
+
+@pytest.fixture(scope="module")
+def archives(pg, tmp_path_factory):
+    root = tmp_path_factory.mktemp("whoosh")
+    build(corpus(), root)
+    out = {"whoosh": Archive(root)}
+    for name, dsn in (("one node", pg.single()), ("two shards", pg.archive())):
+        engine = open_engine(dsn, refresh=0)
+        engine.build(corpus())
+        out[name] = Archive(engine)
+    yield out
+    for a in out.values():
+        a.close()
+
+
+def shown(resp):
+    return (resp.total, [(r.id, r.score) for r in resp.results],
+            [(f.name, [(v.value, v.count, v.selected) for v in f.values]) for f in resp.facets])
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_every_query_gives_whooshs_results_scores_and_facets(archives, q):
+    for args in FILTERS:
+        want = shown(search(archives["whoosh"], q, **args))
+        for name in ("one node", "two shards"):
+            assert shown(search(archives[name], q, **args)) == want, (name, q, args)
+
+
+def test_articles_echoes_and_stats(archives):
+    w, pg = archives["whoosh"], archives["two shards"]
+    for a in corpus():
+        assert pg.article(a.id) == w.article(a.id)
+        assert pg.echoes(a.id) == w.echoes(a.id)
+    stats = pg.stats()
+    assert stats["articles"] == 5 and stats["shards"] == 2 and stats["first_date"] == "2024-06-05"
+
+
+def test_term_frequency_from_ts_rank_is_exact_up_to_256(pg):
+    with psycopg.connect(pg.coordinator.dsn) as c:
+        for n in range(1, 300):
+            vec = "'x':" + ",".join(map(str, range(1, n + 1))) + " 'y':1"
+            got = c.execute(f"SELECT {tf_sql('x')}, {tf_sql('z')} FROM (SELECT %s::tsvector AS terms) t",
+                            (vec,)).fetchone()
+            assert got == (min(n, 256), 0), n
+
+
+def test_stored_lengths_are_whooshs():
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    assert all(stored_length(n) == byte_to_length(length_to_byte(n)) for n in range(0, 120_000, 3))
+
+
+def test_shards_hold_their_part_and_match_on_their_own_index(archives, pg):
+    engine = archives["two shards"].engine
+    gen = engine.reader().gen
+    held = []
+    for shard in pg.shards:
+        with psycopg.connect(pg._dsn(shard, engine.location.rsplit("/", 1)[1])) as c:
+            held.append(c.execute(f"SELECT count(*) FROM kliping_docs_{gen}").fetchone()[0])
+            assert c.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s",
+                             (f"kliping_docs_{gen}_terms",)).fetchone()[0] == 1
+    assert sum(held) == 5 and all(held)
+    with psycopg.connect(engine.location) as c:
+        c.execute("SET enable_partitionwise_aggregate = on")
+        plan = "\n".join(r[0] for r in c.execute(
+            f"EXPLAIN VERBOSE SELECT id, sum({tf_sql('sanksi')}) FROM kliping_docs_{gen} "
+            "WHERE terms @@ 'sanksi'::tsquery GROUP BY id").fetchall())
+    assert plan.count("Remote SQL") == 2 and "ts_rank" in plan.split("Remote SQL")[1] and "GROUP BY" in plan
+
+
+@pytest.mark.parametrize("where", ["single", "archive"])
+def test_add_and_remove_by_content_hash(pg, where):
+    engine = open_engine(getattr(pg, where)(), refresh=0)
+    arts = corpus()
+    engine.build(arts[:3])
+    arc = Archive(engine)
+    again = engine.add(corpus()[:3])
+    assert (again.count("unchanged"), again.committed) == (3, False)
+    changed = corpus()[2]
+    changed.paragraphs = changed.paragraphs + ["Sanksi baru dari PBB untuk minyak Iran."]
+    report = engine.add([changed, *arts[3:]])
+    assert (report.count("updated"), report.count("added"), report.committed) == (1, 2, True)
+    assert search(arc, '"minyak Iran"').total == 1 and search(arc, "").total == 5
+    gone = engine.remove(["a5", "nope"])
+    assert (gone.count("removed"), gone.count("not found")) == (1, 1)
+    assert "a5" not in ids(search(arc, "sanksi")) and search(arc, "").total == 4
+    assert engine.reader().meta["docs"] == 4
+    arc.close()
+
+
+def test_echoes_follow_updates(pg):
+    engine = open_engine(pg.archive(), refresh=0)
+    text = ("Presiden Rusia Vladimir Putin mengirim surat kepada pemimpin Korea Utara Kim Jong Un "
+            "tentang kerja sama ekonomi dan pertahanan kedua negara tahun depan.")
+    a = Article(id="e1", paragraphs=[text, "Lain."], outlet="Kontan")
+    b = Article(id="e2", paragraphs=["Pembuka.", text], outlet="Tempo")
+    engine.build([a])
+    assert engine.reader().echoes("e1") == {}
+    engine.add([b])
+    echo = engine.reader().echoes("e1")
+    assert [(e.id, e.n, e.outlet) for e in echo[1]] == [("e2", 2, "Tempo")]
+    engine.remove(["e2"])
+    assert engine.reader().echoes("e1") == {}
+
+
+def test_old_schema_says_rebuild_and_a_second_writer_is_told(pg):
+    dsn = pg.single()
+    engine = open_engine(dsn, refresh=0)
+    engine.build(corpus())
+    with psycopg.connect(dsn, autocommit=True) as c:
+        c.execute("SELECT pg_advisory_lock(%s)", (0x6B6C6970,))
+        with pytest.raises(IndexBusy):
+            engine.add(corpus())
+        c.execute("UPDATE kliping_meta SET value = jsonb_set(value, '{schema_version}', '\"pg0\"')")
+    with pytest.raises(IndexVersionMismatch, match="Rebuild it with: python -m search build --engine"):
+        open_engine(dsn).reader()
+
+
+def test_reads_go_to_the_replica_and_fall_back_to_the_primary(pg):
+    dsn = pg.archive()
+    open_engine(dsn).build(corpus())
+    pg.wait_for_replica()
+    engine = open_engine(dsn, read=[pg.replica_dsn(dsn)], refresh=0)
+    arc = Archive(engine)
+    assert search(arc, "sanksi").total == 4
+    assert engine.servers.used.get(pg.replica_dsn(dsn)) and not engine.servers.used.get(dsn)
+    pg.replica.halt("immediate")
+    try:
+        for q in ("rusia", "minyak", "kunjungan"):  # new queries: none from the response cache
+            assert search(arc, q).total > 0
+        assert engine.servers.used.get(dsn)
+    finally:
+        pg.replica.run()
+    arc.close()
