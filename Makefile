@@ -51,8 +51,13 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-bench.txt
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)
+# Then the PostgreSQL engine against Whoosh and Datasette (bench/pg_bench.py), its section added
+# to BENCHMARKS.md; PG_BENCH_SIZES=3.5k,35k,100k adds the largest.
+PG_BENCH_SIZES ?= 3.5k,35k
+
+bench: $(BENCH_STAMP) postgresql
 	BENCH_SIZES="$(BENCH_SIZES)" $(BIN)/python bench/run.py --at HEAD $(BENCH_ARGS)
+	$(BIN)/python bench/pg_bench.py --sizes "$(PG_BENCH_SIZES)" --write BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache

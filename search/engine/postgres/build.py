@@ -22,7 +22,7 @@ import psycopg
 
 from search.engine.base import BuildReport
 from search.engine.postgres import store
-from search.engine.postgres.connect import connect
+from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import (
     DOC_COLUMNS,
     coordinator_ddl,
@@ -47,7 +47,7 @@ COPY_DOCS = f"COPY {{}} ({', '.join(DOC_COLUMNS)}) FROM STDIN"
 def build(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, sources=None,
           on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
     started = time.perf_counter()
-    report = BuildReport(index_dir=dsn)
+    report = BuildReport(index_dir=redact(dsn))
     with connect(dsn) as conn, store.WriterLock(conn, dsn, wait):
         store.ensure_meta(conn)
         old = _current(conn)
@@ -59,7 +59,8 @@ def build(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, s
             if not report.added and not allow_empty:
                 reasons = "; ".join(f"{s.origin}: {s.reason}" for s in report.skipped[:3])
                 raise IngestError(f"Nothing to index ({len(report.skipped)} input(s) skipped"
-                                  + (f": {reasons}" if reasons else "") + f"). The archive in {dsn} is unchanged.")
+                                  + (f": {reasons}" if reasons else "")
+                                  + f"). The archive in {redact(dsn)} is unchanged.")
             meta.update(sources=[str(s) for s in (sources or [])], built_at=store.now())
             with conn.transaction():
                 store.write_meta(conn, meta)

@@ -5,7 +5,8 @@ Selected by a DSN: `KLIPING_ENGINE=postgresql://…`, `--engine postgresql://…
 ENGINE config; read replicas by KLIPING_PG_READ=dsn,dsn. It keeps one `PostgresReader` of the
 served generation, and checks the meta row on the primary at most every `refresh` seconds: a
 build or a committed update makes a new reader (new caches, and a new key for the archive's
-response cache). Only this folder imports the PostgreSQL driver.
+response cache). When the primary cannot be reached, the reader it has keeps serving from the
+replicas. Only this folder imports the PostgreSQL driver.
 """
 from __future__ import annotations
 
@@ -14,19 +15,18 @@ import time
 import weakref
 from collections.abc import Callable, Iterable
 
+import psycopg
+
 from search.engine.base import BuildReport, Engine, UpdateReport
 from search.engine.postgres import build as builder
 from search.engine.postgres import store
 from search.engine.postgres import update as updater
 from search.engine.postgres.connect import Servers, read_replicas
 from search.engine.postgres.reader import PostgresReader
+from search.errors import IndexMissing
 from search.settings import DEFAULT, Settings
 
 REFRESH_SECONDS = 1.0
-
-
-def is_dsn(location) -> bool:
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 class PostgresEngine(Engine):
@@ -44,7 +44,14 @@ class PostgresEngine(Engine):
         if rd is not None and now - self._checked < self.refresh:
             return rd
         with self._lock:
-            meta = self.servers.write(lambda c: store.read_meta(c, self.location))
+            try:
+                meta = self.servers.write(lambda c: store.read_meta(c, self.location))
+            except (IndexMissing, psycopg.OperationalError):
+                if self._reader is None:
+                    raise
+                # The primary is unreachable: the replicas keep serving what this reader knows.
+                self._checked = time.monotonic()
+                return self._reader
             store.check_version(meta, self.settings, self.location)
             rd = self._reader
             if rd is None or (rd.gen, rd.meta.get("commit")) != (meta["gen"], meta.get("commit")):

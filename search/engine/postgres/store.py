@@ -19,6 +19,7 @@ import time
 
 import psycopg
 
+from search.engine.postgres.connect import redact
 from search.engine.postgres.schema import META, SHARDS, schema_version, table
 from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
 from search.settings import Settings
@@ -37,6 +38,7 @@ def ensure_meta(conn: psycopg.Connection) -> None:
 
 def read_meta(conn: psycopg.Connection, location: str) -> dict:
     """The served generation's meta, or IndexMissing with what to run."""
+    location = redact(location)
     try:
         row = conn.execute(f"SELECT value FROM {META} WHERE key = 'current'").fetchone()
     except psycopg.errors.UndefinedTable:
@@ -49,6 +51,7 @@ def read_meta(conn: psycopg.Connection, location: str) -> dict:
 
 def check_version(meta: dict, settings: Settings, location: str) -> dict:
     found, needed = meta.get("schema_version"), schema_version(settings)
+    location = redact(location)
     if found != needed:
         raise IndexVersionMismatch(
             f"The archive in {location} was built with schema {found}, but this Kliping needs "
@@ -83,7 +86,7 @@ class WriterLock:
         deadline = time.monotonic() + self.wait
         while not self.conn.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_LOCK,)).fetchone()[0]:
             if time.monotonic() >= deadline:
-                raise IndexBusy(f"Another build or update is writing to {self.location}. Wait for it to "
+                raise IndexBusy(f"Another build or update is writing to {redact(self.location)}. Wait for it to "
                                 "finish, or pass --wait SECONDS.")
             time.sleep(0.2)
         return self

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
 from search.engine.postgres import store
 from search.engine.postgres.build import COPY_DOCS, load_echoes, save_echoes
-from search.engine.postgres.connect import connect
+from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import DOC_COLUMNS, article_from_json, lexeme_field, row, table
 from search.ingest import fingerprints
 from search.models import Article, Skipped
@@ -40,7 +40,7 @@ def read_prints(conn, meta: dict) -> dict[str, str]:
 def add(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, wait: float = 0.0,
         on_item: Callable | None = None) -> UpdateReport:
     started = time.perf_counter()
-    report = UpdateReport(index_dir=dsn)
+    report = UpdateReport(index_dir=redact(dsn))
     with connect(dsn) as conn, store.WriterLock(conn, dsn, wait):
         meta = _open(conn, dsn, settings)
         docs = table("docs", meta["gen"])
@@ -87,7 +87,7 @@ def add(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, wai
 
 def remove(dsn: str, ids: Iterable[str], settings: Settings, *, wait: float = 0.0) -> UpdateReport:
     started = time.perf_counter()
-    report = UpdateReport(index_dir=dsn)
+    report = UpdateReport(index_dir=redact(dsn))
     with connect(dsn) as conn, store.WriterLock(conn, dsn, wait):
         meta = _open(conn, dsn, settings)
         wanted = list(dict.fromkeys(ids))

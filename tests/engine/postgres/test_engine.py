@@ -141,7 +141,7 @@ def test_old_schema_says_rebuild_and_a_second_writer_is_told(pg):
         open_engine(dsn).reader()
 
 
-def test_reads_go_to_the_replica_and_fall_back_to_the_primary(pg):
+def test_reads_go_to_the_replica_and_fall_back_to_the_primary_and_back(pg):
     dsn = pg.archive()
     open_engine(dsn).build(corpus())
     pg.wait_for_replica()
@@ -149,6 +149,13 @@ def test_reads_go_to_the_replica_and_fall_back_to_the_primary(pg):
     arc = Archive(engine)
     assert search(arc, "sanksi").total == 4
     assert engine.servers.used.get(pg.replica_dsn(dsn)) and not engine.servers.used.get(dsn)
+    pg.coordinator.halt("immediate")  # the primary is gone: the replica serves what the reader knows
+    try:
+        assert search(arc, "sanksi PBB").total == 3 and search(arc, '"sanksi PBB"').total == 2
+        assert not engine.servers.used.get(dsn)
+    finally:
+        pg.coordinator.run()
+    pg.wait_for_replica()
     pg.replica.halt("immediate")
     try:
         for q in ("rusia", "minyak", "kunjungan"):  # new queries: none from the response cache
