@@ -8,6 +8,8 @@ stemmer in its own subprocess (in parallel). Not a unit test: it prints a table.
 
     .venv/bin/python bench/eval_ir.py [--sets facqa-dev tydiqa-id] [--limit N] [--jobs 2]
     .venv/bin/python bench/eval_ir.py --tune tydiqa-id   # sweep query-side and ranking knobs, ours only
+    .venv/bin/python bench/eval_ir.py --engine postgres  # Kliping's analysis on the Whoosh and the
+                                                         # PostgreSQL engine (a throwaway local server)
 """
 from __future__ import annotations
 
@@ -57,15 +59,14 @@ def variant_settings(base, variant: str):
     return base.with_(",".join(changes))
 
 
-def worker(name: str, stemmer: str, limit: int | None, variants: list[str] | None = None) -> list[dict]:
+def worker(name: str, stemmer: str, limit: int | None, variants: list[str] | None = None,
+           engine: str = "whoosh") -> list[dict]:
     """Build and query one set with one stemmer; the metrics as dicts, one for each query-side
     variant (`coord=0.5`, `questions=off`; tuning only), on one index."""
     sys.path.insert(0, str(ROOT))
 
     from search import ingest
-    from search.engine.whoosh.build import build
-    from search.query.archive import Archive
-    from search.query.params import SearchRequest
+    from search.engine import open_engine
     from search.settings import Settings
 
     base = Settings(stemmer=stemmer)
@@ -81,41 +82,65 @@ def worker(name: str, stemmer: str, limit: int | None, variants: list[str] | Non
             for line in f:
                 doc = json.loads(line)
                 out.write(json.dumps({"id": doc["docid"], "paragraphs": [doc["text"]]}, ensure_ascii=False) + "\n")
-        t0 = time.perf_counter()
-        report = build(ingest.load([src]), Path(tmp) / "index", settings=base)
-        build_s = time.perf_counter() - t0
-        out = []
-        for variant in variants or [""]:
-            arc = Archive(Path(tmp) / "index", variant_settings(base, variant))
-            rr = hits = empty = 0.0
-            ranks: dict[str, int | None] = {}
+        server = None
+        location = str(Path(tmp) / "index")
+        if engine == "postgres":
+            from search.engine.postgres.local import LocalServer
+
+            server = LocalServer.start()
+            location = server.dsn
+        try:
             t0 = time.perf_counter()
-            for qid, text in qs:
-                resp = arc.search(SearchRequest(q=text, per_page=K))
-                ranked = [r.id for r in resp.results]
-                empty += not ranked
-                rel = qrels[qid]
-                first = next((i for i, doc in enumerate(ranked, 1) if doc in rel), None)
-                ranks[qid] = first
-                rr += 1.0 / first if first else 0.0
-                hits += len(rel & set(ranked)) / len(rel)
-            query_s = time.perf_counter() - t0
-            arc_version = arc.stats()["schema_version"]
-            arc.close()
-            n = len(qs)
-            if os.environ.get("KLIPING_EVAL_RANKS"):  # --ranks: one file per set and analysis
-                where = Path(os.environ["KLIPING_EVAL_RANKS"]) / f"{name}.{stemmer}{variant and '.' + variant}.json"
-                where.write_text(json.dumps(ranks, indent=0), encoding="utf-8")
-            out.append({"set": name, "stemmer": stemmer, "version": arc_version,
-                        "variant": variant, "queries": n, "docs": report.added,
-                        "skipped": len(report.skipped), "mrr": rr / n, "recall": hits / n,
-                        "empty": int(empty), "build_s": round(build_s, 1),
-                        "ms_per_query": round(1000 * query_s / max(1, n), 1)})
+            report = open_engine(location, base).build(ingest.load([src]))
+            build_s = time.perf_counter() - t0
+            return _evaluate(name, stemmer, engine, location, base, qs, qrels, report, build_s, variants)
+        finally:
+            if server is not None:
+                server.stop()
+
+
+def _evaluate(name, stemmer, engine, location, base, qs, qrels, report, build_s, variants) -> list[dict]:
+    """The metrics of one built archive, one dict per query-side variant."""
+    from search.engine import open_engine
+    from search.query.archive import Archive
+    from search.query.params import SearchRequest
+
+    out = []
+    for variant in variants or [""]:
+        settings = variant_settings(base, variant)
+        arc = Archive(open_engine(location, settings), settings)
+        rr = hits = empty = 0.0
+        ranks: dict[str, int | None] = {}
+        t0 = time.perf_counter()
+        for qid, text in qs:
+            resp = arc.search(SearchRequest(q=text, per_page=K))
+            ranked = [r.id for r in resp.results]
+            empty += not ranked
+            rel = qrels[qid]
+            first = next((i for i, doc in enumerate(ranked, 1) if doc in rel), None)
+            ranks[qid] = first
+            rr += 1.0 / first if first else 0.0
+            hits += len(rel & set(ranked)) / len(rel)
+        query_s = time.perf_counter() - t0
+        arc_version = arc.stats()["schema_version"]
+        arc.close()
+        n = len(qs)
+        if os.environ.get("KLIPING_EVAL_RANKS"):  # --ranks: one file per set and analysis
+            tag = f"{stemmer}{'.' + engine if engine != 'whoosh' else ''}{variant and '.' + variant}"
+            where = Path(os.environ["KLIPING_EVAL_RANKS"]) / f"{name}.{tag}.json"
+            where.write_text(json.dumps(ranks, indent=0), encoding="utf-8")
+        out.append({"set": name, "stemmer": stemmer, "engine": engine, "version": arc_version,
+                    "variant": variant, "queries": n, "docs": report.added,
+                    "skipped": len(report.skipped), "mrr": rr / n, "recall": hits / n,
+                    "empty": int(empty), "build_s": round(build_s, 1),
+                    "ms_per_query": round(1000 * query_s / max(1, n), 1)})
     return out
 
 
-def run_one(name: str, config: str, limit: int | None, variants: list[str] | None = None) -> list[dict]:
-    cmd = [sys.executable, __file__, "--worker", name, "--stemmer", config] + (["--limit", str(limit)] if limit else [])
+def run_one(name: str, config: str, limit: int | None, variants: list[str] | None = None,
+            engine: str = "whoosh") -> list[dict]:
+    cmd = [sys.executable, __file__, "--worker", name, "--stemmer", config, "--engine", engine] \
+        + (["--limit", str(limit)] if limit else [])
     cmd += ["--variants", *variants] if variants else []
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
@@ -147,12 +172,17 @@ def main() -> None:
     ap.add_argument("--worker", metavar="SET", help=argparse.SUPPRESS)
     ap.add_argument("--variants", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--stemmer", default="kliping", help=argparse.SUPPRESS)
+    ap.add_argument("--engine", choices=("whoosh", "postgres"), default="whoosh",
+                    help="postgres: Kliping's analysis on both engines, side by side")
     args = ap.parse_args()
     if args.ranks:
         args.ranks.mkdir(parents=True, exist_ok=True)
         os.environ["KLIPING_EVAL_RANKS"] = str(args.ranks.resolve())
     if args.worker:
-        print(json.dumps(worker(args.worker, args.stemmer, args.limit, args.variants)))
+        print(json.dumps(worker(args.worker, args.stemmer, args.limit, args.variants, args.engine)))
+        return
+    if args.engine == "postgres":
+        compare_engines(args)
         return
     if args.tune:
         tune(args.tune, args.limit)
@@ -170,6 +200,22 @@ def main() -> None:
         rows = {r["stemmer"]: r for r in results if r["set"] == s}
         best = max(rows.values(), key=lambda r: r["mrr"])["stemmer"]
         print(f"{s}: best MRR@10 is {labels[best]}" + ("" if best == "kliping" else "  <-- Kliping does not win"))
+
+
+def compare_engines(args) -> None:
+    """Kliping's analysis and ranking on the Whoosh engine and on the PostgreSQL engine."""
+    jobs = [(s, e) for s in args.sets for e in ("whoosh", "postgres")]
+    with ThreadPoolExecutor(args.jobs) as pool:
+        results = [r[0] for r in pool.map(lambda job: run_one(job[0], "kliping", args.limit, None, job[1]), jobs)]
+    print(f"{'set':11} {'engine':10} {'MRR@10':>7} {'R@10':>7} {'empty':>6} {'queries':>8} {'docs':>6} "
+          f"{'build s':>8} {'ms/q':>6}")
+    for r in results:
+        print(f"{r['set']:11} {r['engine']:10} {r['mrr']:7.4f} {r['recall']:7.4f} {r['empty']:6d} {r['queries']:8d} "
+              f"{r['docs']:6d} {r['build_s']:8.1f} {r['ms_per_query']:6.1f}")
+    for s in args.sets:
+        w, p = (next(r for r in results if r["set"] == s and r["engine"] == e) for e in ("whoosh", "postgres"))
+        delta = p["mrr"] - w["mrr"]
+        print(f"{s}: MRR@10 postgres - whoosh = {delta:+.4f}" + ("" if abs(delta) <= 0.01 else "  <-- more than 0.01"))
 
 
 if __name__ == "__main__":
