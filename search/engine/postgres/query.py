@@ -9,7 +9,11 @@ Scoring reproduces the Whoosh engine's (search.engine.whoosh.scoring): BM25 of e
 the settings' B and K1, Kliping's idf (search.engine.bm25) from the lexicon's document
 frequencies, and Whoosh's stored lengths; a phrase scores the sum of its words; alternatives
 their best; a nested OR its sum; an AND the sum of its positive parts where all are present;
-each NOT at the top adds 1; a scaled OR adds Whoosh's coordination bonus. A term's frequency is
+each NOT at the top adds 1; a scaled OR adds the coordination bonus per clause. As in the
+Whoosh engine, a query with a prefix, a wildcard, ANDMAYBE, REQUIRE or a lone `*` gets no answer
+mark and no proximity bonus, and a prefix or wildcard of several terms scores a constant 1 (of
+one term, that term's BM25). One difference remains: Whoosh's own scoring coordinates a scaled
+OR that holds a prefix per expanded term, this engine per clause. A term's frequency is
 read from the tsvector by `ts_rank` with equal weights, which returns sum(1/j^2) over the term's
 positions divided by pi^2/6: inverted exactly for 1 to 256 positions (tested), and made of
 built-in functions only, so postgres_fdw ships it to the shards with the GROUP BY of
@@ -192,7 +196,10 @@ class Compiler:
             terms = self._expanded(node)
             if not terms:
                 return "FALSE", "0"
-            return self._union([(f"({self.tf(x)} > 0)", self.bm25(x)) for x in terms], "+")
+            if len(terms) == 1:  # Whoosh scores a lone expansion as its term
+                return f"({self.tf(terms[0])} > 0)", self.bm25(terms[0])
+            presence = "(" + " OR ".join(f"({self.tf(x)} > 0)" for x in terms) + ")"
+            return presence, f"(CASE WHEN {presence} THEN 1.0 ELSE 0 END)"  # Whoosh's constant score
         if kind is ast.Alternatives:
             return self._union([self.clause(c) for c in node.children], "max")
         if kind is ast.Or:
@@ -257,6 +264,27 @@ class Compiler:
         if answer and self.settings.answer_weight:
             total = f"({total}) + {self.settings.answer_weight!r} * {self.bm25(ANSWER_MARK + answer)}"
         return f"({total})::float8", presences if scale and len(parts) > 1 else []
+
+
+def bulk_scored(node: ast.Node, top: bool = True) -> bool:
+    """Whether the Whoosh engine ranks this node with its bulk BM25, and so adds a question's
+    answer mark and the proximity bonus (search.engine.whoosh.scoring._supported). Prefixes,
+    wildcards, ANDMAYBE, REQUIRE and a lone `*` it leaves to Whoosh's own scoring, which has
+    neither: so does this engine."""
+    kind = type(node)
+    if kind in (ast.Term, ast.Phrase, ast.Not):
+        return True
+    if kind is ast.AndNot:
+        return bulk_scored(node.a, False) and bulk_scored(node.b, False)
+    if kind in (ast.And, ast.ExactPhrase):
+        kids = ast.children(node) if kind is ast.And else ()
+        return kind is ast.ExactPhrase or (any(not isinstance(c, ast.Not) for c in kids)
+                                           and all(bulk_scored(c, False) for c in kids))
+    if kind in (ast.Or, ast.Alternatives, ast.ExactTwin):
+        if kind is ast.Or and node.scale and not top:
+            return False
+        return all(bulk_scored(c, False) and not isinstance(c, ast.Not) for c in ast.children(node))
+    return False
 
 
 def proximity_words(node: ast.Node) -> list[str]:

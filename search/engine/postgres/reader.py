@@ -27,6 +27,7 @@ from search.engine.postgres.query import (
     MAX_EXPANSION,
     TRUE,
     Compiler,
+    bulk_scored,
     expansions,
     like_pattern,
     proximity_words,
@@ -68,9 +69,11 @@ class PostgresReader(Reader):
             elif tsq != TRUE:
                 where = [f"terms @@ {sql_literal(tsq)}::tsquery"]
         ranked = plan.sort == "relevance" and node is not None
-        score, presences = comp.score(node, plan.answer) if ranked else ("0.0::float8", [])
-        words = proximity_words(node) if ranked and self.settings.proximity else []
-        near = len(words) + bool(plan.answer and self.settings.answer_nearness) > 1
+        bulk = ranked and bulk_scored(node)  # else neither an answer mark nor nearness counts
+        answer = plan.answer if bulk else None
+        score, presences = comp.score(node, answer) if ranked else ("0.0::float8", [])
+        words = proximity_words(node) if bulk and self.settings.proximity else []
+        near = bulk and len(words) + bool(answer and self.settings.answer_nearness) > 1
         fetch = max(plan.limit, self.settings.proximity_top if near else 0)
         sql = self._statement(comp, where, plan, score, presences, fetch)
         rows = self.servers.read(lambda c: c.execute(sql).fetchall())
@@ -84,7 +87,7 @@ class PostgresReader(Reader):
                 counts.setdefault(kind, Counter())[key] = n
         top.sort(key=lambda r: r[1])  # (score, rank, id) in the plan's order
         if near and top:
-            top = self._near(top, words, plan.answer)
+            top = self._near(top, words, answer)
         hits = [(float(s), key) for s, _, key in top[:plan.limit]]
         wanted = {f: counts.get(f, Counter()) for f in plan.facets}
         if "date" in wanted and not days_wanted(plan, wanted.get("month", Counter())):
