@@ -61,6 +61,12 @@ class PostgresEngine(Engine):
             self._checked = time.monotonic()
             return rd
 
+    def warm(self) -> bool:
+        if not super().warm():
+            return False
+        self.reader().warm()
+        return True
+
     def close(self) -> None:
         self.servers.close()
 

@@ -46,9 +46,10 @@ def quote(lex: str) -> str:
     return "'" + lex.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tf_sql(lex: str) -> str:
-    """A term's frequency in `terms`, from ts_rank (see the module docstring); 0 if absent."""
-    return (f"round(1.0::float8 / ({_ZETA2!r}::float8 - ts_rank('{{1,1,1,1}}'::float4[], terms, "
+def tf_sql(lex: str, column: str = "terms") -> str:
+    """A term's frequency in a tsvector column, from ts_rank (see the module docstring); 0 if
+    absent."""
+    return (f"round(1.0::float8 / ({_ZETA2!r}::float8 - ts_rank('{{1,1,1,1}}'::float4[], {column}, "
             f"{sql_literal(quote(lex))}::tsquery, 0)::float8 * 1.64493406685::float8) - 0.5::float8)")
 
 

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 
 from search.cache import Cache
-from search.engine.base import Hits, Plan, Reader, days_wanted
+from search.engine.base import FACETS, Hits, Plan, Reader, days_wanted
 from search.engine.bm25 import idf as _idf
 from search.engine.postgres import proximity
 from search.engine.postgres.connect import Servers
@@ -56,9 +56,34 @@ class PostgresReader(Reader):
         self.n = max(1, int(meta.get("docs", 0)))
         self.avg_length = (meta.get("total_len", 0) / self.n) or 1.0
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
+        self._totals: tuple[int, dict[str, Counter]] | None = None  # browsing's counts
 
     # -- the seam -------------------------------------------------------------------------------
     def search(self, plan: Plan) -> Hits:
+        if plan.query is None and not any(plan.filters.values()) and not (plan.date_from or plan.date_to):
+            return self._browse(plan)
+        return self._search(plan)
+
+    def warm(self) -> None:
+        """The counts over the whole archive (browsing), made now so that no visitor waits."""
+        self._browse(Plan(query=None, limit=0))
+
+    def _browse(self, plan: Plan) -> Hits:
+        """Every article, newest (or oldest) first: the counts over the whole archive are made
+        once per generation, the page by the date index."""
+        if self._totals is None:
+            hits = self._search(Plan(query=None, limit=0, facets=FACETS))
+            self._totals = (hits.total, hits.counts)
+        total, counts = self._totals
+        order = "day ASC NULLS LAST, seq" if plan.sort == "oldest" else "day DESC NULLS LAST, seq"
+        sql = f"SELECT id FROM {self.docs} ORDER BY {order} LIMIT {int(plan.limit)}"
+        top = [(0.0, r[0]) for r in self.servers.read(lambda c: c.execute(sql).fetchall())] if plan.limit else []
+        wanted = {f: Counter(counts.get(f, ())) for f in plan.facets if f in counts or f != "date"}
+        if "date" in wanted and not days_wanted(plan, wanted.get("month", Counter())):
+            del wanted["date"]
+        return Hits(total, top, wanted)
+
+    def _search(self, plan: Plan) -> Hits:
         node = plan.query
         comp = self._compiler(node, plan.answer)
         where = ["TRUE"]
@@ -190,14 +215,22 @@ class PostgresReader(Reader):
     def _statement(self, comp: Compiler, where: list[str], plan: Plan, score: str, presences: list[str],
                    fetch: int) -> str:
         cols = ["id", "seq", "outlet", "source", "day", "month", "editors", "tags", "blen"]
-        exprs = [(tf_sql(lex), alias, "sum") for lex, alias in comp.tfs.items()]
-        exprs += [(f"terms @@ {sql_literal(tsq)}::tsquery", alias, "bool_or") for tsq, alias in comp.phrases.items()]
+        # On one node, each matching row's tsvector is read (detoasted) once, into `w`: its
+        # scored terms alone, which every term frequency and phrase below then reads. (Shards
+        # cannot be sent that expression; there each reads `terms`.)
+        col = "terms" if self.sharded else "w"
+        exprs = [(tf_sql(lex, col), alias, "sum") for lex, alias in comp.tfs.items()]
+        exprs += [(f"{col} @@ {sql_literal(tsq)}::tsquery", alias, "bool_or") for tsq, alias in comp.phrases.items()]
         if self.sharded:  # grouped by the partition key: computed on each shard
             select = ["id"] + [f"min({c}) AS {c}" for c in cols[1:]] + [f"{agg}({e}) AS {a}" for e, a, agg in exprs]
             m = f"SELECT {', '.join(select)} FROM {self.docs} WHERE {' AND '.join(where)} GROUP BY id"
         else:
             select = cols + [f"{e} AS {a}" for e, a, _ in exprs]
-            m = f"SELECT {', '.join(select)} FROM {self.docs} WHERE {' AND '.join(where)}"
+            lexemes = sorted(comp.tfs)  # every phrase word is scored, so is among them
+            inner = cols + ([f"ts_filter(setweight(terms, 'A', ARRAY[{', '.join(map(sql_literal, lexemes))}]::text[]),"
+                             " '{a}') AS w"] if exprs else [])
+            m = (f"SELECT {', '.join(select)} FROM (SELECT {', '.join(inner)} FROM {self.docs} "
+                 f"WHERE {' AND '.join(where)} OFFSET 0) d")
         conds = self._filters(plan)
         # The date range filters every count, but m keeps the matches outside it: a scaled OR's
         # coordination counts the clauses that match anywhere, as the Whoosh engine does.

@@ -16,7 +16,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from search.engine.postgres import store
-from search.engine.postgres.connect import connect, redact
+from search.engine.postgres.connect import NO_SEQSCAN, connect, redact
 from search.engine.postgres.schema import SHARDS
 from search.errors import KlipingError
 
@@ -46,7 +46,7 @@ def init(dsn: str, shard_dsns: list[str]) -> list[str]:
                 info = conninfo_to_dict(d)
                 opts = {"host": info.get("host", "127.0.0.1"), "port": str(info.get("port", 5432)),
                         "dbname": info.get("dbname", "postgres"), "async_capable": "true",
-                        "fetch_size": "10000", "batch_size": "500"}
+                        "fetch_size": "10000", "batch_size": "500", "options": NO_SEQSCAN}
                 conn.execute(sql.SQL("CREATE SERVER {} FOREIGN DATA WRAPPER postgres_fdw OPTIONS ({})").format(
                     sql.Identifier(server), _options(opts)))
                 user = {"user": info.get("user", "postgres")}
