@@ -137,8 +137,11 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
             if on_item:
                 on_item(item)
         flush()
-    _index(targets, docs)
-    echo_table.join()
+    indexing = _index(targets, docs)  # on the servers, while the echo join runs here
+    try:
+        echo_table.join()
+    finally:
+        indexing()
     save_echoes(conn, gen, echo_table, 0)
     with conn.cursor().copy(f"COPY {table('lexicon', gen)} (term, field, df) FROM STDIN") as cp:
         for term, n in df.items():
@@ -163,8 +166,9 @@ def _route(conn, docs: str, ids: list[str], modulus: int) -> list[int]:
     return [r for _, r in rows]
 
 
-def _index(conns, docs: str) -> None:
-    """Primary key, GIN and date indexes, and statistics, on every server holding rows, at once."""
+def _index(conns, docs: str) -> Callable[[], None]:
+    """Primary key, GIN and date indexes, and statistics, on every server holding rows, at once
+    and in the background; the function returned waits for them (and raises what failed)."""
     errors: list[BaseException] = []
 
     def run(c):
@@ -176,13 +180,17 @@ def _index(conns, docs: str) -> None:
         except BaseException as e:  # re-raised below, in the caller's thread
             errors.append(e)
 
-    threads = [threading.Thread(target=run, args=(c,)) for c in conns]
+    threads = [threading.Thread(target=run, args=(c,), daemon=True) for c in conns]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
+
+    def wait() -> None:
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+
+    return wait
 
 
 # -- the echo table's files, kept in a table ---------------------------------------------------------

@@ -101,10 +101,12 @@ def lexemes(an: Analyzer, article: Article) -> tuple[dict[str, list[int]], int, 
 def tsvector_text(found: dict[str, list[int]]) -> str:
     """The tsvector's input form: 'lexeme':1,5 ... (quotes doubled, backslashes escaped)."""
     parts = []
-    for lex, positions in found.items():
-        ps = sorted({min(p, MAX_POSITION) for p in positions})[:MAX_POSITIONS]
-        quoted = lex.replace("\\", "\\\\").replace("'", "''")
-        parts.append(f"'{quoted}':{','.join(map(str, ps))}")
+    for lex, positions in found.items():  # positions ascend, each once (lexemes() makes them so)
+        if len(positions) > MAX_POSITIONS or positions[-1] > MAX_POSITION:
+            positions = sorted({min(p, MAX_POSITION) for p in positions})[:MAX_POSITIONS]
+        if "'" in lex or "\\" in lex:
+            lex = lex.replace("\\", "\\\\").replace("'", "''")
+        parts.append(f"'{lex}':{','.join(map(str, positions))}")
     return " ".join(parts)
 
 
