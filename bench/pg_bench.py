@@ -64,7 +64,8 @@ def log(*a) -> None:
 
 
 def tree_rss_mb(pid: int | None) -> float:
-    """RSS of a process and all its descendants (a PostgreSQL server is many processes)."""
+    """Memory of a process and all its descendants (a PostgreSQL server is many processes): the
+    sum of their proportional set sizes (PSS), so shared buffers count once, not once a process."""
     if not pid:
         return float("nan")
     out = subprocess.run(["ps", "-eo", "pid=,ppid=,rss="], capture_output=True, text=True).stdout
@@ -77,9 +78,19 @@ def tree_rss_mb(pid: int | None) -> float:
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        total += _pss_kb(p, rss.get(p, 0))
         todo.extend(kids.get(p, []))
     return total / 1024
+
+
+def _pss_kb(pid: int, fallback: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return fallback
 
 
 def measure_size(label: str, reps: int, failover: bool) -> dict:
@@ -246,7 +257,7 @@ def markdown(run: dict) -> str:
                 out.append(f"| {kind} /api/search {p} ms | "
                            + " | ".join(fmt(s[kind].get(n, {}).get(p)) for n in names) + " |")
         out.append("| web server RSS MB | " + " | ".join(fmt(s["rss"].get(n)) for n in names) + " |")
-        out.append("| PostgreSQL servers RSS MB | " + " | ".join(fmt(s["pg_rss"].get(n)) for n in names) + " |")
+        out.append(f"| PostgreSQL servers {run.get('pg_memory', 'RSS (summed over processes)')} MB | " + " | ".join(fmt(s["pg_rss"].get(n)) for n in names) + " |")
         out.append("")
         for n, o in s["overlap"].items():
             out.append(f"- {n}: same totals as Whoosh on {o['same_totals']}/{o['queries']} queries"
@@ -269,13 +280,17 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="3.5k,35k")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--write", type=Path, help="put the section between <!-- pg_bench --> markers in FILE")
+    ap.add_argument("--from-json", type=Path, metavar="FILE", help="render a finished run (bench/work/pg_bench.json)")
     args = ap.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    run = {"date": time.strftime("%Y-%m-%d %H:%M"), "reps": args.reps, "sizes": []}
-    for i, label in enumerate(sizes):
-        run["sizes"].append(measure_size(label, args.reps, failover=i == len(sizes) - 1))
-        (WORK / "pg_bench.json").write_text(json.dumps(run, indent=1))
+    if args.from_json:
+        run = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+        run = {"date": time.strftime("%Y-%m-%d %H:%M"), "reps": args.reps, "sizes": [], "pg_memory": "PSS"}
+        for i, label in enumerate(sizes):
+            run["sizes"].append(measure_size(label, args.reps, failover=i == len(sizes) - 1))
+            (WORK / "pg_bench.json").write_text(json.dumps(run, indent=1))
     text = markdown(run)
     if args.write:
         old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
