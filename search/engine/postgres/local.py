@@ -113,7 +113,7 @@ class LocalServer:
         _own(folder)
         server = cls(folder, free_port())
         subprocess.run(_as_server_user([pg_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
-                                        "-U", USER, "-D", str(server.data), "-R", "-X", "stream",
+                                        "-U", USER, "-D", str(server.data), "-R", "-X", "stream", "-c", "fast",
                                         "--no-sync"]),
                        check=True, capture_output=True)
         server._configure({"port": str(server.port)})
