@@ -116,7 +116,8 @@ def measure_size(label: str, reps: int, failover: bool) -> dict:
             r = run_measured([sys.executable, "-m", "search", "build", *c.sources, "--map", MAP, *where[name]], ROOT, env)
             if r["rc"] != 0:
                 raise RuntimeError(f"{name} build failed: {r['stderr']}")
-            res["build"][name] = {"seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"]}
+            res["build"][name] = {"seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"],
+                                  "load_after": round(os.getloadavg()[0], 1)}
             log(f"{label} {name} build: {r['seconds']:.1f} s")
         db = WORK / f"pgbench-fts5-{label}.sqlite"
         db.unlink(missing_ok=True)
@@ -243,7 +244,11 @@ def markdown(run: dict) -> str:
     out = ["<!-- pg_bench -->", "## PostgreSQL engine (bench/pg_bench.py)", "",
            f"One run, {run['date']}, sizes {', '.join(s['label'] for s in run['sizes'])}, {run['reps']} warm rounds "
            "over bench/queries.txt. pg-1: one PostgreSQL 15 server; pg-2shards: a coordinator and two shards "
-           "(postgres_fdw hash partitions), all on this 2-core machine. Datasette serves SQLite FTS5.", ""]
+           "(postgres_fdw hash partitions), all on this 2-core machine. Datasette serves SQLite FTS5. "
+           "Cold: each of the 36 requests' first time on a fresh server; warm: the later rounds, which every "
+           "Kliping engine answers from its response cache (the web layer, not the engine). Build and add are "
+           "`python -m search` runs, timed from outside; the machine is shared (its load is in the run's JSON).",
+           ""]
     for s in run["sizes"]:
         names = [n for n in (*SYSTEMS, "datasette") if n in s["cold"] or n in s["build"]]
         out += [f"### {s['label']} ({s['articles']:,} articles)", "",

@@ -164,3 +164,21 @@ def test_reads_go_to_the_replica_and_fall_back_to_the_primary_and_back(pg):
     finally:
         pg.replica.run()
     arc.close()
+
+
+def test_postgres_init_build_query_through_the_command_line(pg, capsys, tmp_path):
+    from search.cli import main
+
+    coordinator = pg._database(pg.coordinator, "cli_coordinator")
+    shards = [pg._database(s, "cli_shard") for s in pg.shards]
+    assert main(["postgres", "init", "--dsn", coordinator, "--shard", shards[0], "--shard", shards[1]]) == 0
+    out = capsys.readouterr().out
+    assert "shard 0:" in out and "2 shard(s)" in out and "python -m search build" in out
+    src = tmp_path / "b.jsonl"
+    src.write_text('{"id": "k1", "title": "Sanksi PBB", "paragraphs": ["Sanksi PBB diperluas."]}\n')
+    assert main(["build", str(src), "--engine", coordinator]) == 0
+    assert "Indexed 1 article" in capsys.readouterr().out
+    assert main(["query", "sanksi", "--engine", coordinator]) == 0
+    assert capsys.readouterr().out.startswith("1 article for ")
+    assert main(["postgres", "init", "--dsn", coordinator, "--shard", shards[0]]) == 2  # shards of a built archive
+    assert "cannot change" in capsys.readouterr().err
