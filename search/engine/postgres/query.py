@@ -11,8 +11,9 @@ frequencies, and Whoosh's stored lengths; a phrase scores the sum of its words; 
 their best; a nested OR its sum; an AND the sum of its positive parts where all are present;
 each NOT at the top adds 1; a scaled OR adds the coordination bonus per clause. As in the
 Whoosh engine, a query with a prefix, a wildcard, ANDMAYBE, REQUIRE or a lone `*` gets no answer
-mark and no proximity bonus, and a prefix or wildcard of several terms scores a constant 1 (of
-one term, that term's BM25). One difference remains: Whoosh's own scoring coordinates a scaled
+mark and no proximity bonus, and a prefix or wildcard of several terms scores as Whoosh's
+`Or` of them does (`constant_expansion`: a constant 1, or the sum of their BM25; of one term,
+that term's BM25). One difference remains: Whoosh's own scoring coordinates a scaled
 OR that holds a prefix per expanded term, this engine per clause. A term's frequency is
 read from the tsvector by `ts_rank` with equal weights, which returns sum(1/j^2) over the term's
 positions divided by pi^2/6: inverted exactly for 1 to 256 positions (tested), and made of
@@ -33,6 +34,7 @@ from search.settings import Settings
 
 TRUE, FALSE = "TRUE", "FALSE"  # a node that matches every document, or none
 MAX_EXPANSION = 4096  # terms a prefix or a wildcard may expand to
+WHOOSH_TOO_MANY_CLAUSES, WHOOSH_PRELOAD_DOCS = 1024, 5000  # whoosh.query.compound.Or's choice
 MAX_SLOP_FORMS = 64  # a sloppy phrase is matched as at most this many exact-distance phrases
 _ZETA2 = math.pi ** 2 / 6
 FIELD_MARK = {ast.BODY: "", ast.EXACT: EXACT_MARK, ast.ANSWER: ANSWER_MARK}
@@ -200,7 +202,9 @@ class Compiler:
             if len(terms) == 1:  # Whoosh scores a lone expansion as its term
                 return f"({self.tf(terms[0])} > 0)", self.bm25(terms[0])
             presence = "(" + " OR ".join(f"({self.tf(x)} > 0)" for x in terms) + ")"
-            return presence, f"(CASE WHEN {presence} THEN 1.0 ELSE 0 END)"  # Whoosh's constant score
+            if constant_expansion(len(terms), self.docs):
+                return presence, f"(CASE WHEN {presence} THEN 1.0 ELSE 0 END)"  # Whoosh's constant score
+            return presence, "(" + " + ".join(self.bm25(x) for x in terms) + ")"
         if kind is ast.Alternatives:
             return self._union([self.clause(c) for c in node.children], "max")
         if kind is ast.Or:
@@ -265,6 +269,15 @@ class Compiler:
         if answer and self.settings.answer_weight:
             total = f"({total}) + {self.settings.answer_weight!r} * {self.bm25(ANSWER_MARK + answer)}"
         return f"({total})::float8", presences if scale and len(parts) > 1 else []
+
+
+def constant_expansion(terms: int, docs: int) -> bool:
+    """Whether Whoosh 2.7.4 scores a prefix or wildcard of `terms` (> 1) expansions with a
+    constant 1: its `Or` of their terms preloads an unscored array when the clauses are
+    TOO_MANY_CLAUSES or more, or when they are more than two in an index of at most 5,000
+    documents; otherwise its union sums each expanded term's BM25 (a constant score asks for
+    `weighting=None`, which the searcher's postings replace by its own weighting)."""
+    return terms >= WHOOSH_TOO_MANY_CLAUSES or (terms > 2 and docs <= WHOOSH_PRELOAD_DOCS)
 
 
 def bulk_scored(node: ast.Node, top: bool = True) -> bool:

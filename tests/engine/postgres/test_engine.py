@@ -18,7 +18,8 @@ QUERIES = ["sanksi", "sanksi PBB", '"sanksi PBB"', "rusia OR kunjungan", "NOT ru
            "*kunjung*", "sanksi REQUIRE rusia", "sanksi ANDMAYBE rusia", "sanksi ANDNOT rusia", "", "kunjungan",
            "presiden mengunjungi seoul untuk membahas kerja sama", "kapan sanksi diperluas",
            "berapa peserta pameran", "11.000", "(sanksi OR minyak) AND NOT rusia", '"korea utara" sanksi',
-           "Sanksi-sanksi", "zzzz", "PBB", "s*", "sanksi s*", "*a", "rusia ANDMAYBE s*"]
+           "Sanksi-sanksi", "zzzz", "PBB", "s*", "sanksi s*", "*a", "rusia ANDMAYBE s*", "har*",
+           "sanksi OR min*"]
 FILTERS = [{}, {"outlet": "Kontan"}, {"outlet": ["Kontan", "Tempo"]}, {"date": "2024-06"},
            {"from": "2024-06-10", "to": "2024-06-30"}, {"tag": "sanksi", "sort": "oldest"}, {"sort": "newest"},
            {"editor": "Rina Sari", "source": "Reuters"}]
