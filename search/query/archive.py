@@ -1,4 +1,4 @@
-"""Step 4 of the pipeline: a `SearchRequest` in, a `SearchResponse` of plain records out.
+"""Step 3 of the pipeline: a `SearchRequest` in, a `SearchResponse` of plain records out.
 
 `Archive.search(request)` reads the query (search.query.parse, pure), asks the engine's current
 reader for the hits (search.engine.base: match, score, top N, facet counts), loads the articles
