@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search import ingest  # noqa: E402
-from search.models import Article  # noqa: E402
+from search import ingest
+from search.models import Article
 
 SHARED = Path(os.environ.get("KLIPING_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpora/indosum/articles.jsonl"

@@ -74,7 +74,8 @@ _DASH = r"\s*(?:[-–—]\s*){1,2}"
 #: words in brackets ("(Liverpool)", "(Tri)") are left alone: they may be text.
 WIRES = (r"Antara|ANTARA|Reuters|AP|AFP|BBC|Xinhua|Bernama|Kyodo|Yonhap|DPA|dpa|Anadolu(?:\s+Agency)?|"
          r"Al\s+Arabiya|Al\s+Jazeera|Sputnik|TASS|CNN|Bloomberg|Metro|Dailymail|Independent|"
-         r"Motorsport|Telegraph|Guardian|Huffington\s+Post|The\s+Next\s+Web|[A-Z][A-Za-z]+\.com")
+         r"Motorsport|Telegraph|Guardian|Huffington\s+Post|The\s+Next\s+Web|Menshealth|Boldsky|"
+         r"[A-Z][A-Za-z]+\.com")
 _INIT = r"(?:[a-z]{1,10}|\*)"
 #: Words that introduce the people credited in a byline or a footer ("Penulis: Ani").
 AUTHOR_ROLES = ("Penulis", "Pewarta", "Reporter", "Wartawan", "Kontributor", "Oleh", "Rep", "Teks")
@@ -177,7 +178,8 @@ TAIL_RULES: tuple[Rule, ...] = (
     _rule("editor-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<editors>(?=[^()\[\]]*\d)" + _CODE
                         + r"(?:\s*/\s*" + _CODE + r")*|[A-Z])\s*[\])]$"),
     # (Yendhi / win): the writer's name written out, then the editor's initials
-    _rule("writer-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<writer>[A-Z][a-z]+)\s*/\s*(?P<editors>" + _INIT
+    _rule("writer-tag", _AFTER_SENTENCE + r"[\[(]\s*(?!(?:" + WIRES + r")\s*/)(?P<writer>[A-Z][a-z]+"
+                        r"(?:\s+[A-Z][a-z]+){0,3})\s*/\s*(?P<editors>" + _INIT
                         + r"(?:\s*/\s*" + _INIT + r")*)\s*[\])]$"),
     _rule("source-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<source>(?:" + WIRES + r"))\s*"
                         r"(?:/\s*(?P<source2>(?:" + WIRES + r"))\s*)?(?:/\s*(?P<editors>" + _INIT
@@ -185,6 +187,9 @@ TAIL_RULES: tuple[Rule, ...] = (
     # [Priscilla Trisna]: a writer's full name closing the text (after the wire tags above)
     _rule("writer-tag", _AFTER_SENTENCE + r"\[\s*(?P<writer>(?!(?:The|Al)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})"
                         r"(?<!" + r")(?<!".join(PUBLICATION_WORDS) + r")\s*\]$"),
+    # (Yendhi): a name alone closing the text, after a sentence, that no wire or publication has
+    _rule("writer-tag", _AFTER_SENTENCE + r"\(\s*(?!(?:The|Al)\b)(?P<writer>[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+){0,2})"
+                        r"(?<!" + r")(?<!".join(PUBLICATION_WORDS) + r")\s*\)$"),
     _rule("empty-tag", r"\s*\(\s*\)$"),
 )
 

@@ -8,7 +8,9 @@ Found with value None carries a note saying why a field the text seems to give w
 
 * "Sumber: Reuters | Editor: Herlina Kartika Dewi" -> source "Reuters", editors [that name].
 * "KONTAN.CO.ID - SEOUL." -> outlet from `OUTLETS` ("Kontan"), dateline "Seoul" (title case).
-* "[jm/lt]" at the end -> editors ["jm", "lt"] (staff initials: their roles are not stated).
+* "[jm/lt]" at the end -> editors ["lt"]: by newsroom convention a closing tag gives the
+  writer's code, then the editor's; codes are not names, so "jm" is not an author. A single
+  code ("[feb]") does not say whose it is: no editor, and the note says why.
 * Credit lines: "Penulis: A | Editor: B", "Pewarta: A / Editor: B", "Reporter: A", "Rep: A Red:
   B", "Oleh: A", "Laporan wartawan Tribunnews.com, A" -> authors [A], editors [B] (`credits`).
 * A closing "(Yendhi / win)" (a name written out, then initials) or "[Priscilla Trisna]" ->
@@ -152,6 +154,7 @@ def extract(cleaned: Cleaned, reference_date: date | None = None) -> dict[str, F
     author_notes: list[str] = []
     writers: list[str] = []  # from a closing tag (inferred)
     writer_notes: list[str] = []
+    tags: list[str] = []  # closing tags of one code: whose it is is not stated
 
     for cap in cleaned.captures:
         g = cap.groups
@@ -165,7 +168,16 @@ def extract(cleaned: Cleaned, reference_date: date | None = None) -> dict[str, F
         if g.get("city") and "dateline" not in found:
             found["dateline"] = Found(title_case(g["city"]), cap.text)
         names = [g["editor"]] if g.get("editor") else []
-        names += g.get("editors", "").split("/") if g.get("editors") else []
+        if cap.kind == "editor-tag":
+            # Newsroom convention: "writer / editor" codes; the writer's code is not a name, and
+            # a single code does not say whose it is (kept in the note only).
+            codes = [c.strip() for c in g["editors"].split("/") if c.strip()]
+            if len(codes) > 1:
+                names.append(codes[-1])
+            else:
+                tags.append(cap.text)
+        else:
+            names += g.get("editors", "").split("/") if g.get("editors") else []
         if cap.kind == "credits":
             said = credits(g["credits"])
             names += said["editors"]
@@ -183,7 +195,12 @@ def extract(cleaned: Cleaned, reference_date: date | None = None) -> dict[str, F
                 if cap.text not in notes:
                     notes.append(cap.text)
     if editors:
-        found["editors"] = Found(editors, "; ".join(notes))
+        found["editors"] = Found(editors, "; ".join(notes) + (
+            ": by newsroom convention the last code is the editor's" if any(
+                c.kind == "editor-tag" for c in cleaned.captures) else ""))
+    elif tags:
+        found["editors"] = Found(None, f"closing tag {'; '.join(tags)}: a staff code; the text "
+                                       f"does not say whose it is")
     if authors:
         found["authors"] = Found(authors, "; ".join(author_notes))
     elif writers:

@@ -37,7 +37,9 @@ def test_seed_002_everything_from_the_text():
 def test_seed_000_date_and_initials():
     found = extract(seed("000"), REF)
     assert found["date"].value == "2024-06-17"
-    assert found["editors"].value == ["jm", "lt"]
+    # "[jm/lt]": by newsroom convention the writer's code, then the editor's (the sidecar, a
+    # person's reading, still records both as editors)
+    assert found["editors"].value == ["lt"] and "[jm/lt]" in found["editors"].note
     assert "outlet" not in found and "source" not in found
 
 
@@ -196,8 +198,16 @@ def test_closing_tags_name_writers_by_convention_initials_stay_editors():
     assert got == {"authors": (["Yendhi"], "inferred"), "editors": (["win"], "stated")}
     got, _ = credited("Isi pertama.", "Itu kata dia. [Priscilla Trisna]")
     assert got == {"authors": (["Priscilla Trisna"], "inferred")}
-    got, _ = credited("Isi pertama.", "Itu kata dia. (rah / rah)")  # CNN Indonesia's initials
-    assert got == {"editors": (["rah"], "stated")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. (hnf / tyo)")  # CNN Indonesia's initials
+    assert got == {"editors": (["tyo"], "stated")}  # the writer's code is not a name
+    found = extract(clean_paragraphs(["Isi pertama.", "Itu kata dia. (osc)"]), REF)
+    assert found["editors"].value is None and "(osc)" in found["editors"].note  # whose is not said
+    got, _ = credited("Isi pertama.", "Itu kata dia. (Awita Ekasari Larasati / ard)")
+    assert got == {"authors": (["Awita Ekasari Larasati"], "inferred"), "editors": (["ard"], "stated")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. (Tri)")
+    assert got == {"authors": (["Tri"], "inferred")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. (Boldsky)")  # a publication, not a writer
+    assert got == {"source": ("Boldsky", "stated")}
     got, _ = credited("Isi pertama.", "Itu kata dia. [Antara]")
     assert got == {"source": ("Antara", "stated")}
 

@@ -32,7 +32,7 @@ def test_csv_with_field_map_lists_and_bad_rows(tmp_path):
     assert c1.id == "c1" and c1.outlet == "CNN Indonesia" and c1.basis["outlet"] == "source"
     assert c1.paragraphs == ["Harga cabai naik.", "Pedagang mengeluh."]
     assert (c1.date, c1.tags, c1.editors, c1.dateline) == \
-        ("2017-03-27", ["ekonomi", "pangan"], ["ugo", "gil"], "Jakarta")
+        ("2017-03-27", ["ekonomi", "pangan"], ["gil"], "Jakarta")  # (ugo / gil): the writer's code, the editor's
     assert c5.outlet == "Kompas" and c5.paragraphs == ["Paragraf satu.", "Paragraf dua."] and c5.tags == ["a", "b"]
     assert reasons == {"3": "row 3: missing 'paragraphs' or 'isi'",
                        "4": "row 4: date 'kemarin' is not a date: use YYYY-MM-DD",

@@ -90,7 +90,7 @@ def test_seed_000_date_from_text_and_reference_date(tmp_path):
     copy_seed("000", tmp_path, "reference_date: 2024-06-19\n")
     a = articles(load([tmp_path]))["000_faf80de4edf6396f"]
     assert (a.date, a.basis["date"]) == ("2024-06-17", "stated")
-    assert a.editors == ["jm", "lt"] and a.outlet is None and a.title is None
+    assert a.editors == ["lt"] and a.outlet is None and a.title is None  # [jm/lt]: writer, editor
     assert any("hubungan antara kedua negara" in p for p in a.paragraphs)
 
 
