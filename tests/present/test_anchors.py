@@ -138,7 +138,7 @@ def test_permalinks_taken_before_an_add_of_an_edited_copy_land_right(served):
     links = [p["url"].removeprefix("http://localhost") for p in before]
     assert before[7]["text"].startswith("Juru bicara Departemen Luar Negeri AS Matthew Miller")
     assert client.get(links[7]).headers["Location"].endswith(f"/articles/{SEED}#p8")
-    removed = before[10]["text"]  # "Moskow dan Pyongyang membantah adanya transfer senjata."
+    removed = before[10]["text"]  # paragraph 11: "Korea Utara, yang secara resmi dikenal …"
     edit_seed(src, "Financial Times melaporkan hal serupa pada Maret lalu.",
               "mengulangi tuduhan pada hari Senin", "kembali mengulangi tuduhan pada Senin",
               drop=removed)

@@ -11,6 +11,7 @@ ID = {
     "text_fragment": "Tautan yang menyorot paragraf ini",
     "text_fragment_original": "Paragraf ini di situs aslinya",
     "paragraph_gone_title": "Paragraf ini sudah tidak ada",
+    "paragraph_lost_title": "Paragraf tidak ditemukan",
     "paragraph_gone": ("Paragraf yang ditautkan sudah dihapus dari artikel ini ketika artikel "
                        "diperbarui. Teks terakhir yang diketahui:"),
     "paragraph_lost": ("Paragraf yang ditautkan tidak lagi ditemukan di artikel ini, dan teksnya "
@@ -31,6 +32,7 @@ EN = {
     "text_fragment": "A link that highlights this paragraph",
     "text_fragment_original": "This paragraph on the original site",
     "paragraph_gone_title": "This paragraph is gone",
+    "paragraph_lost_title": "Paragraph not found",
     "paragraph_gone": ("The linked paragraph was removed from this article when the article was "
                        "updated. Its last known text:"),
     "paragraph_lost": ("The linked paragraph is no longer found in this article, and its text was "
