@@ -1,13 +1,14 @@
 """Author and editor extraction measured on a hand-labelled sample of IndoSum articles (not a
 unit test). Run: .venv/bin/python bench/eval_authors.py [--corpus PATH] [--show]
 
-The labels are bench/labels/authors.jsonl (how they were made: bench/labels/README.md). Each
+The labels are bench/labels/authors.jsonl (the rules were tuned on it) and
+bench/labels/authors-heldout.jsonl (labelled after they were frozen); how: bench/labels/README.md. Each
 labelled article is read through Kliping's real ingest (the same `--map` as the README's IndoSum
 example) and its `authors` and `editors` are compared with the labels, name by name (case and
 spacing folded). Prints precision and recall of authors (targets: precision >= 0.95, recall >=
 0.85) and of editors, over the whole sample and per stratum, and every disagreement.
 
-`--sample` prints the sample's raw text for labelling (the first two and last three paragraphs,
+`--sample NAME` prints a set's raw text for labelling (the first two and last three paragraphs,
 and any short paragraph), without any extraction, so a labeller is not led by the extractor.
 IndoSum (CC BY-SA 4.0, Kurniawan and Louvan) is read from shared/, never copied into the repo.
 """
@@ -40,17 +41,35 @@ CUE = re.compile(r"\b(?:Penulis|Pewarta|Reporter|Editor|Redaktur|Kontributor|War
                  re.M)
 
 
-def sample(corpus: Path) -> list[tuple[str, dict]]:
-    """(stratum, record): PER_STRATUM articles with a cue and PER_STRATUM without, at random."""
+#: The label sets: (file, seed, articles with a cue, without), each drawn from what the sets before
+#: it left. The second was labelled after the extractor was frozen on the first: a held-out test.
+SETS = (("authors.jsonl", SEED, PER_STRATUM, PER_STRATUM), ("authors-heldout.jsonl", 16, 30, 20))
+
+
+def sample(corpus: Path, seed: int = SEED, cued_n: int = PER_STRATUM, plain_n: int = PER_STRATUM,
+           exclude: frozenset = frozenset()) -> list[tuple[str, dict]]:
+    """(stratum, record): `cued_n` articles with a cue and `plain_n` without, at random."""
     cued, plain = [], []
     with corpus.open(encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
+            if rec["id"] in exclude:
+                continue
             ends = rec["paragraphs"][:2] + rec["paragraphs"][-3:]
             (cued if any(CUE.search(p.strip()) for p in ends) else plain).append(rec)
-    rng = random.Random(SEED)
-    return [("cue", r) for r in rng.sample(cued, PER_STRATUM)] + \
-           [("random", r) for r in rng.sample(plain, PER_STRATUM)]
+    rng = random.Random(seed)
+    return [("cue", r) for r in rng.sample(cued, cued_n)] + \
+           [("random", r) for r in rng.sample(plain, plain_n)]
+
+
+def samples(corpus: Path) -> list[tuple[str, list[tuple[str, dict]]]]:
+    """(label file name, its sample) for every set of SETS."""
+    out, seen = [], frozenset()
+    for name, seed, cued_n, plain_n in SETS:
+        picked = sample(corpus, seed, cued_n, plain_n, seen)
+        out.append((name, picked))
+        seen = seen | {r["id"] for _, r in picked}
+    return out
 
 
 def show(picked: list[tuple[str, dict]]) -> None:
@@ -74,31 +93,24 @@ def score(pairs) -> tuple[float, float, int, int, int]:
     return (tp / got if got else 1.0, tp / want if want else 1.0, tp, got, want)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
-    ap.add_argument("--labels", type=Path, default=LABELS)
-    ap.add_argument("--sample", action="store_true", help="print the sample's text for labelling")
-    args = ap.parse_args()
-    picked = sample(args.corpus)
-    if args.sample:
-        show(picked)
-        return
+def read_labels(path: Path) -> dict[str, dict]:
     labels = {}
-    with args.labels.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 rec = json.loads(line)
                 labels[rec["id"]] = rec
+    return labels
+
+
+def report(title: str, picked, labels: dict[str, dict], arts: dict[str, Article]) -> None:
     strata = {rec["id"]: s for s, rec in picked}
     missing = set(labels) - set(strata)
     if missing:
         sys.exit(f"labels for articles outside the sample: {sorted(missing)[:3]}")
-    arts = {a.id: a for a in ingest.load([args.corpus], field_map=MAP)
-            if isinstance(a, Article) and a.id in labels}
-    print(f"# Authors and editors on {len(labels)} hand-labelled IndoSum articles "
-          f"({sum(1 for s in strata.values() if s == 'cue')} with a credit cue, "
-          f"{sum(1 for s in strata.values() if s == 'random')} without; seed {SEED})")
+    print(f"## {title}: {len(labels)} hand-labelled IndoSum articles "
+          f"({sum(1 for i in labels if strata[i] == 'cue')} with a credit cue, "
+          f"{sum(1 for i in labels if strata[i] == 'random')} without)")
     print(f"labelled: {sum(1 for r in labels.values() if r['authors'])} articles name an author "
           f"({sum(len(r['authors']) for r in labels.values())} names), "
           f"{sum(1 for r in labels.values() if r['editors'])} an editor")
@@ -115,6 +127,28 @@ def main() -> None:
         for field in ("authors", "editors"):
             if fold(getattr(a, field)) != fold(want[field]):
                 print(f"  {i[:48]:48} {field:7} got {getattr(a, field)} labelled {want[field]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--labels", type=Path, default=LABELS.parent, help="the folder of the label files")
+    ap.add_argument("--sample", choices=[name for name, *_ in SETS],
+                    help="print that set's text for labelling")
+    args = ap.parse_args()
+    sets = samples(args.corpus)
+    if args.sample:
+        show(dict(sets)[args.sample])
+        return
+    found = [(name, picked, read_labels(args.labels / name)) for name, picked in sets
+             if (args.labels / name).is_file()]
+    wanted = {i for _, _, labels in found for i in labels}
+    arts = {a.id: a for a in ingest.load([args.corpus], field_map=MAP)
+            if isinstance(a, Article) and a.id in wanted}
+    for name, picked, labels in found:
+        title = "held out (labelled after the rules were frozen)" if "heldout" in name else \
+            "tuning set (the rules were tuned on it)"
+        report(f"{name}, {title}", picked, labels, arts)
 
 
 if __name__ == "__main__":
