@@ -106,7 +106,8 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Snippet:
-    """One matching paragraph of a result. `html` is escaped text with <mark> highlights."""
+    """One matching paragraph of a result. `html` is escaped text with <mark> highlights; `url` is
+    the paragraph's durable permalink (/articles/<id>/p<n>-<fingerprint>)."""
 
     n: int
     html: str

@@ -48,23 +48,27 @@ _WORD = re.compile(r"\w+")
 _ANCHOR = re.compile(r"^p(\d{1,6})-([0-9a-f]{16})$")
 
 
+_BIT = [bytes((x >> j) & 1 for x in range(256)) for j in range(8)]  # byte -> its bit j
+
+
 @memoize(8192, name="paragraph fingerprints")
 def fingerprint(text: str) -> str:
     """The simhash of a paragraph's words and word pairs, as 16 hex digits. The features'
-    64-bit hashes are laid end to end in one integer; bit b of the simhash is set when more
-    than half of them have bit b set, counted at once by masking every b-th bit."""
+    64-bit hashes (little-endian) are laid end to end; bit 8k+j of the simhash is set when more
+    than half of them have bit j set in their byte k, counted in C: the bytes are translated to
+    their bit j, and byte k of every hash is a stride-8 slice."""
     words = _WORD.findall(text.lower())
     features = words + [a + " " + b for a, b in zip(words, words[1:])]
     n = len(features)
     if not n:
         return "0" * 16
-    blob = int.from_bytes(b"".join(blake2b(f.encode("utf-8"), digest_size=8).digest()
-                                   for f in features), "little")
-    every = ((1 << (64 * n)) - 1) // ((1 << 64) - 1)  # bit 0 of each 64-bit hash
+    raw = b"".join([blake2b(f.encode("utf-8"), digest_size=8).digest() for f in features])
     out = 0
-    for b in range(64):
-        if 2 * (blob & (every << b)).bit_count() > n:
-            out |= 1 << b
+    for j, table in enumerate(_BIT):
+        bits = raw.translate(table)
+        for k in range(8):
+            if 2 * bits[k::8].count(1) > n:
+                out |= 1 << (8 * k + j)
     return f"{out:016x}"
 
 
