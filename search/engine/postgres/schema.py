@@ -30,8 +30,9 @@ from search.settings import Settings
 from search.text import answers
 from search.text.analysis import Analyzer, analyzer, join_paragraphs
 
-#: Bumped on any change to these tables or to how an article becomes a row.
-SCHEMA_FORMAT = 1
+#: Bumped on any change to these tables, to how an article becomes a row, or to what a stored
+#: Article holds (2: authors, paragraph anchors; credit lines leave the body).
+SCHEMA_FORMAT = 2
 EXACT_MARK, ANSWER_MARK = "=", "?"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"

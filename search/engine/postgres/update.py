@@ -1,12 +1,14 @@
 """Incremental updates of a PostgreSQL archive: add new articles, replace changed ones, remove ids.
 
 The rules are the Whoosh engine's (search.engine.whoosh.update): decided by content hash, read
-once from the served generation; inputs whose fingerprint (search.ingest.fingerprints) made the
-stored article are counted unchanged without being cleaned; re-adding unchanged files writes
-nothing. Everything one update changes (rows on the shards through postgres_fdw, the lexicon's
-document frequencies, the echo table and its links, the fingerprints, the meta row's counts and
-commit) is written in one transaction of the coordinator, so readers see it all or none of it;
-with shards, postgres_fdw commits their part when the coordinator commits.
+once from the served generation; a changed article carries the paragraph history of the one it
+replaces (search.present.anchors.carry), so permalinks taken before still land; inputs whose
+fingerprint (search.ingest.fingerprints) made the stored article are counted unchanged without
+being cleaned; re-adding unchanged files writes nothing. Everything one update changes (rows on
+the shards through postgres_fdw, the lexicon's document frequencies, the echo table and its
+links, the fingerprints, the meta row's counts and commit) is written in one transaction of the
+coordinator, so readers see it all or none of it; with shards, postgres_fdw commits their part
+when the coordinator commits.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import DOC_COLUMNS, article_from_json, lexeme_field, row, table
 from search.ingest import fingerprints
 from search.models import Article, Skipped
+from search.present import anchors
 from search.settings import Settings
 from search.stories import echoes
 from search.text.analysis import analyzer
@@ -68,6 +71,8 @@ def add(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, wai
             if old == digest:
                 report.outcomes.append(Outcome(item.origin, UNCHANGED, item.id))
                 continue
+            if old is not None:  # paragraph links keep their targets (search.present.anchors)
+                item = anchors.carry(_stored_article(conn, docs, item.id), item)
             written[item.id] = item
             known[item.id] = digest
             report.outcomes.append(Outcome(item.origin, ADDED if old is None else UPDATED, item.id))
@@ -160,6 +165,12 @@ def _lexicon(conn, lexicon: str, df: Counter) -> None:
     conn.execute(f"INSERT INTO {lexicon} (term, field, df) SELECT term, field, df FROM kliping_df "
                  f"ON CONFLICT (term) DO UPDATE SET df = {lexicon}.df + excluded.df")
     conn.execute(f"DELETE FROM {lexicon} WHERE df <= 0")
+
+
+def _stored_article(conn, docs: str, article_id: str) -> Article | None:
+    """The served article with this id, or None."""
+    found = conn.execute(f"SELECT article FROM {docs} WHERE id = %s", (article_id,)).fetchone()
+    return article_from_json(found[0]) if found else None
 
 
 def _everything(conn, docs: str) -> list[Article]:
