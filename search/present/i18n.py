@@ -60,3 +60,31 @@ def format_date(value: str | dt.date | None, lang: str = DEFAULT_LANG) -> str:
     except (ValueError, IndexError):
         pass
     return value
+
+
+def format_number(n: int, lang: str = DEFAULT_LANG) -> str:
+    """3463 -> '3.463' in Indonesian, '3,463' in English."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+def format_datetime(value: str | None, lang: str = DEFAULT_LANG) -> str:
+    """An ISO timestamp ('2024-06-18T07:01:17+0000') as its date and time, '18 Juni 2024 07.01'
+    ('18 June 2024 07:01'), with its offset from UTC when it has one; None -> 'tidak diketahui'."""
+    if not value:
+        return t("unknown", lang)
+    try:
+        when = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    clock = when.strftime("%H.%M" if lang == "id" else "%H:%M")
+    zone = ""
+    if when.utcoffset() is not None:
+        minutes = int(when.utcoffset().total_seconds() // 60)
+        zone = " UTC" + (f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60}" if minutes else "")
+        if minutes % 60:
+            zone += f":{abs(minutes) % 60:02d}"
+    return f"{format_date(when.date(), lang)} {clock}{zone}"

@@ -19,6 +19,7 @@ from search.engine.whoosh import store
 from search.engine.whoosh.schema import schema, schema_version
 from search.engine.whoosh.writer import open_writer
 from search.errors import IngestError
+from search.indexing.licences import licences
 from search.indexing.parallel import Background
 from search.ingest import fingerprints
 from search.models import Article, Skipped
@@ -31,7 +32,8 @@ def document(article: Article) -> dict:
     """The Whoosh document for one article."""
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     record = article.record()
-    facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline]
+    facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline,
+              len(article.paragraphs)]  # the last for the archive's coverage (WhooshReader.coverage)
     text = join_paragraphs(texts)
     return {
         "id": article.id,
@@ -97,6 +99,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "articles": report.added,
             "sources": [str(s) for s in (sources or [])],
+            "licences": licences(sources or []),
         })
         store.publish(root, gen)
     report.seconds = time.perf_counter() - started

@@ -35,7 +35,7 @@ from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions.
-SCHEMA_FORMAT = 6
+SCHEMA_FORMAT = 7  # 7: the facets column also holds the article's paragraph count
 
 
 def schema_version(settings: Settings) -> str:

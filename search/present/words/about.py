@@ -1,0 +1,51 @@
+"""The about page (/about): what the archive holds, how current it is, versions and licences."""
+
+ID = {
+    "about_title": "Tentang arsip ini",
+    "about_intro": ("Kliping adalah arsip berita berbahasa Indonesia yang dapat ditelusuri per paragraf. "
+                    "Inilah isinya saat ini."),
+    "about_totals": "{articles} artikel dan {paragraphs} paragraf dari {outlets} media.",
+    "about_outlets": "Per media", "col_outlet": "Media", "col_articles": "Artikel",
+    "col_paragraphs": "Paragraf", "col_month": "Bulan", "col_year": "Tahun",
+    "about_dates": "Cakupan tanggal",
+    "about_range": "Dari {first} sampai {last}.",
+    "about_undated": "{n} artikel tanpa tanggal tidak masuk grafik.",
+    "about_no_dates": "Belum ada artikel bertanggal.",
+    "about_per_month": "Artikel per bulan, {first} sampai {last}",
+    "about_per_year": "Artikel per tahun, {first} sampai {last}",
+    "about_as_table": "Lihat sebagai tabel",
+    "about_updates": "Pembaruan", "about_built": "Dibangun terakhir",
+    "about_updated": "Terakhir ditambah atau dihapus", "about_never": "belum pernah",
+    "about_versions": "Versi", "about_index": "Indeks", "about_stemmer": "Pemotong imbuhan",
+    "about_engine": "Mesin pencari",
+    "about_licences": "Lisensi data", "about_sources": "Artikel, menurut sumbernya",
+    "about_word_lists": "Daftar kata pemotong imbuhan",
+    "licence_unknown": "lisensi tidak diketahui: tidak ada berkas lisensi di samping sumber ini",
+    "licence_kliping": "karya Kliping, dengan lisensi Kliping",
+    "about_api": "Angka yang sama, dalam JSON:",
+}
+
+EN = {
+    "about_title": "About this archive",
+    "about_intro": ("Kliping is a searchable archive of Indonesian-language news, searched paragraph by "
+                    "paragraph. This is what it holds now."),
+    "about_totals": "{articles} articles and {paragraphs} paragraphs from {outlets} outlets.",
+    "about_outlets": "By outlet", "col_outlet": "Outlet", "col_articles": "Articles",
+    "col_paragraphs": "Paragraphs", "col_month": "Month", "col_year": "Year",
+    "about_dates": "Date coverage",
+    "about_range": "From {first} to {last}.",
+    "about_undated": "{n} undated articles are not in the chart.",
+    "about_no_dates": "No article has a date yet.",
+    "about_per_month": "Articles per month, {first} to {last}",
+    "about_per_year": "Articles per year, {first} to {last}",
+    "about_as_table": "Show as a table",
+    "about_updates": "Updates", "about_built": "Last full build",
+    "about_updated": "Last add or remove", "about_never": "never",
+    "about_versions": "Versions", "about_index": "Index", "about_stemmer": "Stemmer",
+    "about_engine": "Search engine",
+    "about_licences": "Data licences", "about_sources": "Articles, by source",
+    "about_word_lists": "The stemmer's word lists",
+    "licence_unknown": "licence unknown: no licence file beside this source",
+    "licence_kliping": "Kliping's own work, under Kliping's licence",
+    "about_api": "The same figures, as JSON:",
+}
