@@ -152,8 +152,9 @@ def archive(make_index, articles) -> Archive:
 
 
 
-# -- the browser tests' server and browser, shared by every browser module -----------------------
-@pytest.fixture(scope="session")
+# -- the browser tests' server and browser, one of each per browser module (their threads end with
+# the module, so later tests still fork: search.indexing.parallel.can_fork) ----------------------
+@pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A real server on 127.0.0.1 (a free port) over an index built from seeds/."""
     from werkzeug.serving import make_server
@@ -170,7 +171,7 @@ def server(tmp_path_factory):
     srv.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     """Debian's headless chromium; the tests fail under CI, and are skipped elsewhere, without it."""
     if not os.path.exists(CHROMIUM):
@@ -183,3 +184,12 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def english_command_line(monkeypatch):
+    """The command line speaks the language of LANG (search.present.i18n.env_lang): tests run
+    it in English unless they ask for another."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -151,3 +151,20 @@ def test_facets_reachable_without_javascript(open_page, width):
     outlet.click()
     pg.wait_for_load_state()
     assert "outlet=" in pg.url and pg.locator("li.hit").count() >= 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_scrolls_sideways_from_320_px_up(browser, server, lang):
+    """Every page type at the narrowest phones and the widths between a phone and a desktop."""
+    context = browser.new_context(viewport={"width": 320, "height": 700})
+    pg = context.new_page()
+    try:
+        for px in (320, 375, 414, 600, 760, 761, 1024):
+            pg.set_viewport_size({"width": px, "height": 700})
+            for kind, path in PAGE_TYPES.items():
+                pg.goto(url(server, path, lang))
+                name = f"{kind}-{lang}-{px}"
+                assert overflow(pg) <= 0, f"{name}: {overflow(pg)} px of horizontal scrolling"
+                assert in_view(pg, "form.searchbar button[type=submit]"), f"{name}: the search button is not in view"
+    finally:
+        context.close()

@@ -224,8 +224,11 @@ class Engine(ABC):
 
     @abstractmethod
     def build(self, items: Iterable[Article | Skipped], *, sources: list[str] | None = None,
-              on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
-        """Index every article into a new generation and publish it when complete."""
+              on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True,
+              progress=None) -> BuildReport:
+        """Index every article into a new generation and publish it when complete. `progress`
+        (search.indexing.progress.Progress, phases BUILD) hears of the steps after indexing;
+        an engine that cannot tell finishes them as it passes them."""
 
     @abstractmethod
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import pkgutil
+from collections.abc import Mapping
 
 from search.present import words
 from search.text.calendar import month_name
@@ -30,6 +32,19 @@ def _catalog() -> dict[str, dict[str, str]]:
 
 
 MESSAGES = _catalog()
+
+
+def env_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The command line's language: Indonesian when the first of LANGUAGE, LC_ALL, LC_MESSAGES
+    and LANG that is set (the order gettext reads them in) names it (id, id_ID.UTF-8, or the
+    old code in), else English."""
+    environ = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+            return "id" if code in ("id", "in") else "en"
+    return "en"
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **kw) -> str:
@@ -62,10 +77,10 @@ def format_date(value: str | dt.date | None, lang: str = DEFAULT_LANG) -> str:
     return value
 
 
-def format_number(n: int, lang: str = DEFAULT_LANG) -> str:
-    """3463 -> '3.463' in Indonesian, '3,463' in English."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "id" else text
+def format_number(n: float, lang: str = DEFAULT_LANG, places: int = 0) -> str:
+    """3463 -> '3.463' in Indonesian, '3,463' in English; places=2: 0.5 -> '0,50' / '0.50'."""
+    text = f"{n:,.{places}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
 
 
 def format_datetime(value: str | None, lang: str = DEFAULT_LANG) -> str:

@@ -6,6 +6,7 @@ ID = {
                          "python -m search build --index {root}"),
     "index_old": ("Indeks di {root} dibuat dengan skema {found}, sedangkan Kliping ini memerlukan {needed}. "
                   "Bangun ulang dengan: python -m search build --index {root}"),
+    "nothing_to_index": "Tidak ada yang diindeks ({n} masukan dilewati{reasons}). Indeks di {root} tidak berubah.",
     "index_locked": ("Proses build atau pembaruan lain sedang menulis ke {root}. Tunggu sampai selesai, "
                      "atau berikan --wait DETIK."),
 }
@@ -15,5 +16,6 @@ EN = {
     "index_incomplete": "The index in {root} is incomplete. Rebuild it with: python -m search build --index {root}",
     "index_old": ("The index in {root} was built with schema {found}, but this Kliping needs {needed}. "
                   "Rebuild it with: python -m search build --index {root}"),
+    "nothing_to_index": "Nothing to index ({n} input(s) skipped{reasons}). The index in {root} is unchanged.",
     "index_locked": "Another build or update is writing to {root}. Wait for it to finish, or pass --wait SECONDS.",
 }

@@ -2,7 +2,8 @@
 keyboard shortcuts (their list and what the script announces) and errors beyond the core's."""
 
 ID = {
-    "site_nav": "Navigasi situs", "about": "Tentang", "help": "Bantuan", "help_title": "Bantuan",
+    "skip_to_main": "Langsung ke isi", "site_nav": "Navigasi situs",
+    "about": "Tentang", "help": "Bantuan", "help_title": "Bantuan",
     "lang_id": "Bahasa Indonesia", "lang_en": "Bahasa Inggris",
     "filter_toggle": "Saring", "filters_active": "{n} aktif",
     "results_heading": "Hasil pencarian", "for_query": "untuk “{q}”", "pager": "Halaman hasil",
@@ -22,7 +23,8 @@ ID = {
 }
 
 EN = {
-    "site_nav": "Site", "about": "About", "help": "Help", "help_title": "Help",
+    "skip_to_main": "Skip to content", "site_nav": "Site",
+    "about": "About", "help": "Help", "help_title": "Help",
     "lang_id": "Indonesian", "lang_en": "English",
     "filter_toggle": "Filter", "filters_active": "{n} active",
     "results_heading": "Search results", "for_query": "for “{q}”", "pager": "Result pages",
