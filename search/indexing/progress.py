@@ -19,6 +19,7 @@ while work remains. bench/progress_eta.py measures the costs and prints how righ
 """
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -26,8 +27,8 @@ from dataclasses import dataclass, field
 
 from search.present import i18n
 
-COMMIT_COST = 1.6  # a commit unit over an indexing byte: 1.25 to 1.95 at 3.5k, 1.42 at 35k (shared machine)
-ECHO_COST = 250.0  # a paragraph group of the join over an indexing byte: 218 to 287 at 3.5k
+COMMIT_COST = 1.5  # a commit unit over an indexing byte: 1.25 to 1.95 at 3.5k, 1.11 and 1.42 at 35k
+ECHO_COST = 270.0  # a group of the join over an indexing byte: 218 to 292 at 3.5k (398 at 35k re-dealt)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class _State:
     done: float = 0
     total: float | None = None
     seen: list[tuple[float, float]] = field(default_factory=list)  # (time, done), newest last
-    expected: tuple[float, float] | None = None  # (units so far, the first phase's done then)
+    expected: list[tuple[float, tuple[tuple[float, float], ...]]] = field(default_factory=list)
+    # (the first phase's done, ((units, growth), ...)) at each `expect`, oldest first
     reached: float | None = None  # when done first reached total (a side-by-side phase may end later)
 
     def rate(self, now: float, recent: bool = True) -> float:
@@ -125,10 +127,12 @@ class Progress:
                 del st.seen[::2]
         self._maybe_draw()
 
-    def expect(self, name: str, units: float) -> None:
-        """A phase still to come will have at least `units` of work, as far as the first phase
-        has gone: projected to the first phase's end, it prices the phase (its `cost`)."""
-        self.state[name].expected = (units, self.state[self.phases[0].name].done)
+    def expect(self, name: str, *parts: tuple[float, float]) -> None:
+        """A phase still to come has this much work so far, in (units, growth) parts: a part
+        grows as the first phase's share done to the power `growth` (1: in proportion; new
+        words grow slower, about as its 0.6th power on IndoSum). Projected to the first phase's
+        end, it prices the phase (its `cost`)."""
+        self.state[name].expected.append((self.state[self.phases[0].name].done, parts))
 
     def advance(self, name: str, n: float = 1) -> None:
         self.update(name, self.state[name].done + n)
@@ -162,10 +166,7 @@ class Progress:
             return None
         st, head = self.state[phase.name], self.state[self.phases[0].name]
         if phase.cost and head.total and (st.total or st.expected):
-            units = st.total
-            if not units:
-                so_far, at = st.expected
-                units = so_far * head.total / at if at else so_far
+            units = st.total or _projected(st.expected, head.total)
             return phase.cost * units * first / head.total
         return phase.prior * first
 
@@ -258,6 +259,24 @@ class Progress:
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
+
+
+def _projected(expected: list[tuple[float, tuple[tuple[float, float], ...]]], total: float) -> float:
+    """The units a phase will have once the first phase is done. Each part grows as the first
+    phase's share done to a power: the one it has shown since the first phase was at most half
+    as far (clamped to 0..1: a corpus whose paragraphs repeat stops adding groups), or, with
+    nothing to compare, the one it was given."""
+    at, parts = expected[-1]
+    share = at / total if at and total else 1.0
+    earlier = [(a, p) for a, p in expected if 0 < a < at]
+    halfway = [(a, p) for a, p in earlier if a <= at / 2]
+    ref = halfway[-1] if halfway else earlier[0] if earlier else None
+    out = 0.0
+    for i, (n, growth) in enumerate(parts):
+        if ref is not None and n > 0 and ref[1][i][0] > 0:
+            growth = min(1.0, max(0.0, math.log(n / ref[1][i][0]) / math.log(at / ref[0])))
+        out += n / share ** growth
+    return out
 
 
 class Quiet(Progress):

@@ -4,6 +4,7 @@ real build reports every phase, in order, with its units."""
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
 
@@ -46,8 +47,26 @@ def test_expected_work_prices_the_phases_to_come():
     p.start("a", 1000)
     clock.now = 10
     p.update("a", 250)  # 4 s for 100 units of a; 30 s more
-    p.expect("b", 50)  # b has 50 units so far: 200 by the end of a, at 2 x 0.04 s
+    p.expect("b", (50, 1.0))  # b has 50 units so far: 200 by the end of a, at 2 x 0.04 s
     assert p.eta() == pytest.approx(30 + 200 * 2 * 0.04)
+    p.expect("b", (50, 1.0), (16, 0.5))  # and 16 that grow as the square root: 32 by the end
+    assert p.eta() == pytest.approx(30 + (200 + 32) * 2 * 0.04)
+
+
+def test_work_is_projected_as_it_has_grown():
+    """Paragraph groups that grow with the articles are projected in proportion; ones that
+    stopped growing (a corpus of re-dealt paragraphs) are not."""
+    p, clock = progress([Phase("a"), Phase("b", cost=1.0), Phase("c", cost=1.0)])
+    p.start("a", 1000)
+    for done, b, c in ((100, 10, 50), (200, 20, 50), (500, 50, 51)):
+        clock.now = done / 100
+        p.update("a", done)
+        p.expect("b", (b, 0.5))  # grows in proportion, whatever was guessed
+        p.expect("c", (c, 1.0))  # stopped growing, whatever was guessed
+    head = 10 / 1000  # seconds a unit of a: 10 s for the 1000
+    left_a = 5
+    b_end, c_end = 100, 51 * (1000 / 500) ** (math.log(51 / 50) / math.log(500 / 200))
+    assert p.eta() == pytest.approx(left_a + b_end * head + c_end * head)
 
 
 def test_no_eta_before_the_first_phase_has_a_rate():

@@ -96,7 +96,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             stamp = writer.generation  # the index commit this build makes
             _expect(progress, writer, echo_table)
             progress.finish("index")
-            echo_step = Background(lambda report: echoes.finish_build(echo_table, gen, stamp, report), "echoes",
+            echo_step = Background(lambda tell: echoes.finish_build(echo_table, gen, stamp, tell), "echoes",
                                    on_progress=lambda done, total: progress.update("echoes", done, total))
             progress.concurrent = echo_step.pid is not None  # else the join runs at wait()
             progress.start("commit")
@@ -133,9 +133,11 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
     return report
 
 
-
 def _expect(progress: Progress, writer, echo_table: echoes.EchoTable) -> None:
+    """How much the commit and the join will have: postings and paragraph groups grow with the
+    articles, new terms about as the 0.6th power of them (Heaps' law; 0.55 to 0.61 on IndoSum)."""
     work = pool_work(writer)
     if work is not None:
-        progress.expect("commit", work)
-    progress.expect("echoes", echo_table.join_work())
+        postings, terms = work
+        progress.expect("commit", (postings, 1.0), (terms, 0.6))
+    progress.expect("echoes", (echo_table.join_work(), 1.0))

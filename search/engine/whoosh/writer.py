@@ -285,13 +285,14 @@ class FastWriter(SegmentWriter):
                     yield fieldname, tbytes, docnum, weights[i], values[i] if values else None
 
 
-def pool_work(writer) -> int | None:
-    """The work the commit of `writer` has so far, in write_pool's units (postings, a term as
-    TERM_WORK more); None for Whoosh's own writer (the public path)."""
+def pool_work(writer) -> tuple[int, int] | None:
+    """The work the commit of `writer` has so far, in write_pool's units: (postings, terms as
+    TERM_WORK postings each); None for Whoosh's own writer (the public path)."""
     pool = getattr(writer, "pool", None)
     if not isinstance(pool, _TermPool):
         return None
-    return sum(len(e[0]) + TERM_WORK for terms in pool.fields.values() for e in terms.values())
+    terms = sum(len(t) for t in pool.fields.values())
+    return sum(len(e[0]) for t in pool.fields.values() for e in t.values()), TERM_WORK * terms
 
 
 def open_writer(ix) -> SegmentWriter:
