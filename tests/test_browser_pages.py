@@ -28,6 +28,7 @@ PAGE_TYPES = {
     "help": "/help",
     "about": "/about",
     "404": "/tidak-ada-halaman-ini",
+    "lost-paragraph": f"/articles/{SEED_ID}/p1-0000000000000000",  # a permalink nothing matches
 }
 FACETED = {"search", "browse", "zero"}
 WIDTHS = {"phone": 360, "desktop": 1440}
@@ -88,7 +89,8 @@ SMALL_TARGETS = """(min) => {
     if (el.closest('.prose p, .prose li, .prose td')) continue;
     const r = target.getBoundingClientRect();
     const s = getComputedStyle(target);
-    if (!r.width || !r.height || s.visibility === 'hidden' || r.right <= 0) continue;  // not shown
+    // not shown (a closed <details> keeps its content laid out but skips painting it)
+    if (!r.width || !r.height || s.visibility === 'hidden' || r.right <= 0 || !target.checkVisibility()) continue;
     if (r.width < min - 0.5 || r.height < min - 0.5) {
       const text = (el.textContent || el.value || '').trim().slice(0, 30);
       out.push(`${el.tagName.toLowerCase()}.${el.className} "${text}" ${Math.round(r.width)}x${Math.round(r.height)}`);
