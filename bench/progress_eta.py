@@ -71,7 +71,19 @@ def run(size: str, every: float) -> dict:
               for name, st in rec.state.items()}
     units = {name: st.total for name, st in rec.state.items()}
     return {"size": size, "articles": report.added, "total": total, "phases": phases, "samples": rec.samples,
-            "concurrent": rec.concurrent, "units": units}
+            "concurrent": rec.concurrent, "units": units, "join_pace": join_pace(rec)}
+
+
+def join_pace(rec: Recorder) -> float | None:
+    """The echo join's pace once the commit has ended over its pace beside it (groups a second,
+    from its first reported group; progress.ALONE_SPEEDUP)."""
+    seen, commit_end = rec.state["echoes"].seen, rec.state["commit"].ended
+    beside = [(t, d) for t, d in seen if d > 0 and t <= commit_end]
+    alone = [(t, d) for t, d in seen if t >= commit_end]
+    if len(beside) < 2 or len(alone) < 2:
+        return None
+    pace = lambda pts: (pts[-1][1] - pts[0][1]) / max(pts[-1][0] - pts[0][0], 1e-9)  # noqa: E731
+    return pace(alone) / pace(beside) if pace(beside) else None
 
 
 def pct(values: list[float], q: float) -> float:
@@ -91,6 +103,8 @@ def summarize(r: dict) -> None:
         print(f"{name:9} {a:7.1f} {b:7.1f} {100 * (b - a) / total:6.1f}%  {(b - a) / index_time:6.2f}  "
               f"{units.get(name) or 0:14,.0f}  {cost:6.2f}")
     print("(a phase ends when its last unit was reported: a join beside the commit may end before the build waits)")
+    if r["join_pace"]:
+        print(f"the echo join went {r['join_pace']:.2f}x as fast once the commit had ended (ALONE_SPEEDUP)")
     after_index = total - ph["index"][1]
     print(f"the old bar (bytes read) sat at 100% 'ETA 0s' for the last {after_index:.1f} s, "
           f"{100 * after_index / total:.0f}% of the build")

@@ -29,6 +29,7 @@ from search.present import i18n
 
 COMMIT_COST = 1.5  # a commit unit over an indexing byte: 1.25 to 1.95 at 3.5k, 1.11 and 1.42 at 35k
 ECHO_COST = 270.0  # a group of the join over an indexing byte: 218 to 292 at 3.5k (398 at 35k re-dealt)
+ALONE_SPEEDUP = 2.7  # the echo join's pace alone over its pace beside the commit: 2.65 and 2.9 at 3.5k
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Phase:
     prior: float = 0.0  # expected duration before it starts, as a multiple of the first phase's
     together: str = ""  # phases with the same tag run side by side
     cost: float = 0.0  # with `expect`ed units: seconds a unit, as a multiple of the first phase's
+    alone: float = 1.0  # how many times faster it goes once the phases beside it have ended
 
 
 #: A build: reading and indexing the inputs (bytes; they overlap: a forked child reads and cleans
@@ -48,7 +50,7 @@ class Phase:
 BUILD = (
     Phase("index"),
     Phase("commit", prior=0.45, together="finish", cost=COMMIT_COST),
-    Phase("echoes", prior=0.60, together="finish", cost=ECHO_COST),
+    Phase("echoes", prior=0.60, together="finish", cost=ECHO_COST, alone=ALONE_SPEEDUP),
     Phase("publish", prior=0.002),  # writing the fingerprints: 0.1 s after 221 s of indexing at 35k
 )
 #: `add`: reading and cleaning the inputs, then updating the index in place.
@@ -170,10 +172,11 @@ class Progress:
             return phase.cost * units * first / head.total
         return phase.prior * first
 
-    def _left(self, phase: Phase, now: float, first: float | None) -> float | None:
+    def _left(self, phase: Phase, now: float, first: float | None, alone_after: float | None = None) -> float | None:
         """Seconds this phase still needs; None when nothing can back a number. A later phase
         moves from what was expected of it to its own rate as it goes (its first units carry
-        its start-up)."""
+        its start-up); a rate measured beside other phases that end in `alone_after` seconds
+        holds until then, and is the phase's `alone` times faster after."""
         st = self.state[phase.name]
         if st.ended is not None:
             return 0.0
@@ -184,6 +187,8 @@ class Progress:
             measured = max(0.0, (st.total - st.done) / max(st.rate(now, recent=not first_phase), 1e-9))
             if first_phase:  # its own rate, once there is enough of it
                 return measured if st.done >= FIRST_SHARE * st.total and spent >= FIRST_SECONDS else None
+            if alone_after is not None and measured > alone_after:
+                measured = alone_after + (measured - alone_after) / phase.alone
             if expected is None:
                 return measured
             trust = min(1.0, 2 * st.done / st.total)
@@ -210,10 +215,17 @@ class Progress:
             if left is None:
                 return None
             if phase.together and self.concurrent:
-                groups[phase.together] = max(groups.get(phase.together, 0.0), left)
+                groups.setdefault(phase.together, []).append((left, phase))
             else:
                 total += left
-        return total + sum(groups.values())
+        for beside in groups.values():
+            beside.sort(key=lambda lp: lp[0])
+            left, last = beside[-1]
+            if len(beside) > 1 and last.alone != 1.0 and self.state[last.name].started is not None \
+                    and beside[-2][0] > 0:
+                left = self._left(last, now, first, alone_after=beside[-2][0])  # alone at the end
+            total += left
+        return total
 
     def snapshot(self, now: float | None = None) -> dict:
         now = self.clock() if now is None else now

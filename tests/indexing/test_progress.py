@@ -13,7 +13,7 @@ from search import ingest
 from search.cli import build_sources
 from search.engine import open_engine
 from search.engine.whoosh.build import build
-from search.indexing.progress import ADD, BUILD, WINDOW_SECONDS, Phase, Progress, Quiet, clock_time
+from search.indexing.progress import ADD, ALONE_SPEEDUP, BUILD, WINDOW_SECONDS, Phase, Progress, Quiet, clock_time
 
 PRIOR = {p.name: p.prior for p in BUILD}
 
@@ -67,6 +67,25 @@ def test_work_is_projected_as_it_has_grown():
     left_a = 5
     b_end, c_end = 100, 51 * (1000 / 500) ** (math.log(51 / 50) / math.log(500 / 200))
     assert p.eta() == pytest.approx(left_a + b_end * head + c_end * head)
+
+
+def test_the_join_speeds_up_once_the_commit_beside_it_ends():
+    """The echo join measured beside the commit keeps that pace until the commit's end, then
+    goes ALONE_SPEEDUP times faster; the commit beside a join is not assumed to speed up."""
+    p, clock = progress()
+    p.start("index", 100)
+    clock.now = 20
+    p.finish("index")
+    p.start("commit")
+    p.start("echoes")
+    clock.now = 30
+    p.update("commit", 80, 100)  # 10 s for 80%: 2.5 s more
+    p.update("echoes", 60, 100)  # 10 s for 60%: 2.5 s more at this pace, then the rest alone
+    publish = PRIOR["publish"] * 20
+    beside = 2.5 * 6  # groups done by the commit's end
+    assert p.eta() == pytest.approx(2.5 + (40 - beside) / (6 * ALONE_SPEEDUP) + publish)
+    p.concurrent = False  # one after the other: nothing speeds up
+    assert p.eta() == pytest.approx(2.5 + 40 / 6 + publish)
 
 
 def test_no_eta_before_the_first_phase_has_a_rate():
