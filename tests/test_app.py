@@ -282,6 +282,13 @@ def test_about_page_and_api_stats_say_what_the_archive_holds(client, seed_articl
         assert all(w in page for w in words), lang
         assert f"<td>{by_outlet['Kontan']['paragraphs']}</td>" in page
         assert 'role="img"' in page and "<rect " in page  # the histogram
+    named = len({a.outlet for a in seed_articles.values() if a.outlet})
+    unnamed = sum(1 for a in seed_articles.values() if not a.outlet)
+    page = client.get("/about?lang=en").get_data(as_text=True)
+    assert f"from {'1 outlet' if named == 1 else f'{named} outlets'}." in page  # never "1 outlets"
+    if unnamed:  # the articles of no known outlet are said, not counted as one
+        assert f"The outlet of {unnamed} article{'' if unnamed == 1 else 's'} is not known." in page
+    assert "this build recorded no sources" in page
 
 
 def test_every_page_type_has_one_h1(client):
