@@ -34,6 +34,7 @@ from search.engine.postgres.schema import (
     table,
 )
 from search.errors import IngestError
+from search.indexing.licences import licences
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import Settings
@@ -61,7 +62,8 @@ def build(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, s
                 raise IngestError(f"Nothing to index ({len(report.skipped)} input(s) skipped"
                                   + (f": {reasons}" if reasons else "")
                                   + f"). The archive in {redact(dsn)} is unchanged.")
-            meta.update(sources=[str(s) for s in (sources or [])], built_at=store.now())
+            meta.update(sources=[str(s) for s in (sources or [])], built_at=store.now(),
+                        licences=licences(sources or []))
             with conn.transaction():
                 store.write_meta(conn, meta)
             keep = [gen] + ([old["gen"]] if old else [])

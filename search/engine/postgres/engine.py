@@ -74,9 +74,14 @@ class PostgresEngine(Engine):
         return self.reader().meta.get("sources", [])
 
     def build(self, items: Iterable, *, sources: list[str] | None = None, on_item: Callable | None = None,
-              wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
+              wait: float = 0.0, allow_empty: bool = True, progress=None) -> BuildReport:
+        """`progress` hears the steps after indexing as done when the build returns: the
+        servers' indexing and the echo join are not followed one by one."""
         report = builder.build(self.location, items, self.settings, sources=sources, on_item=on_item,
                                wait=wait, allow_empty=allow_empty)
+        if progress is not None:
+            for phase in ("index", "commit", "echoes", "publish"):
+                progress.finish(phase)
         self._checked = 0.0
         return report
 

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 
 from search.cache import Cache
-from search.engine.base import FACETS, Hits, Plan, Reader, days_wanted
+from search.engine.base import FACETS, Hits, Plan, Reader, coverage_of, days_wanted
 from search.engine.bm25 import idf as _idf
 from search.engine.postgres import proximity
 from search.engine.postgres.connect import Servers
@@ -36,9 +36,10 @@ from search.engine.postgres.query import (
 )
 from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table
 from search.errors import NotFound
-from search.models import Article, Echo
+from search.models import Article, Coverage, Echo
 from search.query import ast
 from search.settings import Settings
+from search.text.analysis import analyzer
 
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
 FACET_SQL = {"outlet": "outlet", "source": "source", "month": "month", "date": "day"}
@@ -169,6 +170,23 @@ class PostgresReader(Reader):
                 "built_at": self.meta.get("built_at"), "updated_at": self.meta.get("updated_at"),
                 "articles": articles, "outlets": outlets, "dated": dated, "first_date": first, "last_date": last,
                 "terms": terms, "shards": len(self.meta.get("shards") or [])}
+
+    def coverage(self) -> Coverage:
+        """Articles and paragraphs per outlet, articles per month: two grouped statements (on a
+        sharded archive each shard counts its part); the build's meta row as the manifest."""
+        by_outlet = (f"SELECT outlet, count(*), sum(jsonb_array_length(article::jsonb -> 'paragraphs')) "
+                     f"FROM {self.docs} GROUP BY outlet")
+        by_month = f"SELECT month, count(*), min(day), max(day) FROM {self.docs} WHERE day IS NOT NULL GROUP BY month"
+        outlets, months, (version,) = self.servers.read(lambda c: (
+            c.execute(by_outlet).fetchall(), c.execute(by_month).fetchall(),
+            c.execute("SHOW server_version").fetchone()))
+        articles = Counter({o: n for o, n, _ in outlets})
+        paragraphs = Counter({o: int(p or 0) for o, _, p in outlets})
+        dates = (min((r[2] for r in months), default=None), max((r[3] for r in months), default=None))
+        versions = {"index_version": self.meta.get("schema_version"), "stemmer": analyzer(self.settings).version,
+                    "engine": f"postgresql {version}"}
+        return coverage_of(sum(articles.values()), articles, paragraphs, Counter({m: n for m, n, _, _ in months}),
+                           dates, self.meta, versions)
 
     # -- steps ----------------------------------------------------------------------------------
     def _df(self, lexemes: list[str]) -> dict[str, int]:

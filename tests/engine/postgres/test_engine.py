@@ -59,6 +59,10 @@ def test_articles_echoes_and_stats(archives):
         assert pg.echoes(a.id) == w.echoes(a.id)
     stats = pg.stats()
     assert stats["articles"] == 5 and stats["shards"] == 2 and stats["first_date"] == "2024-06-05"
+    held = [w.engine.reader().coverage(), pg.engine.reader().coverage()]
+    same = ("articles", "paragraphs", "outlets", "months", "dated", "first_date", "last_date", "stemmer")
+    assert [getattr(held[1], k) for k in same] == [getattr(held[0], k) for k in same]
+    assert held[1].engine.startswith("postgresql 15") and held[1].built_at
 
 
 def test_term_frequency_from_ts_rank_is_exact_up_to_256(pg):
