@@ -43,7 +43,7 @@ def base_url() -> str:
 # -- pages ----------------------------------------------------------------------------------------
 @pages.get("/")
 def search_page():
-    req = SearchRequest.from_args(request.args.to_dict(flat=False))
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     resp = archive().search(req)
     return render_template("search.html", resp=resp, req=req)
 
@@ -80,7 +80,7 @@ def help_page():
 # -- JSON API -----------------------------------------------------------------------------------
 @api.get("/search")
 def api_search():
-    req = SearchRequest.from_args(request.args.to_dict(flat=False))
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     return jsonify(search_json(archive().search(req), base_url()))
 
 

@@ -173,3 +173,15 @@ class Echo:
     date: str | None
     title: str  # the headline, or the first words of the text
     similarity: float
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader should know about a response that was served within the limits
+    (search.settings.Limits): a message key of search.present.i18n and its parameters."""
+
+    key: str  # query_cut_chars, query_cut_terms, pattern_capped, partial
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    def kwargs(self) -> dict:
+        return dict(self.params)
