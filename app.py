@@ -1,26 +1,38 @@
 """Kliping's web front end: a thin Flask app factory over the core library in search/.
 
 Views only translate HTTP to core calls and render the core's records; the search, facets,
-snippets and citations are all in search/.
+snippets and citations are all in search/. Routes live in two blueprints, `pages` and `api`
+(add a route to one of them); what every response goes through is `serve()` at the bottom:
+trusted hosts, security headers, gzip, cache headers of static files and the JSON-lines access
+log. Production serving is `make serve` (gunicorn, one worker process per core and one more,
+the index opened once before forking; see README "Serving").
 """
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
+import json
 import logging
 import os
+import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markdown as md
 import nh3
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request, url_for
+from flask.globals import request_ctx
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.engine import default_location
 from search.errors import KlipingError, NotFound
 from search.present import i18n
-from search.present.citations import cite, display_title, paragraph_path
+from search.present.citations import cite, display_title, paragraph_path, web_link
 from search.present.jsonview import article_json, error_json, search_json
+from search.present.openapi import spec as openapi_spec
 from search.query.archive import Archive
 from search.query.params import SearchRequest
 from search.query.parse import parse_query
@@ -36,7 +48,8 @@ def archive() -> Archive:
 
 
 def base_url() -> str:
-    """Where permalinks and citations point: KLIPING_PUBLIC_URL, else this app's own root."""
+    """Where permalinks and citations point: KLIPING_PUBLIC_URL, else this app's own root on a
+    trusted host (TRUSTED_HOSTS: a request naming another host is refused before it gets here)."""
     return current_app.config.get("PUBLIC_URL") or request.url_root
 
 
@@ -97,7 +110,26 @@ def api_cite(article_id: str, n: int):
         raise NotFound(f"Article '{article_id}' has paragraphs 1 to {len(article.paragraphs)}; there is no {n}.",
                        key="no_paragraph", id=article_id, count=len(article.paragraphs), n=n)
     text = cite(article, n, base_url(), dt.date.today(), g.lang)
-    return Response(text + "\n", mimetype="text/plain; charset=utf-8")
+    return Response(text + "\n", mimetype="text/plain")  # Werkzeug adds the charset, once
+
+
+@api.get("/openapi.json")
+def api_openapi():
+    return jsonify(openapi_spec(archive().settings.limits))
+
+
+@pages.get("/healthz")
+def healthz():
+    """200 with the status, article count and index generation; 503 when the index cannot be
+    read (its error says what to run)."""
+    try:
+        return jsonify({"status": "ok", **archive().health()})
+    except KlipingError as err:
+        return jsonify({"status": "unavailable", **error_json(err.code, err.message)}), 503
+    except Exception as err:  # a corrupt index: unreadable, whatever the exception
+        current_app.logger.warning("healthz: the index cannot be read: %r", err)
+        message = "The index cannot be read. Rebuild it with: python -m search build"
+        return jsonify({"status": "unavailable", **error_json("index_unreadable", message)}), 503
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -116,6 +148,8 @@ def handle_http_error(err: HTTPException):
     message = i18n.t("page_not_found", g.get("lang", "id")) if err.code == 404 else err.description
     if _wants_json():
         return jsonify(error_json(err.name.lower().replace(" ", "_"), err.description)), err.code
+    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no page can link anywhere
+        return Response(f"{err.code} {err.name}: {err.description}\n", err.code, mimetype="text/plain")
     return render_template("error.html", status=err.code, code=err.name, message=message), err.code
 
 
@@ -138,9 +172,6 @@ def choose_language():
 def remember_language(resp):
     if g.get("set_lang_cookie"):
         resp.set_cookie("lang", g.lang, max_age=365 * 24 * 3600, samesite="Lax")
-    resp.headers.setdefault("Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     return resp
 
 
@@ -168,7 +199,175 @@ def template_helpers():
         "lang_url": lang_url,
         "href": href,
         "search_url": search_url,
+        "web_link": web_link,
     }
+
+
+# -- serving: what every response goes through ------------------------------------------------
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+GZIP_TYPES = ("text/html", "text/plain", "text/css", "text/javascript", "application/json",
+              "application/javascript", "image/svg+xml")
+GZIP_MIN_BYTES = 1024  # smaller bodies gain less than the header costs
+STATIC_MAX_AGE = 365 * 24 * 3600  # a static URL carries its file's hash (?v=), so it never goes stale
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1", "[::1]"]
+
+
+def trusted_hosts(public_url: str | None, listed: str | None) -> list[str]:
+    """The hosts a request may name: KLIPING_TRUSTED_HOSTS (comma-separated; `.example.org`
+    takes subdomains too), else this machine's own names; and KLIPING_PUBLIC_URL's host."""
+    hosts = [h.strip() for h in (listed or "").split(",") if h.strip()] or list(LOCAL_HOSTS)
+    if public_url:
+        hosts.append(urlsplit(public_url).hostname or "")
+    return [h for h in dict.fromkeys(hosts) if h]
+
+
+def public_url(value: str | None) -> str | None:
+    """KLIPING_PUBLIC_URL, checked: an http(s) URL with a host, else a clear startup error."""
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"KLIPING_PUBLIC_URL must be an http(s) URL such as https://kliping.example.org; "
+                         f"got {value!r}")
+    return value.strip().rstrip("/") + "/"
+
+
+def static_version(app: Flask, filename: str) -> str:
+    """The first hex digits of a static file's sha1, read once per process."""
+    versions = app.extensions.setdefault("static_versions", {})
+    if filename not in versions:
+        try:
+            versions[filename] = hashlib.sha1(Path(app.static_folder, filename).read_bytes()).hexdigest()[:12]
+        except OSError:
+            versions[filename] = ""
+    return versions[filename]
+
+
+def version_static_urls(endpoint: str, values: dict) -> None:
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        v = static_version(current_app, values["filename"])
+        if v:
+            values["v"] = v
+
+
+def finish_response(resp: Response) -> Response:
+    """Security headers on everything; cache headers on static files; gzip where it pays."""
+    for name, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(name, value)
+    if request.endpoint == "static" and resp.status_code in (200, 304):
+        fresh = request.args.get("v") == static_version(current_app, request.view_args.get("filename", ""))
+        resp.cache_control.no_cache = None
+        resp.cache_control.public = True
+        resp.cache_control.max_age = STATIC_MAX_AGE if fresh else 300
+        if fresh:
+            resp.cache_control.immutable = True
+    return compress(resp)
+
+
+def compress(resp: Response) -> Response:
+    """gzip a complete 200 body of a textual type for a client that accepts it."""
+    static = request.endpoint == "static"
+    if (resp.status_code != 200 or (resp.is_streamed and not static) or "Content-Encoding" in resp.headers
+            or resp.mimetype not in GZIP_TYPES or request.method == "HEAD"):
+        return resp
+    resp.vary.add("Accept-Encoding")
+    if not request.accept_encodings["gzip"]:
+        return resp
+    resp.direct_passthrough = False  # a static file: read it (they are small)
+    data = resp.get_data()
+    if len(data) < GZIP_MIN_BYTES:
+        return resp
+    resp.set_data(gzip.compress(data, compresslevel=5, mtime=0))
+    resp.headers["Content-Encoding"] = "gzip"
+    resp.headers.pop("Accept-Ranges", None)
+    etag, weak = resp.get_etag()
+    if etag:
+        resp.set_etag(etag + GZ_TAG, weak)
+    return resp
+
+
+GZ_TAG = "-gz"  # the entity tag of a gzipped body is its plain body's, marked
+
+
+def plain_etags() -> None:
+    """A revalidation of a gzipped static file names the plain file's tag (send_file checks it)."""
+    tags = request.environ.get("HTTP_IF_NONE_MATCH")
+    if tags and request.endpoint == "static":
+        request.environ["HTTP_IF_NONE_MATCH"] = tags.replace(GZ_TAG + '"', '"')
+        request.__dict__.pop("if_none_match", None)
+
+
+class AccessLog:
+    """WSGI middleware: one JSON object a line for every request, written when its response has
+    been sent: time, client, method, path, query, status, bytes, milliseconds, user agent."""
+
+    def __init__(self, wsgi_app, log: logging.Logger):
+        self.wsgi_app, self.log = wsgi_app, log
+
+    def __call__(self, environ, start_response):
+        started, seen = time.perf_counter(), {}
+
+        def start(status, headers, exc_info=None):
+            seen["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, start)
+        return self._logged(body, environ, started, seen)
+
+    def _logged(self, body, environ, started, seen):
+        size = 0
+        try:
+            for chunk in body:
+                size += len(chunk)
+                yield chunk
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+            self.log.info(json.dumps({
+                "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                "remote": environ.get("REMOTE_ADDR"),
+                "method": environ.get("REQUEST_METHOD"),
+                "path": environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+                "query": environ.get("QUERY_STRING", ""),
+                "status": seen.get("status"),
+                "bytes": size,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+                "ua": environ.get("HTTP_USER_AGENT", ""),
+                "pid": os.getpid(),
+            }, ensure_ascii=False))
+
+
+def access_logger(target: str | None) -> logging.Logger | None:
+    """KLIPING_ACCESS_LOG: `-` (standard error, the default), a file path, or `off`."""
+    target = (target or "-").strip()
+    if target.lower() in ("off", "none", "0", "false"):
+        return None
+    log = logging.getLogger(f"kliping.access.{target}")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr) if target == "-" else logging.FileHandler(target, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    return log
+
+
+def serve(app: Flask) -> None:
+    """Install what every response goes through (see the module docstring)."""
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config.get("TRUSTED_HOSTS_LIST"))
+    app.url_defaults(version_static_urls)
+    app.before_request(plain_etags)
+    app.after_request(finish_response)
+    log = access_logger(app.config.get("ACCESS_LOG"))
+    if log is not None:
+        app.wsgi_app = AccessLog(app.wsgi_app, log)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -178,9 +377,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(
         INDEX_DIR=default_location(),
         PUBLIC_URL=os.environ.get("KLIPING_PUBLIC_URL"),
+        TRUSTED_HOSTS_LIST=os.environ.get("KLIPING_TRUSTED_HOSTS"),
+        ACCESS_LOG=os.environ.get("KLIPING_ACCESS_LOG", "-"),
     )
     if config:
         app.config.update(config)
+    app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["kliping"] = Archive(app.config["INDEX_DIR"])
@@ -194,5 +396,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_error_handler(KlipingError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
+    serve(app)
     logging.getLogger("werkzeug").setLevel(logging.INFO)
     return app

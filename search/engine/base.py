@@ -113,6 +113,10 @@ class Reader(ABC):
     @abstractmethod
     def stats(self) -> dict: ...
 
+    def count(self) -> int:
+        """Live articles (cheap: a health check asks for it)."""
+        return self.stats()["articles"]
+
 
 @dataclass
 class BuildReport:

@@ -1,18 +1,33 @@
-"""Paragraph permalinks and citations.
+"""Paragraph permalinks and citations, and which stored addresses may be links.
 
 A permalink is /articles/<id>#p<n>. Ids come from file names or the records' own ids, and
 paragraph numbers from the cleaned text's order, so rebuilding from the same files gives the
-same links.
+same links. An article's own `url` is untrusted metadata: only an http or https address with a
+host is ever a link (`web_link`); anything else (`javascript:`, `data:`, a bare word) is shown
+as text, and the ingest report flags it.
 """
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from search.models import Article
 from search.present.i18n import format_date, t
 
 FIRST_WORDS = 12
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` when a page may link to it (http or https, with a host, no control characters or
+    spaces), else None: it is then shown as text."""
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and host else None
 
 
 def article_path(article_id: str) -> str:

@@ -88,6 +88,13 @@ class Archive:
         with self._lock:
             return {"index_dir": self.engine.location, **self.engine.reader().stats()}
 
+    def health(self) -> dict:
+        """What a health check reports: the served generation and its article count (raises
+        what the engine raises when the index cannot be read)."""
+        with self._lock:
+            reader = self.engine.reader()
+            return {"articles": reader.count(), "generation": reader.generation}
+
     def article(self, article_id: str) -> Article:
         with self._lock:
             return self.engine.reader().article(article_id)

@@ -55,6 +55,24 @@ class WhooshReader(Reader):
     def close(self) -> None:
         self.searcher.close()
 
+    def reopened(self) -> WhooshReader:
+        """This generation read through new file handles, keeping what was derived from it
+        (facet table, field lengths, echoes, term rarity). A forked child calls it: it must not
+        seek in the files it shares with its parent. Caches tied to Whoosh's reader objects
+        (posting lists, phrases) start empty."""
+        from search.engine.whoosh import store
+
+        ix = store.open_index(self.gen, mmap=False)
+        if ix.latest_generation() != self.ix.latest_generation():  # committed meanwhile: start over
+            return WhooshReader(self.gen, self.manifest, ix, self.settings)
+        new = object.__new__(WhooshReader)
+        new.__dict__.update(self.__dict__)
+        new.ix, new.searcher = ix, ix.searcher(weighting=weighting(self.settings))
+        new._matches = Cache(MATCH_CACHE, weigh=len, name="match sets")
+        if self.scorer is not None:
+            new.scorer = self.scorer.rebound(new.searcher)
+        return new
+
     def up_to_date(self) -> bool:
         return self.searcher.up_to_date()
 
@@ -110,6 +128,9 @@ class WhooshReader(Reader):
             return cache.get_or(term, lambda: bm25.idf(n, df("body", term)))
 
         return idf
+
+    def count(self) -> int:
+        return len(self.table.live)
 
     def stats(self) -> dict:
         t = self.table

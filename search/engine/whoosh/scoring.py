@@ -70,6 +70,14 @@ class BulkScorer:
     def warm(self, field: str) -> None:
         self._field(field)
 
+    def rebound(self, searcher) -> BulkScorer:
+        """The same scorer over another searcher of the same index commit (new file handles):
+        field lengths and clause scores are kept."""
+        new = BulkScorer.__new__(BulkScorer)
+        new.__dict__.update(self.__dict__)
+        new.searcher, new.reader = searcher, searcher.reader()
+        return new
+
     def _field(self, field: str) -> tuple[array, float]:
         found = self._lengths.get(field)
         if found is None:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from search.engine.whoosh.schema import schema_version
-from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
+from search.errors import IndexBusy, IndexMissing, IndexUnreadable, IndexVersionMismatch
 from search.settings import DEFAULT, Settings
 
 MANIFEST = "kliping.json"
@@ -53,6 +53,24 @@ def check_version(gen: Path, settings: Settings = DEFAULT) -> dict:
             f"{needed}. Rebuild it with: python -m search build --index {gen.parent}"
         )
     return manifest
+
+
+def open_index(gen: Path, mmap: bool = True):
+    """The Whoosh index of a generation, or IndexUnreadable saying to rebuild (a corrupt or
+    truncated file, files gone, no permission to read)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    try:
+        return FileStorage(str(gen), supports_mmap=mmap).open_index()
+    except Exception as e:  # Whoosh raises whatever its unpickling or reading met
+        raise unreadable(gen, e) from None
+
+
+def unreadable(gen: Path, e: BaseException) -> IndexUnreadable:
+    root = Path(gen).parent
+    return IndexUnreadable(f"The index in {root} cannot be read ({type(e).__name__}: {e}). "
+                           f"Rebuild it with: python -m search build --index {root}",
+                           key="index_unreadable")
 
 
 def new_generation(root: Path) -> Path:

@@ -19,8 +19,6 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
 from search.engine.whoosh import store
 from search.engine.whoosh.build import document
@@ -57,7 +55,7 @@ def _repair(gen: Path, ix, settings: Settings) -> int:
 def _open(root: Path, settings: Settings):
     gen = store.current_generation(root)
     store.check_version(gen, settings)
-    return gen, whoosh_index.open_dir(str(gen))
+    return gen, store.open_index(gen)
 
 
 def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0.0,
