@@ -91,7 +91,10 @@ def _outcome(item) -> dict:
 
     if isinstance(item, Skipped):
         return {"origin": item.origin, "outcome": "skipped", "reason": item.reason}
-    return {"origin": item.origin, "outcome": "added", "id": item.id}
+    flags = item.flags()
+    for flag in flags:
+        print(f"warning {item.origin}: {flag}", file=sys.stderr)
+    return {"origin": item.origin, "outcome": "added", "id": item.id, **({"flags": flags} if flags else {})}
 
 
 def _write_report(path: str, data: dict) -> None:
@@ -124,6 +127,9 @@ def _finish_update(args, report, command: str) -> None:
     if not getattr(args, "verbose", False):
         for o in report.skipped:
             print(f"skipped {o.origin}: {o.reason}", file=sys.stderr)
+    for o in report.outcomes:
+        for flag in o.flags or ():
+            print(f"warning {o.origin}: {flag}", file=sys.stderr)
     print(report.summary())
     if args.report:
         _write_report(args.report, {"command": command, **report.as_dict()})
@@ -277,3 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a disk failure outside the writers' own handling: still one line
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        print(f"error: {e.strerror or e}{where}. Nothing already indexed was changed.", file=sys.stderr)
+        return 3

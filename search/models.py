@@ -1,12 +1,14 @@
 """Plain records that flow through Kliping: files -> Article -> index -> SearchResult -> page/JSON.
 
-This module owns the dataclasses only. Nothing here touches Whoosh, Flask or the disk.
+This module owns the dataclasses (and `web_link`, which addresses a page may link to). Nothing here
+touches Whoosh, Flask or the disk.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 #: How a metadata value is known. "unknown" means no value is recorded.
 BASES = ("stated", "inferred", "curated", "unknown")
@@ -73,6 +75,13 @@ class Article:
             value = getattr(self, name)
             out[name] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
         return out
+
+    def flags(self) -> list[str]:
+        """What an ingest report should point out about this record (it is indexed all the
+        same, and nothing is changed): an original address that is not a web link."""
+        if self.url and web_link(self.url) is None:
+            return [f"url {self.url[:80]!r} is not an http(s) address: kept, and shown as text, not as a link"]
+        return []
 
     @property
     def content_hash(self) -> str:
@@ -185,3 +194,16 @@ class Notice:
 
     def kwargs(self) -> dict:
         return dict(self.params)
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` when a page may link to it (http or https, with a host, no spaces or control
+    characters), else None: it is then shown as text. Article metadata is untrusted."""
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and host else None

@@ -145,6 +145,7 @@ class Outcome:
     outcome: str  # added, updated, unchanged, skipped, removed, not found
     id: str | None = None
     reason: str | None = None
+    flags: list[str] | None = None  # what the report points out (Article.flags)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}

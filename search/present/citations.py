@@ -9,25 +9,12 @@ as text, and the ingest report flags it.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from search.models import Article
+from search.models import Article, web_link  # noqa: F401 (pages ask for web_link here)
 from search.present.i18n import format_date, t
 
 FIRST_WORDS = 12
-
-
-def web_link(url: str | None) -> str | None:
-    """`url` when a page may link to it (http or https, with a host, no control characters or
-    spaces), else None: it is then shown as text."""
-    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and host else None
 
 
 def article_path(article_id: str) -> str:

@@ -108,14 +108,17 @@ class WhooshEngine(Engine):
     # -- writing ------------------------------------------------------------------------------
     def build(self, items: Iterable, *, sources: list[str] | None = None, on_item: Callable | None = None,
               wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
-        return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
-                             allow_empty=allow_empty, settings=self.settings)
+        with store.storage_errors(self.root, "Nothing was published: the served index is as it was."):
+            return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
+                                 allow_empty=allow_empty, settings=self.settings)
 
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
-        return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings)
+        with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
+            return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings)
 
     def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport:
-        return updater.remove(ids, self.root, wait=wait, settings=self.settings)
+        with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
+            return updater.remove(ids, self.root, wait=wait, settings=self.settings)
 
 
 def _close(attrs: dict) -> None:
