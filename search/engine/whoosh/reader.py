@@ -23,7 +23,7 @@ from whoosh import query as wq
 from search.cache import Cache
 from search.engine import bm25
 from search.engine.base import Hits, Plan, Reader
-from search.engine.whoosh import facets
+from search.engine.whoosh import facets, sharing
 from search.engine.whoosh.facets import FacetTable
 from search.engine.whoosh.matching import capped_patterns, expand, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
@@ -38,6 +38,7 @@ MATCH_CACHE = 200_000  # document numbers kept across cached match sets, per gen
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
 EXPANSION_CACHE = 256  # queries with their patterns expanded, per generation
 PRIME_STEMS = 30_000  # most frequent words whose roots are computed when a reader warms
+LENGTH_FIELDS = ("body", "exact")  # fields whose lengths BM25 reads
 
 
 class WhooshReader(Reader):
@@ -45,12 +46,21 @@ class WhooshReader(Reader):
         self.gen, self.manifest, self.ix, self.settings = gen, manifest, ix, settings
         self.generation = f"{gen.name}/{ix.latest_generation()}"
         self.searcher = ix.searcher(weighting=weighting(settings))
-        self.table = FacetTable.load(self.searcher.reader())
+        state = sharing.derived(gen, self.searcher.reader().generation(), self._derive)
+        self.table = state["table"]
+        self._lengths = state["lengths"]
         self.scorer: BulkScorer | None = None  # made on the first ranked query
         self._matches: Cache[frozenset[int]] = Cache(MATCH_CACHE, weigh=len, name="match sets")
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
         self._expanded: Cache[wq.Query] = Cache(EXPANSION_CACHE, name="expanded queries")
         self._echoes: tuple | None = None  # (file stamp, EchoView)
+
+    def _derive(self) -> dict:
+        """What every process reading this commit derives from it (shared: engine.whoosh.sharing)."""
+        scorer = BulkScorer(self.searcher, self.settings)
+        for field in LENGTH_FIELDS:
+            scorer.warm(field)
+        return {"table": FacetTable.load(self.searcher.reader()), "lengths": scorer.lengths()}
 
     def close(self) -> None:
         self.searcher.close()
@@ -81,8 +91,8 @@ class WhooshReader(Reader):
         words of the index once, so the highlighter finds their roots cached. Measured on
         IndoSum with every word primed: the median uncached search 14.4 -> 11.3 ms."""
         scorer = self._scorer()
-        scorer.warm("body")
-        scorer.warm("exact")
+        for field in LENGTH_FIELDS:
+            scorer.warm(field)
         reader = self.searcher.reader()
         try:
             for _, word in reader.most_frequent_terms("exact", PRIME_STEMS):
@@ -150,7 +160,7 @@ class WhooshReader(Reader):
     # -- steps --------------------------------------------------------------------------------
     def _scorer(self) -> BulkScorer:
         if self.scorer is None:
-            self.scorer = BulkScorer(self.searcher, self.settings)
+            self.scorer = BulkScorer(self.searcher, self.settings, self._lengths)
         return self.scorer
 
     def _query(self, node):

@@ -61,14 +61,18 @@ class BulkScorer:
     """Per-searcher state: field lengths of every document (loaded once per field), and
     per-clause scores (a bounded cache, weighed by documents scored)."""
 
-    def __init__(self, searcher, settings: Settings = DEFAULT):
+    def __init__(self, searcher, settings: Settings = DEFAULT, lengths: dict | None = None):
         self.searcher, self.reader, self.s = searcher, searcher.reader(), settings
         self.n = self.reader.doc_count_all()
-        self._lengths: dict[str, tuple[array, float]] = {}
+        self._lengths: dict[str, tuple[array, float]] = dict(lengths or {})  # given: loaded, not derived
         self._cache: Cache[dict[int, float]] = Cache(SCORE_CACHE, weigh=len, name="clause scores")
 
     def warm(self, field: str) -> None:
         self._field(field)
+
+    def lengths(self) -> dict[str, tuple[array, float]]:
+        """field -> (length of each document, average length), as loaded so far."""
+        return dict(self._lengths)
 
     def rebound(self, searcher) -> BulkScorer:
         """The same scorer over another searcher of the same index commit (new file handles):
