@@ -16,7 +16,7 @@ run: $(STAMP) index
 # KLIPING_TRUSTED_HOSTS and KLIPING_ACCESS_LOG come from the environment (README "Serving").
 PORT ?= 8000
 HOST ?= 127.0.0.1
-WORKERS ?= $(shell nproc 2>/dev/null | awk '{print $$1 * 2}' || echo 4)
+WORKERS ?= $(shell $(PY) -c 'import os; print(2 * (os.cpu_count() or 1))')
 serve: $(STAMP) index
 	KLIPING_INDEX="$(INDEX_DIR)" $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload \
 	  --timeout 30 --graceful-timeout 10 --limit-request-line 8190 --no-control-socket 'app:create_app()'
