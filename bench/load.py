@@ -12,7 +12,8 @@
    ratio of the p95s.
 2. Unseen queries: --clients clients for --unseen seconds sending searches never sent before
    (two or three words of IndoSum's vocabulary, a random filter), against a server of ONE worker
-   process and against `make serve`'s default workers, in one run: req/s of each and the ratio.
+   process and against `make serve`'s default workers, in one run: req/s of each and the ratio,
+   and the cores the server kept busy (its CPU seconds over the phase's seconds).
 Also the load average before each phase (this machine is shared). Requests go to 127.0.0.1 only,
 bounded in time.
 """
@@ -205,15 +206,18 @@ def main() -> int:
     finally:
         server.stop()
     results = {"one": one, "many": many}
+    cores: dict[int, float] = {}
     if args.unseen:
         for workers in (1, args.workers):
             server = Server(index, workers)
             try:
                 run_phase(server.port, 2, 2, lambda k: Mix(5000 + k, words, ids, tags, unseen=True))
                 loads.append(load_average())
+                cpu = server.cpu_seconds()
                 results[f"unseen{workers}"] = r = run_phase(
                     server.port, args.clients, args.unseen,
                     lambda k, w=workers: Mix(10_000 * w + k, words, ids, tags, unseen=True))
+                cores[workers] = (server.cpu_seconds() - cpu) / args.unseen
                 print(line(f"unseen searches, {workers} worker{'s' if workers > 1 else ''}", r), flush=True)
             finally:
                 server.stop()
@@ -223,6 +227,8 @@ def main() -> int:
     if args.unseen:
         ratio = results[f"unseen{args.workers}"]["rps"] / results["unseen1"]["rps"]
         print(f"unseen searches, {args.workers} workers / 1 worker: {ratio:.2f}x req/s (target >= 1.7x)")
+        print("server CPU during the unseen searches (cores busy): "
+              + ", ".join(f"{w} worker{'s' if w > 1 else ''} {c:.2f}" for w, c in cores.items()))
     print(f"errors: {sum(r['errors'] for r in results.values())} "
           f"{[r['error_kinds'] for r in results.values() if r['errors']]}")
     print(f"server RSS after the mix (MB, master first): {', '.join(f'{v:.0f}' for v in rss.values())}")

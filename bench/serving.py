@@ -94,6 +94,17 @@ class Server:
                 pass
         return out
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the master and its workers have used so far."""
+        tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
