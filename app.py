@@ -4,35 +4,44 @@ Views only translate HTTP to core calls and render the core's records; the searc
 snippets and citations are all in search/. Routes live in two blueprints, `pages` and `api`
 (add a route to one of them); what every response goes through is `serve()` at the bottom:
 trusted hosts, security headers, gzip, cache headers of static files and the JSON-lines access
-log. Production serving is `make serve` (gunicorn, one worker process per core and one more,
-the index opened once before forking; see README "Serving").
+log (what of it needs no Flask is in search/present/web.py). Production serving is `make serve`
+(gunicorn, two worker processes per core, the index opened once before forking; see README
+"Serving").
 """
 from __future__ import annotations
 
 import datetime as dt
 import gzip
 import hashlib
-import json
 import logging
 import os
-import sys
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import markdown as md
 import nh3
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.globals import request_ctx
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.engine import default_location
-from search.errors import KlipingError, NotFound
-from search.present import i18n
-from search.present.citations import cite, display_title, paragraph_path, web_link
+from search.errors import BadRequest, KlipingError, NotFound
+from search.present import cite_formats, i18n
+from search.present.anchors import locate, parse_anchor
+from search.present.citations import display_title, paragraph_path, web_link
 from search.present.jsonview import article_json, error_json, search_json
 from search.present.openapi import spec as openapi_spec
+from search.present.pageview import article_view
+from search.present.web import (
+    GZIP_MIN_BYTES,
+    GZIP_TYPES,
+    SECURITY_HEADERS,
+    STATIC_MAX_AGE,
+    AccessLog,
+    access_logger,
+    public_url,
+    trusted_hosts,
+)
 from search.query.archive import Archive
 from search.query.params import SearchRequest
 from search.query.parse import parse_query
@@ -66,23 +75,34 @@ def article_page(article_id: str):
     article = archive().article(article_id)
     echoes = archive().echoes(article.id)
     parsed = parse_query(request.args.get("q", ""), settings=archive().settings)
-    today = dt.date.today()
+    view = article_view(article, base_url(), g.lang, dt.date.today())
     paragraphs = [
-        {
-            "n": n,
-            "html": Markup(highlight(text, parsed.highlight)),
-            "permalink": base_url().rstrip("/") + paragraph_path(article.id, n),
-            "citation": cite(article, n, base_url(), today, g.lang),
-            "echoes": [(e, paragraph_path(e.id, e.n)) for e in echoes.get(n, ())],
-        }
-        for n, text in enumerate(article.paragraphs, 1)
+        dict(p, html=Markup(highlight(p["text"], parsed.highlight)),
+             echoes=[(e, paragraph_path(e.id, e.n)) for e in echoes.get(p["n"], ())])
+        for p in view["paragraphs"]
     ]
     title = display_title(article)
     return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
                            title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
-                           meta=article.metadata())
+                           meta=article.metadata(), view=view)
 
 
+@pages.get("/articles/<article_id>/<anchor>")
+def paragraph_permalink(article_id: str, anchor: str):
+    """A durable paragraph permalink: a redirect to the paragraph's current anchor, or a page
+    saying it was removed (with its last known text) or can no longer be found."""
+    parsed = parse_anchor(anchor)
+    if parsed is None:
+        raise NotFound(f"'{anchor}' is not a paragraph link of article '{article_id}'.",
+                       key="bad_permalink", anchor=anchor)
+    article = archive().article(article_id)
+    found = locate(article, *parsed)
+    page = url_for("pages.article_page", article_id=article.id)
+    if found.kind == "here":
+        return redirect(f"{page}#p{found.n}", code=302)
+    status = 410 if found.kind == "gone" else 404
+    return render_template("paragraph.html", article=article, title=display_title(article),
+                           found=found, article_url=page), status
 @pages.get("/help")
 def help_page():
     path = HERE / "templates" / f"help.{g.lang}.md"
@@ -103,14 +123,50 @@ def api_article(article_id: str):
     return jsonify(article_json(article, base_url(), archive().echoes(article.id)))
 
 
+def _cited(items, name: str, headers: dict | None = None) -> Response:
+    """Items in the format asked (?format=text|csl-json|ris|biblatex, &download=1 to save)."""
+    fmt = request.args.get("format", "text")
+    if fmt not in cite_formats.FORMATS:
+        raise BadRequest(f"'format' must be one of {', '.join(cite_formats.FORMATS)}; got '{fmt}'.",
+                         key="bad_format", choices=", ".join(cite_formats.FORMATS), value=fmt)
+    body = cite_formats.render(fmt, items, base_url(), dt.date.today(), g.lang)
+    resp = Response(body, mimetype=cite_formats.MIMETYPES[fmt].split(";")[0])
+    resp.headers["Content-Type"] = cite_formats.MIMETYPES[fmt]
+    if request.args.get("download") in ("1", "true", "yes"):
+        resp.headers["Content-Disposition"] = (f'attachment; filename="{name}.'
+                                               f'{cite_formats.EXTENSIONS[fmt]}"')
+    resp.headers.update(headers or {})
+    return resp
+
+
+def _safe_name(article_id: str) -> str:
+    return "kliping-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in article_id)[:100]
+
+
 @api.get("/articles/<article_id>/paragraphs/<int:n>/cite")
 def api_cite(article_id: str, n: int):
     article = archive().article(article_id)
     if not 1 <= n <= len(article.paragraphs):
         raise NotFound(f"Article '{article_id}' has paragraphs 1 to {len(article.paragraphs)}; there is no {n}.",
                        key="no_paragraph", id=article_id, count=len(article.paragraphs), n=n)
-    text = cite(article, n, base_url(), dt.date.today(), g.lang)
-    return Response(text + "\n", mimetype="text/plain")  # Werkzeug adds the charset, once
+    return _cited([(article, n)], f"{_safe_name(article.id)}-p{n}")
+
+
+@api.get("/articles/<article_id>/cite")
+def api_cite_article(article_id: str):
+    article = archive().article(article_id)
+    return _cited([(article, None)], _safe_name(article.id))
+
+
+@api.get("/search/cite")
+def api_cite_search():
+    """The current result set, its first cite_formats.SET_MAX articles in the search's order."""
+    args = request.args.to_dict(flat=False)
+    args["per_page"], args["page"] = [str(cite_formats.SET_MAX)], ["1"]
+    resp = archive().search(SearchRequest.from_args(args, archive().settings.limits))
+    items = [(archive().article(r.id), None) for r in resp.results]
+    return _cited(items, "kliping-search", {"X-Kliping-Cited": str(len(items)),
+                                            "X-Kliping-Total": str(resp.total)})
 
 
 @api.get("/openapi.json")
@@ -204,40 +260,6 @@ def template_helpers():
 
 
 # -- serving: what every response goes through ------------------------------------------------
-SECURITY_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
-GZIP_TYPES = ("text/html", "text/plain", "text/css", "text/javascript", "application/json",
-              "application/javascript", "image/svg+xml")
-GZIP_MIN_BYTES = 1024  # smaller bodies gain less than the header costs
-STATIC_MAX_AGE = 365 * 24 * 3600  # a static URL carries its file's hash (?v=), so it never goes stale
-LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1", "[::1]"]
-
-
-def trusted_hosts(public_url: str | None, listed: str | None) -> list[str]:
-    """The hosts a request may name: KLIPING_TRUSTED_HOSTS (comma-separated; `.example.org`
-    takes subdomains too), else this machine's own names; and KLIPING_PUBLIC_URL's host."""
-    hosts = [h.strip() for h in (listed or "").split(",") if h.strip()] or list(LOCAL_HOSTS)
-    if public_url:
-        hosts.append(urlsplit(public_url).hostname or "")
-    return [h for h in dict.fromkeys(hosts) if h]
-
-
-def public_url(value: str | None) -> str | None:
-    """KLIPING_PUBLIC_URL, checked: an http(s) URL with a host, else a clear startup error."""
-    if not value:
-        return None
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"KLIPING_PUBLIC_URL must be an http(s) URL such as https://kliping.example.org; "
-                         f"got {value!r}")
-    return value.strip().rstrip("/") + "/"
-
-
 def static_version(app: Flask, filename: str) -> str:
     """The first hex digits of a static file's sha1, read once per process."""
     versions = app.extensions.setdefault("static_versions", {})
@@ -301,62 +323,6 @@ def plain_etags() -> None:
     if tags and request.endpoint == "static":
         request.environ["HTTP_IF_NONE_MATCH"] = tags.replace(GZ_TAG + '"', '"')
         request.__dict__.pop("if_none_match", None)
-
-
-class AccessLog:
-    """WSGI middleware: one JSON object a line for every request, written when its response has
-    been sent: time, client, method, path, query, status, bytes, milliseconds, user agent."""
-
-    def __init__(self, wsgi_app, log: logging.Logger):
-        self.wsgi_app, self.log = wsgi_app, log
-
-    def __call__(self, environ, start_response):
-        started, seen = time.perf_counter(), {}
-
-        def start(status, headers, exc_info=None):
-            seen["status"] = int(status.split(" ", 1)[0])
-            return start_response(status, headers, exc_info)
-
-        body = self.wsgi_app(environ, start)
-        return self._logged(body, environ, started, seen)
-
-    def _logged(self, body, environ, started, seen):
-        size = 0
-        try:
-            for chunk in body:
-                size += len(chunk)
-                yield chunk
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
-            self.log.info(json.dumps({
-                "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
-                "remote": environ.get("REMOTE_ADDR"),
-                "method": environ.get("REQUEST_METHOD"),
-                "path": environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
-                "query": environ.get("QUERY_STRING", ""),
-                "status": seen.get("status"),
-                "bytes": size,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-                "ua": environ.get("HTTP_USER_AGENT", ""),
-                "pid": os.getpid(),
-            }, ensure_ascii=False))
-
-
-def access_logger(target: str | None) -> logging.Logger | None:
-    """KLIPING_ACCESS_LOG: `-` (standard error, the default), a file path, or `off`."""
-    target = (target or "-").strip()
-    if target.lower() in ("off", "none", "0", "false"):
-        return None
-    log = logging.getLogger(f"kliping.access.{target}")
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr) if target == "-" else logging.FileHandler(target, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
-    return log
 
 
 def serve(app: Flask) -> None:

@@ -60,9 +60,10 @@ def test_the_public_url_makes_every_permalink_and_citation(index_dir, monkeypatc
     urls = [p["url"] for r in c.get("/api/search?q=sanksi").get_json()["results"] for p in r["paragraphs"]]
     assert urls and all(u.startswith("https://arsip.example.org/kliping/articles/") for u in urls)
     cite = c.get(f"/api/articles/{SEED_ID}/paragraphs/2/cite").get_data(as_text=True)
-    assert f"https://arsip.example.org/kliping/articles/{SEED_ID}#p2" in cite
+    assert f"https://arsip.example.org/kliping/articles/{SEED_ID}/p2-" in cite  # the durable permalink
     page = c.get(f"/articles/{SEED_ID}").get_data(as_text=True)
-    assert f'value="https://arsip.example.org/kliping/articles/{SEED_ID}#p1"' in page
+    assert f'value="https://arsip.example.org/kliping/articles/{SEED_ID}/p1-' in page
+    assert f'<link rel="canonical" href="https://arsip.example.org/kliping/articles/{SEED_ID}">' in page
     assert c.get("/healthz", headers={"Host": "arsip.example.org"}).status_code == 200  # its host is trusted
     assert c.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
 

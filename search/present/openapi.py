@@ -8,6 +8,7 @@ responses match it, and a schemathesis run against the app tries it with generat
 from __future__ import annotations
 
 from search.models import META_FIELDS
+from search.present import cite_formats
 from search.query.params import FILTERS, SORTS
 from search.settings import Limits
 
@@ -29,6 +30,7 @@ def _obj(props: dict, required: list[str] | None = None, extra=False) -> dict:
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
 _STRS = {"type": "array", "items": _STR}
+CSL = {"type": "array", "items": {"type": "object"}, "description": "CSL-JSON items (article-newspaper)"}
 
 
 def _error(description: str) -> dict:
@@ -70,7 +72,11 @@ def _schemas() -> dict:
                  "similarity": {"type": "number"}})
     article = _obj({
         "id": _STR, **{name: {"$ref": "#/components/schemas/Metadata"} for name in META_FIELDS},
-        "paragraphs": {"type": "array", "items": _obj({"n": _INT, "text": _STR, "url": _STR})},
+        "paragraphs": {"type": "array", "items": _obj({
+            "n": _INT, "text": _STR, "url": {"type": "string", "description": "the durable permalink"},
+            "anchor": {"type": "string", "description": "today's /articles/<id>#p<n>"},
+            "fragment": {"type": "string", "description": "the anchor with a text fragment"},
+            "original": _nullable("string", description="the publisher's address with a text fragment")})},
         "echoes": {"type": "object", "additionalProperties": {"type": "array", "items": echo},
                    "description": "paragraph number -> passages of other outlets' articles nearly the same"},
     })
@@ -109,6 +115,17 @@ def spec(limits: Limits | None = None) -> dict:
     lang = {"name": "lang", "in": "query", "schema": {"type": "string", "example": "en"},
             "description": "id (the default) or en: the language of citations and messages"}
     aid = {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    cite_params = [
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(cite_formats.FORMATS),
+                                                     "default": "text"}},
+        {"name": "download", "in": "query", "schema": {"type": "string", "example": "1"},
+         "description": "1, true or yes: sent as a file to save"}]
+
+    def cited(description: str) -> dict:
+        return {"description": description,
+                "content": {cite_formats.MIMETYPES[f].split(";")[0]: {"schema": CSL if f == "csl-json" else _STR}
+                            for f in cite_formats.FORMATS}}
+
     unavailable = _error("the index is missing, of another version, or cannot be read; the message says what to run")
     return {
         "openapi": "3.0.3",
@@ -128,12 +145,24 @@ def spec(limits: Limits | None = None) -> dict:
                 "responses": {"200": _json("#/components/schemas/Article", "the article"),
                               "404": _error("no article with this id"), "503": unavailable}}},
             "/api/articles/{article_id}/paragraphs/{n}/cite": {"get": {
-                "summary": "A plain-text citation of one paragraph", "operationId": "cite",
+                "summary": "A citation of one paragraph", "operationId": "cite",
                 "parameters": [aid, {"name": "n", "in": "path", "required": True,
-                                     "schema": {"type": "integer", "minimum": 0}}, lang],
-                "responses": {"200": {"description": "the citation",
-                                      "content": {"text/plain": {"schema": {"type": "string"}}}},
+                                     "schema": {"type": "integer", "minimum": 0}}, *cite_params, lang],
+                "responses": {"200": cited("the citation"), "400": _error("an unknown format"),
                               "404": _error("no such article or paragraph"), "503": unavailable}}},
+            "/api/articles/{article_id}/cite": {"get": {
+                "summary": "A citation of a whole article", "operationId": "cite_article",
+                "parameters": [aid, *cite_params, lang],
+                "responses": {"200": cited("the citation"), "400": _error("an unknown format"),
+                              "404": _error("no article with this id"), "503": unavailable}}},
+            "/api/search/cite": {"get": {
+                "summary": f"Citations of a result set: its first {cite_formats.SET_MAX} articles in the "
+                           f"search's order (paging is ignored)", "operationId": "cite_search",
+                "parameters": [*(p for p in params if p["name"] not in ("page", "per_page")), *cite_params, lang],
+                "responses": {"200": cited("the citations; headers X-Kliping-Cited and X-Kliping-Total say "
+                                           "how many of how many results"),
+                              "400": _error("a parameter is malformed or beyond a limit, or an unknown format"),
+                              "503": unavailable}}},
             "/api/openapi.json": {"get": {
                 "summary": "This description", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.0",
