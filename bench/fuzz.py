@@ -6,7 +6,7 @@ memory under thousands of distinct queries.
 Hypothesis generates the requests: query texts mixing IndoSum words, operators (AND OR NOT
 ANDNOT REQUIRE, -, +), brackets, quotes, wildcards, fuzzy marks, control and non-Latin
 characters; every parameter of the search with valid, invalid and repeated values; article ids,
-paragraph numbers and paths of every route, raw bytes in the query string. Prints the count of
+paragraph numbers, citation formats and paths of every route, raw bytes in the query string. Prints the count of
 requests, of each status, of server errors (5xx: target 0) and of responses that are not what
 their route promises (JSON under /api/, HTML pages); and the server's RSS before, after the
 first half and at the end (target: flat).
@@ -40,21 +40,27 @@ value = st.one_of(query_text, st.integers(-10**12, 10**12).map(str), st.sampled_
     ["", "relevance", "newest", "oldest", "2024", "2024-06", "2024-13", "2024-02-30", "kumparan", "0", "1",
      "100", "101", "10000", "en", "id", "true", "null", "[]"]))
 search_args = st.lists(st.tuples(st.sampled_from(PARAMS), value), max_size=12)
+cite_args = st.lists(st.tuples(st.sampled_from(["lang", "format", "download"]), st.one_of(value, st.sampled_from(
+    ["text", "csl-json", "ris", "biblatex", "bibtex"]))), max_size=4)
 article_id = st.one_of(st.text(max_size=30), st.sampled_from(["..", "%2e%2e", "a/b", "1495645200-x", ""]))
 
 
 @st.composite
 def paths(draw) -> str:
-    kind = draw(st.sampled_from(["page", "api", "article", "api_article", "cite", "raw", "other"]))
-    if kind in ("page", "api"):
-        return ("/?" if kind == "page" else "/api/search?") + urlencode(draw(search_args))
+    kind = draw(st.sampled_from(["page", "api", "search_cite", "article", "api_article", "cite", "article_cite",
+                                 "raw", "other"]))
+    if kind in ("page", "api", "search_cite"):
+        route = {"page": "/?", "api": "/api/search?", "search_cite": "/api/search/cite?"}[kind]
+        return route + urlencode(draw(search_args))
     aid = quote(draw(article_id), safe="")
     if kind == "article":
         return f"/articles/{aid}?" + urlencode(draw(search_args))
     if kind == "api_article":
         return f"/api/articles/{aid}"
     if kind == "cite":
-        return f"/api/articles/{aid}/paragraphs/{draw(st.integers(-5, 10**20))}/cite?lang=" + quote(draw(value))
+        return f"/api/articles/{aid}/paragraphs/{draw(st.integers(-5, 10**20))}/cite?" + urlencode(draw(cite_args))
+    if kind == "article_cite":
+        return f"/api/articles/{aid}/cite?" + urlencode(draw(cite_args))
     if kind == "raw":  # bytes the encoder would never make
         raw = draw(st.binary(max_size=60))
         return "/?q=" + "".join(chr(b) if 0x21 <= b < 0x7f and chr(b) not in "#% " else f"%{b:02X}" for b in raw)
