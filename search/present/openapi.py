@@ -83,7 +83,14 @@ def _schemas() -> dict:
     error = _obj({"error": _obj({"code": _STR, "message": _STR})})
     health = _obj({"status": {"type": "string", "enum": ["ok", "unavailable"]}, "articles": _INT,
                    "generation": _STR, "error": _obj({"code": _STR, "message": _STR})}, required=["status"])
-    return {"SearchResponse": search, "Article": article, "Metadata": meta, "Error": error, "Health": health}
+    stats = {"type": "object", "required": ["articles", "paragraphs", "outlets", "dates", "versions", "licences"],
+             "properties": {"articles": _INT, "paragraphs": _INT,
+                            "outlets": {"type": "array", "items": {"type": "object"}},
+                            "dates": {"type": "object"}, "versions": {"type": "object"},
+                            "built_at": _nullable("string"), "updated_at": _nullable("string"),
+                            "licences": {"type": "object"}}}
+    return {"Stats": stats, "SearchResponse": search, "Article": article, "Metadata": meta, "Error": error,
+            "Health": health}
 
 
 def spec(limits: Limits | None = None) -> dict:
@@ -138,6 +145,12 @@ def spec(limits: Limits | None = None) -> dict:
                 "parameters": [*params, lang],
                 "responses": {"200": _json("#/components/schemas/SearchResponse", "a page of results"),
                               "400": _error("a parameter is malformed or beyond a limit; the message names it"),
+                              "503": unavailable}}},
+            "/api/stats": {"get": {
+                "summary": "What the archive holds and how it was made (the about page's figures)",
+                "operationId": "stats",
+                "responses": {"200": _json("#/components/schemas/Stats", "articles, paragraphs, outlets, dates, "
+                                                                        "versions and licences"),
                               "503": unavailable}}},
             "/api/articles/{article_id}": {"get": {
                 "summary": "One article: metadata with bases, paragraphs and echoes", "operationId": "article",

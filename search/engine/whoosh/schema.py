@@ -35,8 +35,9 @@ from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions, or to
-#: what a stored Article holds (7: authors, paragraph anchors; credit lines leave the body).
-SCHEMA_FORMAT = 7
+#: what a stored Article holds (7: authors, paragraph anchors; credit lines leave the body;
+#: 8: the facets column also holds the article's paragraph count).
+SCHEMA_FORMAT = 8
 
 
 def schema_version(settings: Settings) -> str:

@@ -39,11 +39,12 @@ def current_generation(root: Path) -> Path:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         raise IndexMissing(
-            f"No index in {root}. Build it with: python -m search build --index {root}"
-        ) from None
+            f"No index in {root}. Build it with: python -m search build --index {root}",
+            key="no_index", root=str(root)) from None
     gen = root / name
     if not name or not (gen / MANIFEST).is_file():
-        raise IndexMissing(f"The index in {root} is incomplete. Rebuild it with: python -m search build --index {root}")
+        raise IndexMissing(f"The index in {root} is incomplete. Rebuild it with: python -m search build --index {root}",
+                           key="index_incomplete", root=str(root))
     return gen
 
 
@@ -60,8 +61,8 @@ def check_version(gen: Path, settings: Settings = DEFAULT) -> dict:
     if found != needed:
         raise IndexVersionMismatch(
             f"The index in {gen.parent} was built with schema {found}, but this Kliping needs "
-            f"{needed}. Rebuild it with: python -m search build --index {gen.parent}"
-        )
+            f"{needed}. Rebuild it with: python -m search build --index {gen.parent}",
+            key="index_old", root=str(gen.parent), found=found, needed=needed)
     return manifest
 
 
@@ -217,7 +218,8 @@ def writer_lock(root: Path, wait: float = 0.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise IndexBusy(_busy(root, fh)) from None
+                    message, key = _busy(root, fh)
+                    raise IndexBusy(message, key=key, root=str(root)) from None
                 time.sleep(0.2)
         with storage_errors(root):
             fh.seek(0)
@@ -230,15 +232,15 @@ def writer_lock(root: Path, wait: float = 0.0):
         fh.close()
 
 
-def _busy(root: Path, fh) -> str:
+def _busy(root: Path, fh) -> tuple[str, str | None]:
     """Who holds the lock, as far as its file tells: a live writer, or one that died while a
-    process it started still holds the lock (say which, to stop)."""
+    process it started still holds the lock (say which, to stop). (message, i18n key or None)"""
     fh.seek(0)
     text = fh.read().strip()
     pid = int(text) if text.isdigit() else None
     base = f"Another build or update is writing to {root}"
     if pid is None or Path(f"/proc/{pid}").exists() or not Path("/proc").is_dir():
         who = f" (process {pid})" if pid else ""
-        return f"{base}{who}. Wait for it to finish, or pass --wait SECONDS."
+        return f"{base}{who}. Wait for it to finish, or pass --wait SECONDS.", "index_locked"
     return (f"{base}: process {pid} took the lock and is gone, but a process it started still holds it. "
-            f"Stop that process (see: fuser {root / '.lock'}) and run again.")
+            f"Stop that process (see: fuser {root / '.lock'}) and run again."), None
