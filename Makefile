@@ -5,10 +5,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INDEX_DIR ?= $(or $(KLIPING_INDEX),index)
 
-.PHONY: run test lint index venv chromium axe postgresql bench clean
+.PHONY: run serve test lint index venv chromium axe postgresql bench clean
 
 run: $(STAMP) index
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+# Production serving: gunicorn, WORKERS processes (default: two per core), the app loaded and the
+# index warmed once before forking (--preload), so workers share it. PORT (default 8000),
+# HOST (default 127.0.0.1: put a reverse proxy in front), KLIPING_INDEX, KLIPING_PUBLIC_URL,
+# KLIPING_TRUSTED_HOSTS and KLIPING_ACCESS_LOG come from the environment (README "Serving").
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= $(shell $(PY) -c 'import os; print(2 * (os.cpu_count() or 1))')
+serve: $(STAMP) index
+	KLIPING_INDEX="$(INDEX_DIR)" $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload \
+	  --timeout 30 --graceful-timeout 10 --limit-request-line 8190 --no-control-socket 'app:create_app()'
 
 test: $(STAMP) chromium axe postgresql lint
 	$(BIN)/python -m pytest

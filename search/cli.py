@@ -128,7 +128,10 @@ def _outcome(item) -> dict:
 
     if isinstance(item, Skipped):
         return {"origin": item.origin, "outcome": "skipped", "reason": item.reason}
-    return {"origin": item.origin, "outcome": "added", "id": item.id}
+    flags = item.flags()
+    for flag in flags:
+        _say(_t("cli_warning", origin=item.origin, flag=flag), err=True)
+    return {"origin": item.origin, "outcome": "added", "id": item.id, **({"flags": flags} if flags else {})}
 
 
 def _write_report(path: str, data: dict) -> None:
@@ -171,6 +174,9 @@ def _finish_update(args, report, command: str) -> None:
     if not getattr(args, "verbose", False):
         for o in report.skipped:
             _say(_t("cli_skipped", origin=o.origin, reason=o.reason), err=True)
+    for o in report.outcomes:
+        for flag in o.flags or ():
+            _say(_t("cli_warning", origin=o.origin, flag=flag), err=True)
     counts = [_t("cli_n_" + k.replace(" ", "_"), n=report.count(k))
               for k in (ADDED, UPDATED, UNCHANGED, REMOVED, MISSING)
               if report.count(k) or k in (ADDED, UPDATED, UNCHANGED)]
@@ -376,3 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a disk failure outside the writers' own handling: still one line
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        print(f"error: {e.strerror or e}{where}. Nothing already indexed was changed.", file=sys.stderr)
+        return 3

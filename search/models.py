@@ -1,12 +1,14 @@
 """Plain records that flow through Kliping: files -> Article -> index -> SearchResult -> page/JSON.
 
-This module owns the dataclasses only. Nothing here touches Whoosh, Flask or the disk.
+This module owns the dataclasses (and `web_link`, which addresses a page may link to). Nothing here
+touches Whoosh, Flask or the disk.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 #: How a metadata value is known. "stated": the text or the page says it; "inferred": reasoned
 #: from it (an address, a newsroom's convention); "source": a field of the record it came in
@@ -82,6 +84,13 @@ class Article:
             value = getattr(self, name)
             out[name] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
         return out
+
+    def flags(self) -> list[str]:
+        """What an ingest report should point out about this record (it is indexed all the
+        same, and nothing is changed): an original address that is not a web link."""
+        if self.url and web_link(self.url) is None:
+            return [f"url {self.url[:80]!r} is not an http(s) address: kept, and shown as text, not as a link"]
+        return []
 
     @property
     def content_hash(self) -> str:
@@ -184,6 +193,31 @@ class Echo:
     date: str | None
     title: str  # the headline, or the first words of the text
     similarity: float
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader should know about a response that was served within the limits
+    (search.settings.Limits): a message key of search.present.i18n and its parameters."""
+
+    key: str  # query_cut_chars, query_cut_terms, pattern_capped, partial
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    def kwargs(self) -> dict:
+        return dict(self.params)
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` when a page may link to it (http or https, with a host, no spaces or control
+    characters), else None: it is then shown as text. Article metadata is untrusted."""
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and host else None
 
 
 @dataclass(frozen=True)

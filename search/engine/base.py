@@ -13,6 +13,7 @@ same Reader's `articles`. A Reader is a snapshot: its generation never changes u
 """
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -29,6 +30,28 @@ FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
 
 
+class Budget:
+    """The time one search may take (search.settings.Limits.budget), checked between steps.
+
+    An engine asks `spent()` before each costly step it can leave out without returning a wrong
+    result (another alternative of an OR, another word of a pattern, the proximity bonus, a
+    snippet); once the time is spent it leaves them out and `partial` says so. Steps that a
+    correct answer needs (each part of an AND) always run: what is left out only ever makes
+    the answer smaller or plainer, never wrong."""
+
+    __slots__ = ("deadline", "partial")
+
+    def __init__(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+        self.partial = False
+
+    def spent(self) -> bool:
+        """True (and the answer partial) once the time is up."""
+        if not self.partial and time.monotonic() > self.deadline:
+            self.partial = True
+        return self.partial
+
+
 @dataclass(frozen=True)
 class Plan:
     """One search as an engine runs it: already parsed, already checked."""
@@ -42,6 +65,7 @@ class Plan:
     sort: str = "relevance"
     limit: int = 10  # the best `limit` keys (the caller slices its page)
     facets: tuple[str, ...] = ()  # counts wanted; "date" (days) only when `days_wanted` says so
+    budget: Budget | None = field(default=None, compare=False)  # None: no time limit
 
 
 @dataclass
@@ -50,6 +74,10 @@ class Hits:
     top: list[tuple[float, Hashable]]  # (score, key), best first; score 0.0 when sorted by date
     counts: dict[str, Counter] = field(default_factory=dict)  # facet -> value -> matches, each
     # facet counted with every filter but its own (a click on a value gives that count)
+    partial: bool = False  # the budget ran out: fewer matches or plainer scores than asked for
+    #: patterns that stood for more words than the limit (search.settings.Limits.expansions):
+    #: (pattern as the index reads it, words searched)
+    capped: tuple[tuple[str, int], ...] = ()
 
 
 def days_wanted(plan: Plan, months: Counter) -> bool:
@@ -84,6 +112,10 @@ class Reader(ABC):
 
     @abstractmethod
     def stats(self) -> dict: ...
+
+    def count(self) -> int:
+        """Live articles (cheap: a health check asks for it)."""
+        return self.stats()["articles"]
 
     def coverage(self) -> Coverage:
         """What the archive holds, per outlet and per month. This default asks only the seam
@@ -156,6 +188,7 @@ class Outcome:
     outcome: str  # added, updated, unchanged, skipped, removed, not found
     id: str | None = None
     reason: str | None = None
+    flags: list[str] | None = None  # what the report points out (Article.flags)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from search.models import Article, Echo
 from search.present.citations import fragment_path, original_fragment, paragraph_path, permalink_path
+from search.present.i18n import t
 from search.query.archive import SearchResponse
 
 
@@ -45,6 +46,8 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
             for f in resp.facets
         },
         "facets_truncated": {f.name: f.truncated for f in resp.facets},
+        "partial": resp.partial,
+        "notices": [{"code": n.key, "message": t(n.key, "en", **n.kwargs())} for n in resp.notices],
         "took_ms": round(resp.took_ms, 2),
     }
 

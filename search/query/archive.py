@@ -5,6 +5,15 @@ reader for the hits (search.engine.base: match, score, top N, facet counts), loa
 shown, makes their snippets (search.query.snippets) and the page's facets, chips and paging.
 Responses are cached per reader generation, keyed by the request and the settings, so an update
 or a new build starts with an empty cache and two archives with other settings never share one.
+
+Every search has a time budget (search.settings.Limits.budget): the engine leaves out what it
+can once it is spent (search.engine.base.Budget), and so do the snippets (the first paragraphs
+instead); the response is then `partial`, says so in `notices`, and is not cached. Patterns
+that stood for more words than the limit are noticed too.
+
+One lock serialises the archive's use of its engine: Whoosh reads its files through shared file
+objects (no mmap), which threads must not interleave. A server uses processes for parallelism
+(gunicorn's workers; see app.py), each with its own archive.
 """
 from __future__ import annotations
 
@@ -15,8 +24,8 @@ from pathlib import Path
 
 from search.cache import Cache
 from search.engine import open_engine
-from search.engine.base import Engine, Plan, Reader
-from search.models import Article, Chip, Coverage, Echo, Facet, Page, SearchResult, Snippet
+from search.engine.base import Budget, Engine, Plan, Reader
+from search.models import Article, Chip, Coverage, Echo, Facet, Notice, Page, SearchResult, Snippet
 from search.present.citations import article_path, display_title, permalink_path
 from search.query import facets
 from search.query.params import SearchRequest
@@ -39,6 +48,8 @@ class SearchResponse:
     took_ms: float = 0.0
     sort: str = "relevance"
     cached: bool = False
+    partial: bool = False  # the time budget ran out: fewer matches, plainer order or snippets
+    notices: tuple[Notice, ...] = ()  # what the limits changed (search.models.Notice)
 
 
 class Archive:
@@ -76,6 +87,13 @@ class Archive:
         with self._lock:
             return {"index_dir": self.engine.location, **self.engine.reader().stats()}
 
+    def health(self) -> dict:
+        """What a health check reports: the served generation and its article count (raises
+        what the engine raises when the index cannot be read)."""
+        with self._lock:
+            reader = self.engine.reader()
+            return {"articles": reader.count(), "generation": reader.generation}
+
     def coverage(self) -> Coverage:
         """What the archive holds (the about page, GET /api/stats)."""
         with self._lock:
@@ -102,17 +120,29 @@ class Archive:
             parsed = parse_query(req.q, exact=req.exact, settings=self.settings)
             lo, hi = req.date_range
             end = req.page * req.per_page
+            budget = Budget(self.settings.limits.budget)
             hits = reader.search(Plan(
                 query=parsed.query, answer=parsed.answer, filters=dict(req.filters), date_from=lo,
-                date_to=hi, sort=req.effective_sort, limit=end, facets=facets.WANTED))
+                date_to=hi, sort=req.effective_sort, limit=end, facets=facets.WANTED, budget=budget))
             shown = hits.top[(req.page - 1) * req.per_page:end]
             # An article reached from a search carries the whole search: its page highlights the
             # query, and its "back to results" link returns to this very page of results.
             qs = req.qs() if req.params() else ""
             articles = reader.articles([key_ for _, key_ in shown])
             idf = reader.idf() if parsed.highlight else None
-            results = [self._result(a, score, parsed, qs, idf) for (score, _), a in zip(shown, articles)]
+            results = [self._result(a, score, parsed, qs, None if budget.spent() else idf)
+                       for (score, _), a in zip(shown, articles)]
             pages = max(1, -(-hits.total // req.per_page))
+            limits = self.settings.limits
+            cut = {"query_cut_chars": ("chars", limits.query_chars), "query_cut_terms": ("terms", limits.query_terms)}
+            notices = [Notice(k, (cut[k],)) for k in req.notices if k in cut]
+            if hits.capped:
+                names = [p for p, _ in hits.capped]
+                shown_names = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+                notices.append(Notice("pattern_capped", (("patterns", shown_names), ("count", limits.expansions),
+                                                         ("total", limits.expansions_total))))
+            if budget.partial:
+                notices.append(Notice("partial", (("seconds", limits.budget),)))
             resp = SearchResponse(
                 request=req, query=parsed, total=hits.total, results=results,
                 facets=facets.facet_results(hits.counts, req), chips=facets.chips(req),
@@ -120,8 +150,10 @@ class Archive:
                           req.page_qs(req.page - 1) if req.page > 1 else None,
                           req.page_qs(req.page + 1) if req.page < pages else None),
                 took_ms=(time.perf_counter() - started) * 1000, sort=req.effective_sort,
+                partial=budget.partial, notices=tuple(notices),
             )
-            cache.put(key, resp)
+            if not budget.partial:
+                cache.put(key, resp)
             return resp
 
     def _cache_for(self, reader: Reader) -> Cache:
@@ -131,7 +163,8 @@ class Archive:
 
     def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf) -> SearchResult:
         hl = parsed.highlight
-        snips = best_paragraphs(article.paragraphs, hl, idf, self.settings.snippets_per_result) if hl else []
+        snips = best_paragraphs(article.paragraphs, hl, idf, self.settings.snippets_per_result) \
+            if hl and idf is not None else []
         if not snips:
             snips = lede(article.paragraphs)
         title = display_title(article)

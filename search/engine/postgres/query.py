@@ -9,12 +9,11 @@ Scoring reproduces the Whoosh engine's (search.engine.whoosh.scoring): BM25 of e
 the settings' B and K1, Kliping's idf (search.engine.bm25) from the lexicon's document
 frequencies, and Whoosh's stored lengths; a phrase scores the sum of its words; alternatives
 their best; a nested OR its sum; an AND the sum of its positive parts where all are present;
-each NOT at the top adds 1; a scaled OR adds the coordination bonus per clause. As in the
-Whoosh engine, a query with a prefix, a wildcard, ANDMAYBE, REQUIRE or a lone `*` gets no answer
-mark and no proximity bonus, and a prefix or wildcard of several terms scores as Whoosh's
-`Or` of them does (`constant_expansion`: a constant 1, or the sum of their BM25; of one term,
-that term's BM25). One difference remains: Whoosh's own scoring coordinates a scaled
-OR that holds a prefix per expanded term, this engine per clause. A term's frequency is
+each NOT at the top adds 1; a scaled OR adds the coordination bonus per clause. A prefix or a
+wildcard stands for the lexicon's words it matches, the first `Limits.expansions` in byte order
+(`Limits.expansions_total` for the whole query), scored as alternatives: each document by its best
+word, as the Whoosh engine expands them (search.engine.whoosh.matching.expand). As there, a query
+with ANDMAYBE, REQUIRE or a lone `*` gets no answer mark and no proximity bonus. A term's frequency is
 read from the tsvector by `ts_rank` with equal weights, which returns sum(1/j^2) over the term's
 positions divided by pi^2/6: inverted exactly for 1 to 256 positions (tested), and made of
 built-in functions only, so postgres_fdw ships it to the shards with the GROUP BY of
@@ -33,8 +32,6 @@ from search.query import ast
 from search.settings import Settings
 
 TRUE, FALSE = "TRUE", "FALSE"  # a node that matches every document, or none
-MAX_EXPANSION = 4096  # terms a prefix or a wildcard may expand to
-WHOOSH_TOO_MANY_CLAUSES, WHOOSH_PRELOAD_DOCS = 1024, 5000  # whoosh.query.compound.Or's choice
 MAX_SLOP_FORMS = 64  # a sloppy phrase is matched as at most this many exact-distance phrases
 _ZETA2 = math.pi ** 2 / 6
 FIELD_MARK = {ast.BODY: "", ast.EXACT: EXACT_MARK, ast.ANSWER: ANSWER_MARK}
@@ -127,6 +124,7 @@ class Compiler:
     expanded: dict[tuple[str, str, bool], list[str]] = field(default_factory=dict)
     tfs: dict[str, str] = field(default_factory=dict)  # lexeme -> column alias
     phrases: dict[str, str] = field(default_factory=dict)  # tsquery -> column alias
+    capped: list[tuple[str, int]] = field(default_factory=list)  # (pattern, words searched) cut short
 
     # -- the tsquery -------------------------------------------------------------------------
     def match(self, node: ast.Node) -> str:
@@ -163,6 +161,10 @@ class Compiler:
         key = expansions(node)[0]
         return self.expanded.get(key, [])
 
+    def expanded_of(self, node: ast.Node) -> list[str]:
+        """The lexemes a prefix or wildcard node stands for."""
+        return self._expanded(node)
+
     # -- scores ------------------------------------------------------------------------------
     def tf(self, lex: str) -> str:
         alias = self.tfs.get(lex)
@@ -195,16 +197,8 @@ class Compiler:
             flag = self.phrase_flag(phrase_tsquery(node.words, node.slop))
             total = " + ".join(self.bm25(w) for w in node.words)
             return flag, f"(CASE WHEN {flag} THEN {total} ELSE 0 END)"
-        if kind in (ast.Prefix, ast.Wildcard):
-            terms = self._expanded(node)
-            if not terms:
-                return "FALSE", "0"
-            if len(terms) == 1:  # Whoosh scores a lone expansion as its term
-                return f"({self.tf(terms[0])} > 0)", self.bm25(terms[0])
-            presence = "(" + " OR ".join(f"({self.tf(x)} > 0)" for x in terms) + ")"
-            if constant_expansion(len(terms), self.docs):
-                return presence, f"(CASE WHEN {presence} THEN 1.0 ELSE 0 END)"  # Whoosh's constant score
-            return presence, "(" + " + ".join(self.bm25(x) for x in terms) + ")"
+        if kind in (ast.Prefix, ast.Wildcard):  # the words it stands for, as alternatives
+            return self._union([(f"({self.tf(lex)} > 0)", self.bm25(lex)) for lex in self._expanded(node)], "max")
         if kind is ast.Alternatives:
             return self._union([self.clause(c) for c in node.children], "max")
         if kind is ast.Or:
@@ -271,22 +265,13 @@ class Compiler:
         return f"({total})::float8", presences if scale and len(parts) > 1 else []
 
 
-def constant_expansion(terms: int, docs: int) -> bool:
-    """Whether Whoosh 2.7.4 scores a prefix or wildcard of `terms` (> 1) expansions with a
-    constant 1: its `Or` of their terms preloads an unscored array when the clauses are
-    TOO_MANY_CLAUSES or more, or when they are more than two in an index of at most 5,000
-    documents; otherwise its union sums each expanded term's BM25 (a constant score asks for
-    `weighting=None`, which the searcher's postings replace by its own weighting)."""
-    return terms >= WHOOSH_TOO_MANY_CLAUSES or (terms > 2 and docs <= WHOOSH_PRELOAD_DOCS)
-
-
 def bulk_scored(node: ast.Node, top: bool = True) -> bool:
     """Whether the Whoosh engine ranks this node with its bulk BM25, and so adds a question's
-    answer mark and the proximity bonus (search.engine.whoosh.scoring._supported). Prefixes,
-    wildcards, ANDMAYBE, REQUIRE and a lone `*` it leaves to Whoosh's own scoring, which has
-    neither: so does this engine."""
+    answer mark and the proximity bonus (search.engine.whoosh.scoring._supported; a pattern is
+    its words as alternatives). ANDMAYBE, REQUIRE and a lone `*` it leaves to Whoosh's own
+    scoring, which has neither: so does this engine."""
     kind = type(node)
-    if kind in (ast.Term, ast.Phrase, ast.Not):
+    if kind in (ast.Term, ast.Phrase, ast.Not, ast.Prefix, ast.Wildcard):
         return True
     if kind is ast.AndNot:
         return bulk_scored(node.a, False) and bulk_scored(node.b, False)
@@ -301,10 +286,10 @@ def bulk_scored(node: ast.Node, top: bool = True) -> bool:
     return False
 
 
-def proximity_words(node: ast.Node) -> list[str]:
+def proximity_words(node: ast.Node, expanded: Callable[[ast.Node], list[str]] = lambda n: []) -> list[str]:
     """The body terms whose nearness counts, as the Whoosh engine picks them: the positional
     term of each top-level clause of an AND or an OR (a word, or the first form of its exact
-    twin or alternatives)."""
+    twin or alternatives, or the first word a pattern stands for: `expanded(node)`)."""
     words: dict[str, None] = {}
     if isinstance(node, (ast.And, ast.Or)):
         clauses = node.children
@@ -320,6 +305,8 @@ def proximity_words(node: ast.Node) -> list[str]:
             if not kids:
                 break
             c = kids[0]
+        if isinstance(c, (ast.Prefix, ast.Wildcard)) and c.field == ast.BODY and expanded(c):
+            c = ast.Term(ast.BODY, expanded(c)[0])
         if isinstance(c, ast.Term) and c.field == ast.BODY:
             words[c.text] = None
     return list(words)

@@ -24,7 +24,6 @@ from search.engine.postgres import proximity
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.query import (
     FALSE,
-    MAX_EXPANSION,
     TRUE,
     Compiler,
     bulk_scored,
@@ -98,7 +97,7 @@ class PostgresReader(Reader):
         bulk = ranked and bulk_scored(node)  # else neither an answer mark nor nearness counts
         answer = plan.answer if bulk else None
         score, presences = comp.score(node, answer) if ranked else ("0.0::float8", [])
-        words = proximity_words(node) if bulk and self.settings.proximity else []
+        words = proximity_words(node, comp.expanded_of) if bulk and self.settings.proximity else []
         near = bulk and len(words) + bool(answer and self.settings.answer_nearness) > 1
         fetch = max(plan.limit, self.settings.proximity_top if near else 0)
         sql = self._statement(comp, where, plan, score, presences, fetch)
@@ -118,7 +117,7 @@ class PostgresReader(Reader):
         wanted = {f: counts.get(f, Counter()) for f in plan.facets}
         if "date" in wanted and not days_wanted(plan, wanted.get("month", Counter())):
             del wanted["date"]
-        return Hits(total, hits, wanted)
+        return Hits(total, hits, wanted, capped=tuple(comp.capped))
 
     def articles(self, keys: Iterable[Hashable]) -> list[Article]:
         keys = list(keys)
@@ -199,6 +198,7 @@ class PostgresReader(Reader):
         """A compiler with the lexicon's answers for this node: expansions of its prefixes and
         wildcards, and the document frequency of every term it may score (one round trip)."""
         expanded: dict = {}
+        capped: list[tuple[str, int]] = []
         lexemes = set()
         if node is not None:
             pats = list(dict.fromkeys(expansions(node)))
@@ -213,14 +213,22 @@ class PostgresReader(Reader):
             if answer:
                 lexemes.add(ANSWER_MARK + answer)
 
-            def look(c):
-                out = {}
+            limits = self.settings.limits
+
+            def look(c):  # the first words in byte order, within the limits (as matching.expand)
+                out, left = {}, limits.expansions_total
                 for key in pats:
                     f, pattern, is_prefix = key
+                    room = min(limits.expansions, left)
                     out[key] = [r[0] for r in c.execute(
-                        f"SELECT term FROM {self.lexicon} WHERE field = %s AND term LIKE %s ORDER BY term LIMIT %s",
+                        f"SELECT term FROM {self.lexicon} WHERE field = %s AND term LIKE %s "
+                        "ORDER BY term COLLATE \"C\" LIMIT %s",
                         ({"body": "b", "exact": "e", "answer": "a"}[f], like_pattern(f, pattern, is_prefix),
-                         MAX_EXPANSION)).fetchall()]
+                         room + 1)).fetchall()]
+                    if len(out[key]) > room:
+                        capped.append((pattern, room))
+                        del out[key][room:]
+                    left -= len(out[key])
                 return out
 
             if pats:
@@ -228,7 +236,8 @@ class PostgresReader(Reader):
                 for terms in expanded.values():
                     lexemes.update(terms)
         df = self._df(sorted(lexemes))
-        return Compiler(self.settings, self.n, self.avg_length, lambda lex: df.get(lex, 0), expanded)
+        return Compiler(self.settings, self.n, self.avg_length, lambda lex: df.get(lex, 0), expanded,
+                        capped=capped)
 
     def _statement(self, comp: Compiler, where: list[str], plan: Plan, score: str, presences: list[str],
                    fetch: int) -> str:

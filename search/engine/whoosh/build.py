@@ -6,6 +6,7 @@ a killed build leaves the served index untouched.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
@@ -62,13 +63,13 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
     progress = progress or Quiet()
     with store.writer_lock(root, wait=wait):
         gen = store.new_generation(root)
-        ix = whoosh_index.create_in(str(gen), schema(settings))
-        an = analyzer(settings)
-        writer = open_writer(ix)
-        echo_table = echoes.EchoTable()
-        echo_step = None
+        writer = echo_step = None
         look_at = 256
         try:
+            ix = whoosh_index.create_in(str(gen), schema(settings))
+            an = analyzer(settings)
+            writer = open_writer(ix)
+            echo_table = echoes.EchoTable()
             for item in items:
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
@@ -109,25 +110,31 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
 
             writer.on_progress = committing
             writer.commit(optimize=True)
+            writer = None
             progress.finish("commit")
             echo_step.wait(tick=progress.tick)
             progress.finish("echoes")
             progress.start("publish")
             fingerprints.save_build(gen, ix, items)  # what `add` checks inputs against
+            store.write_manifest(gen, {
+                "schema_version": schema_version(settings),
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "articles": report.added,
+                "commit": ix.latest_generation(),
+                "sources": [str(s) for s in (sources or [])],
+                "licences": licences(sources or []),
+            })
+            store.publish(root, gen)
         except BaseException:
+            # Nothing of this build stays unless it was published (a failed publish is swept).
             if echo_step is not None:
                 echo_step.cancel()
-            writer.cancel()
-            shutil.rmtree(gen, ignore_errors=True)
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+            if store.served_name(root) != gen.name:
+                shutil.rmtree(gen, ignore_errors=True)
             raise
-        store.write_manifest(gen, {
-            "schema_version": schema_version(settings),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "articles": report.added,
-            "sources": [str(s) for s in (sources or [])],
-            "licences": licences(sources or []),
-        })
-        store.publish(root, gen)
     progress.finish("publish")
     report.seconds = time.perf_counter() - started
     return report

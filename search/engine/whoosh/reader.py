@@ -5,9 +5,11 @@ caches: match sets (weighed by their size), clause scores (search.engine.whoosh.
 echoes file and term rarity. A new generation, or an update committed in place, gets a new
 reader, so its caches start empty and the old ones go with the old reader.
 
-`search(plan)`: the match set by set algebra over posting lists (search.engine.whoosh.matching),
-the filters as set operations (search.engine.whoosh.facets), the top `limit` by bulk BM25
-(search.engine.whoosh.scoring) or by date, and the disjunctive facet counts.
+`search(plan)`: the query with its patterns expanded within the limits (at most
+`Limits.expansions` words a pattern; search.engine.whoosh.matching.expand), the match set by set
+algebra over posting lists, the filters as set operations (search.engine.whoosh.facets), the top
+`limit` by bulk BM25 (search.engine.whoosh.scoring) or by date, and the disjunctive facet
+counts. The plan's `Budget` is handed to matching and scoring; what it left out is not cached.
 """
 from __future__ import annotations
 
@@ -23,9 +25,9 @@ from whoosh import query as wq
 from search.cache import Cache
 from search.engine import bm25
 from search.engine.base import Hits, Plan, Reader, coverage_of
-from search.engine.whoosh import facets, store
+from search.engine.whoosh import facets, sharing, store
 from search.engine.whoosh.facets import FacetTable
-from search.engine.whoosh.matching import match_docs
+from search.engine.whoosh.matching import capped_patterns, expand, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
 from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
@@ -37,7 +39,9 @@ from search.text.analysis import analyzer
 
 MATCH_CACHE = 200_000  # document numbers kept across cached match sets, per generation
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
+EXPANSION_CACHE = 256  # queries with their patterns expanded, per generation
 PRIME_STEMS = 30_000  # most frequent words whose roots are computed when a reader warms
+LENGTH_FIELDS = ("body", "exact")  # fields whose lengths BM25 reads
 
 
 class WhooshReader(Reader):
@@ -45,14 +49,42 @@ class WhooshReader(Reader):
         self.gen, self.manifest, self.ix, self.settings = gen, manifest, ix, settings
         self.generation = f"{gen.name}/{ix.latest_generation()}"
         self.searcher = ix.searcher(weighting=weighting(settings))
-        self.table = FacetTable.load(self.searcher.reader())
+        state = sharing.derived(gen, self.searcher.reader().generation(), self._derive)
+        self.table = state["table"]
+        self._lengths = state["lengths"]
         self.scorer: BulkScorer | None = None  # made on the first ranked query
         self._matches: Cache[frozenset[int]] = Cache(MATCH_CACHE, weigh=len, name="match sets")
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
+        self._expanded: Cache[wq.Query] = Cache(EXPANSION_CACHE, name="expanded queries")
         self._echoes: tuple | None = None  # (file stamp, EchoView)
+
+    def _derive(self) -> dict:
+        """What every process reading this commit derives from it (shared: engine.whoosh.sharing)."""
+        scorer = BulkScorer(self.searcher, self.settings)
+        for field in LENGTH_FIELDS:
+            scorer.warm(field)
+        return {"table": FacetTable.load(self.searcher.reader()), "lengths": scorer.lengths()}
 
     def close(self) -> None:
         self.searcher.close()
+
+    def reopened(self) -> WhooshReader:
+        """This generation read through new file handles, keeping what was derived from it
+        (facet table, field lengths, echoes, term rarity). A forked child calls it: it must not
+        seek in the files it shares with its parent. Caches tied to Whoosh's reader objects
+        (posting lists, phrases) start empty."""
+        from search.engine.whoosh import store
+
+        ix = store.open_index(self.gen, mmap=False)
+        if ix.latest_generation() != self.ix.latest_generation():  # committed meanwhile: start over
+            return WhooshReader(self.gen, self.manifest, ix, self.settings)
+        new = object.__new__(WhooshReader)
+        new.__dict__.update(self.__dict__)
+        new.ix, new.searcher = ix, ix.searcher(weighting=weighting(self.settings))
+        new._matches = Cache(MATCH_CACHE, weigh=len, name="match sets")
+        if self.scorer is not None:
+            new.scorer = self.scorer.rebound(new.searcher)
+        return new
 
     def up_to_date(self) -> bool:
         return self.searcher.up_to_date()
@@ -62,8 +94,8 @@ class WhooshReader(Reader):
         words of the index once, so the highlighter finds their roots cached. Measured on
         IndoSum with every word primed: the median uncached search 14.4 -> 11.3 ms."""
         scorer = self._scorer()
-        scorer.warm("body")
-        scorer.warm("exact")
+        for field in LENGTH_FIELDS:
+            scorer.warm(field)
         reader = self.searcher.reader()
         try:
             for _, word in reader.most_frequent_terms("exact", PRIME_STEMS):
@@ -73,10 +105,13 @@ class WhooshReader(Reader):
 
     # -- the seam ---------------------------------------------------------------------------
     def search(self, plan: Plan) -> Hits:
-        matched = self.table.live if plan.query is None else self._match(plan.query)
+        q = None if plan.query is None else self._query(plan.query)
+        matched = self.table.live if q is None else self._match(plan.query, q, plan.budget)
         kept, per_facet = facets.restrict(self.table, matched, plan)
-        top = self._top(plan, kept)
-        return Hits(len(kept), top, facets.counts(self.table, plan, per_facet))
+        top = self._top(plan, q, kept)
+        return Hits(len(kept), top, facets.counts(self.table, plan, per_facet),
+                    partial=plan.budget is not None and plan.budget.partial,
+                    capped=tuple(capped_patterns(q)) if q is not None else ())
 
     def articles(self, keys: Iterable[Hashable]) -> list[Article]:
         return [article_from_stored(self.searcher.stored_fields(d)) for d in keys]
@@ -106,6 +141,9 @@ class WhooshReader(Reader):
             return cache.get_or(term, lambda: bm25.idf(n, df("body", term)))
 
         return idf
+
+    def count(self) -> int:
+        return len(self.table.live)
 
     def stats(self) -> dict:
         t = self.table
@@ -139,26 +177,32 @@ class WhooshReader(Reader):
     # -- steps --------------------------------------------------------------------------------
     def _scorer(self) -> BulkScorer:
         if self.scorer is None:
-            self.scorer = BulkScorer(self.searcher, self.settings)
+            self.scorer = BulkScorer(self.searcher, self.settings, self._lengths)
         return self.scorer
 
-    def _match(self, node) -> frozenset[int]:
-        """Every live document the query matches; cached by the query."""
+    def _query(self, node):
+        """The Whoosh query of a node, its patterns expanded (search.engine.whoosh.matching)."""
+        return self._expanded.get_or(node, lambda: expand(self.searcher.reader(), to_whoosh(node),
+                                                          self.settings.limits))
+
+    def _match(self, node, q, budget=None) -> frozenset[int]:
+        """Every live document the query matches (fewer when the budget ran out); cached by the
+        query when complete."""
         found = self._matches.get(node)
         if found is None:
-            found = frozenset(match_docs(self.searcher, to_whoosh(node), self.table.live))
-            self._matches.put(node, found)
+            found = frozenset(match_docs(self.searcher, q, self.table.live, budget))
+            if budget is None or not budget.partial:
+                self._matches.put(node, found)
         return found
 
-    def _top(self, plan: Plan, kept: set[int]) -> list[tuple[float, int]]:
+    def _top(self, plan: Plan, q, kept: set[int]) -> list[tuple[float, int]]:
         """(score, docnum) of the first `plan.limit` documents of `kept` in the plan's order.
         Relevance: bulk BM25 when the query allows it, else Whoosh's own scoring (prefixes,
         wildcards) with the same weighting, `kept` as its filter. Dates: the table's orders."""
         if not kept:
             return []
-        if plan.sort == "relevance" and plan.query is not None:
-            q = to_whoosh(plan.query)
-            scores = self._scorer().score(q, kept, plan.answer)
+        if plan.sort == "relevance" and q is not None:
+            scores = self._scorer().score(q, kept, plan.answer, plan.budget)
             if scores is not None:
                 return best(scores, plan.limit)
             if _only_negative(q):

@@ -15,7 +15,12 @@ expansions (`PBB` OR the phrase `Perserikatan Bangsa-Bangsa`) got arbitrary scor
 disjunction-max scores each document by its best alternative, and the coordination bonus counts
 each top-level clause once, however many synonyms it holds.
 
-Queries outside this (prefixes, wildcards) return None and Whoosh scores them.
+Patterns (prefixes, wildcards) come expanded into the words they stand for
+(search.engine.whoosh.matching.expand), scored as alternatives: each document by its best word.
+Queries outside this return None and Whoosh scores them.
+
+With a `Budget` (search.engine.base), alternatives and clauses not yet scored when the time is
+spent are left out, and so is the proximity bonus: plainer scores, none of them cached.
 
 On top of BM25, the best `proximity_top` documents of a query of several words get a
 term-proximity bonus (Büttcher, Clarke and Lushman 2006, "BM25TP"): each pair of neighbouring
@@ -42,6 +47,7 @@ from whoosh import query as wq
 from whoosh import scoring as ws
 
 from search.cache import Cache
+from search.engine.base import Budget
 from search.engine.bm25 import idf as _idf
 from search.engine.whoosh.matching import match_docs, term_positions, term_postings
 from search.settings import DEFAULT, Settings
@@ -55,14 +61,26 @@ class BulkScorer:
     """Per-searcher state: field lengths of every document (loaded once per field), and
     per-clause scores (a bounded cache, weighed by documents scored)."""
 
-    def __init__(self, searcher, settings: Settings = DEFAULT):
+    def __init__(self, searcher, settings: Settings = DEFAULT, lengths: dict | None = None):
         self.searcher, self.reader, self.s = searcher, searcher.reader(), settings
         self.n = self.reader.doc_count_all()
-        self._lengths: dict[str, tuple[array, float]] = {}
+        self._lengths: dict[str, tuple[array, float]] = dict(lengths or {})  # given: loaded, not derived
         self._cache: Cache[dict[int, float]] = Cache(SCORE_CACHE, weigh=len, name="clause scores")
 
     def warm(self, field: str) -> None:
         self._field(field)
+
+    def lengths(self) -> dict[str, tuple[array, float]]:
+        """field -> (length of each document, average length), as loaded so far."""
+        return dict(self._lengths)
+
+    def rebound(self, searcher) -> BulkScorer:
+        """The same scorer over another searcher of the same index commit (new file handles):
+        field lengths and clause scores are kept."""
+        new = BulkScorer.__new__(BulkScorer)
+        new.__dict__.update(self.__dict__)
+        new.searcher, new.reader = searcher, searcher.reader()
+        return new
 
     def _field(self, field: str) -> tuple[array, float]:
         found = self._lengths.get(field)
@@ -72,14 +90,17 @@ class BulkScorer:
                                             self.searcher.avg_field_length(field) or 1)
         return found
 
-    def score(self, q: wq.Query, docs, answer: str | None = None) -> dict[int, float] | None:
+    def score(self, q: wq.Query, docs, answer: str | None = None,
+              budget: Budget | None = None) -> dict[int, float] | None:
         """Scores of `docs` (which all match q), or None if q has parts this cannot score:
         BM25, plus the proximity bonus for the best of them. `answer` is the answer type a
         question asks for (search.text.answers): its mark is scored as one more word
         (answer_weight) and counts in the proximity bonus, but never decides which documents
         match."""
         s = self.s
-        out = self.bm25(q, docs)
+        out = self.bm25(q, docs, budget)
+        if out and budget is not None and budget.spent():
+            return out
         if out and answer and s.answer_weight:
             for d, v in self._term(answers.FIELD, answer, docs, POSITIONS_FIELD).items():
                 out[d] += s.answer_weight * v
@@ -91,7 +112,7 @@ class BulkScorer:
                     out[d] += s.proximity * bonus
         return out
 
-    def bm25(self, q: wq.Query, docs) -> dict[int, float] | None:
+    def bm25(self, q: wq.Query, docs, budget: Budget | None = None) -> dict[int, float] | None:
         """BM25F scores of `docs`, equal to Whoosh's under `weighting()`, or None."""
         if not _supported(q):
             return None
@@ -101,7 +122,10 @@ class BulkScorer:
         if isinstance(q, wq.AndNot):
             clauses = [q.a]
         constant = float(sum(isinstance(c, wq.Not) for c in clauses))
-        tables = [self._scores(c, docs) for c in clauses if not isinstance(c, wq.Not)]
+        tables = []
+        for c in clauses:
+            if not isinstance(c, wq.Not) and not (tables and budget is not None and budget.spent()):
+                tables.append(self._scores(c, docs, budget))
         present = [t for t in tables if t]
         scale = getattr(q, "scale", None) if isinstance(q, wq.Or) else None
         count = len(present)
@@ -121,10 +145,11 @@ class BulkScorer:
             out[d] = total
         return out
 
-    def _scores(self, q: wq.Query, docs=None) -> dict[int, float]:
+    def _scores(self, q: wq.Query, docs=None, budget: Budget | None = None) -> dict[int, float]:
         """doc -> score for every document matching a positive clause; cached per searcher.
         With `docs`, a word far more frequent than the documents asked about (`indonesia` in
-        `bank indonesia`) is scored for those documents only, and not cached."""
+        `bank indonesia`) is scored for those documents only, and not cached. Alternatives
+        left out for the `budget` make a table that is not cached either."""
         key = (type(q).__name__, repr(q))
         found = self._cache.get(key)
         if found is not None:
@@ -141,20 +166,26 @@ class BulkScorer:
         elif isinstance(q, wq.DisjunctionMax):
             found = {}
             for c in q.subqueries:
-                for d, v in self._scores(c).items():
+                if found and budget is not None and budget.spent():
+                    break
+                for d, v in self._scores(c, None, budget).items():
                     if v > found.get(d, -1.0):
                         found[d] = v
         elif isinstance(q, wq.Or):
             found = {}
             for c in q.subqueries:
-                for d, v in self._scores(c).items():
+                if found and budget is not None and budget.spent():
+                    break
+                for d, v in self._scores(c, None, budget).items():
                     found[d] = found.get(d, 0.0) + v
         elif isinstance(q, (wq.And, wq.AndNot)):
             positives = [c for c in (q.subqueries if isinstance(q, wq.And) else [q.a]) if not isinstance(c, wq.Not)]
-            tables = sorted((self._scores(c) for c in positives), key=len)
+            tables = sorted((self._scores(c, None, budget) for c in positives), key=len)
             found = {d: sum(t[d] for t in tables) for d in tables[0] if all(d in t for t in tables[1:])}
         else:  # not reached: _supported() guards
             raise TypeError(type(q).__name__)
+        if budget is not None and budget.partial:
+            return found
         return self._cache.put(key, found)
 
     def proximity(self, words: list[str], docs, answer: str | None = None) -> dict[int, float]:

@@ -17,11 +17,10 @@ content hash as above.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
-from whoosh import index as whoosh_index
 
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
 from search.engine.whoosh import store
@@ -57,17 +56,21 @@ def _stored_article(ix, article_id: str) -> Article | None:
 
 
 def _repair(gen: Path, ix, settings: Settings) -> int:
-    """The served commit, with its echoes repaired first if a writer died after its commit and
-    before them (search.stories.echoes.repair)."""
+    """The served commit, with its side files repaired first if a writer died after its commit
+    and before them: the echoes (search.stories.echoes.repair) and the manifest's count.
+    (Fingerprints of another commit are ignored, and rewritten by the next run that cleans.)"""
     stamp = ix.latest_generation()
     echoes.repair(gen, analyzer(settings), stamp, lambda: stored_articles(ix))
+    manifest = store.read_manifest(gen)
+    if manifest.get("commit") != stamp:
+        _touch_manifest(gen, ix.doc_count(), stamp, when=False)
     return stamp
 
 
 def _open(root: Path, settings: Settings):
     gen = store.current_generation(root)
     store.check_version(gen, settings)
-    return gen, whoosh_index.open_dir(str(gen))
+    return gen, store.open_index(gen)
 
 
 def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0.0,
@@ -115,18 +118,24 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 written.append(item)
                 known[item.id] = digest
                 report.outcomes.append(Outcome(item.origin, ADDED if old is None else UPDATED,
-                                               item.id))
+                                               item.id, flags=item.flags() or None))
             if writer is not None:
                 writer.commit()
                 report.committed = True
         except BaseException:
             if writer is not None:
-                writer.cancel()
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                with contextlib.suppress(Exception):
+                    store.sweep(root)  # what the failed commit wrote and no commit names
             raise
         if report.committed:
             echoes.update(gen, written, (), analyzer(settings), before=before,
                           after=ix.latest_generation(), everything=lambda: stored_articles(ix))
-            _touch_manifest(gen, len(known))
+            _touch_manifest(gen, len(known), ix.latest_generation())
+        if report.committed or (cleaned and not prints_of and loaded is not None):
+            # after a commit, or when stale fingerprints made every input be cleaned: the index
+            # now holds what they make
             _update_prints(gen, ix, prints_of, cleaned, written, loaded)
     report.cleaned = len(cleaned)
     report.seconds = time.perf_counter() - started
@@ -167,12 +176,15 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
                     writer.delete_by_term("id", i)
                 writer.commit()
             except BaseException:
-                writer.cancel()
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                with contextlib.suppress(Exception):
+                    store.sweep(root)
                 raise
             report.committed = True
             echoes.update(gen, [], present, analyzer(settings), before=before,
                           after=ix.latest_generation(), everything=lambda: stored_articles(ix))
-            _touch_manifest(gen, len(known) - len(present))
+            _touch_manifest(gen, len(known) - len(present), ix.latest_generation())
             if prints_of:
                 gone = set(present)
                 fingerprints.write(gen, ix, {i: fp for i, fp in prints_of.items() if i not in gone})
@@ -180,8 +192,11 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
     return report
 
 
-def _touch_manifest(gen: Path, articles: int) -> None:
+def _touch_manifest(gen: Path, articles: int, commit: int, when: bool = True) -> None:
+    """The manifest's count of articles, and the index commit it was counted at."""
     manifest = store.read_manifest(gen)
     manifest["articles"] = articles
-    manifest["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    manifest["commit"] = commit
+    if when:
+        manifest["updated_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     store.write_manifest(gen, manifest)
