@@ -1,4 +1,4 @@
-"""The command line: build, add, remove, query, stats, stem and analyze.
+"""The command line: build, add, remove, optimize, query, stats, stem and analyze.
 
 Every domain error becomes one line on stderr saying what to do next, and a non-zero exit
 status; never a traceback.
@@ -120,6 +120,18 @@ def cmd_remove(args) -> int:
     return 0
 
 
+def cmd_optimize(args) -> int:
+    engine = _engine(args)
+    done = engine.optimize(wait=args.wait)
+    segments, deleted = done["segments"], done["deleted"]
+    if segments <= 1 and not deleted:
+        print(f"{engine.location} is already one segment without deleted articles; nothing to do.")
+    else:
+        print(f"Merged {segments} segment{'s' if segments != 1 else ''} into one and dropped {deleted} "
+              f"deleted article{'s' if deleted != 1 else ''} in {done['seconds']:.2f}s -> {engine.location}")
+    return 0
+
+
 def _finish_update(args, report, command: str) -> None:
     if not getattr(args, "verbose", False):
         for o in report.skipped:
@@ -235,6 +247,11 @@ def parser() -> argparse.ArgumentParser:
     rm.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
     rm.add_argument("--report", metavar="FILE", help="write each id's outcome to FILE as JSON")
     rm.set_defaults(func=cmd_remove)
+
+    op = with_index(sub.add_parser("optimize", help="merge the index into one segment (never needed for "
+                                   "speed: adds merge segments as they go)"))
+    op.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
+    op.set_defaults(func=cmd_optimize)
 
     q = with_index(sub.add_parser("query", help="search the index"))
     q.add_argument("text", nargs="?", default="")

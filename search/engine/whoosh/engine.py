@@ -97,6 +97,9 @@ class WhooshEngine(Engine):
     def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport:
         return updater.remove(ids, self.root, wait=wait, settings=self.settings)
 
+    def optimize(self, *, wait: float = 0.0) -> dict:
+        return updater.optimize(self.root, wait=wait, settings=self.settings)
+
 
 def _close(attrs: dict) -> None:
     rd = attrs.get("_reader")
