@@ -12,7 +12,6 @@ the filters as set operations (search.engine.whoosh.facets), the top `limit` by 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
 from search.models import Article, Echo
 from search.settings import Settings
-from search.stories.echoes import FILE as ECHOES_FILE
 from search.stories.echoes import EchoView
 
 MATCH_CACHE = 200_000  # document numbers kept across cached match sets, per generation
@@ -46,7 +44,7 @@ class WhooshReader(Reader):
         self.scorer: BulkScorer | None = None  # made on the first ranked query
         self._matches: Cache[frozenset[int]] = Cache(MATCH_CACHE, weigh=len, name="match sets")
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
-        self._echoes: tuple | None = None  # (file stamp, EchoView)
+        self._echoes: EchoView | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -86,15 +84,10 @@ class WhooshReader(Reader):
         return article_from_stored(self.searcher.stored_fields(doc))
 
     def echoes(self, article_id: str) -> dict[int, list[Echo]]:
-        """The generation's echoes file is read once, and again only when an update rewrites it."""
-        try:
-            s = os.stat(self.gen / ECHOES_FILE)
-            stamp = (s.st_ino, s.st_mtime_ns)
-        except FileNotFoundError:
-            stamp = None
-        if self._echoes is None or self._echoes[0] != stamp:
-            self._echoes = (stamp, EchoView.load(self.gen, self.searcher.reader().generation()))
-        return self._echoes[1].for_article(article_id)
+        """One row of the generation's echo store, if it describes this reader's index commit."""
+        if self._echoes is None:
+            self._echoes = EchoView.load(self.gen, self.searcher.reader().generation())
+        return self._echoes.for_article(article_id)
 
     def idf(self) -> Callable[[str], float]:
         n, df, cache = max(1, self.searcher.doc_count()), self.searcher.doc_frequency, self._idf
