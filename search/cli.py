@@ -13,12 +13,14 @@ from pathlib import Path
 from search.engine import default_location, open_engine
 from search.engine.base import MISSING, Engine
 from search.errors import IndexMissing, IndexVersionMismatch, KlipingError
+from search.settings import DEFAULT
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def _engine(args) -> Engine:
-    return open_engine(args.index or default_location())
+    memory = getattr(args, "memory", None)
+    return open_engine(args.index or default_location(), DEFAULT.with_(memory_mb=memory) if memory else DEFAULT)
 
 
 def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
@@ -60,7 +62,8 @@ def cmd_build(args) -> int:
     outcomes = []
 
     def on_item(item):
-        outcomes.append(_outcome(item))
+        if args.report:  # kept only for the report (a build may read millions of inputs)
+            outcomes.append(_outcome(item))
         if verbose:
             _report_item(item)
 
@@ -232,6 +235,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", "-q", action="store_true")
     b.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
     b.add_argument("--report", metavar="FILE", help="write each input's outcome to FILE as JSON")
+    b.add_argument("--memory", type=int, metavar="MB", help=f"about how much memory the build may use, all its "
+                   f"processes together (default {DEFAULT.memory_mb}); postings past a share of it go to disk")
     b.set_defaults(func=cmd_build)
 
     ad = with_index(sub.add_parser("add", help="add new and update changed articles, without a rebuild"))
@@ -240,6 +245,8 @@ def parser() -> argparse.ArgumentParser:
     ad.add_argument("--verbose", "-v", action="store_true", help="list each article and what cleaning removed")
     ad.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for another writer")
     ad.add_argument("--report", metavar="FILE", help="write each input's outcome to FILE as JSON")
+    ad.add_argument("--memory", type=int, metavar="MB", help=f"about how much memory the add may use "
+                    f"(default {DEFAULT.memory_mb})")
     ad.set_defaults(func=cmd_add)
 
     rm = with_index(sub.add_parser("remove", help="delete articles by id"))

@@ -92,7 +92,8 @@ class WhooshEngine(Engine):
                              allow_empty=allow_empty, settings=self.settings)
 
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
-        return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings)
+        return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings,
+                           memory=int(self.settings.memory_mb * builder.POOL_SHARE) << 20)
 
     def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport:
         return updater.remove(ids, self.root, wait=wait, settings=self.settings)

@@ -134,7 +134,7 @@ class WhooshReader(Reader):
             return []
         if plan.sort == "relevance" and plan.query is not None:
             q = to_whoosh(plan.query)
-            scores = self._scorer().score(q, kept, plan.answer)
+            scores = self._scorer().score(q, kept, plan.answer, k=plan.limit)
             if scores is not None:
                 return best(scores, plan.limit)
             if _only_negative(q):
