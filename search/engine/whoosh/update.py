@@ -2,8 +2,9 @@
 
 This module owns `add` and `remove`. Unlike `indexer.build`, it changes the served generation
 in place, through Whoosh's own atomic commit (a reader sees the index before or after, never
-half), under the same one-writer lock. It decides by content hash, and costs the batch, not
-the archive:
+half), under the same one-writer lock. A changed article carries the paragraph history of the
+one it replaces (search.present.anchors.carry, read through the batch's reader), so permalinks
+taken before still land. It decides by content hash, and costs the batch, not the archive:
 - one reader per batch looks each incoming id up in the `id` field (a term look-up) and reads
   that one document's stored `hash`; nothing reads the whole archive;
 - a new id is simply added (no delete); a changed one's old document is deleted by its number,
@@ -36,6 +37,7 @@ from search.engine.whoosh.reader import article_from_stored
 from search.engine.whoosh.writer import open_writer
 from search.ingest import fingerprints
 from search.models import Article, Skipped
+from search.present import anchors
 from search.settings import DEFAULT, Settings
 from search.stories import echoes
 from search.text.analysis import analyzer
@@ -127,6 +129,8 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 if old == digest:
                     report.outcomes.append(Outcome(item.origin, UNCHANGED, item.id))
                     continue
+                if doc is not None:  # paragraph links keep their targets (search.present.anchors)
+                    item = anchors.carry(article_from_stored(reader.stored_fields(doc)), item)
                 if writer is None:
                     writer = open_writer(ix, memory)
                 if doc is not None:
