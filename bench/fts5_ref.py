@@ -62,12 +62,8 @@ CREATE INDEX articles_date ON articles(date);
 """
 
 
-# -- build --------------------------------------------------------------------------------------
-def build(sources: list[str], db: Path, field_map: dict | None = None) -> dict:
-    from search import ingest
-    from search.models import Skipped
-
-    started = time.perf_counter()
+def _fresh(db) -> tuple[Path, Path, sqlite3.Connection]:
+    """A new database built beside `db` (renamed onto it when complete), written without a journal."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_suffix(".building")
@@ -75,6 +71,16 @@ def build(sources: list[str], db: Path, field_map: dict | None = None) -> dict:
     con = sqlite3.connect(tmp)
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
+    return db, tmp, con
+
+
+# -- build --------------------------------------------------------------------------------------
+def build(sources: list[str], db: Path, field_map: dict | None = None) -> dict:
+    from search import ingest
+    from search.models import Skipped
+
+    started = time.perf_counter()
+    db, tmp, con = _fresh(db)
     con.executescript(SCHEMA)
     added = skipped = 0
     rows = []
@@ -114,13 +120,7 @@ def build_bare(sources: list[str], db: Path) -> dict:
     import Stemmer
 
     started = time.perf_counter()
-    db = Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db.with_suffix(".building")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
-    con.execute("PRAGMA journal_mode=OFF")
-    con.execute("PRAGMA synchronous=OFF")
+    db, tmp, con = _fresh(db)
     con.execute("CREATE VIRTUAL TABLE articles USING fts5(id UNINDEXED, record UNINDEXED, terms)")
     stem = Stemmer.Stemmer("indonesian").stemWords
     findall = re.compile(BARE_RE).findall

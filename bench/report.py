@@ -41,6 +41,15 @@ def by_label(run: dict) -> dict:
     return {s["label"]: s for s in run["sizes"]}
 
 
+def dig(d, *path):
+    """d[path[0]][path[1]]…, or None where a step is missing."""
+    for p in path:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(p)
+    return d
+
+
 def main_name(run: dict) -> str:
     return next(iter(run["kliping"]))
 
@@ -51,12 +60,7 @@ def targets(run: dict) -> list[tuple[str, str, bool | None]]:
     out = []
 
     def get(label, *path):
-        d = S.get(label)
-        for p in path:
-            if not isinstance(d, dict):
-                return None
-            d = d.get(p)
-        return d
+        return dig(S.get(label), *path)
 
     for label in ("3.5k", "35k"):
         r = ratio(get(label, "builds", k, "seconds"), get(label, "builds", REF, "seconds"))
@@ -82,12 +86,7 @@ def living_targets(run: dict) -> list[tuple[str, str, bool | None]]:
     k, S, out = main_name(run), by_label(run), []
 
     def get(label, *path):
-        d = S.get(label)
-        for p in path:
-            if not isinstance(d, dict):
-                return None
-            d = d.get(p)
-        return d
+        return dig(S.get(label), *path)
 
     if "100k" in S:
         v = get("100k", "living", "adds", "1000", "seconds")
