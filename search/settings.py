@@ -76,12 +76,19 @@ class Settings:
     answer_nearness: float = 2.0  # and its idf in the proximity bonus times this
     partial_ratio: int = 4  # a term this many times commoner than the documents asked about
     # is scored for those documents only
+    prune_min: int = 2_000  # a ranked OR matching more documents scores only those that can
+    # reach the page (MaxScore, search.engine.whoosh.scoring); 0 always, -1 never
 
     # -- results --
     snippets_per_result: int = 3
 
     # -- what one request may cost (search.settings.Limits) --
     limits: Limits = field(default_factory=Limits)
+
+    # -- building (search.engine.whoosh.build) --
+    #: about how much memory a build or an add may take, in MB, all its processes together; the
+    #: indexer's postings get POOL_SHARE of it and go to disk past that (`--memory MB`)
+    memory_mb: int = 768
 
     def __post_init__(self):
         if self.stemmer not in STEMMERS:

@@ -14,7 +14,6 @@ counts. The plan's `Budget` is handed to matching and scoring; what it left out 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
@@ -33,7 +32,6 @@ from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
 from search.models import Article, Coverage, Echo
 from search.settings import Settings
-from search.stories.echoes import FILE as ECHOES_FILE
 from search.stories.echoes import EchoView
 from search.text.analysis import analyzer
 
@@ -56,7 +54,7 @@ class WhooshReader(Reader):
         self._matches: Cache[frozenset[int]] = Cache(MATCH_CACHE, weigh=len, name="match sets")
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
         self._expanded: Cache[wq.Query] = Cache(EXPANSION_CACHE, name="expanded queries")
-        self._echoes: tuple | None = None  # (file stamp, EchoView)
+        self._echoes: EchoView | None = None
 
     def _derive(self) -> dict:
         """What every process reading this commit derives from it (shared: engine.whoosh.sharing)."""
@@ -124,15 +122,10 @@ class WhooshReader(Reader):
         return article_from_stored(self.searcher.stored_fields(doc))
 
     def echoes(self, article_id: str) -> dict[int, list[Echo]]:
-        """The generation's echoes file is read once, and again only when an update rewrites it."""
-        try:
-            s = os.stat(self.gen / ECHOES_FILE)
-            stamp = (s.st_ino, s.st_mtime_ns)
-        except FileNotFoundError:
-            stamp = None
-        if self._echoes is None or self._echoes[0] != stamp:
-            self._echoes = (stamp, EchoView.load(self.gen, self.searcher.reader().generation()))
-        return self._echoes[1].for_article(article_id)
+        """One row of the generation's echo store, if it describes this reader's index commit."""
+        if self._echoes is None:
+            self._echoes = EchoView.load(self.gen, self.searcher.reader().generation())
+        return self._echoes.for_article(article_id)
 
     def idf(self) -> Callable[[str], float]:
         n, df, cache = max(1, self.searcher.doc_count()), self.searcher.doc_frequency, self._idf
@@ -202,7 +195,7 @@ class WhooshReader(Reader):
         if not kept:
             return []
         if plan.sort == "relevance" and q is not None:
-            scores = self._scorer().score(q, kept, plan.answer, plan.budget)
+            scores = self._scorer().score(q, kept, plan.answer, plan.budget, k=plan.limit)
             if scores is not None:
                 return best(scores, plan.limit)
             if _only_negative(q):

@@ -36,8 +36,8 @@ from search.text.analysis import Analyzer, analyzer
 
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions, or to
 #: what a stored Article holds (7: authors, paragraph anchors; credit lines leave the body;
-#: 8: the facets column also holds the article's paragraph count).
-SCHEMA_FORMAT = 8
+#: 8: the facets column also holds the article's paragraph count; 9: echoes in echoes.sqlite).
+SCHEMA_FORMAT = 9
 
 
 def schema_version(settings: Settings) -> str:
