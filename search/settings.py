@@ -50,8 +50,16 @@ class Settings:
     partial_ratio: int = 4  # a term this many times commoner than the documents asked about
     # is scored for those documents only
 
+    # -- the query language (search.query.build, search.query.archive) --
+    fuzzy_max_terms: int = 50  # written words a fuzzy word (`sanski~`) may expand to
+    suggest_below: int = 3  # did-you-mean is looked for when a query finds fewer articles
+    suggest_rare: int = 3  # a word fewer articles hold than this is checked for a correction
+    suggest_ratio: int = 10  # a correction is held by at least this many times as many articles
+
     # -- results --
     snippets_per_result: int = 3
+    export_max_rows: int = 10_000  # paragraphs an export writes before it stops with a notice
+    feed_entries: int = 20  # newest matches in an Atom feed
 
     def __post_init__(self):
         if self.stemmer not in STEMMERS:

@@ -5,16 +5,31 @@ from __future__ import annotations
 from search.models import Article, Echo
 from search.present.citations import paragraph_path
 from search.query.archive import SearchResponse
+from search.query.explain import explain
 
 
-def search_json(resp: SearchResponse, base_url: str = "") -> dict:
+def histogram_json(resp: SearchResponse) -> dict:
+    h = resp.histogram
+    if h is None:
+        return {"unit": None, "buckets": []}
+    return {"unit": h.unit, "buckets": [{"start": b.start, "end": b.end, "count": b.count} for b in h.buckets],
+            "undated": h.undated}
+
+
+def search_json(resp: SearchResponse, base_url: str = "", search_url: str = "/") -> dict:
+    """`search_url` is where the search page is served (for did-you-mean's link)."""
     base = base_url.rstrip("/")
+    dym = resp.did_you_mean
     return {
         "query": resp.request.q,
-        "read_as": resp.query.describe(),
+        "read_as": explain(resp.query.query, "en"),  # in the user's words
+        "read_as_terms": resp.query.describe(),  # in the index's terms (stems)
         "mode": resp.query.mode,
+        "partial": resp.partial,
+        "did_you_mean": {"query": dym.q, "url": search_url + dym.qs()} if dym else None,
         "answer_type": resp.query.answer,  # "angka", "waktu" or null (search.answers)
         "notes": list(resp.query.notes),
+        "ignored": list(resp.query.ignored),
         "exact": resp.request.exact,
         "expansions": [{"from": typed, "to": list(alts)} for typed, alts in resp.query.expansions],
         "total": resp.total,
@@ -34,6 +49,7 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
                 "editors": r.editors,
                 "tags": r.tags,
                 "article_url": base + r.article_url,
+                "matching_paragraphs": r.matching,
                 "paragraphs": [{"n": p.n, "html": p.html, "url": base + p.url} for p in r.paragraphs],
             }
             for r in resp.results
@@ -43,6 +59,7 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
             for f in resp.facets
         },
         "facets_truncated": {f.name: f.truncated for f in resp.facets},
+        "histogram": histogram_json(resp),
         "took_ms": round(resp.took_ms, 2),
     }
 

@@ -1,8 +1,13 @@
 """Step 4 of the pipeline: a `SearchRequest` in, a `SearchResponse` of plain records out.
 
-`Archive.search(request)` reads the query (search.query.parse, pure), asks the engine's current
-reader for the hits (search.engine.base: match, score, top N, facet counts), loads the articles
-shown, makes their snippets (search.query.snippets) and the page's facets, chips and paging.
+`Archive.search(request)` reads the query (search.query.parse, pure), resolves its fuzzy words
+against the reader's lexicon (search.query.resolve), asks the engine's current reader for the
+hits (search.engine.base: match, score, top N, facet counts, day counts), loads the articles
+shown, makes their snippets (search.query.snippets) and the page's facets, chips, histogram
+(search.query.histogram) and paging. No dead ends: an all-words query that finds nothing shows
+the best partial matches (ranked by how many of the words they hold, marked `partial`), and a
+query that finds few offers a corrected one (search.query.suggest). `matches` streams every
+match for exports and feeds (search.query.export).
 Responses are cached per reader generation, keyed by the request and the settings, so an update
 or a new build starts with an empty cache and two archives with other settings never share one.
 """
@@ -19,10 +24,13 @@ from search.engine import open_engine
 from search.engine.base import Engine, Plan, Reader
 from search.models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
 from search.present.citations import article_path, display_title, paragraph_path
-from search.query import facets
+from search.query import ast, facets
+from search.query.histogram import Histogram, histogram
 from search.query.params import SearchRequest
 from search.query.parse import ParsedQuery, parse_query
-from search.query.snippets import best_paragraphs, highlight, lede
+from search.query.resolve import resolve
+from search.query.snippets import best_paragraphs, highlight, lede, matching_paragraphs
+from search.query.suggest import suggest
 from search.settings import DEFAULT, Settings
 
 RESPONSE_CACHE = 256  # responses kept, per reader generation
@@ -40,6 +48,9 @@ class SearchResponse:
     took_ms: float = 0.0
     sort: str = "relevance"
     cached: bool = False
+    histogram: Histogram | None = None
+    partial: bool = False  # no article holds every word: the best partial matches are shown
+    did_you_mean: SearchRequest | None = None  # the corrected search, when it finds more
 
 
 class Archive:
@@ -56,6 +67,7 @@ class Archive:
             self.settings = settings or DEFAULT
             self.engine = open_engine(source, self.settings, **options)
         self._lock = threading.RLock()
+        self.lock = self._lock  # held while a reader is used (search.query.export)
         self._responses: tuple[str, Cache] | None = None  # (generation, its responses)
 
     @property
@@ -95,28 +107,99 @@ class Archive:
             cached = cache.get(key)
             if cached is not None:
                 return replace(cached, took_ms=(time.perf_counter() - started) * 1000, cached=True)
-            parsed = parse_query(req.q, exact=req.exact, settings=self.settings)
-            lo, hi = req.date_range
+            parsed = self.read(req, reader)
             end = req.page * req.per_page
-            hits = reader.search(Plan(
-                query=parsed.query, answer=parsed.answer, filters=dict(req.filters), date_from=lo,
-                date_to=hi, sort=req.effective_sort, limit=end, facets=facets.WANTED))
+            hits = reader.search(self.plan(req, parsed, end))
+            dym = self._did_you_mean(req, parsed, reader, hits.total)
+            partial = False
+            if not hits.total and parsed.mode == "all" and not req.exact:
+                ranked = self.read(req, reader, ranked=True)
+                if ranked.mode == "any":
+                    hits = reader.search(self.plan(req, ranked, end))
+                    parsed, partial = ranked, bool(hits.total)
             shown = hits.top[(req.page - 1) * req.per_page:end]
             qs = ("?q=" + quote_plus(parsed.text)) if parsed.text and not parsed.is_browse else ""
             articles = reader.articles([key_ for _, key_ in shown])
             idf = reader.idf() if parsed.highlight else None
             results = [self._result(a, score, parsed, qs, idf) for (score, _), a in zip(shown, articles)]
             pages = max(1, -(-hits.total // req.per_page))
+            for r in results:
+                r.tag_links = list(req.toggles("tag", r.tags).items())
             resp = SearchResponse(
                 request=req, query=parsed, total=hits.total, results=results,
                 facets=facets.facet_results(hits.counts, req), chips=facets.chips(req),
                 page=Page(req.page, req.per_page, hits.total, pages,
                           req.page_qs(req.page - 1) if req.page > 1 else None,
                           req.page_qs(req.page + 1) if req.page < pages else None),
-                took_ms=(time.perf_counter() - started) * 1000, sort=req.effective_sort,
+                took_ms=(time.perf_counter() - started) * 1000, sort=self.sort_of(req, parsed),
+                histogram=histogram(hits.days, req, hits.total), partial=partial, did_you_mean=dym,
             )
             cache.put(key, resp)
             return resp
+
+    def all_matches(self, req: SearchRequest) -> tuple[ParsedQuery, list, Reader]:
+        """Every match of a search, in its order: the reading, the engine's keys and the reader
+        they belong to (for search.query.export)."""
+        with self._lock:
+            reader = self.engine.reader()
+            parsed = self.read(req, reader)
+            first = reader.search(replace(self.plan(req, parsed, 1, histogram=False), facets=()))
+            hits = reader.search(replace(self.plan(req, parsed, max(1, first.total), histogram=False), facets=()))
+            return parsed, [key for _, key in hits.top], reader
+
+    def facet(self, req: SearchRequest, name: str) -> Facet | None:
+        """One facet with every value (the page behind a facet's "more" link)."""
+        with self._lock:
+            reader = self.engine.reader()
+            parsed = self.read(req, reader)
+            hits = reader.search(self.plan(req, parsed, 1, histogram=False))
+            found = [f for f in facets.facet_results(hits.counts, req, size=10 ** 9) if f.name == name]
+            return found[0] if found else None
+
+    def newest(self, req: SearchRequest, n: int) -> list[tuple[Article, str]]:
+        """The `n` newest matches, each with its best paragraph's text (for feeds)."""
+        with self._lock:
+            reader = self.engine.reader()
+            parsed = self.read(req, reader)
+            hits = reader.search(replace(self.plan(replace(req, sort="newest"), parsed, n, histogram=False),
+                                         facets=()))
+            out = []
+            for a in reader.articles([k for _, k in hits.top]):
+                numbers = matching_paragraphs(a.paragraphs, parsed.highlight) if parsed.highlight else []
+                out.append((a, a.paragraphs[(numbers or [1])[0] - 1] if a.paragraphs else ""))
+            return out
+
+    def read(self, req: SearchRequest, reader: Reader, ranked: bool = False) -> ParsedQuery:
+        """The request's query, read (pure) and its fuzzy words resolved by the reader."""
+        return resolve(parse_query(req.q, exact=req.exact, settings=self.settings, ranked=ranked),
+                       reader, self.settings)
+
+    @staticmethod
+    def sort_of(req: SearchRequest, parsed: ParsedQuery) -> str:
+        """The request's order; a query of filters alone (`media:Kontan`) has no relevance to
+        rank by, so it lists the newest first unless told otherwise."""
+        if req.sort or parsed.query is None:
+            return req.effective_sort
+        only_filters = all(isinstance(n, ast.FILTERS) for n in ast.leaves(parsed.query))
+        return "newest" if only_filters else req.effective_sort
+
+    def plan(self, req: SearchRequest, parsed: ParsedQuery, limit: int, histogram: bool = True) -> Plan:
+        lo, hi = req.date_range
+        return Plan(query=parsed.query, answer=parsed.answer, filters=dict(req.filters), date_from=lo,
+                    date_to=hi, sort=self.sort_of(req, parsed), limit=limit, facets=facets.WANTED,
+                    histogram=histogram, prefer=parsed.prefer)
+
+    def _did_you_mean(self, req: SearchRequest, parsed: ParsedQuery, reader: Reader,
+                      total: int) -> SearchRequest | None:
+        """The search with its rare words corrected, when it finds more articles."""
+        if parsed.is_browse or total >= self.settings.suggest_below:
+            return None
+        text = suggest(req.q, reader, self.settings)
+        if not text:
+            return None
+        better = replace(req, q=text, page=1)
+        found = reader.search(self.plan(better, self.read(better, reader), 1, histogram=False))
+        return better if found.total > total else None
 
     def _cache_for(self, reader: Reader) -> Cache:
         if self._responses is None or self._responses[0] != reader.generation:
@@ -126,6 +209,7 @@ class Archive:
     def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf) -> SearchResult:
         hl = parsed.highlight
         snips = best_paragraphs(article.paragraphs, hl, idf, self.settings.snippets_per_result) if hl else []
+        matching = len(matching_paragraphs(article.paragraphs, hl)) if hl else 0
         if not snips:
             snips = lede(article.paragraphs)
         title = display_title(article)
@@ -135,5 +219,5 @@ class Archive:
             dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
             paragraphs=[Snippet(n, html, paragraph_path(article.id, n)) for n, html in snips],
             article_url=article_path(article.id) + qs,
-            title_html=highlight(title, hl),
+            title_html=highlight(title, hl), matching=matching,
         )

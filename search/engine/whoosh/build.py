@@ -38,6 +38,7 @@ def document(article: Article) -> dict:
         "body": text,
         "exact": text,  # the same words unstemmed (search.schema)
         "answer": text,  # its answer-type marks (search.answers)
+        "title": article.title or "",  # the headline alone (`judul:`)
         "facets": json.dumps(facets, ensure_ascii=False).encode("utf-8"),
         "hash": article.content_hash,
         "article": json.dumps(record, ensure_ascii=False),

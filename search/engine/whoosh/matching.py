@@ -97,6 +97,9 @@ def _phrase_docs(reader, field: str, words) -> set[int]:
 
 def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
     """The set of live documents matching `q`."""
+    own = getattr(q, "kliping_match", None)  # proximity and filters (search.engine.whoosh.near)
+    if own is not None:
+        return own(searcher, live)
     reader = searcher.reader()
     if isinstance(q, wq.Term):
         return term_docs(reader, q.fieldname, q.text)

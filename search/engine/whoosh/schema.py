@@ -7,6 +7,7 @@ the same text unstemmed (the analyzer without its last step), for quoted phrases
 words" option. It is kept lean: not stored, no offsets and no positions, only frequencies (about
 half the size of a positional field). A quoted phrase is matched as the stemmed phrase in
 `body` (same positions) AND each exact form in `exact` (an ExactPhrase query).
+`title` holds the headline's stems alone (the query language's `judul:`/`title:`).
 `answer` holds the answer-type marks of search.text.answers (`angka`, `waktu`) at the body positions
 of the words that carry them; it adds no length, so body's BM25 is unchanged.
 Facet values live in one packed column (`facets`), read once per searcher into plain lists
@@ -35,7 +36,7 @@ from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions.
-SCHEMA_FORMAT = 6
+SCHEMA_FORMAT = 7  # 7: compounds split into parts, paragraphs at PARA_SPAN, a title field
 
 
 def schema_version(settings: Settings) -> str:
@@ -158,6 +159,7 @@ def _schema(kind: str) -> Schema:
         body=AnalyzedText(an, stemmed=True),
         exact=AnalyzedText(an, stemmed=False, phrase=False),
         answer=AnswerMarks(an),  # answer-type marks (search.text.answers), at body positions
+        title=AnalyzedText(an, stemmed=True),  # the headline alone, for `judul:`
         # Packed facet record: JSON [outlet, date, editors, source, tags, dateline].
         facets=COLUMN(columns.VarBytesColumn()),
         hash=STORED(),

@@ -68,7 +68,7 @@ class BulkScorer:
         found = self._lengths.get(field)
         if found is None:
             dfl = self.reader.doc_field_length
-            found = self._lengths[field] = (array("f", (dfl(d, field, 1) for d in range(self.n))),
+            found = self._lengths[field] = (array("f", (dfl(d, field, 1) or 0 for d in range(self.n))),
                                             self.searcher.avg_field_length(field) or 1)
         return found
 
@@ -129,6 +129,8 @@ class BulkScorer:
         found = self._cache.get(key)
         if found is not None:
             return found
+        if getattr(q, "kliping_filter", False):  # a filter (media:, tanggal:) scores nothing
+            return {d: 0.0 for d in q.docs}
         if isinstance(q, wq.Term) and docs is not None and \
                 len(term_postings(self.reader, q.fieldname, q.text)[0]) > len(docs) * self.s.partial_ratio:
             return self._term(q.fieldname, q.text, docs)
@@ -242,7 +244,10 @@ def _proximity_words(q: wq.Query) -> list[str]:
 
 
 def _supported(q: wq.Query, top: bool = True) -> bool:
-    """Terms, phrases, AND/OR/disjunction-max of those (a scaled OR only at the top), NOT."""
+    """Terms, phrases, AND/OR/disjunction-max of those (a scaled OR only at the top), NOT,
+    filters (search.engine.whoosh.near.DocSet)."""
+    if getattr(q, "kliping_filter", False):
+        return True
     if isinstance(q, (wq.Term, wq.Phrase)):
         return q.boost == 1.0
     if isinstance(q, wq.Not):
