@@ -52,8 +52,7 @@ class Settings:
 
     # -- the query language (search.query.build, search.query.archive) --
     fuzzy_max_terms: int = 50  # written words a fuzzy word (`sanski~`) may expand to
-    suggest_below: int = 3  # did-you-mean is looked for when a query finds fewer articles
-    suggest_rare: int = 3  # a word fewer articles hold than this is checked for a correction
+    suggest_rare: int = 10  # a word fewer articles hold than this is checked for a correction
     suggest_ratio: int = 10  # a correction is held by at least this many times as many articles
 
     # -- results --

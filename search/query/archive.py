@@ -30,7 +30,7 @@ from search.query.params import SearchRequest
 from search.query.parse import ParsedQuery, parse_query
 from search.query.resolve import resolve
 from search.query.snippets import best_paragraphs, highlight, lede, matching_paragraphs
-from search.query.suggest import suggest
+from search.query import suggest
 from search.settings import DEFAULT, Settings
 
 RESPONSE_CACHE = 256  # responses kept, per reader generation
@@ -191,15 +191,40 @@ class Archive:
 
     def _did_you_mean(self, req: SearchRequest, parsed: ParsedQuery, reader: Reader,
                       total: int) -> SearchRequest | None:
-        """The search with its rare words corrected, when it finds more articles."""
-        if parsed.is_browse or total >= self.settings.suggest_below:
+        """The search with its rare words corrected (search.query.suggest), word by word the
+        correction that finds the most, when it finds more than the search as typed."""
+        if parsed.is_browse:
             return None
-        text = suggest(req.q, reader, self.settings)
-        if not text:
+        fixes = suggest.corrections(req.q, reader, self.settings)
+        if not fixes:
             return None
-        better = replace(req, q=text, page=1)
-        found = reader.search(self.plan(better, self.read(better, reader), 1, histogram=False))
-        return better if found.total > total else None
+
+        def found(text: str, partial: bool = True) -> float:
+            """Articles a query finds with every word, or else (`partial`) a thousandth of its
+            partial matches (what its page would show)."""
+            r = replace(req, q=text, page=1)
+            n = reader.search(replace(self.plan(r, parse_query(text, req.exact, self.settings), 1,
+                                                histogram=False), facets=())).total
+            if n or not partial:
+                return n
+            ranked = parse_query(text, req.exact, self.settings, ranked=True)
+            return reader.search(replace(self.plan(r, ranked, 1, histogram=False), facets=())).total / 1000
+
+        chosen: dict = {}
+        several = len(parsed.readings) > 1
+        for span, words, held in fixes:  # words no article holds first
+            if held and several and found(suggest.apply(req.q, chosen), partial=False):
+                continue  # a rare word that the other words occur with: not a typo
+            pick = words[0]
+            first = found(suggest.apply(req.q, {**chosen, span: pick}))
+            for w in words[1:]:  # another correction only when it finds far more
+                if found(suggest.apply(req.q, {**chosen, span: w})) > 2 * first:
+                    pick, first = w, found(suggest.apply(req.q, {**chosen, span: w}))
+            chosen[span] = pick
+        if not chosen:
+            return None
+        text = suggest.apply(req.q, chosen)
+        return replace(req, q=text, page=1) if found(text) > (total or found(req.q)) else None
 
     def _cache_for(self, reader: Reader) -> Cache:
         if self._responses is None or self._responses[0] != reader.generation:

@@ -1,11 +1,10 @@
-"""Did you mean: when a query finds few articles, each word the archive rarely or never writes
-is replaced by the nearest frequent written word (search.text.spelling, through the reader's
-lexicon), and the corrected query is offered when it finds more.
-
-A word is checked when fewer than `suggest_rare` articles hold it; its candidates are the words
-within one edit (two for words of six letters or more) that at least `suggest_ratio` times as
-many articles hold, nearest first, then the most frequent. Words in quotes, operators, field
-names and numbers are left as typed. Measured by bench/eval_suggest.py.
+"""Did you mean: each word of a query that few articles hold (fewer than `suggest_rare`) and
+that a much commoner written word (at least `suggest_ratio` times as many articles) lies within
+one edit of (two for words of six letters or more), gets up to three such corrections, nearest
+first (search.text.spelling orders them); the archive keeps, word by word, the correction with
+which the query finds the most, and offers the corrected query when it finds more than the
+query as typed. Words in quotes, operators, field values, numbers and words of fewer than three
+letters are left as typed. Measured by bench/eval_suggest.py.
 """
 from __future__ import annotations
 
@@ -18,32 +17,46 @@ from search.text.analysis import STOP_WORDS
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SKIP = re.compile(rf'"[^"]*"|(?i:\b(?:{NAMES}):\S+)|\b(?:AND|OR|NOT|DAN|ATAU|BUKAN|SEPARAGRAF|SAME)\b')
+CHOICES = 3  # corrections tried per word
 
 
-def correction(word: str, reader: Reader, settings: Settings) -> str | None:
-    """The frequent word nearest a rare one, or None."""
+def candidates(word: str, reader: Reader, settings: Settings) -> tuple[list[str], int]:
+    """Corrections of a rare word, best first (none for a word held by enough articles), and
+    how many articles hold the word."""
     low = word.lower()
     if low in STOP_WORDS:
-        return None
+        return [], 0
     df = reader.word_frequency(low)
     if df >= settings.suggest_rare:
-        return None
+        return [], df
     edits = 2 if len(low) >= 6 else 1
-    floor = max(settings.suggest_rare, settings.suggest_ratio * df)
-    for w, _d, _n in reader.similar_words(low, edits, 5, min_freq=floor):
-        return w if word.islower() or not word[:1].isupper() else w.capitalize()
-    return None
+    found = reader.similar_words(low, edits, CHOICES * 2, min_freq=max(3, settings.suggest_ratio * df))
+    if not found:
+        return [], df
+    nearest = found[0][1]
+    out = [w for w, d, _n in found if d == nearest][:CHOICES]
+    return [w.capitalize() if word[:1].isupper() and not word.isupper() else w for w in out], df
 
 
-def suggest(text: str, reader: Reader, settings: Settings) -> str | None:
-    """The query with its rare words corrected, or None when there is nothing to correct."""
+def corrections(text: str, reader: Reader, settings: Settings) -> list[tuple[tuple[int, int], list[str], int]]:
+    """(span of a word in `text`, its corrections, articles holding it) for each word worth
+    correcting, the words no article holds first."""
     skipped = [m.span() for m in _SKIP.finditer(text)]
-    out, at, changed = [], 0, False
+    out = []
     for m in _WORD.finditer(text):
         if any(a <= m.start() < b for a, b in skipped) or text[m.end():m.end() + 1] in ("*", "?", "~"):
             continue
-        fixed = correction(m.group(), reader, settings)
-        if fixed and fixed.lower() != m.group().lower():
-            out += [text[at:m.start()], fixed]
-            at, changed = m.end(), True
-    return "".join(out) + text[at:] if changed else None
+        words, held = candidates(m.group(), reader, settings)
+        fixes = [f for f in words if f.lower() != m.group().lower()]
+        if fixes:
+            out.append((m.span(), fixes, held))
+    return sorted(out, key=lambda f: (f[2] > 0, f[0]))
+
+
+def apply(text: str, chosen: dict[tuple[int, int], str]) -> str:
+    """`text` with the chosen corrections in place of their spans."""
+    out, at = [], 0
+    for (a, b), word in sorted(chosen.items()):
+        out += [text[at:a], word]
+        at = b
+    return "".join(out) + text[at:]

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 MAX_LENGTH = 30  # longer words are not looked up (nor offered)
-MEASURED = 400  # candidates whose distance is computed, most shared pairs first
+MEASURED = 2000  # candidates whose distance is computed, most shared pairs first
 
 
 def distance(a: str, b: str, limit: int = 2) -> int:
@@ -76,7 +76,9 @@ class Lexicon:
     def similar(self, word: str, max_distance: int = 2, limit: int = 20,
                 min_freq: int = 1) -> list[tuple[str, int, int]]:
         """(word, distance, document frequency) of the lexicon's words within `max_distance`
-        edits of `word` (itself excluded), nearest first, then the most frequent."""
+        edits of `word` (itself excluded), nearest first; at one distance, the commonest typos
+        first (two letters swapped, then a letter left out, then one mistyped, then one too
+        many), then the most frequent."""
         word = word.lower()
         if not word or len(word) > MAX_LENGTH:
             return []
@@ -100,5 +102,14 @@ class Lexicon:
             d = distance(word, w, max_distance)
             if d <= max_distance:
                 out.append((w, d, freq[i]))
-        out.sort(key=lambda t: (t[1], -t[2], t[0]))
-        return out[:limit]
+        out.sort(key=lambda t: (t[1], _typo(word, t[0]), -t[2], t[0]))
+        return [(w, d, n) for w, d, n in out[:limit]]
+
+
+def _typo(typed: str, word: str) -> int:
+    """How common the typo from `word` to `typed` is: 0 a swap, 1 a letter left out, 2 one
+    mistyped, 3 one too many (the order of the usual typing errors)."""
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+        return 0 if len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] else 2
+    return 1 if len(word) > len(typed) else 3
