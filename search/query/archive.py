@@ -24,13 +24,12 @@ from search.engine import open_engine
 from search.engine.base import Engine, Plan, Reader
 from search.models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
 from search.present.citations import article_path, display_title, paragraph_path
-from search.query import ast, facets
+from search.query import ast, facets, suggest
 from search.query.histogram import Histogram, histogram
 from search.query.params import SearchRequest
 from search.query.parse import ParsedQuery, parse_query
 from search.query.resolve import resolve
 from search.query.snippets import best_paragraphs, highlight, lede, matching_paragraphs
-from search.query import suggest
 from search.settings import DEFAULT, Settings
 
 RESPONSE_CACHE = 256  # responses kept, per reader generation
