@@ -11,8 +11,8 @@ from tests.conftest import corpus
 
 
 def many_tags() -> list[Article]:
-    return [Article(id=f"t{i}", title=f"Banjir {i}", paragraphs=[f"Banjir di kota {i}.", "Banjir lagi.", "Warga mengungsi.",
-                                                                  "Banjir surut.", "Banjir datang lagi."],
+    texts = ["Banjir lagi.", "Warga mengungsi.", "Banjir surut.", "Banjir datang lagi."]
+    return [Article(id=f"t{i}", title=f"Banjir {i}", paragraphs=[f"Banjir di kota {i}.", *texts],
                     outlet=f"Media {i % 12}", date=f"2023-0{1 + i % 9}-1{i % 10}", tags=[f"topik{i:03d}"])
             for i in range(60)]
 
