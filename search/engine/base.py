@@ -94,17 +94,18 @@ class Reader(ABC):
     @abstractmethod
     def stats(self) -> dict: ...
 
-    @abstractmethod
     def similar_words(self, word: str, max_distance: int, limit: int,
                       min_freq: int = 1) -> list[tuple[str, int, int]]:
         """Written words of the archive (lowercased, as the `exact` field holds them) within
         `max_distance` edits of `word`, a swap counting one (search.text.spelling.distance):
         (word, distance, document frequency), nearest first, then the most frequent. For fuzzy
-        words and did-you-mean."""
+        words and did-you-mean; an engine without a lexicon look-up offers none (a
+        search.text.spelling.Lexicon of its words does it)."""
+        return []
 
-    @abstractmethod
     def word_frequency(self, word: str) -> int:
-        """Documents holding a written word (lowercased)."""
+        """Documents holding a written word (lowercased); 0 when the engine cannot say."""
+        return 0
 
 
 @dataclass

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from search.query import ast
 from search.query.build import build
 from search.query.explain import ignored_words
+from search.query.fields import NAMES
 from search.query.highlight import Highlight, highlight_of
 from search.query.syntax import ALL, ANY, SLOT_CLOSE, SLOT_OPEN, read
 from search.settings import DEFAULT, Settings
@@ -78,6 +79,7 @@ class ParsedQuery:
 
 
 _OP_RE = re.compile(r"\b(AND|OR|NOT|DAN|ATAU|BUKAN|SEPARAGRAF|SAME)\b|(?<!\S)(?:w|W|DEKAT|NEAR)/\d+(?!\S)")
+_FIELD_RE = re.compile(rf'(?i)(?<![^\s(+-])(?:{NAMES}):(?:"[^"]*"|\([^)]*\)|\S+)')
 _LOWER_OP = re.compile(r"(?<=[^\s(])(\s+)(and|or)(\s+)(?=[^\s)])")
 
 
@@ -131,6 +133,7 @@ def _is_free(text: str) -> bool:
 
 def _readings(text: str, an: Analyzer, exact: bool = False) -> tuple[tuple[str, str], ...]:
     out, seen = [], set()
+    text = _FIELD_RE.sub(" ", text)  # a field's value is not a word of the text
     for t in an.tokens(_OP_RE.sub(" ", text.replace("*", " ")), stem=not exact):
         if t.surface not in seen:
             seen.add(t.surface)
