@@ -232,8 +232,8 @@ class Archive:
 
     def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf) -> SearchResult:
         hl = parsed.highlight
+        matching = len(matching_paragraphs(article.paragraphs, hl)) if hl else 0  # marks reused below
         snips = best_paragraphs(article.paragraphs, hl, idf, self.settings.snippets_per_result) if hl else []
-        matching = len(matching_paragraphs(article.paragraphs, hl)) if hl else 0
         if not snips:
             snips = lede(article.paragraphs)
         title = display_title(article)

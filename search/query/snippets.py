@@ -34,8 +34,10 @@ def _probe(word: str) -> str:
     return word[1:] if len(word) > 2 else word
 
 
+@memoize(4096)
 def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
-    """Spans to mark, the distinct terms matched, and the number of phrase hits."""
+    """Spans to mark, the distinct terms matched, and the number of phrase hits. Remembered:
+    counting a result's matching paragraphs marks them, and its snippets reuse the marks."""
     if _plain(hl):
         return _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl), analyzer(hl.stemmer).stem, hl.stemmer)
     if not hl.patterns:

@@ -89,6 +89,9 @@ class WhooshReader(Reader):
         return self._words().similar(word, max_distance, limit, min_freq)
 
     def word_frequency(self, word: str) -> int:
+        lexicon = self._words()
+        if word in lexicon.ids:  # in memory: no look-up in the term file
+            return lexicon.frequency(word)
         return self.searcher.doc_frequency(ast.EXACT, word)
 
     def _words(self) -> Lexicon:
