@@ -49,6 +49,7 @@ from search.text.questions import asks, outside_quotes, plain_text, unasked
 #: 2,500 questions: MRR@10 0.607 -> 0.613).
 OPERATORS = ("AND", "OR", "NOT", "DAN", "ATAU", "BUKAN")
 _JOINING = ("AND", "OR", "DAN", "ATAU", "SEPARAGRAF", "SAME")  # operators between two nodes
+LOWERCASE_OPERATOR_WORDS = 5  # lowercase and/or are operators in queries of at most this many words
 _NEAR_RE = re.compile(r"(?:w|W|DEKAT|NEAR)/\d+")
 
 
@@ -91,7 +92,11 @@ def normalize(text: str, settings: Settings = DEFAULT) -> tuple[str, list[str]]:
     # -word means NOT word, but only at the start of a word: `sanksi-sanksi` stays one word.
     # (+word, required, is read by the grammar.)
     text = re.sub(r"(?:^|(?<=[\s(]))-(?=[^\W_]|\"|\()", "NOT ", text)
-    lowered = outside_quotes(text, lambda part: _LOWER_OP.sub(lambda m: m[1] + m[2].upper() + m[3], part))
+    # Lowercase and/or join keywords (`sanksi or embargo`), but not the words of a pasted
+    # question or sentence (`... Science and Engineering Conference?`), which read as typed.
+    keywords = len(text.split()) <= LOWERCASE_OPERATOR_WORDS and not asks(text, settings)
+    lowered = outside_quotes(text, lambda part: _LOWER_OP.sub(lambda m: m[1] + m[2].upper() + m[3], part)) \
+        if keywords else text
     if lowered != text:
         notes.append("lowercase_operator")
         text = lowered

@@ -202,3 +202,9 @@ def test_did_you_mean(arc):
     assert resp.did_you_mean.q == "rusia sanksi"
     assert search(arc, "korea utrara").did_you_mean is None  # utara: in too few articles here
     assert search(arc, "sanksi").did_you_mean is None
+
+
+def test_lowercase_and_in_a_pasted_question_is_a_word():
+    p = parse_query("Dimanakah lokasi Commanding and General Staff College (CGSC)?")
+    assert p.mode == "any" and "lowercase_operator" not in p.notes
+    assert parse_query("sanksi or embargo").notes == ("lowercase_operator",)
