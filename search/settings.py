@@ -51,6 +51,7 @@ class Settings:
     # is scored for those documents only
 
     # -- the query language (search.query.build, search.query.archive) --
+    prefer_typed: bool = True  # in an all-words query, articles using the words as typed rank first
     fuzzy_max_terms: int = 50  # written words a fuzzy word (`sanski~`) may expand to
     suggest_rare: int = 10  # a word fewer articles hold than this is checked for a correction
     suggest_ratio: int = 10  # a correction is held by at least this many times as many articles

@@ -194,7 +194,10 @@ class Archive:
         correction that finds the most, when it finds more than the search as typed."""
         if parsed.is_browse:
             return None
-        fixes = suggest.corrections(req.q, reader, self.settings)
+        # A ranked (long) query finds something for nearly any word: only words no article
+        # holds are looked at there, which keeps pasted questions fast.
+        fixes = suggest.corrections(req.q, reader, self.settings,
+                                    rare=1 if parsed.mode == "any" and total >= 5 else None)
         if not fixes:
             return None
 

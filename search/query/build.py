@@ -8,7 +8,8 @@
 - a wildcard word keeps its marks (lowercased, and stemmed in BODY): a lone `*` is Every of
   the field, a word without marks a Term, one `*` at the end a Prefix, else a Wildcard;
 - a compound (`Jong-un`, `e-KTP`, `eKTP`: search.text.analysis) reads as Alternatives of the
-  phrase of its parts and its joined form, so the hyphenated, spaced and joined forms match;
+  phrase of its parts (the index holds the parts of every compound) and its joined form (a word
+  written joined, `Jongun`), so the hyphenated, spaced and camel-case forms match;
 - a fuzzy word is a Fuzzy node (at most MAX_FUZZY edits; the archive resolves it);
 - a synonym slot reads as its match's forms (`expansion`);
 - groups and operators become And, Or (`scale` for the ranked top level and its brackets),

@@ -182,7 +182,8 @@ def parse_query(text: str | None, exact: bool = False, settings: Settings = DEFA
                        notes=tuple(notes), highlight=highlight_of(q, settings.stemmer), exact=exact,
                        expansions=tuple(dict.fromkeys(expansions)),
                        answer=answers.kind(raw) if kind is ANY and asks(raw, settings) else None,
-                       ignored=ignored, log=tuple(log), prefer=_preferred(q, an) if kind is ALL else ())
+                       ignored=ignored, log=tuple(log),
+                       prefer=_preferred(q, an) if kind is ALL and settings.prefer_typed else ())
 
 
 def _leaf_count(q: ast.Node | None) -> int:

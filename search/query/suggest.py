@@ -20,14 +20,14 @@ _SKIP = re.compile(rf'"[^"]*"|(?i:\b(?:{NAMES}):\S+)|\b(?:AND|OR|NOT|DAN|ATAU|BU
 CHOICES = 3  # corrections tried per word
 
 
-def candidates(word: str, reader: Reader, settings: Settings) -> tuple[list[str], int]:
-    """Corrections of a rare word, best first (none for a word held by enough articles), and
-    how many articles hold the word."""
+def candidates(word: str, reader: Reader, settings: Settings, rare: int | None = None) -> tuple[list[str], int]:
+    """Corrections of a rare word (held by fewer than `rare` articles, default suggest_rare),
+    best first, and how many articles hold the word."""
     low = word.lower()
     if low in STOP_WORDS:
         return [], 0
     df = reader.word_frequency(low)
-    if df >= settings.suggest_rare:
+    if df >= (settings.suggest_rare if rare is None else rare):
         return [], df
     edits = 2 if len(low) >= 6 else 1
     found = reader.similar_words(low, edits, CHOICES * 2, min_freq=max(3, settings.suggest_ratio * df))
@@ -38,7 +38,8 @@ def candidates(word: str, reader: Reader, settings: Settings) -> tuple[list[str]
     return [w.capitalize() if word[:1].isupper() and not word.isupper() else w for w in out], df
 
 
-def corrections(text: str, reader: Reader, settings: Settings) -> list[tuple[tuple[int, int], list[str], int]]:
+def corrections(text: str, reader: Reader, settings: Settings,
+                rare: int | None = None) -> list[tuple[tuple[int, int], list[str], int]]:
     """(span of a word in `text`, its corrections, articles holding it) for each word worth
     correcting, the words no article holds first."""
     skipped = [m.span() for m in _SKIP.finditer(text)]
@@ -46,7 +47,7 @@ def corrections(text: str, reader: Reader, settings: Settings) -> list[tuple[tup
     for m in _WORD.finditer(text):
         if any(a <= m.start() < b for a, b in skipped) or text[m.end():m.end() + 1] in ("*", "?", "~"):
             continue
-        words, held = candidates(m.group(), reader, settings)
+        words, held = candidates(m.group(), reader, settings, rare)
         fixes = [f for f in words if f.lower() != m.group().lower()]
         if fixes:
             out.append((m.span(), fixes, held))

@@ -36,7 +36,7 @@ from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions.
-SCHEMA_FORMAT = 7  # 7: compounds split into parts, paragraphs at PARA_SPAN, a title field
+SCHEMA_FORMAT = 8  # 7: compounds split, paragraphs at PARA_SPAN, a title field; 8: no joined form
 
 
 def schema_version(settings: Settings) -> str:
