@@ -66,14 +66,19 @@ def search_page():
 FACET_PAGE = 50  # values per page of a facet's "more" list
 
 
-@pages.get("/facets/<name>")
-def facet_page(name: str):
-    """Every value of one facet for a search, FACET_PAGE at a time (a facet's "more" link)."""
+def _facet_values(name: str):
+    """The request's search and every value of its facet `name` (404 for an unknown facet)."""
     if name not in FACET_ORDER:
         raise NotFound(f"There is no facet '{name}'.", key="no_facet", name=name)
     req = SearchRequest.from_args(request.args.to_dict(flat=False))
     facet = archive().facet(req, name)
-    values = facet.values if facet else []
+    return req, (facet.values if facet else [])
+
+
+@pages.get("/facets/<name>")
+def facet_page(name: str):
+    """Every value of one facet for a search, FACET_PAGE at a time (a facet's "more" link)."""
+    req, values = _facet_values(name)
     pages_ = max(1, -(-len(values) // FACET_PAGE))
     page = min(max(1, request.args.get("fpage", 1, type=int) or 1), pages_)
     shown = values[(page - 1) * FACET_PAGE:page * FACET_PAGE]
@@ -153,11 +158,7 @@ def api_export():
 @api.get("/search/facets/<name>")
 def api_facet(name: str):
     """Every value of one facet for a search, with counts."""
-    if name not in FACET_ORDER:
-        raise NotFound(f"There is no facet '{name}'.", key="no_facet", name=name)
-    req = SearchRequest.from_args(request.args.to_dict(flat=False))
-    facet = archive().facet(req, name)
-    values = facet.values if facet else []
+    _, values = _facet_values(name)
     return jsonify({"facet": name, "total": len(values),
                     "values": [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]})
 
