@@ -4,7 +4,8 @@ one edit of (two for words of six letters or more), gets up to three such correc
 first (search.text.spelling orders them); the archive keeps, word by word, the correction with
 which the query finds the most, and offers the corrected query when it finds more than the
 query as typed. Words in quotes, operators, field values, numbers and words of fewer than three
-letters are left as typed. Measured by bench/eval_suggest.py.
+letters are left as typed, and so is a compound the analyzer splits (`eKTP` is searched as
+`e ktp`). Measured by bench/eval_suggest.py.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import re
 from search.engine.base import Reader
 from search.query.fields import NAMES
 from search.settings import Settings
-from search.text.analysis import STOP_WORDS
+from search.text.analysis import STOP_WORDS, analyzer, parts
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SKIP = re.compile(rf'"[^"]*"|(?i:\b(?:{NAMES}):\S+)|\b(?:AND|OR|NOT|DAN|ATAU|BUKAN|SEPARAGRAF|SAME)\b')
@@ -24,7 +25,7 @@ def candidates(word: str, reader: Reader, settings: Settings, rare: int | None =
     """Corrections of a rare word (held by fewer than `rare` articles, default suggest_rare),
     best first, and how many articles hold the word."""
     low = word.lower()
-    if low in STOP_WORDS:
+    if low in STOP_WORDS or parts(word, analyzer(settings).kind) is not None:
         return [], 0
     df = reader.word_frequency(low)
     if df >= (settings.suggest_rare if rare is None else rare):

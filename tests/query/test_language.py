@@ -207,3 +207,14 @@ def test_lowercase_and_in_a_pasted_question_is_a_word():
     p = parse_query("Dimanakah lokasi Commanding and General Staff College (CGSC)?")
     assert p.mode == "any" and "lowercase_operator" not in p.notes
     assert parse_query("sanksi or embargo").notes == ("lowercase_operator",)
+
+
+def test_no_correction_for_a_compound_the_analyzer_splits(make_index):
+    """`eKTP` is searched as `e ktp`: no article holds a word `ektp`, yet it is no typo."""
+    ktp = [Article(id=f"k{i}", title="KTP", outlet="Antara", date=f"2023-01-0{i + 1}",
+                   paragraphs=["Warga mengurus KTP di kantor kecamatan."]) for i in range(4)]
+    arc = make_index(ktp + [Article(id="e1", title="Blangko", outlet="Antara", date="2023-02-01",
+                                    paragraphs=["Blangko eKTP habis lagi."])])
+    resp = search(arc, "eKTP")
+    assert ids(resp) == ["e1"] and resp.did_you_mean is None
+    assert search(arc, "ktpp").did_you_mean.q == "ktp"  # a plain word is still corrected
