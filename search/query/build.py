@@ -44,7 +44,7 @@ def build(top: Group, exact: bool, an: Analyzer, matches=(), scale: float | None
 
 def _form(form: str, field: str, an: Analyzer):
     """One written form (of a synonym group) as a Term, a phrase, or None (stop words only)."""
-    words = tuple(t.text for t in an.tokens(form, stem=field == ast.BODY))
+    words = tuple(t.text for t in an.tokens(form, stem=field != ast.EXACT))
     if not words:
         return None
     if len(words) == 1:
@@ -101,6 +101,8 @@ class _Builder:
             q = self.group(n)
             return q.node if type(q) is _Required and not keep_plus else q
         if isinstance(n, Slot):
+            if self.meta:  # a metadata value (`media:PBB`) is matched as typed, not expanded
+                return ast.Field(self.meta, self.matches[n.index].typed)
             m = expansion(self.matches[n.index], self.an, self.field)
             return NULL if m is None else m
         assert isinstance(n, Op)

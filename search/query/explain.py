@@ -51,8 +51,9 @@ class _Writer:
                 out = f'"{text}"{slop}'
             return f"{self.w['title']}:{out}" if getattr(n, "field", None) == ast.TITLE else out
         if kind is ast.Alternatives:
-            if n.typed:
-                return n.typed
+            if n.typed:  # a synonym group or a compound, as typed (`judul:Jokowi`)
+                title = getattr(n.children[0], "field", None) == ast.TITLE
+                return f"{self.w['title']}:{n.typed}" if title else n.typed
             return "(" + f" {self.w['or']} ".join(self.write(c) for c in n.children) + ")"
         if kind is ast.Prefix:
             return (f"{self.w['title']}:" if n.field == ast.TITLE else "") + n.text + "*"

@@ -210,9 +210,12 @@ def _with_exact_twins(q: ast.Or, an: Analyzer) -> ast.Or:
 
 
 def _expand(text: str, matches: list[synonyms.Match]) -> str:
-    """The query text with each matched span replaced by a numbered slot (search.query.syntax)."""
+    """The query text with each matched span replaced by a numbered slot (search.query.syntax);
+    a slot right after a field name stays joined to it (`judul:Jokowi`)."""
     out, at = [], 0
     for i, m in enumerate(matches):
-        out += [text[at:m.start], f" {SLOT_OPEN}{i}{SLOT_CLOSE} "]
+        before = text[at:m.start]
+        lead = "" if (before or (out[-1] if out else "")).endswith(":") else " "
+        out += [before, f"{lead}{SLOT_OPEN}{i}{SLOT_CLOSE} "]
         at = m.end
     return "".join(out) + text[at:]

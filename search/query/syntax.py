@@ -232,7 +232,7 @@ def _join_fields(group: Group) -> None:
         node = nodes[i]
         if isinstance(node, Op) and node.name == "field":
             nxt = nodes[i + 1] if i + 1 < len(nodes) else None
-            if isinstance(nxt, (Text, Group)):
+            if isinstance(nxt, (Text, Group, Slot)):
                 if isinstance(nxt, Group):
                     _join_fields(nxt)
                 nodes[i:i + 2] = [Group("field", [nxt], node.arg)]

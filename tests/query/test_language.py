@@ -118,6 +118,8 @@ def test_sloppy_phrase(arc):
     ("tag:sanksi rusia", {"a1", "a5"}),
     ("judul:sanksi", {"a5"}),
     ("title:korea", {"a1"}),
+    ("judul:Jokowi", {"b6", "b7"}),  # a name's variants, in the headline only
+    ("media:PBB", set()),  # a metadata value is not expanded into words of the text
     ("tanggal:2024-06-17..2024-06-19", {"a1"}),
     ("date:2024-06", {"a1", "a2", "a5"}),
     ("tanggal:>2024-06", {"a3"}),
@@ -218,3 +220,8 @@ def test_no_correction_for_a_compound_the_analyzer_splits(make_index):
     resp = search(arc, "eKTP")
     assert ids(resp) == ["e1"] and resp.did_you_mean is None
     assert search(arc, "ktpp").did_you_mean.q == "ktp"  # a plain word is still corrected
+
+
+def test_a_field_on_a_name_reads_in_the_field():
+    assert explain(parse_query("judul:Jokowi").query, "id") == "judul:Jokowi"
+    assert explain(parse_query("media:PBB sanksi").query, "id") == "media:PBB DAN sanksi"
