@@ -9,7 +9,7 @@ that the reading leaves out (stop words, a question's framing). Pure.
 """
 from __future__ import annotations
 
-from search.query import ast
+from search.query import ast, fields
 from search.query.fields import FIELDS, NAMES
 from search.text.analysis import STOP_WORDS, TOKEN_RE
 
@@ -65,9 +65,7 @@ class _Writer:
             value = f'"{n.value}"' if " " in n.value else n.value
             return f"{self.w[n.name]}:{value}"
         if kind is ast.DateRange:
-            if n.lo and n.lo == n.hi:
-                return f"{self.w['date']}:{n.lo}"
-            return f"{self.w['date']}:{n.lo}..{n.hi}"
+            return f"{self.w['date']}:{_dates(n.lo, n.hi)}"
         if kind is ast.Not:
             return f"{self.w['not']} {self.grouped(n.child)}"
         if kind is ast.AndNot:
@@ -96,6 +94,18 @@ class _Writer:
         text = self.write(n)
         plain = type(n) is ast.Alternatives and n.typed
         return f"({text})" if isinstance(n, ast.COMPOUNDS + ast.BINARIES + ast.PROXIMITY) and not plain else text
+
+
+def _dates(lo: str, hi: str) -> str:
+    """Inclusive ISO bounds as typed: one day, a whole month (`2024-06`) or year (`2024`), else
+    `lo..hi` (an open end left empty)."""
+    if lo and lo == hi:
+        return lo
+    if lo and hi and lo[:4] == hi[:4] and lo[4:] == "-01-01" and hi[4:] == "-12-31":
+        return lo[:4]
+    if lo and hi and lo[:7] == hi[:7] and lo[8:] == "01" and fields.date_range(lo[:7]) == (lo, hi):
+        return lo[:7]
+    return f"{lo}..{hi}"
 
 
 _OPERATOR_WORDS = frozenset("AND OR NOT DAN ATAU BUKAN SEPARAGRAF SAME ANDNOT ANDMAYBE REQUIRE".split())

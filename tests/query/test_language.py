@@ -225,3 +225,14 @@ def test_no_correction_for_a_compound_the_analyzer_splits(make_index):
 def test_a_field_on_a_name_reads_in_the_field():
     assert explain(parse_query("judul:Jokowi").query, "id") == "judul:Jokowi"
     assert explain(parse_query("media:PBB sanksi").query, "id") == "media:PBB DAN sanksi"
+
+
+@pytest.mark.parametrize("q, said", [
+    ("tanggal:2024 sanksi", "tanggal:2024 DAN sanksi"),
+    ("tanggal:2024-02", "tanggal:2024-02"),
+    ("tanggal:2024-06-01..2024-06-30", "tanggal:2024-06"),
+    ("tanggal:2024-06-17..2024-06-19", "tanggal:2024-06-17..2024-06-19"),
+    ("tanggal:>2024-06", "tanggal:2024-07-01.."),
+])
+def test_dates_read_as_typed(q, said):
+    assert explain(parse_query(q).query, "id") == said
