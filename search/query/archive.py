@@ -1,4 +1,4 @@
-"""Step 4 of the pipeline: a `SearchRequest` in, a `SearchResponse` of plain records out.
+"""Step 3 of the pipeline: a `SearchRequest` in, a `SearchResponse` of plain records out.
 
 `Archive.search(request)` reads the query (search.query.parse, pure), resolves its fuzzy words
 against the reader's lexicon (search.query.resolve), asks the engine's current reader for the
@@ -23,7 +23,7 @@ from search.cache import Cache
 from search.engine import open_engine
 from search.engine.base import Engine, Plan, Reader
 from search.models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
-from search.present.citations import article_path, display_title, paragraph_path
+from search.present.citations import article_path, display_title, permalink_path
 from search.query import ast, facets, suggest
 from search.query.histogram import Histogram, histogram
 from search.query.params import SearchRequest
@@ -244,7 +244,7 @@ class Archive:
             id=article.id, title=title, has_title=bool(article.title), outlet=article.outlet,
             date=article.date, url=article.url, score=round(score, 4), source=article.source,
             dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
-            paragraphs=[Snippet(n, html, paragraph_path(article.id, n)) for n, html in snips],
+            paragraphs=[Snippet(n, html, permalink_path(article, n)) for n, html in snips],
             article_url=article_path(article.id) + qs,
             title_html=highlight(title, hl), matching=matching,
         )

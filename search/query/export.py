@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from search.models import Article
-from search.present.citations import paragraph_path
+from search.present.citations import permalink_path
 from search.query.params import SearchRequest
 from search.query.snippets import matching_paragraphs
 
@@ -52,6 +52,6 @@ def rows(archive, req: SearchRequest, limit: int | None = None) -> Iterator[Row 
                 yield Notice(count, len(keys), written, limit)
                 return
             for n, matched in out:
-                yield Row(a, n, a.paragraphs[n - 1], paragraph_path(a.id, n), matched)
+                yield Row(a, n, a.paragraphs[n - 1], permalink_path(a, n), matched)
             count += len(out)
             written += 1

@@ -35,8 +35,10 @@ from search.settings import Settings
 from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
-#: Bumped on any change to the fields or to the analysis' tokens, stop words or positions.
-SCHEMA_FORMAT = 8  # 7: compounds split, paragraphs at PARA_SPAN, a title field; 8: no joined form
+#: Bumped on any change to the fields or to the analysis' tokens, stop words or positions, or to
+#: what a stored Article holds. 7: authors, paragraph anchors, credit lines leave the body (main);
+#: 8: compounds split into their parts, paragraphs at PARA_SPAN, a title field (issue 16); 9: both.
+SCHEMA_FORMAT = 9
 
 
 def schema_version(settings: Settings) -> str:

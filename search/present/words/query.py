@@ -17,7 +17,7 @@ ID = {
     "facet_all": "lihat semua nilai", "facet_page_title": "Semua nilai: {facet}",
     "see_all_paragraphs": "lihat semua {count} paragraf", "matching_paragraphs": "{count} paragraf cocok",
     "export": "Unduh", "export_csv": "CSV", "export_jsonl": "JSONL", "feed": "Ikuti (Atom)",
-    "filter_tag": "Saring topik ini", "bad_format": "'format' harus salah satu dari {choices}; tertulis '{value}'.",
+    "filter_tag": "Saring topik ini",
     "no_facet": "Tidak ada filter '{name}'.",
 }
 
@@ -37,6 +37,6 @@ EN = {
     "facet_all": "see all values", "facet_page_title": "All values: {facet}",
     "see_all_paragraphs": "see all {count} paragraphs", "matching_paragraphs": "{count} matching paragraphs",
     "export": "Download", "export_csv": "CSV", "export_jsonl": "JSONL", "feed": "Follow (Atom)",
-    "filter_tag": "Filter on this topic", "bad_format": "'format' must be one of {choices}; got '{value}'.",
+    "filter_tag": "Filter on this topic",
     "no_facet": "There is no filter '{name}'.",
 }
