@@ -31,11 +31,12 @@ from werkzeug.exceptions import HTTPException
 
 from search.engine import default_location
 from search.errors import BadRequest, KlipingError, NotFound
-from search.present import cite_formats, exports, i18n
+from search.present import about, cite_formats, exports, i18n
 from search.present.anchors import locate, parse_anchor
 from search.present.citations import article_path, display_title, paragraph_path
 from search.present.jsonview import article_json, error_json, search_json
 from search.present.pageview import article_view
+from search.present.words import ui
 from search.query import export
 from search.query.archive import Archive
 from search.query.explain import explain
@@ -43,6 +44,7 @@ from search.query.facets import FACET_ORDER
 from search.query.params import SearchRequest
 from search.query.parse import parse_query
 from search.query.snippets import highlight
+from search.text.provenance import WORD_LISTS
 
 HERE = Path(__file__).resolve().parent
 pages = Blueprint("pages", __name__)
@@ -117,7 +119,17 @@ def article_page(article_id: str):
     title = display_title(article)
     return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
                            title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
-                           meta=article.metadata(), view=view)
+                           meta=article.metadata(), view=view, back=_search_from_args())
+
+
+def _search_from_args() -> str:
+    """The search an article page was reached from (its query string carries it), as the
+    search page's query string: "back to results" returns to the same page of the same search."""
+    try:
+        req = SearchRequest.from_args(request.args.to_dict(flat=False))
+    except KlipingError:  # a hand-made link with a bad parameter: keep what can be kept
+        req = SearchRequest(q=request.args.get("q", "")[:1000])
+    return req.qs() if req.params() else ""
 
 
 @pages.get("/articles/<article_id>/<anchor>")
@@ -136,11 +148,19 @@ def paragraph_permalink(article_id: str, anchor: str):
     status = 410 if found.kind == "gone" else 404
     return render_template("paragraph.html", article=article, title=display_title(article),
                            found=found, article_url=page), status
+
+
 @pages.get("/help")
 def help_page():
     path = HERE / "templates" / f"help.{g.lang}.md"
     html = nh3.clean(md.markdown(path.read_text(encoding="utf-8"), extensions=["tables"]))
     return render_template("help.html", body=Markup(html))
+
+
+@pages.get("/about")
+def about_page():
+    cov = archive().coverage()
+    return render_template("about.html", cov=cov, bars=about.bars(cov.months), word_lists=WORD_LISTS)
 
 
 # -- JSON API -----------------------------------------------------------------------------------
@@ -175,6 +195,11 @@ def api_facet(name: str):
     _, values = _facet_values(name)
     return jsonify({"facet": name, "total": len(values),
                     "values": [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]})
+
+
+@api.get("/stats")
+def api_stats():
+    return jsonify(about.stats_json(archive().coverage()))
 
 
 @api.get("/articles/<article_id>")
@@ -242,17 +267,21 @@ def handle_domain_error(err: KlipingError):
 
 
 def handle_http_error(err: HTTPException):
-    message = i18n.t("page_not_found", g.get("lang", "id")) if err.code == 404 else err.description
     if _wants_json():
         return jsonify(error_json(err.name.lower().replace(" ", "_"), err.description)), err.code
+    lang = g.get("lang", i18n.DEFAULT_LANG)
+    if err.code == 404:
+        message = i18n.t("page_not_found", lang)
+    else:
+        message = i18n.t("http_error", lang, status=err.code)
     return render_template("error.html", status=err.code, code=err.name, message=message), err.code
 
 
 def handle_unexpected(err: Exception):
     current_app.logger.exception("Unexpected error on %s", request.path)
-    message = "An unexpected error occurred; it has been logged. Nothing in the archive was changed."
     if _wants_json():
-        return jsonify(error_json("internal", message)), 500
+        return jsonify(error_json("internal", i18n.t("internal_error", "en"))), 500
+    message = i18n.t("internal_error", g.get("lang", i18n.DEFAULT_LANG))
     return render_template("error.html", status=500, code="internal", message=message), 500
 
 
@@ -294,6 +323,9 @@ def template_helpers():
         "t": lambda key, **kw: i18n.t(key, lang, **kw),
         "lang": lang,
         "fdate": lambda v: i18n.format_date(v, lang),
+        "fdatetime": lambda v: i18n.format_datetime(v, lang),
+        "fnum": lambda n: i18n.format_number(n, lang),
+        "script_words": {key: i18n.t(key, lang) for key in ui.SCRIPT},
         "lang_url": lang_url,
         "href": href,
         "search_url": search_url,

@@ -186,3 +186,32 @@ class Echo:
     date: str | None
     title: str  # the headline, or the first words of the text
     similarity: float
+
+
+@dataclass(frozen=True)
+class OutletShare:
+    """How much of the archive one outlet makes; outlet None: articles whose outlet is not known."""
+
+    outlet: str | None
+    articles: int
+    paragraphs: int
+
+
+@dataclass
+class Coverage:
+    """What an archive holds and how it was made: the about page and GET /api/stats."""
+
+    articles: int
+    paragraphs: int
+    outlets: list[OutletShare]  # most articles first; the unknown outlet last
+    months: dict[str, int]  # 'YYYY-MM' -> dated articles, every month from the first to the last
+    dated: int  # articles with a known date
+    first_date: str | None
+    last_date: str | None
+    built_at: str | None  # ISO timestamps: the last full build, the last add or remove
+    updated_at: str | None
+    index_version: str | None  # the schema version an index must carry to be opened
+    stemmer: str  # the stemmer's kind and version (part of the index version)
+    engine: str  # e.g. "whoosh 2.7.4"
+    licences: list[dict] = field(default_factory=list)  # per build source: {"source", "title",
+    # "licence", "file"}, each None when not known (search.indexing.licences)

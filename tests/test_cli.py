@@ -99,7 +99,7 @@ def test_stats(capsys, index_dir):
     code, out, _ = cli(capsys, "stats", "--index", str(index_dir))
     assert code == 0
     rows = dict(line.split(None, 1) for line in out.splitlines())
-    assert rows["articles"] == "5" and rows["outlets"] == "3" and rows["first_date"] == "2024-06-05"
+    assert rows["articles"] == "5" and rows["outlets"] == "3" and rows["first_date"] == "5 June 2024"
     code, out, _ = cli(capsys, "stats", "--json", "--index", str(index_dir))
     manifest = store.read_manifest(store.current_generation(index_dir))
     assert json.loads(out)["schema_version"] == manifest["schema_version"]

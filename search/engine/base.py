@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from search.models import Article, Echo, Skipped
+from search.models import Article, Coverage, Echo, OutletShare, Skipped
 from search.query.ast import Node
 from search.settings import Settings
 
@@ -106,6 +106,49 @@ class Reader(ABC):
     def word_frequency(self, word: str) -> int:
         """Documents holding a written word (lowercased); 0 when the engine cannot say."""
         return 0
+
+    def coverage(self) -> Coverage:
+        """What the archive holds, per outlet and per month. This default asks only the seam
+        (a browse with outlet and month counts, then every article for its paragraphs and
+        dates); an engine should answer from what it already keeps (the Whoosh reader does)."""
+        hits = self.search(Plan(query=None, sort="newest", limit=1 << 62, facets=("outlet", "month")))
+        paragraphs: Counter = Counter()
+        dates = []
+        keys = [key for _, key in hits.top]
+        for start in range(0, len(keys), 1000):
+            for a in self.articles(keys[start:start + 1000]):
+                paragraphs[a.outlet] += len(a.paragraphs)
+                if a.date:
+                    dates.append(a.date)
+        articles = Counter(hits.counts.get("outlet", {}))
+        if hits.total > sum(articles.values()):
+            articles[None] = hits.total - sum(articles.values())
+        return coverage_of(hits.total, articles, paragraphs, Counter(hits.counts.get("month", {})),
+                           (min(dates, default=None), max(dates, default=None)), {},
+                           {"index_version": None, "stemmer": "", "engine": type(self).__name__})
+
+
+def coverage_of(total: int, articles: Counter, paragraphs: Counter, months: Counter,
+                dates: tuple[str | None, str | None], manifest: dict, versions: dict) -> Coverage:
+    """A Coverage from counts per outlet (None: unknown) and per month, the first and last
+    dates, the build's manifest (when, licences) and the versions: outlets by size, the unknown
+    last; every month from the first to the last, with zeros."""
+    outlets = sorted(articles, key=lambda o: (o is None, -articles[o], o or ""))
+    days = [m for m in months if months[m]]
+    span: dict[str, int] = {}
+    if days:
+        first, last = min(days), max(days)
+        y, m = int(first[:4]), int(first[5:7])
+        while f"{y:04d}-{m:02d}" <= last:
+            span[f"{y:04d}-{m:02d}"] = months.get(f"{y:04d}-{m:02d}", 0)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return Coverage(
+        articles=total, paragraphs=sum(paragraphs.values()),
+        outlets=[OutletShare(o, articles[o], paragraphs.get(o, 0)) for o in outlets],
+        months=span, dated=sum(span.values()),
+        first_date=dates[0], last_date=dates[1],
+        built_at=manifest.get("built_at"), updated_at=manifest.get("updated_at"),
+        licences=list(manifest.get("licences", [])), **versions)
 
 
 @dataclass
@@ -203,8 +246,11 @@ class Engine(ABC):
 
     @abstractmethod
     def build(self, items: Iterable[Article | Skipped], *, sources: list[str] | None = None,
-              on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
-        """Index every article into a new generation and publish it when complete."""
+              on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True,
+              progress=None) -> BuildReport:
+        """Index every article into a new generation and publish it when complete. `progress`
+        (search.indexing.progress.Progress, phases BUILD) hears of the steps after indexing;
+        an engine that cannot tell finishes them as it passes them."""
 
     @abstractmethod
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:

@@ -17,12 +17,11 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote_plus
 
 from search.cache import Cache
 from search.engine import open_engine
 from search.engine.base import Engine, Plan, Reader
-from search.models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
+from search.models import Article, Chip, Coverage, Echo, Facet, Page, SearchResult, Snippet
 from search.present.citations import article_path, display_title, permalink_path
 from search.query import ast, facets, suggest
 from search.query.histogram import Histogram, histogram
@@ -88,6 +87,11 @@ class Archive:
         with self._lock:
             return {"index_dir": self.engine.location, **self.engine.reader().stats()}
 
+    def coverage(self) -> Coverage:
+        """What the archive holds (the about page, GET /api/stats)."""
+        with self._lock:
+            return self.engine.reader().coverage()
+
     def article(self, article_id: str) -> Article:
         with self._lock:
             return self.engine.reader().article(article_id)
@@ -117,7 +121,9 @@ class Archive:
                     hits = reader.search(self.plan(req, ranked, end))
                     parsed, partial = ranked, bool(hits.total)
             shown = hits.top[(req.page - 1) * req.per_page:end]
-            qs = ("?q=" + quote_plus(parsed.text)) if parsed.text and not parsed.is_browse else ""
+            # An article reached from a search carries the whole search: its page highlights the
+            # query, and its "back to results" link returns to this very page of results.
+            qs = req.qs() if req.params() else ""
             articles = reader.articles([key_ for _, key_ in shown])
             idf = reader.idf() if parsed.highlight else None
             results = [self._result(a, score, parsed, qs, idf) for (score, _), a in zip(shown, articles)]

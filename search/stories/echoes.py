@@ -57,6 +57,8 @@ THRESHOLD = 0.40
 MAX_POSTINGS = 200  # a term already in this many groups proposes no more candidates
 HITS = 3  # prefix terms a candidate must share before its sets are compared
 MAX_ARTICLES = 10
+REPORT_EVERY = 512  # join progress is reported every this many paragraph groups
+SAVE_SHARE = 11  # saving takes about 1/11 of the join's time (0.67 s after 7.7 s on IndoSum)
 
 FILE = "echoes.pickle"
 TABLE = "echoes-table.pickle"
@@ -106,18 +108,29 @@ class EchoTable:
             if len(terms) >= MIN_TERMS:
                 pending.setdefault(terms, []).append((a.id, n))
 
-    def join(self) -> None:
-        """Build, second pass: order terms rarest first and join the groups."""
+    def join_work(self) -> int:
+        """The work `join` has so far, in the units it reports (paragraph groups, and the save)."""
+        pending = len(self.__dict__.get("_pending", ()))
+        return pending + pending // SAVE_SHARE
+
+    def join(self, report: Callable[[int, int], None] | None = None) -> int:
+        """Build, second pass: order terms rarest first and join the groups. `report(done,
+        total)` hears how many paragraph groups are joined, every REPORT_EVERY; returns the
+        total it reports against (join_work)."""
         pending = self.__dict__.pop("_pending", {})
         df: dict[str, int] = {}
         for terms in pending:
             for t in terms:
                 df[t] = df.get(t, 0) + 1
         self.order = {t: i for i, t in enumerate(sorted(df, key=lambda t: (df[t], t)))}
-        for terms, where in pending.items():
+        total = len(pending) + len(pending) // SAVE_SHARE  # the save that follows, in groups' worth
+        for done, (terms, where) in enumerate(pending.items()):
             gid = self._group(terms)
             for aid, n in where:
                 self._add_para(aid, n, gid)
+            if report is not None and done % REPORT_EVERY == 0:
+                report(done, total)
+        return total
 
     def _remember(self, a: Article) -> None:
         self.meta[a.id] = (a.outlet, a.date, display_title(a))
@@ -364,11 +377,15 @@ class EchoView:
 
 
 # -- hooks for the builder and the updater --------------------------------------------------------
-def finish_build(table: EchoTable, gen: Path, stamp: int) -> None:
+def finish_build(table: EchoTable, gen: Path, stamp: int,
+                 report: Callable[[int, int], None] | None = None) -> None:
     """The builder collected every article into `table`: join and write into `gen`, stamped
-    with the commit the build is making."""
-    table.join()
+    with the commit the build is making. `report(done, total)`: the join's progress, the save
+    counted as SAVE_SHARE's worth of groups."""
+    total = table.join(report)
     table.save(gen, stamp)
+    if report is not None:
+        report(total, total)
 
 
 def update(gen: Path, changed: Iterable[Article], removed: Iterable[str], an: Analyzer, *,

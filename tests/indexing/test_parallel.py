@@ -98,3 +98,25 @@ def test_prefetch_closed_early_stops_the_child():
     got = parallel.prefetch(endless())
     assert [next(got) for _ in range(100)] == list(range(1, 101))
     got.close()  # must not hang: the child is killed and reaped
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "inline"])
+def test_a_step_reports_its_progress_to_the_parent(monkeypatch, fork):
+    if not fork:
+        monkeypatch.setenv("KLIPING_NO_FORK", "1")
+    heard, ticks = [], []
+
+    def work(report):
+        for i in range(0, 2001, 100):
+            report(i, 2000)
+            if i % 500 == 0:
+                import time
+                time.sleep(0.12)  # a child reports at most every 0.1 s
+
+    step = parallel.Background(work, "test", on_progress=lambda done, total: heard.append((done, total)))
+    assert (step.pid is not None) == (fork and parallel.can_fork())
+    step.wait(tick=lambda: ticks.append(1))
+    assert heard and heard[-1] == (2000, 2000)  # the last report always arrives
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+    if fork and parallel.can_fork():
+        assert ticks  # the parent kept drawing while it waited

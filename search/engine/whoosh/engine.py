@@ -87,9 +87,9 @@ class WhooshEngine(Engine):
 
     # -- writing ------------------------------------------------------------------------------
     def build(self, items: Iterable, *, sources: list[str] | None = None, on_item: Callable | None = None,
-              wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
+              wait: float = 0.0, allow_empty: bool = True, progress=None) -> BuildReport:
         return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
-                             allow_empty=allow_empty, settings=self.settings)
+                             allow_empty=allow_empty, settings=self.settings, progress=progress)
 
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
         return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings)

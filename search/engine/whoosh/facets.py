@@ -32,6 +32,7 @@ class FacetTable:
     # C-level pass.
     single: dict[str, list] = field(default_factory=dict)
     totals: dict[str, Counter] = field(default_factory=dict)  # facet -> counts over live docs
+    paragraphs: Counter = field(default_factory=Counter)  # outlet (None: unknown) -> paragraphs of live docs
 
     @classmethod
     def load(cls, reader) -> FacetTable:
@@ -40,12 +41,14 @@ class FacetTable:
         values = {name: {} for name in MANY}
         n = reader.doc_count_all()
         single = {name: [None] * n for name in SINGLE}
+        paragraphs: Counter = Counter()
         col = reader.column_reader("facets") if n else None  # an empty index has no columns
         for doc in range(n):
             if reader.is_deleted(doc):
                 continue
             live.add(doc)
-            outlet, date, editors, source, tags, _dateline = json.loads(col[doc])
+            outlet, date, editors, source, tags, _dateline, count = json.loads(col[doc])
+            paragraphs[outlet or None] += count
             if date:
                 dates[doc] = date
             for name, v in (("outlet", outlet), ("source", source), ("date", date),
@@ -60,7 +63,8 @@ class FacetTable:
         undated = sorted(live - dates.keys())
         by_date = sorted(dates, key=lambda d: (dates[d], d))
         newest = sorted(dates, key=lambda d: (dates[d], -d), reverse=True) + undated
-        table = cls(frozenset(live), dates, index, values, newest, by_date + undated, single)
+        table = cls(frozenset(live), dates, index, values, newest, by_date + undated, single,
+                    paragraphs=paragraphs)
         # The browse counts, computed here so that no visitor waits for them.
         table.totals = {name: _count(table, name, table.live) for name in index}
         return table

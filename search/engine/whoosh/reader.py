@@ -14,26 +14,29 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
+import whoosh
 from whoosh import query as wq
 
 from search.cache import Cache
 from search.engine import bm25
-from search.engine.base import Hits, Plan, Reader
-from search.engine.whoosh import facets
+from search.engine.base import Hits, Plan, Reader, coverage_of
+from search.engine.whoosh import facets, store
 from search.engine.whoosh.facets import FacetTable
 from search.engine.whoosh.matching import match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
 from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
-from search.models import Article, Echo
+from search.models import Article, Coverage, Echo
 from search.query import ast
 from search.query.fields import value_matches
 from search.settings import Settings
 from search.stories.echoes import FILE as ECHOES_FILE
 from search.stories.echoes import EchoView
+from search.text.analysis import analyzer
 from search.text.spelling import Lexicon
 
 MATCH_CACHE = 200_000  # document numbers kept across cached match sets, per generation
@@ -148,6 +151,20 @@ class WhooshReader(Reader):
             "last_date": max(t.dates.values(), default=None),
             "terms": sum(1 for _ in self.searcher.reader().lexicon("body")),
         }
+
+    def coverage(self) -> Coverage:
+        """From the facet table (counts per outlet and month, paragraphs per outlet), and the
+        manifest read afresh: an add or a remove rewrites it in place."""
+        t = self.table
+        articles = Counter({o: len(docs) for o, docs in t.index["outlet"].items()})
+        if len(t.live) > sum(articles.values()):
+            articles[None] = len(t.live) - sum(articles.values())
+        months = Counter({m: len(docs) for m, docs in t.index["month"].items()})
+        dates = (min(t.dates.values(), default=None), max(t.dates.values(), default=None))
+        manifest = store.read_manifest(self.gen)
+        versions = {"index_version": manifest.get("schema_version"), "stemmer": analyzer(self.settings).version,
+                    "engine": f"whoosh {whoosh.versionstring()}"}
+        return coverage_of(len(t.live), articles, t.paragraphs, months, dates, manifest, versions)
 
     # -- steps --------------------------------------------------------------------------------
     def _scorer(self) -> BulkScorer:

@@ -36,9 +36,10 @@ from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions, or to
-#: what a stored Article holds. 7: authors, paragraph anchors, credit lines leave the body (main);
-#: 8: compounds split into their parts, paragraphs at PARA_SPAN, a title field (issue 16); 9: both.
-SCHEMA_FORMAT = 9
+#: what a stored Article holds. 7: authors, paragraph anchors, credit lines leave the body;
+#: 8: the facets column also holds the article's paragraph count; 9: compounds split into their
+#: parts, paragraphs at PARA_SPAN, a title field (issue 16); 10: all of them.
+SCHEMA_FORMAT = 10
 
 
 def schema_version(settings: Settings) -> str:

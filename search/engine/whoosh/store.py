@@ -32,11 +32,12 @@ def current_generation(root: Path) -> Path:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         raise IndexMissing(
-            f"No index in {root}. Build it with: python -m search build --index {root}"
-        ) from None
+            f"No index in {root}. Build it with: python -m search build --index {root}",
+            key="no_index", root=str(root)) from None
     gen = root / name
     if not name or not (gen / MANIFEST).is_file():
-        raise IndexMissing(f"The index in {root} is incomplete. Rebuild it with: python -m search build --index {root}")
+        raise IndexMissing(f"The index in {root} is incomplete. Rebuild it with: python -m search build --index {root}",
+                           key="index_incomplete", root=str(root))
     return gen
 
 
@@ -50,8 +51,8 @@ def check_version(gen: Path, settings: Settings = DEFAULT) -> dict:
     if found != needed:
         raise IndexVersionMismatch(
             f"The index in {gen.parent} was built with schema {found}, but this Kliping needs "
-            f"{needed}. Rebuild it with: python -m search build --index {gen.parent}"
-        )
+            f"{needed}. Rebuild it with: python -m search build --index {gen.parent}",
+            key="index_old", root=str(gen.parent), found=found, needed=needed)
     return manifest
 
 
@@ -117,8 +118,7 @@ def writer_lock(root: Path, wait: float = 0.0):
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
                         f"Another build or update is writing to {root}. Wait for it to finish, "
-                        "or pass --wait SECONDS."
-                    ) from None
+                        "or pass --wait SECONDS.", key="index_locked", root=str(root)) from None
                 time.sleep(0.2)
         fh.seek(0)
         fh.truncate()
