@@ -15,7 +15,7 @@ from search.present.citations import display_title
 from search.query.export import Notice, Row
 
 COLUMNS = ("article_id", "n", "url", "text", "matched", "title", "outlet", "date", "source",
-           "editors", "tags", "dateline", "original_url")
+           "authors", "editors", "tags", "dateline", "original_url")
 FORMATS = ("csv", "jsonl")
 
 
@@ -23,7 +23,7 @@ def record(row: Row, base: str) -> dict:
     a = row.article
     return {"article_id": a.id, "n": row.n, "url": base + row.path, "text": row.text,
             "matched": row.matched, "title": a.title, "outlet": a.outlet, "date": a.date,
-            "source": a.source, "editors": list(a.editors), "tags": list(a.tags),
+            "source": a.source, "authors": list(a.authors), "editors": list(a.editors), "tags": list(a.tags),
             "dateline": a.dateline, "original_url": a.url}
 
 

@@ -159,8 +159,6 @@ class _Builder:
                 self.log.append(("bad_date_field", text))
                 return None
             return ast.DateRange(*bounds)
-        if name == "editor" and g.arg in ("penulis", "author"):
-            self.log.append(("author_is_editor", g.arg))
         saved = self.field, self.meta
         if name == "title":
             self.field, self.meta = ast.TITLE, None

@@ -15,10 +15,12 @@ from search.text.analysis import STOP_WORDS, TOKEN_RE
 
 _WORDS = {
     "id": {"and": "DAN", "or": "ATAU", "not": "BUKAN", "near": "DEKAT/{n}", "same": "SEPARAGRAF",
-           "outlet": "media", "editor": "editor", "source": "sumber", "tag": "topik", "title": "judul",
+           "outlet": "media", "author": "penulis", "editor": "editor", "source": "sumber", "tag": "topik",
+           "title": "judul",
            "date": "tanggal"},
     "en": {"and": "AND", "or": "OR", "not": "NOT", "near": "w/{n}", "same": "SAME",
-           "outlet": "outlet", "editor": "editor", "source": "source", "tag": "tag", "title": "title",
+           "outlet": "outlet", "author": "author", "editor": "editor", "source": "source", "tag": "tag",
+           "title": "title",
            "date": "date"},
 }
 

@@ -4,8 +4,8 @@
 Each name maps to one canonical field (FIELDS). Metadata fields (outlet, editor, source, tag)
 are filters: a value matches an article's value when every word of it is a word of the
 article's, in any case (`media:kompas` finds `Kompas.com`, `editor:rina` finds `Rina Sari`);
-`value_matches` is that rule, which every engine applies. The archive records no author apart
-from its editors, so `penulis:`/`author:` searches the editors, and the reading says so.
+`value_matches` is that rule, which every engine applies. `penulis:`/`author:` searches the
+authors an article names (Article.authors; unknown for many), `editor:` its editors.
 Dates take a day, a month or a year, a range `a..b` (either end may be left open) or a bound
 `>`, `>=`, `<`, `<=`: `date_range` turns them into inclusive ISO days. Pure; no engine here.
 """
@@ -19,13 +19,13 @@ from search.text.analysis import TOKEN_RE
 #: Field name as typed (lowercased) -> canonical field.
 FIELDS = {
     "media": "outlet", "outlet": "outlet",
-    "penulis": "editor", "author": "editor", "editor": "editor",
+    "penulis": "author", "author": "author", "editor": "editor",
     "sumber": "source", "source": "source",
     "topik": "tag", "tag": "tag",
     "judul": "title", "title": "title",
     "tanggal": "date", "date": "date",
 }
-META = ("outlet", "editor", "source", "tag")  # filters on the article's metadata
+META = ("outlet", "author", "editor", "source", "tag")  # filters on the article's metadata
 NAMES = "|".join(sorted(FIELDS, key=len, reverse=True))
 _DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 

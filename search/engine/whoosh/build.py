@@ -34,7 +34,7 @@ def document(article: Article) -> dict:
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     record = article.record()
     facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline,
-              len(article.paragraphs)]  # the last for the archive's coverage (WhooshReader.coverage)
+              len(article.paragraphs), article.authors]  # count: the archive's coverage; authors: `penulis:`
     text = join_paragraphs(texts)
     return {
         "id": article.id,

@@ -38,8 +38,9 @@ from search.text.analysis import Analyzer, analyzer
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions, or to
 #: what a stored Article holds. 7: authors, paragraph anchors, credit lines leave the body;
 #: 8: the facets column also holds the article's paragraph count; 9: compounds split into their
-#: parts, paragraphs at PARA_SPAN, a title field (issue 16); 10: all of them.
-SCHEMA_FORMAT = 10
+#: parts, paragraphs at PARA_SPAN, a title field (issue 16); 10: all of them; 11: the facets
+#: column also holds the authors (`penulis:`).
+SCHEMA_FORMAT = 11
 
 
 def schema_version(settings: Settings) -> str:
@@ -163,7 +164,7 @@ def _schema(kind: str) -> Schema:
         exact=AnalyzedText(an, stemmed=False, phrase=False),
         answer=AnswerMarks(an),  # answer-type marks (search.text.answers), at body positions
         title=AnalyzedText(an, stemmed=True),  # the headline alone, for `judul:`
-        # Packed facet record: JSON [outlet, date, editors, source, tags, dateline].
+        # Packed facet record: JSON [outlet, date, editors, source, tags, dateline, paragraphs, authors].
         facets=COLUMN(columns.VarBytesColumn()),
         hash=STORED(),
         article=STORED(),  # the whole Article as a JSON string, for pages and snippets

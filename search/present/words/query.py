@@ -8,7 +8,6 @@ ID = {
     "note_lowercase_operator": "Kata and/or di antara dua kata dibaca sebagai operator DAN/ATAU.",
     "note_bad_date_field": ("Tanggal pada tanggal: tidak dapat dibaca dan diabaikan "
                             "(contoh: tanggal:2024-06, tanggal:2024-06-17..2024-06-19)."),
-    "note_author_is_editor": "Arsip ini tidak mencatat penulis terpisah; penulis: dicari pada editor.",
     "note_fuzzy_capped": "Kata mirip (~) dibatasi dua huruf beda.",
     "note_distance_capped": "Jarak kata dibatasi 100.",
     "histogram": "Sebaran menurut waktu", "histogram_unit_day": "per hari", "histogram_unit_week": "per minggu",
@@ -28,7 +27,6 @@ EN = {
     "note_lowercase_operator": "and/or between two words were read as the operators AND/OR.",
     "note_bad_date_field": ("A date: value could not be read and was ignored "
                             "(e.g. date:2024-06, date:2024-06-17..2024-06-19)."),
-    "note_author_is_editor": "This archive records no author apart from the editors; author: searches the editors.",
     "note_fuzzy_capped": "Fuzzy words (~) allow at most two differing letters.",
     "note_distance_capped": "Word distances are capped at 100.",
     "histogram": "Over time", "histogram_unit_day": "by day", "histogram_unit_week": "by week",
