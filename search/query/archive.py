@@ -30,6 +30,7 @@ from search.query.parse import ParsedQuery, parse_query
 from search.query.resolve import resolve
 from search.query.snippets import best_paragraphs, highlight, lede, matching_paragraphs
 from search.settings import DEFAULT, Settings
+from search.text.questions import asks
 
 RESPONSE_CACHE = 256  # responses kept, per reader generation
 
@@ -200,6 +201,8 @@ class Archive:
         correction that finds the most, when it finds more than the search as typed."""
         if parsed.is_browse:
             return None
+        if total >= 5 and asks(req.q, self.settings):
+            return None  # a pasted question that finds answers: checking it doubled its cost
         # A ranked (long) query finds something for nearly any word: only words no article
         # holds are looked at there, which keeps pasted questions fast.
         fixes = suggest.corrections(req.q, reader, self.settings,
