@@ -48,13 +48,14 @@ def document(article: Article) -> dict:
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     record = article.record()
     facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline,
-              len(article.paragraphs)]  # the last for the archive's coverage (WhooshReader.coverage)
+              len(article.paragraphs), article.authors]  # count: the archive's coverage; authors: `penulis:`
     text = join_paragraphs(texts)
     return {
         "id": article.id,
         "body": text,
         "exact": text,  # the same words unstemmed (search.schema)
         "answer": text,  # its answer-type marks (search.answers)
+        "title": article.title or "",  # the headline alone (`judul:`)
         "facets": json.dumps(facets, ensure_ascii=False).encode("utf-8"),
         "hash": article.content_hash,
         "article": json.dumps(record, ensure_ascii=False),

@@ -88,7 +88,7 @@ class BulkScorer:
         found = self._lengths.get(field)
         if found is None:
             dfl = self.reader.doc_field_length
-            found = self._lengths[field] = (array("f", (dfl(d, field, 1) for d in range(self.n))),
+            found = self._lengths[field] = (array("f", (dfl(d, field, 1) or 0 for d in range(self.n))),
                                             self.searcher.avg_field_length(field) or 1)
         return found
 
@@ -165,6 +165,8 @@ class BulkScorer:
         found = self._cache.get(key)
         if found is not None:
             return found
+        if getattr(q, "kliping_filter", False):  # a filter (media:, tanggal:) scores nothing
+            return {d: 0.0 for d in q.docs}
         if docs is not None and isinstance(q, (wq.Term, wq.Or, wq.DisjunctionMax)) and \
                 self._postings(q) > len(docs) * self.s.partial_ratio:
             return self._partial(q, docs)
@@ -398,7 +400,10 @@ def _proximity_words(q: wq.Query) -> list[str]:
 
 
 def _supported(q: wq.Query, top: bool = True) -> bool:
-    """Terms, phrases, AND/OR/disjunction-max of those (a scaled OR only at the top), NOT."""
+    """Terms, phrases, AND/OR/disjunction-max of those (a scaled OR only at the top), NOT,
+    filters (search.engine.whoosh.near.DocSet)."""
+    if getattr(q, "kliping_filter", False):
+        return True
     if isinstance(q, (wq.Term, wq.Phrase)):
         return q.boost == 1.0
     if isinstance(q, wq.Not):

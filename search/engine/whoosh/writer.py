@@ -337,12 +337,13 @@ class FastWriter(SegmentWriter):
         live = [d for d in range(own.doc_count_all()) if dm is None or dm[d] >= 0]
         totals = self.perdocwriter._fieldlengths
         for name in self.scorable:
-            dfl = own.doc_field_length
-            stored = [dfl(d, name) for d in live]
+            def dfl(d: int, name: str = name) -> int:  # 0 where a document has none of the field
+                return own.doc_field_length(d, name, 0) or 0
+            stored = [dfl(d) for d in live]
             self.lengths[name].extend(stored)
             # The segment's exact total, less its deleted documents' stored lengths.
-            deleted = sum(dfl(d, name) for d in range(own.doc_count_all()) if dm is not None and dm[d] < 0)
-            exact = own.field_length(name) - deleted
+            deleted = sum(dfl(d) for d in range(own.doc_count_all()) if dm is not None and dm[d] < 0)
+            exact = (own.field_length(name) or 0) - deleted
             totals[name] = before.get(name, 0) + exact
         self.sources.append(_Source(own, base, dm))
         self._added = True
