@@ -16,19 +16,32 @@ import hashlib
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 import markdown as md
 import nh3
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.globals import request_ctx
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.engine import default_location
 from search.errors import BadRequest, KlipingError, NotFound
-from search.present import about, cite_formats, i18n
+from search.present import about, cite_formats, exports, i18n
 from search.present.anchors import locate, parse_anchor
-from search.present.citations import display_title, paragraph_path, web_link
+from search.present.citations import article_path, display_title, paragraph_path, web_link
 from search.present.jsonview import article_json, error_json, search_json
 from search.present.openapi import spec as openapi_spec
 from search.present.pageview import article_view
@@ -43,7 +56,10 @@ from search.present.web import (
     trusted_hosts,
 )
 from search.present.words import ui
+from search.query import export
 from search.query.archive import Archive
+from search.query.explain import explain
+from search.query.facets import FACET_ORDER
 from search.query.params import SearchRequest
 from search.query.parse import parse_query
 from search.query.snippets import highlight
@@ -70,6 +86,43 @@ def search_page():
     req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     resp = archive().search(req)
     return render_template("search.html", resp=resp, req=req)
+
+
+FACET_PAGE = 50  # values per page of a facet's "more" list
+
+
+def _facet_values(name: str):
+    """The request's search and every value of its facet `name` (404 for an unknown facet)."""
+    if name not in FACET_ORDER:
+        raise NotFound(f"There is no facet '{name}'.", key="no_facet", name=name)
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    facet = archive().facet(req, name)
+    return req, (facet.values if facet else [])
+
+
+@pages.get("/facets/<name>")
+def facet_page(name: str):
+    """Every value of one facet for a search, FACET_PAGE at a time (a facet's "more" link)."""
+    req, values = _facet_values(name)
+    pages_ = max(1, -(-len(values) // FACET_PAGE))
+    page = min(max(1, request.args.get("fpage", 1, type=int) or 1), pages_)
+    shown = values[(page - 1) * FACET_PAGE:page * FACET_PAGE]
+    return render_template("facet.html", req=req, name=name, values=shown, total=len(values),
+                           page=page, pages=pages_)
+
+
+@pages.get("/feed")
+def feed():
+    """An Atom feed of the newest matches of a search: any search can be followed."""
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    entries = archive().newest(req, archive().settings.feed_entries)
+    qs = req.qs() if req.params() else ""
+    title = f"Kliping: {req.q}" if req.q else "Kliping"
+    here = request.host_url.rstrip("/")
+    body = exports.atom(title, here + url_for("pages.feed") + qs, here + url_for("pages.search_page") + qs,
+                        [(a, text, article_path(a.id) + ("?" + urlencode({"q": req.q}) if req.q else ""))
+                         for a, text in entries], base_url().rstrip("/"))
+    return Response(body, mimetype="application/atom+xml; charset=utf-8")
 
 
 @pages.get("/articles/<article_id>")
@@ -134,7 +187,34 @@ def about_page():
 @api.get("/search")
 def api_search():
     req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
-    return jsonify(search_json(archive().search(req), base_url()))
+    return jsonify(search_json(archive().search(req), base_url(),
+                               request.host_url.rstrip("/") + url_for("pages.search_page")))
+
+
+@api.get("/search/export")
+def api_export():
+    """Every matching paragraph as CSV or JSON Lines, streamed, capped at export_max_rows."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in exports.FORMATS:
+        raise BadRequest(f"'format' must be one of {', '.join(exports.FORMATS)}; got '{fmt}'.",
+                         key="bad_format", choices=", ".join(exports.FORMATS), value=fmt)
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    base = base_url().rstrip("/")
+    rows = export.rows(archive(), req)
+    body = exports.as_csv(rows, base) if fmt == "csv" else exports.as_jsonl(rows, base)
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8"
+    resp = Response(stream_with_context(body), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="kliping.{fmt}"'
+    resp.headers["X-Kliping-Export-Limit"] = str(archive().settings.export_max_rows)
+    return resp
+
+
+@api.get("/search/facets/<name>")
+def api_facet(name: str):
+    """Every value of one facet for a search, with counts."""
+    _, values = _facet_values(name)
+    return jsonify({"facet": name, "total": len(values),
+                    "values": [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]})
 
 
 @api.get("/stats")
@@ -288,6 +368,7 @@ def template_helpers():
         "href": href,
         "search_url": search_url,
         "web_link": web_link,
+        "explain": lambda node: explain(node, lang),
     }
 
 

@@ -1,4 +1,4 @@
-"""The command line: build, add, remove, query, stats, stem and analyze.
+"""The command line: build, add, remove, optimize, query, stats, stem and analyze.
 
 Every domain error becomes one line on stderr saying what to do next, and a non-zero exit
 status; never a traceback. It speaks English, or Indonesian when LANG (LANGUAGE, LC_ALL,
@@ -16,6 +16,7 @@ from search.engine import default_location, open_engine
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Engine
 from search.errors import IndexMissing, IndexVersionMismatch, KlipingError
 from search.present import i18n
+from search.settings import DEFAULT
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -34,7 +35,9 @@ def _seconds(s: float) -> str:
 
 
 def _engine(args) -> Engine:
-    return open_engine(getattr(args, "engine", None) or args.index or default_location())
+    memory = getattr(args, "memory", None)
+    location = getattr(args, "engine", None) or args.index or default_location()
+    return open_engine(location, DEFAULT.with_(memory_mb=memory) if memory else DEFAULT)
 
 
 def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
@@ -73,7 +76,8 @@ def cmd_build(args) -> int:
     outcomes = []
 
     def on_item(item):
-        outcomes.append(_outcome(item))
+        if args.report:  # kept only for the report (a build may read millions of inputs)
+            outcomes.append(_outcome(item))
         if args.verbose:
             _report_item(item)
 
@@ -167,6 +171,18 @@ def cmd_remove(args) -> int:
         if o.outcome == MISSING:
             _say(_t("cli_not_found", id=o.id), err=True)
     _finish_update(args, report, "remove")
+    return 0
+
+
+def cmd_optimize(args) -> int:
+    engine = _engine(args)
+    done = engine.optimize(wait=args.wait)
+    segments, deleted = done["segments"], done["deleted"]
+    if segments <= 1 and not deleted:
+        _say(_t("cli_optimized_nothing", root=engine.location))
+    else:
+        _say(_t("cli_optimized", segments=segments, deleted=deleted, seconds=_seconds(done["seconds"]),
+                root=engine.location))
     return 0
 
 
@@ -323,18 +339,24 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--verbose", "-v", action="store_true", help=_t("cli_verbose"))
     b.add_argument("--if-missing", action="store_true", help=_t("cli_if_missing"))
     b.add_argument("--quiet", "-q", action="store_true", help=_t("cli_quiet"))
+    b.add_argument("--memory", type=int, metavar="MB", help=_t("cli_memory", mb=DEFAULT.memory_mb))
     b.set_defaults(func=cmd_build)
 
     ad = writes(with_index(sub.add_parser("add", help=_t("cli_add"), description=_t("cli_add"))))
     ad.add_argument("sources", nargs="+", metavar=_t("cli_source_var"))
     ad.add_argument("--map", action="append", metavar=_t("cli_map_var"), help=_t("cli_map"))
     ad.add_argument("--verbose", "-v", action="store_true", help=_t("cli_verbose"))
+    ad.add_argument("--memory", type=int, metavar="MB", help=_t("cli_memory", mb=DEFAULT.memory_mb))
     ad.set_defaults(func=cmd_add)
 
     rm = writes(with_index(sub.add_parser("remove", help=_t("cli_remove"), description=_t("cli_remove"))),
                 "cli_remove_report")
     rm.add_argument("ids", nargs="+", metavar="ID")
     rm.set_defaults(func=cmd_remove)
+
+    op = with_index(sub.add_parser("optimize", help=_t("cli_optimize"), description=_t("cli_optimize")))
+    op.add_argument("--wait", type=float, default=0.0, metavar=_t("cli_seconds_var"), help=_t("cli_wait"))
+    op.set_defaults(func=cmd_optimize)
 
     q = with_index(sub.add_parser("query", help=_t("cli_query"), description=_t("cli_query")))
     q.add_argument("text", nargs="?", default="")

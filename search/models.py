@@ -141,6 +141,8 @@ class SearchResult:
     paragraphs: list[Snippet] = field(default_factory=list)
     article_url: str = ""  # this archive's page for the article, carrying the query
     title_html: str = ""  # the title, escaped, with query terms marked
+    matching: int = 0  # paragraphs holding a match ("lihat semua N paragraf")
+    tag_links: list[tuple[str, str]] = field(default_factory=list)  # (tag, query string filtering on it)
 
 
 @dataclass(frozen=True)

@@ -76,12 +76,27 @@ class Settings:
     answer_nearness: float = 2.0  # and its idf in the proximity bonus times this
     partial_ratio: int = 4  # a term this many times commoner than the documents asked about
     # is scored for those documents only
+    prune_min: int = 2_000  # a ranked OR matching more documents scores only those that can
+    # reach the page (MaxScore, search.engine.whoosh.scoring); 0 always, -1 never
+
+    # -- the query language (search.query.build, search.query.archive) --
+    prefer_typed: bool = True  # in an all-words query, articles using the words as typed rank first
+    fuzzy_max_terms: int = 50  # written words a fuzzy word (`sanski~`) may expand to
+    suggest_rare: int = 10  # a word fewer articles hold than this is checked for a correction
+    suggest_ratio: int = 10  # a correction is held by at least this many times as many articles
 
     # -- results --
     snippets_per_result: int = 3
+    export_max_rows: int = 10_000  # paragraphs an export writes before it stops with a notice
+    feed_entries: int = 20  # newest matches in an Atom feed
 
     # -- what one request may cost (search.settings.Limits) --
     limits: Limits = field(default_factory=Limits)
+
+    # -- building (search.engine.whoosh.build) --
+    #: about how much memory a build or an add may take, in MB, all its processes together; the
+    #: indexer's postings get POOL_SHARE of it and go to disk past that (`--memory MB`)
+    memory_mb: int = 768
 
     def __post_init__(self):
         if self.stemmer not in STEMMERS:

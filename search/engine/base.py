@@ -2,10 +2,14 @@
 
 An `Engine` owns one archive's storage: it builds it, updates it, and hands out a `Reader`
 of its current generation. A `Reader` answers one `Plan` (the parsed query, the filters, the
-order, how many, which facet counts) with `Hits` (the total, the top keys with their scores,
-the facet counts), and gives stored articles, their echoes, term rarity (for snippets) and
-statistics. Reading a query (search.query.parse), snippets, citations, echoes' computation and
-rendering stay above the seam, shared by every engine.
+order, how many, which facet counts, a day histogram, preferred forms) with `Hits` (the
+total, the top keys with their scores, the facet counts, the day counts), and gives stored
+articles, their echoes, term rarity (for snippets), statistics, and look-ups in its lexicon of
+written words (fuzzy words, did-you-mean). Query nodes are search.query.ast's; an engine
+matches Near/SameParagraph by positions and the Field/DateRange filters by metadata (the rule
+of search.query.fields); Fuzzy nodes are resolved above the seam with `similar_words`.
+Reading a query (search.query.parse), snippets, citations, echoes' computation and rendering
+stay above the seam, shared by every engine.
 
 Whoosh (search.engine.whoosh) is the embedded default; PostgreSQL is the scale-out engine.
 Keys in `Hits.top` are the engine's own (a document number, a row id): pass them back to the
@@ -66,6 +70,10 @@ class Plan:
     limit: int = 10  # the best `limit` keys (the caller slices its page)
     facets: tuple[str, ...] = ()  # counts wanted; "date" (days) only when `days_wanted` says so
     budget: Budget | None = field(default=None, compare=False)  # None: no time limit
+    histogram: bool = False  # count the kept documents by day (Hits.days), for the date histogram
+    #: With relevance: documents matching more of these nodes rank first, then by score (the
+    #: words as typed: `pemerintah` above articles saying only `memerintahkan`). Never narrows.
+    prefer: tuple[Node, ...] = ()
 
 
 @dataclass
@@ -74,6 +82,7 @@ class Hits:
     top: list[tuple[float, Hashable]]  # (score, key), best first; score 0.0 when sorted by date
     counts: dict[str, Counter] = field(default_factory=dict)  # facet -> value -> matches, each
     # facet counted with every filter but its own (a click on a value gives that count)
+    days: Counter | None = None  # ISO day -> kept documents (every filter), when plan.histogram
     partial: bool = False  # the budget ran out: fewer matches or plainer scores than asked for
     #: patterns that stood for more words than the limit (search.settings.Limits.expansions):
     #: (pattern as the index reads it, words searched)
@@ -116,6 +125,19 @@ class Reader(ABC):
     def count(self) -> int:
         """Live articles (cheap: a health check asks for it)."""
         return self.stats()["articles"]
+
+    def similar_words(self, word: str, max_distance: int, limit: int,
+                      min_freq: int = 1) -> list[tuple[str, int, int]]:
+        """Written words of the archive (lowercased, as the `exact` field holds them) within
+        `max_distance` edits of `word`, a swap counting one (search.text.spelling.distance):
+        (word, distance, document frequency), nearest first, then the most frequent. For fuzzy
+        words and did-you-mean; an engine without a lexicon look-up offers none (a
+        search.text.spelling.Lexicon of its words does it)."""
+        return []
+
+    def word_frequency(self, word: str) -> int:
+        """Documents holding a written word (lowercased); 0 when the engine cannot say."""
+        return 0
 
     def coverage(self) -> Coverage:
         """What the archive holds, per outlet and per month. This default asks only the seam
@@ -273,3 +295,8 @@ class Engine(ABC):
     def built_from(self) -> list[str]:
         """The sources the current generation was built from (for `build --if-missing`)."""
         return []
+
+    def optimize(self, *, wait: float = 0.0) -> dict:
+        """Compact the storage as a fresh build would leave it (one segment, no deleted rows):
+        {"segments": before, "deleted": dropped, "seconds"}. Never needed for correctness."""
+        return {"segments": 0, "deleted": 0, "seconds": 0.0}

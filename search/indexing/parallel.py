@@ -177,7 +177,8 @@ BATCH = 32  # items per message from the reading child
 def prefetch(items, relay: Relay | None = None):
     """`items` (for instance an `ingest.load` iterator) read in a forked child, so reading and
     cleaning the inputs overlaps with indexing in this process; the same items, in the same
-    order. A `fingerprints.Loaded` comes back with the fingerprints the child recorded.
+    order. A `fingerprints.Loaded` comes back with the fingerprints the child recorded: each
+    batch's arrive with it, in `prints.seen` (a consumer may take them as it goes).
     Without a safe fork (see `can_fork`) this is just `iter(items)`."""
     if not can_fork():
         return iter(items)
@@ -197,13 +198,13 @@ def prefetch(items, relay: Relay | None = None):
                 if relay is not None:
                     relay._child_count = 0
                 batch = []
+                prints = getattr(items, "prints", None)
                 for item in items:
                     batch.append(item)
                     if len(batch) >= BATCH:
-                        pickle.dump(("items", batch, relay._take() if relay else 0), out, 5)
+                        pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints)), out, 5)
                         batch = []
-                prints = getattr(items, "prints", None)
-                pickle.dump(("items", batch, relay._take() if relay else 0), out, 5)
+                pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints)), out, 5)
                 pickle.dump(("end", prints), out, 5)
             except BaseException as e:  # the parent re-raises it
                 code = 1
@@ -219,6 +220,17 @@ def prefetch(items, relay: Relay | None = None):
         os._exit(code)
     os.close(wfd)
     return Prefetched(items, pid, os.fdopen(rfd, "rb", buffering=1 << 16), relay)
+
+
+def _taken(prints) -> dict | None:
+    """The fingerprints recorded since the last batch, handed over with it (and forgotten here,
+    so the reading child holds one batch of them, not one per article read)."""
+    seen = getattr(prints, "seen", None)
+    if not seen:
+        return None
+    out = dict(seen)
+    seen.clear()
+    return out
 
 
 class Prefetched:
@@ -250,10 +262,14 @@ class Prefetched:
             if msg[0] == "items":
                 if self._relay is not None and msg[2]:
                     self._relay(msg[2])
+                if msg[3] and hasattr(self.source, "prints"):
+                    self.source.prints.seen.update(msg[3])
                 self._batch, self._at = msg[1], 0
             elif msg[0] == "end":
                 if msg[1] is not None and hasattr(self.source, "prints"):
+                    seen = self.source.prints.seen  # what came with the batches (and was not taken)
                     self.source.prints = msg[1]
+                    self.source.prints.seen.update(seen)
                 self._done = True
                 self.close()
             else:

@@ -8,7 +8,8 @@ responses match it, and a schemathesis run against the app tries it with generat
 from __future__ import annotations
 
 from search.models import META_FIELDS
-from search.present import cite_formats
+from search.present import cite_formats, exports
+from search.query.facets import FACET_ORDER
 from search.query.params import FILTERS, SORTS
 from search.settings import Limits
 
@@ -48,11 +49,20 @@ def _schemas() -> dict:
         "id": _STR, "title": _STR, "outlet": _nullable("string"), "date": _nullable("string"),
         "url": _nullable("string"), "score": {"type": "number"}, "source": _nullable("string"),
         "editors": _STRS, "tags": _STRS, "article_url": _STR,
+        "matching_paragraphs": {"type": "integer", "description": "paragraphs of the article that hold the query"},
         "paragraphs": {"type": "array", "items": paragraph_hit},
     })
     facet_value = _obj({"value": _STR, "count": _INT, "selected": {"type": "boolean"}})
     search = _obj({
-        "query": _STR, "read_as": _STR, "mode": {"type": "string", "enum": ["browse", "all", "any"]},
+        "query": _STR, "read_as": {"type": "string", "description": "how the query was read, in words"},
+        "read_as_terms": {"type": "string", "description": "the same in the index's terms (stems)"},
+        "partial_matches": {"type": "boolean", "description": "no article holds every word: the best partial "
+                                                              "matches are shown"},
+        "did_you_mean": {"nullable": True, **_obj({"query": _STR, "url": _STR})},
+        "ignored": _STRS,
+        "histogram": _obj({"unit": _nullable("string"), "buckets": {"type": "array", "items": _obj(
+            {"start": _STR, "end": _STR, "count": _INT})}, "undated": _INT}, required=["unit", "buckets"]),
+        "mode": {"type": "string", "enum": ["browse", "all", "any"]},
         "answer_type": _nullable("string"), "notes": _STRS, "exact": {"type": "boolean"},
         "expansions": {"type": "array", "items": _obj({"from": _STR, "to": _STRS})},
         "total": _INT, "page": _INT, "per_page": _INT, "pages": _INT,
@@ -176,6 +186,28 @@ def spec(limits: Limits | None = None) -> dict:
                                            "how many of how many results"),
                               "400": _error("a parameter is malformed or beyond a limit, or an unknown format"),
                               "503": unavailable}}},
+            "/api/search/export": {"get": {
+                "summary": "Every matching paragraph, streamed as CSV or JSON Lines", "operationId": "export",
+                "parameters": [*(p for p in params if p["name"] not in ("page", "per_page")),
+                               {"name": "format", "in": "query",
+                                "schema": {"type": "string", "enum": list(exports.FORMATS), "default": "csv"}}],
+                "responses": {"200": {"description": "one row per matching paragraph, capped (header "
+                                                     "X-Kliping-Export-Limit), then a notice row",
+                                      "content": {"text/csv": {"schema": _STR},
+                                                  "application/x-ndjson": {"schema": _STR}}},
+                              "400": _error("a parameter is malformed or beyond a limit, or an unknown format"),
+                              "503": unavailable}}},
+            "/api/search/facets/{name}": {"get": {
+                "summary": "Every value of one facet for a search, with counts", "operationId": "facet",
+                "parameters": [{"name": "name", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": list(FACET_ORDER)}},
+                               *(p for p in params if p["name"] not in ("page", "per_page"))],
+                "responses": {"200": {"description": "the facet's values",
+                                      "content": {"application/json": {"schema": _obj({
+                                          "facet": _STR, "total": _INT, "values": {"type": "array", "items": _obj(
+                                              {"value": _STR, "count": _INT, "selected": {"type": "boolean"}})}})}}},
+                              "400": _error("a parameter is malformed or beyond a limit"),
+                              "404": _error("no such facet"), "503": unavailable}}},
             "/api/openapi.json": {"get": {
                 "summary": "This description", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.0",

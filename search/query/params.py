@@ -30,7 +30,7 @@ _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 def _date_bound(name: str, value: str, end: bool) -> str:
     """'2024', '2024-06' or '2024-06-17' -> the first (or last) day it covers, ISO."""
     m = _DATE_RE.match(value.strip())
-    if not m:
+    if not m or m.group(1) == "0000":  # no year 0 in the calendar
         raise BadRequest(f"'{name}' must be a date like 2024-06-17 (or 2024-06, or 2024); got '{value}'.",
                          key="bad_date", name=name, value=value)
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)

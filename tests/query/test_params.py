@@ -25,6 +25,7 @@ def roundtrip(qs: str) -> SearchRequest:
     ({"date": "Juni"}, "'date'"),
     ({"page": "abc"}, "'page'"),
     ({"page": "0"}, "'page'"),
+    ({"from": "0000"}, "'from'"),  # no year 0: a histogram could not draw it
     ({"page": "-3"}, "'page'"),
     ({"per_page": "101"}, "'per_page'"),
     ({"per_page": "0"}, "'per_page'"),

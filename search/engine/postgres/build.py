@@ -106,7 +106,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
     else:
         conn.execute(docs_ddl(docs))
     df: Counter = Counter()
-    total_len, seq = 0, 0
+    total_len, total_tlen, seq = 0, 0, 0
     echo_table = echoes.EchoTable()
     targets = shard_conns or [conn]
     with ExitStack() as stack:
@@ -130,6 +130,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
                 pending.append(values)
                 df.update(found.keys())
                 total_len += values[DOC_COLUMNS.index("len")]
+                total_tlen += values[DOC_COLUMNS.index("tlen")]
                 echo_table.collect(item, an.paragraph_stems(text, skip=1 if item.title else 0,
                                                             count=len(item.paragraphs)))
                 report.added += 1
@@ -140,11 +141,12 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
                 on_item(item)
         flush()
     indexing = _index(targets, docs)  # on the servers, while the echo join runs here
-    try:
-        echo_table.join()
-    finally:
-        indexing()
-    save_echoes(conn, gen, echo_table, 0)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            echoes.finish_build(echo_table, Path(tmp), 0)
+        finally:
+            indexing()
+        save_echoes(conn, gen, Path(tmp))
     with conn.cursor().copy(f"COPY {table('lexicon', gen)} (term, field, df) FROM STDIN") as cp:
         for term, n in df.items():
             cp.write_row((term, lexeme_field(term), n))
@@ -155,7 +157,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
                 cp.write_row((i, fp))
     conn.execute(f"ANALYZE {table('lexicon', gen)}")
     return {"gen": gen, "commit": 0, "schema_version": schema_version(settings), "docs": report.added,
-            "total_len": total_len, "next_seq": seq, "shards": [s for _, s, _ in shard_list],
+            "total_len": total_len, "total_tlen": total_tlen, "next_seq": seq, "shards": [s for _, s, _ in shard_list],
             "rules": fingerprints.RULES_KEY, "updated_at": None}
 
 
@@ -195,28 +197,31 @@ def _index(conns, docs: str) -> Callable[[], None]:
     return wait
 
 
-# -- the echo table's files, kept in a table ---------------------------------------------------------
-def save_echoes(conn, gen: int, echo_table: echoes.EchoTable, stamp: int) -> None:
-    """The echo table's files (for `add` and `remove`) and its links, one row each, replacing
-    what the generation held."""
+# -- the echo store, kept in a table -----------------------------------------------------------------
+def save_echoes(conn, gen: int, folder: Path) -> None:
+    """The echo store search.stories.echoes wrote into `folder` (its SQLite file, kept whole for
+    `add` and `remove`) and its links, one row each, replacing what the generation held."""
     files, links = table("files", gen), table("echoes", gen)
-    with tempfile.TemporaryDirectory() as tmp:
-        echo_table.save(Path(tmp), stamp)
-        conn.execute(f"DELETE FROM {files}")
-        for path in sorted(Path(tmp).iterdir()):
+    conn.execute(f"DELETE FROM {files}")
+    for path in sorted(Path(folder).iterdir()):
+        if path.is_file():
             conn.execute(f"INSERT INTO {files} (name, data) VALUES (%s, %s)", (path.name, path.read_bytes()))
     conn.execute(f"DELETE FROM {links}")
+    stored = echoes.EchoTable.load(Path(folder), None)
+    if stored is None:
+        return
+    try:
+        found = stored.echoes()
+    finally:
+        stored.con.close()
     with conn.cursor().copy(f"COPY {links} (article_id, n, rank, other_id, m, sim) FROM STDIN") as cp:
-        for aid, paras in echo_table.echoes().items():
-            for n, found in paras.items():
-                for rank, (oid, m, sim) in enumerate(found):
+        for aid, paras in found.items():
+            for n, lst in paras.items():
+                for rank, (oid, m, sim) in enumerate(lst):
                     cp.write_row((aid, n, rank, oid, m, sim))
 
 
-def load_echoes(conn, gen: int, stamp: int) -> echoes.EchoTable | None:
-    """The generation's echo table, if it describes commit `stamp`; else None."""
-    rows = conn.execute(f"SELECT name, data FROM {table('files', gen)}").fetchall()
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, data in rows:
-            (Path(tmp) / name).write_bytes(data)
-        return echoes.EchoTable.load(Path(tmp), stamp)
+def restore_echoes(conn, gen: int, folder: Path) -> None:
+    """The generation's echo store, written into `folder` (search.stories.echoes reads it there)."""
+    for name, data in conn.execute(f"SELECT name, data FROM {table('files', gen)}").fetchall():
+        (Path(folder) / name).write_bytes(data)

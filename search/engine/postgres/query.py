@@ -27,14 +27,17 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from search.engine.bm25 import idf as _idf
-from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK
+from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, TITLE_MARK
 from search.query import ast
+from search.query.fields import value_matches
 from search.settings import Settings
 
 TRUE, FALSE = "TRUE", "FALSE"  # a node that matches every document, or none
 MAX_SLOP_FORMS = 64  # a sloppy phrase is matched as at most this many exact-distance phrases
 _ZETA2 = math.pi ** 2 / 6
-FIELD_MARK = {ast.BODY: "", ast.EXACT: EXACT_MARK, ast.ANSWER: ANSWER_MARK}
+FIELD_MARK = {ast.BODY: "", ast.EXACT: EXACT_MARK, ast.ANSWER: ANSWER_MARK, ast.TITLE: TITLE_MARK}
+#: metadata fields (search.query.fields.META) -> docs column; a plural name is an array
+FIELD_COLUMNS = {"outlet": "outlet", "source": "source", "author": "authors", "editor": "editors", "tag": "tags"}
 
 
 def lexeme(field_name: str, text: str) -> str:
@@ -69,6 +72,29 @@ def like_pattern(field_name: str, pattern: str, is_prefix: bool) -> str:
     if is_prefix:
         return FIELD_MARK[field_name] + esc + "%"
     return FIELD_MARK[field_name] + esc.replace("*", "%").replace("?", "_")
+
+
+def special(node: ast.Node) -> bool:
+    """Whether a node holds a filter or a proximity node (matched in SQL, not by a tsquery)."""
+    return isinstance(node, ast.FILTERS + ast.PROXIMITY) or any(special(c) for c in ast.children(node))
+
+
+def _sql_and(parts: Iterable[str]) -> str:
+    parts = [p for p in parts if p != TRUE]
+    if FALSE in parts:
+        return FALSE
+    return TRUE if not parts else parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
+def _sql_or(parts: Iterable[str]) -> str:
+    parts = [p for p in parts if p != FALSE]
+    if TRUE in parts:
+        return TRUE
+    return FALSE if not parts else parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def _sql_not(part: str) -> str:
+    return FALSE if part == TRUE else TRUE if part == FALSE else f"(NOT {part})"
 
 
 # -- matching ------------------------------------------------------------------------------------
@@ -125,6 +151,55 @@ class Compiler:
     tfs: dict[str, str] = field(default_factory=dict)  # lexeme -> column alias
     phrases: dict[str, str] = field(default_factory=dict)  # tsquery -> column alias
     capped: list[tuple[str, int]] = field(default_factory=list)  # (pattern, words searched) cut short
+    avg_title: float = 1.0  # the headlines' average length (title terms)
+    #: ids each proximity node holds for (search.engine.postgres.near, found by the reader first)
+    sets: dict[ast.Node, list[str]] = field(default_factory=dict)
+    #: a metadata field's distinct values (the reader's, cached per generation), for Field nodes
+    values: Callable[[str], list[str]] = lambda name: []
+
+    # -- SQL over the docs table (and over m: the same columns) ----------------------------
+    def where(self, node: ast.Node) -> str:
+        """Where a node matches, as SQL: its tsquery on the GIN index, combined in SQL with
+        the filters (Field, DateRange) and proximity nodes' id sets it holds."""
+        if not special(node):
+            tsq = self.match(node)
+            return tsq if tsq in (TRUE, FALSE) else f"terms @@ {sql_literal(tsq)}::tsquery"
+        kind = type(node)
+        if kind in (ast.Field, ast.DateRange):
+            return self.filter_sql(node)
+        if kind in ast.PROXIMITY:
+            ids = self.sets.get(node, [])
+            return f"id = ANY(ARRAY[{', '.join(map(sql_literal, ids))}]::text[])" if ids else FALSE
+        if kind is ast.And:
+            return _sql_and(_sql_not(self.where(c.child)) if isinstance(c, ast.Not) else self.where(c)
+                            for c in node.children)
+        if kind in (ast.Or, ast.Alternatives):
+            return _sql_or(self.where(c) for c in node.children)
+        if kind is ast.ExactTwin:
+            return _sql_or([self.where(node.stem), self.where(node.exact)])
+        if kind is ast.Not:
+            return _sql_not(self.where(node.child))
+        if kind in (ast.AndNot, ast.Require):
+            return _sql_and([self.where(node.a), _sql_not(self.where(node.b))])
+        if kind is ast.AndMaybe:
+            return self.where(node.a)
+        raise TypeError(f"not a query node: {node!r}")
+
+    def filter_sql(self, node: ast.Field | ast.DateRange) -> str:
+        """A metadata filter as SQL (search.query.fields' rule: the values holding every typed
+        word, found among the field's distinct values)."""
+        if isinstance(node, ast.DateRange):
+            span = ["day IS NOT NULL"] + [f"day >= {sql_literal(node.lo)}"] * bool(node.lo) \
+                + [f"day <= {sql_literal(node.hi)}"] * bool(node.hi)
+            return "(" + " AND ".join(span) + ")"
+        column = FIELD_COLUMNS.get(node.name)
+        if column is None:
+            return FALSE
+        found = [v for v in self.values(node.name) if value_matches(node.value, v)]
+        if not found:
+            return FALSE
+        arr = "ARRAY[" + ", ".join(map(sql_literal, found)) + "]::text[]"
+        return f"({column} && {arr})" if column.endswith("s") else f"({column} = ANY({arr}))"
 
     # -- the tsquery -------------------------------------------------------------------------
     def match(self, node: ast.Node) -> str:
@@ -132,7 +207,7 @@ class Compiler:
         if kind is ast.Term:
             return quote(lexeme(node.field, node.text))
         if kind is ast.Phrase:
-            return phrase_tsquery(node.words, node.slop)
+            return phrase_tsquery(tuple(lexeme(node.field, w) for w in node.words), node.slop)
         if kind is ast.ExactPhrase:
             return _conj([phrase_tsquery(node.stems)]
                          + [quote(EXACT_MARK + f) for f in dict.fromkeys(node.forms)])
@@ -152,9 +227,11 @@ class Compiler:
         if kind is ast.AndMaybe:
             return self.match(node.a)
         if kind is ast.Every:
-            if node.field in (ast.EXACT, ast.ANSWER):
+            if node.field in (ast.EXACT, ast.ANSWER, ast.TITLE):
                 return quote(FIELD_MARK[node.field]) + ":*"
             return TRUE
+        if special(node):
+            raise TypeError(f"a filter or proximity node has no tsquery (use where): {node!r}")
         raise TypeError(f"not a query node: {node!r}")
 
     def _expanded(self, node) -> list[str]:
@@ -182,9 +259,10 @@ class Compiler:
         """BM25 of one lexeme over m's columns (0 where it is absent)."""
         s = self.settings
         idf = _idf(self.docs, self.df(lex)) * weight
-        k0, norm, top = s.k1 * (1 - s.b), s.k1 * s.b / (self.avg_length or 1.0), s.k1 + 1
-        t = self.tf(lex)
-        return f"({idf!r}::float8 * {t} * {top!r}::float8 / ({t} + {k0!r}::float8 + {norm!r}::float8 * blen))"
+        title = lex.startswith(TITLE_MARK)  # the headline's own lengths (Whoosh's `title` field)
+        k0, norm, top = s.k1 * (1 - s.b), s.k1 * s.b / ((self.avg_title if title else self.avg_length) or 1.0), s.k1 + 1
+        t, length = self.tf(lex), "tblen" if title else "blen"
+        return f"({idf!r}::float8 * {t} * {top!r}::float8 / ({t} + {k0!r}::float8 + {norm!r}::float8 * {length}))"
 
     def clause(self, node: ast.Node) -> tuple[str, str]:
         """(presence, value) of a clause, as SQL over m: where it matches, and its score there
@@ -194,8 +272,9 @@ class Compiler:
             lex = lexeme(node.field, node.text)
             return f"({self.tf(lex)} > 0)", self.bm25(lex)
         if kind is ast.Phrase:
-            flag = self.phrase_flag(phrase_tsquery(node.words, node.slop))
-            total = " + ".join(self.bm25(w) for w in node.words)
+            lexes = tuple(lexeme(node.field, w) for w in node.words)
+            flag = self.phrase_flag(phrase_tsquery(lexes, node.slop))
+            total = " + ".join(self.bm25(w) for w in lexes)
             return flag, f"(CASE WHEN {flag} THEN {total} ELSE 0 END)"
         if kind in (ast.Prefix, ast.Wildcard):  # the words it stands for, as alternatives
             return self._union([(f"({self.tf(lex)} > 0)", self.bm25(lex)) for lex in self._expanded(node)], "max")
@@ -217,6 +296,12 @@ class Compiler:
             return pa, f"({va} + {vb})"
         if kind in (ast.Not, ast.Every):
             return "TRUE", "1.0"
+        if kind in (ast.Field, ast.DateRange):  # matches, scores nothing
+            return self.filter_sql(node), "0"
+        if kind in ast.PROXIMITY:  # scored as the And of its parts
+            presence, value = self._all([self.clause(c) for c in node.children if not isinstance(c, ast.Not)])
+            where = self.where(node)
+            return f"({where})", f"(CASE WHEN {where} THEN {value} ELSE 0 END)"
         raise TypeError(f"not a query node: {node!r}")
 
     @staticmethod
@@ -240,7 +325,7 @@ class Compiler:
         top-level clause (the coordination bonus needs how many clauses match anywhere)."""
         if isinstance(node, ast.Not):
             return "1.0::float8", []
-        if isinstance(node, (ast.And, ast.Or)):
+        if isinstance(node, (ast.And, ast.Or) + ast.PROXIMITY):  # a proximity node: its matches, scored as an And
             clauses = list(node.children)
         elif isinstance(node, ast.ExactTwin):
             clauses = [node.stem, node.exact]
@@ -271,12 +356,12 @@ def bulk_scored(node: ast.Node, top: bool = True) -> bool:
     its words as alternatives). ANDMAYBE, REQUIRE and a lone `*` it leaves to Whoosh's own
     scoring, which has neither: so does this engine."""
     kind = type(node)
-    if kind in (ast.Term, ast.Phrase, ast.Not, ast.Prefix, ast.Wildcard):
+    if kind in (ast.Term, ast.Phrase, ast.Not, ast.Prefix, ast.Wildcard, ast.Field, ast.DateRange):
         return True
     if kind is ast.AndNot:
         return bulk_scored(node.a, False) and bulk_scored(node.b, False)
-    if kind in (ast.And, ast.ExactPhrase):
-        kids = ast.children(node) if kind is ast.And else ()
+    if kind in (ast.And, ast.ExactPhrase, ast.Near, ast.SameParagraph):
+        kids = ast.children(node) if kind is not ast.ExactPhrase else ()
         return kind is ast.ExactPhrase or (any(not isinstance(c, ast.Not) for c in kids)
                                            and all(bulk_scored(c, False) for c in kids))
     if kind in (ast.Or, ast.Alternatives, ast.ExactTwin):
@@ -291,7 +376,7 @@ def proximity_words(node: ast.Node, expanded: Callable[[ast.Node], list[str]] = 
     term of each top-level clause of an AND or an OR (a word, or the first form of its exact
     twin or alternatives, or the first word a pattern stands for: `expanded(node)`)."""
     words: dict[str, None] = {}
-    if isinstance(node, (ast.And, ast.Or)):
+    if isinstance(node, (ast.And, ast.Or) + ast.PROXIMITY):
         clauses = node.children
     elif isinstance(node, ast.ExactTwin):
         clauses = (node.stem, node.exact)

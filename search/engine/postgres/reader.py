@@ -20,20 +20,23 @@ from collections.abc import Callable, Hashable, Iterable
 from search.cache import Cache
 from search.engine.base import FACETS, Hits, Plan, Reader, coverage_of, days_wanted
 from search.engine.bm25 import idf as _idf
-from search.engine.postgres import proximity
+from search.engine.postgres import near, proximity
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.query import (
     FALSE,
+    FIELD_COLUMNS,
     TRUE,
     Compiler,
     bulk_scored,
     expansions,
+    lexeme,
     like_pattern,
     proximity_words,
+    special,
     sql_literal,
     tf_sql,
 )
-from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table
+from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table, unpack
 from search.errors import NotFound
 from search.models import Article, Coverage, Echo
 from search.query import ast
@@ -55,8 +58,10 @@ class PostgresReader(Reader):
         self.lexicon = table("lexicon", self.gen)
         self.n = max(1, int(meta.get("docs", 0)))
         self.avg_length = (meta.get("total_len", 0) / self.n) or 1.0
+        self.avg_title = (meta.get("total_tlen", 0) / self.n) or 1.0
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
-        self._totals: tuple[int, dict[str, Counter]] | None = None  # browsing's counts
+        self._totals: tuple[int, dict[str, Counter], Counter] | None = None  # browsing's counts, days
+        self._values: dict[str, list[str]] = {}  # a metadata field's distinct values (Field nodes)
 
     # -- the seam -------------------------------------------------------------------------------
     def search(self, plan: Plan) -> Hits:
@@ -72,52 +77,99 @@ class PostgresReader(Reader):
         """Every article, newest (or oldest) first: the counts over the whole archive are made
         once per generation, the page by the date index."""
         if self._totals is None:
-            hits = self._search(Plan(query=None, limit=0, facets=FACETS))
-            self._totals = (hits.total, hits.counts)
-        total, counts = self._totals
+            hits = self._search(Plan(query=None, limit=0, facets=FACETS, histogram=True))
+            self._totals = (hits.total, hits.counts, hits.days or Counter())
+        total, counts, days = self._totals
         order = "day ASC NULLS LAST, seq" if plan.sort == "oldest" else "day DESC NULLS LAST, seq"
         sql = f"SELECT id FROM {self.docs} ORDER BY {order} LIMIT {int(plan.limit)}"
         top = [(0.0, r[0]) for r in self.servers.read(lambda c: c.execute(sql).fetchall())] if plan.limit else []
         wanted = {f: Counter(counts.get(f, ())) for f in plan.facets if f in counts or f != "date"}
         if "date" in wanted and not days_wanted(plan, wanted.get("month", Counter())):
             del wanted["date"]
-        return Hits(total, top, wanted)
+        return Hits(total, top, wanted, Counter(days) if plan.histogram else None)
 
     def _search(self, plan: Plan) -> Hits:
         node = plan.query
         comp = self._compiler(node, plan.answer)
         where = ["TRUE"]
         if node is not None:
-            tsq = comp.match(node)
-            if tsq == FALSE:
-                where = ["FALSE"]
-            elif tsq != TRUE:
-                where = [f"terms @@ {sql_literal(tsq)}::tsquery"]
+            self._proximity(node, comp)
+            where = [comp.where(node)]
         ranked = plan.sort == "relevance" and node is not None
         bulk = ranked and bulk_scored(node)  # else neither an answer mark nor nearness counts
         answer = plan.answer if bulk else None
         score, presences = comp.score(node, answer) if ranked else ("0.0::float8", [])
+        tier = self._tier(comp, plan.prefer) if bulk and plan.prefer else "0"
         words = proximity_words(node, comp.expanded_of) if bulk and self.settings.proximity else []
         near = bulk and len(words) + bool(answer and self.settings.answer_nearness) > 1
         fetch = max(plan.limit, self.settings.proximity_top if near else 0)
-        sql = self._statement(comp, where, plan, score, presences, fetch)
+        sql = self._statement(comp, where, plan, score, presences, fetch, tier)
         rows = self.servers.read(lambda c: c.execute(sql).fetchall())
         top, total, counts = [], 0, {}
-        for kind, key, value, n in rows:
+        for kind, key, value, n, t in rows:
             if kind == "top":
-                top.append((value, n, key))
+                top.append((value, n, key, t))
             elif kind == "total":
                 total = n
             elif n:
                 counts.setdefault(kind, Counter())[key] = n
-        top.sort(key=lambda r: r[1])  # (score, rank, id) in the plan's order
+        top.sort(key=lambda r: r[1])  # (score, rank, id, tier) in the plan's order
         if near and top:
             top = self._near(top, words, answer)
-        hits = [(float(s), key) for s, _, key in top[:plan.limit]]
+        hits = [(float(s), key) for s, _, key, _ in top[:plan.limit]]
+        days = counts.pop("days", Counter()) if plan.histogram else None
         wanted = {f: counts.get(f, Counter()) for f in plan.facets}
         if "date" in wanted and not days_wanted(plan, wanted.get("month", Counter())):
             del wanted["date"]
-        return Hits(total, hits, wanted, capped=tuple(comp.capped))
+        return Hits(total, hits, wanted, days, capped=tuple(comp.capped))
+
+    def _proximity(self, node: ast.Node, comp: Compiler) -> None:
+        """The ids each proximity node holds for, innermost first (search.engine.postgres.near)."""
+        for c in ast.children(node):
+            self._proximity(c, comp)
+        if not isinstance(node, ast.PROXIMITY) or node in comp.sets:
+            return
+        cond = comp.where(ast.And(node.children))
+        lexemes = sorted(near.body_lexemes(node, comp.expanded_of))
+        sql = (f"SELECT d.id, d.paras, u.lexeme, u.positions FROM {self.docs} d LEFT JOIN LATERAL "
+               f"(SELECT lexeme, positions FROM unnest(d.terms) WHERE lexeme = ANY(%s)) u ON TRUE WHERE {cond}")
+        rows = self.servers.read(lambda c: c.execute(sql, (lexemes,)).fetchall()) if cond != FALSE else []
+        comp.sets[node] = near.kept(node, near.positions_of(rows), comp.expanded_of)
+
+    @staticmethod
+    def _tier(comp: Compiler, prefer: tuple[ast.Node, ...]) -> str:
+        """How many of the preferred nodes (the words as typed) a document holds, as SQL over m:
+        with relevance, more of them rank first (search.engine.base.Plan.prefer)."""
+        flags = []
+        for p in prefer:
+            if special(p):
+                continue
+            for leaf in ast.leaves(p):
+                if isinstance(leaf, ast.Term):
+                    comp.tf(lexeme(leaf.field, leaf.text))  # kept in m's terms, for the flag
+            tsq = comp.match(p)
+            flags.append(TRUE if tsq == TRUE else FALSE if tsq == FALSE else comp.phrase_flag(tsq))
+        return "(" + " + ".join(f"({f})::int" for f in flags) + ")" if flags else "0"
+
+    def similar_words(self, word: str, max_distance: int, limit: int,
+                      min_freq: int = 1) -> list[tuple[str, int, int]]:
+        """None: fuzzy words and did-you-mean are the Whoosh engine's for now (its in-memory
+        lexicon of written words); on PostgreSQL `sanski~` finds nothing and nothing is offered."""
+        return []
+
+    def word_frequency(self, word: str) -> int:
+        """Documents holding a written word: its `exact` lexeme's document frequency."""
+        return self._df([EXACT_MARK + word]).get(EXACT_MARK + word, 0)
+
+    def _field_values(self, name: str) -> list[str]:
+        """The distinct values of a metadata field (FIELD_COLUMNS), once per generation."""
+        found = self._values.get(name)
+        if found is None:
+            column = FIELD_COLUMNS[name]
+            sql = (f"SELECT DISTINCT v FROM {self.docs} CROSS JOIN LATERAL unnest({column}) v WHERE v <> ''"
+                   if column.endswith("s") else f"SELECT DISTINCT {column} FROM {self.docs} WHERE {column} <> ''")
+            found = self._values[name] = [r[0] for r in self.servers.read(lambda c: c.execute(sql).fetchall())]
+        return found
 
     def articles(self, keys: Iterable[Hashable]) -> list[Article]:
         keys = list(keys)
@@ -204,9 +256,9 @@ class PostgresReader(Reader):
             pats = list(dict.fromkeys(expansions(node)))
             for leaf in ast.leaves(node):
                 if isinstance(leaf, ast.Term):
-                    lexemes.add({"exact": EXACT_MARK, "answer": ANSWER_MARK}.get(leaf.field, "") + leaf.text)
+                    lexemes.add(lexeme(leaf.field, leaf.text))
                 elif isinstance(leaf, ast.Phrase):
-                    lexemes.update(leaf.words)
+                    lexemes.update(lexeme(leaf.field, w) for w in leaf.words)
                 elif isinstance(leaf, ast.ExactPhrase):
                     lexemes.update(leaf.stems)
                     lexemes.update(EXACT_MARK + f for f in leaf.forms)
@@ -223,7 +275,8 @@ class PostgresReader(Reader):
                     out[key] = [r[0] for r in c.execute(
                         f"SELECT term FROM {self.lexicon} WHERE field = %s AND term LIKE %s "
                         "ORDER BY term COLLATE \"C\" LIMIT %s",
-                        ({"body": "b", "exact": "e", "answer": "a"}[f], like_pattern(f, pattern, is_prefix),
+                        ({"body": "b", "exact": "e", "answer": "a", "title": "t"}[f],
+                         like_pattern(f, pattern, is_prefix),
                          room + 1)).fetchall()]
                     if len(out[key]) > room:
                         capped.append((pattern, room))
@@ -237,11 +290,11 @@ class PostgresReader(Reader):
                     lexemes.update(terms)
         df = self._df(sorted(lexemes))
         return Compiler(self.settings, self.n, self.avg_length, lambda lex: df.get(lex, 0), expanded,
-                        capped=capped)
+                        capped=capped, values=self._field_values, avg_title=self.avg_title)
 
     def _statement(self, comp: Compiler, where: list[str], plan: Plan, score: str, presences: list[str],
-                   fetch: int) -> str:
-        cols = ["id", "seq", "outlet", "source", "day", "month", "editors", "tags", "blen"]
+                   fetch: int, tier: str = "0") -> str:
+        cols = ["id", "seq", "outlet", "source", "day", "month", "editors", "tags", "authors", "blen", "tblen"]
         # On one node, each matching row's tsvector is read (detoasted) once, into `w`: its
         # scored terms alone, which every term frequency and phrase below then reads. (Shards
         # cannot be sent that expression; there each reads `terms`.)
@@ -271,26 +324,28 @@ class PostgresReader(Reader):
             count = " + ".join(f"coalesce(bool_or({p}), false)::int" for p in presences)
             source = f"m CROSS JOIN (SELECT ({count})::float8 AS count_ FROM m) c"
         if plan.sort == "relevance" and plan.query is not None:
-            order = "score DESC, seq"
+            order = "tier DESC, score DESC, seq"
         elif plan.sort == "oldest":
             order = "day ASC NULLS LAST, seq"
         else:
             order = "day DESC NULLS LAST, seq"
-        parts = [f"(SELECT 'top'::text, id, score, row_number() OVER (ORDER BY {order}) FROM s "
+        parts = [f"(SELECT 'top'::text, id, score, row_number() OVER (ORDER BY {order}), tier FROM s "
                  f"ORDER BY {order} LIMIT {int(fetch)})",
-                 "SELECT 'total', NULL, NULL, count(*) FROM s"]
+                 "SELECT 'total', NULL, NULL, count(*), NULL FROM s"]
+        if plan.histogram:
+            parts.append("SELECT 'days', day, NULL, count(*), NULL FROM s WHERE day IS NOT NULL GROUP BY day")
         for name in plan.facets:
             others = " AND ".join(c for f, c in conds.items() if f != ("date" if name == "month" else name)) or "TRUE"
             if name in FACET_SQL:
                 col = FACET_SQL[name]
-                parts.append(f"SELECT '{name}', {col}, NULL, count(*) FROM m WHERE {col} IS NOT NULL AND {others} "
-                             f"GROUP BY {col}")
+                parts.append(f"SELECT '{name}', {col}, NULL, count(*), NULL FROM m WHERE {col} IS NOT NULL "
+                             f"AND {others} GROUP BY {col}")
             elif name in MANY_SQL:
                 col = MANY_SQL[name]
-                parts.append(f"SELECT '{name}', v, NULL, count(*) FROM m CROSS JOIN LATERAL unnest(m.{col}) v "
+                parts.append(f"SELECT '{name}', v, NULL, count(*), NULL FROM m CROSS JOIN LATERAL unnest(m.{col}) v "
                              f"WHERE v <> '' AND {others} GROUP BY v")
-        return (f"WITH m AS MATERIALIZED ({m}), s AS MATERIALIZED (SELECT id, seq, day, {score} AS score "
-                f"FROM {source} WHERE {kept}) " + " UNION ALL ".join(parts))
+        return (f"WITH m AS MATERIALIZED ({m}), s AS MATERIALIZED (SELECT id, seq, day, {score} AS score, "
+                f"{tier} AS tier FROM {source} WHERE {kept}) " + " UNION ALL ".join(parts))
 
     @staticmethod
     def _filters(plan: Plan) -> dict[str, str]:
@@ -314,21 +369,21 @@ class PostgresReader(Reader):
         terms = [(w, 1.0) for w in words]
         if answer and s.answer_nearness:
             terms.append((ANSWER_MARK + answer, s.answer_nearness))
-        ids = [key for _, _, key in best]
+        ids = [key for _, _, key, _ in best]
         lexemes = [t for t, _ in terms]
-        sql = (f"SELECT d.id, d.blen, u.lexeme, u.positions FROM {self.docs} d CROSS JOIN LATERAL unnest(d.terms) u "
-               "WHERE d.id = ANY(%s) AND u.lexeme = ANY(%s)")
+        sql = (f"SELECT d.id, d.blen, d.paras, u.lexeme, u.positions FROM {self.docs} d "
+               "CROSS JOIN LATERAL unnest(d.terms) u WHERE d.id = ANY(%s) AND u.lexeme = ANY(%s)")
         rows = self.servers.read(lambda c: c.execute(sql, (ids, lexemes)).fetchall())
         df = self._df(lexemes)
         idf = [_idf(self.n, df.get(t, 0)) * w for t, w in terms]
         index = {t: i for i, (t, _) in enumerate(terms)}
         occurrences: dict[str, list[tuple[int, int]]] = {}
         lengths: dict[str, float] = {}
-        for key, blen, lex, positions in rows:
-            occurrences.setdefault(key, []).extend((p, index[lex]) for p in positions)
+        for key, blen, starts, lex, positions in rows:  # in Kliping's positions, as the Whoosh engine's
+            occurrences.setdefault(key, []).extend((unpack(p, starts), index[lex]) for p in positions)
             lengths[key] = blen
         bonus = proximity.bonus(occurrences, idf, len(words), lengths, self.avg_length, s)
-        rescored = [(score + s.proximity * bonus.get(key, 0.0), seq, key) for score, seq, key in best]
+        rescored = [(score + s.proximity * bonus.get(key, 0.0), seq, key, tier) for score, seq, key, tier in best]
         rescored += top[s.proximity_top:]
-        rescored.sort(key=lambda r: (-r[0], r[1]))
+        rescored.sort(key=lambda r: (-(r[3] or 0), -r[0], r[1]))
         return rescored

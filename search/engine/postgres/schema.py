@@ -6,7 +6,9 @@ the article's own positions (Kliping's position + 1; paragraphs PARA_GAP apart, 
 spans two):
 - each stem of the body (the Whoosh engine's `body`), as it is: `sanksi`;
 - each word as written (`exact`), prefixed with EXACT_MARK: `=sanksi-sanksi`;
-- each answer-type mark (search.text.answers, `answer`), prefixed with ANSWER_MARK: `?angka`.
+- each answer-type mark (search.text.answers, `answer`), prefixed with ANSWER_MARK: `?angka`;
+- each stem of the headline (the Whoosh engine's `title`, `judul:`), prefixed with TITLE_MARK:
+  `^sanksi` (`tlen`, `tblen`: the headline's length, and as Whoosh stores it).
 One tsvector and one GIN index answer any boolean query over the three fields. A tsvector keeps
 at most 256 positions of a lexeme and positions up to 16,383 (PostgreSQL's limits): a word used
 more than 256 times in one article counts 256 times, and phrases past the 16,383rd position of a
@@ -22,23 +24,25 @@ fingerprints, search.ingest.fingerprints). All but docs live on the coordinator.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 
 from search.engine.bm25 import stored_length
 from search.models import Article
 from search.present.citations import display_title
 from search.settings import Settings
 from search.text import answers
-from search.text.analysis import Analyzer, analyzer, join_paragraphs
+from search.text.analysis import PARA_GAP, PARA_SHIFT, PARA_SPAN, Analyzer, analyzer, join_paragraphs
 
 #: Bumped on any change to these tables, to how an article becomes a row, or to what a stored
-#: Article holds (2: authors, paragraph anchors; credit lines leave the body).
-SCHEMA_FORMAT = 2
-EXACT_MARK, ANSWER_MARK = "=", "?"
+#: Article holds (2: authors, paragraph anchors; credit lines leave the body; 3: compounds, the
+#: `authors` and `paras` columns, echoes kept as search.stories.echostore's file).
+SCHEMA_FORMAT = 3
+EXACT_MARK, ANSWER_MARK, TITLE_MARK = "=", "?", "^"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"
 SHARDS = "kliping_shards"
 DOC_COLUMNS = ("id", "seq", "hash", "article", "outlet", "source", "day", "month", "editors", "tags",
-               "label", "len", "blen", "terms")
+               "authors", "label", "len", "blen", "tlen", "tblen", "paras", "terms")
 
 
 def schema_version(settings: Settings) -> str:
@@ -54,7 +58,9 @@ def table(kind: str, gen: int) -> str:
 DOCS_COLUMNS_SQL = """
     id text NOT NULL, seq bigint NOT NULL, hash text NOT NULL, article text NOT NULL,
     outlet text, source text, day text, month text, editors text[] NOT NULL, tags text[] NOT NULL,
-    label text NOT NULL, len integer NOT NULL, blen double precision NOT NULL, terms tsvector NOT NULL
+    authors text[] NOT NULL, label text NOT NULL, len integer NOT NULL, blen double precision NOT NULL,
+    tlen integer NOT NULL, tblen double precision NOT NULL,
+    paras integer[] NOT NULL, terms tsvector NOT NULL
 """
 
 
@@ -81,22 +87,51 @@ def coordinator_ddl(gen: int) -> list[str]:
 
 
 def lexeme_field(lexeme: str) -> str:
-    return "e" if lexeme.startswith(EXACT_MARK) else "a" if lexeme.startswith(ANSWER_MARK) else "b"
+    return {EXACT_MARK: "e", ANSWER_MARK: "a", TITLE_MARK: "t"}.get(lexeme[:1], "b")
 
 
-def lexemes(an: Analyzer, article: Article) -> tuple[dict[str, list[int]], int, str]:
-    """{lexeme: positions (1-based)} of an article, its body length, and the joined body text."""
+def lexemes(an: Analyzer, article: Article) -> tuple[dict[str, list[int]], int, str, list[int], int]:
+    """{lexeme: positions (1-based)} of an article, its body length, the joined body text,
+    where each paragraph starts (see `positions`), and its headline's length."""
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     text = join_paragraphs(texts)
     terms = an.index_terms(text)
+    at, starts = positions(terms, len(texts))
     out: dict[str, list[int]] = {}
+    titled, tlen = bool(article.title), 0
     for stem, surface, pos in terms:
-        p = pos + 1
+        p = at[pos]
         out.setdefault(stem, []).append(p)
         out.setdefault(EXACT_MARK + surface, []).append(p)
-    for mark, positions in answers.marks(terms).items():
-        out[ANSWER_MARK + mark] = [p + 1 for p in positions]
-    return out, len(terms), text
+        if titled and pos < PARA_SPAN:  # paragraph 0 is the headline
+            out.setdefault(TITLE_MARK + stem, []).append(p)
+            tlen += 1
+    for mark, found in answers.marks(terms).items():
+        out[ANSWER_MARK + mark] = [at[p] for p in found]
+    return out, len(terms), text, starts, tlen
+
+
+def positions(terms: list[tuple[str, str, int]], paragraphs: int) -> tuple[dict[int, int], list[int]]:
+    """Kliping's positions (paragraph k from k * PARA_SPAN, search.text.analysis) packed below
+    the tsvector's 16,383: the n-th term of the article, in paragraph k, at 1 + n + k * PARA_GAP,
+    so a phrase still never spans two paragraphs. Returns {Kliping position: packed} and the
+    packed position where each paragraph starts (the `paras` column; `unpack` reads one back)."""
+    at: dict[int, int] = {}
+    starts: list[int] = []
+    for n, (_, _, pos) in enumerate(terms):
+        k = pos >> PARA_SHIFT
+        while len(starts) <= k:
+            starts.append(1 + n + len(starts) * PARA_GAP)
+        at.setdefault(pos, 1 + n + k * PARA_GAP)
+    while len(starts) < paragraphs:
+        starts.append(1 + len(terms) + len(starts) * PARA_GAP)
+    return at, starts
+
+
+def unpack(packed: int, starts: list[int]) -> int:
+    """A packed tsvector position back in Kliping's numbering (paragraph k at k * PARA_SPAN)."""
+    k = max(0, bisect_right(starts, packed) - 1)
+    return (k << PARA_SHIFT) + packed - (starts[k] if starts else 1)
 
 
 def tsvector_text(found: dict[str, list[int]]) -> str:
@@ -113,13 +148,15 @@ def tsvector_text(found: dict[str, list[int]]) -> str:
 
 def row(an: Analyzer, article: Article, seq: int) -> tuple[tuple, dict[str, list[int]], str]:
     """The docs row of an article (DOC_COLUMNS), its lexemes, and its body as analysed."""
-    found, length, text = lexemes(an, article)
+    found, length, text, starts, tlen = lexemes(an, article)
     date = article.date or None
     record = article.record()
     return ((article.id, seq, article.content_hash, json.dumps(record, ensure_ascii=False),
              article.outlet or None, article.source or None, date, date[:7] if date else None,
-             list(article.editors or ()), list(article.tags or ()), display_title(article), length,
-             float(stored_length(length)), tsvector_text(found)), found, text)
+             list(article.editors or ()), list(article.tags or ()), list(article.authors or ()),
+             display_title(article), length, float(stored_length(length)), tlen, float(stored_length(tlen)),
+             starts, tsvector_text(found)),
+            found, text)
 
 
 def article_from_json(data: str) -> Article:

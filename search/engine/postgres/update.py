@@ -12,13 +12,15 @@ when the coordinator commits.
 """
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
 from search.engine.postgres import store
-from search.engine.postgres.build import COPY_DOCS, load_echoes, save_echoes
+from search.engine.postgres.build import COPY_DOCS, restore_echoes, save_echoes
 from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import DOC_COLUMNS, article_from_json, lexeme_field, row, table
 from search.ingest import fingerprints
@@ -118,11 +120,13 @@ def _commit(conn, meta: dict, settings: Settings, new: list[Article], gone: list
     replaced = [a.id for a in new] + gone
     df: Counter = Counter()
     with conn.transaction():
-        old = conn.execute(f"SELECT len, tsvector_to_array(terms) FROM {docs} WHERE id = ANY(%s)",
+        old = conn.execute(f"SELECT len, tlen, tsvector_to_array(terms) FROM {docs} WHERE id = ANY(%s)",
                            (replaced,)).fetchall()
         total_len, count = int(meta.get("total_len", 0)), int(meta.get("docs", 0))
-        for length, terms in old:
+        total_tlen = int(meta.get("total_tlen", 0))
+        for length, tlen, terms in old:
             total_len -= length
+            total_tlen -= tlen
             count -= 1
             df.subtract(terms)
         conn.execute(f"DELETE FROM {docs} WHERE id = ANY(%s)", (replaced,))
@@ -134,22 +138,23 @@ def _commit(conn, meta: dict, settings: Settings, new: list[Article], gone: list
                 cp.write_row(values)
                 df.update(found.keys())
                 total_len += values[DOC_COLUMNS.index("len")]
+                total_tlen += values[DOC_COLUMNS.index("tlen")]
                 count += 1
         _lexicon(conn, lexicon, df)
-        table_ = load_echoes(conn, gen, commit)
-        if table_ is None:  # not there (or not this commit's): made again from what is stored
-            table_ = echoes.EchoTable.build(_everything(conn, docs), an)  # new rows included
-        else:
-            table_.remove_articles(replaced)
-            table_.add_articles(new, an)
-        save_echoes(conn, gen, table_, commit + 1)
+        with tempfile.TemporaryDirectory() as tmp:
+            # The store as this commit left it; one that does not describe it (none, or an
+            # older format) is made again from the rows as this transaction sees them.
+            restore_echoes(conn, gen, Path(tmp))
+            echoes.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
+                          everything=lambda: _everything(conn, docs))
+            save_echoes(conn, gen, Path(tmp))
         conn.execute(f"DELETE FROM {prints}")
         if prints_of:
             with conn.cursor().copy(f"COPY {prints} (id, fp) FROM STDIN") as cp:
                 for i, fp in prints_of.items():
                     cp.write_row((i, fp))
-        meta.update(commit=commit + 1, docs=count, total_len=total_len, next_seq=seq, updated_at=store.now(),
-                    rules=fingerprints.RULES_KEY)
+        meta.update(commit=commit + 1, docs=count, total_len=total_len, total_tlen=total_tlen, next_seq=seq,
+                    updated_at=store.now(), rules=fingerprints.RULES_KEY)
         store.write_meta(conn, meta)
 
 

@@ -3,12 +3,23 @@ separate from the read-only index in search.archive).
 
 A build writes a fresh generation directory and publishes it atomically when it is complete;
 a killed build leaves the served index untouched.
+
+Memory stays flat as the corpus grows (measured in bench/run.py at 100k and 1M articles):
+- the writer's postings go to run files past POOL_SHARE of `Settings.memory_mb`, and the
+  segment is assembled from them at commit (search.engine.whoosh.writer);
+- echoes keep only the distinct passages in memory (search.stories.echoes);
+- each article's input fingerprint is taken from the reader as it arrives and spooled to a
+  file, then written out streaming after the commit (search.ingest.fingerprints);
+- what is left grows by a few bytes an article: the field lengths of the new segment, and the
+  reading child's list of ids already seen (duplicates are skipped with a reason).
 """
 from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,19 +40,22 @@ from search.settings import DEFAULT, Settings
 from search.stories import echoes
 from search.text.analysis import analyzer, join_paragraphs
 
+POOL_SHARE = 0.4  # of Settings.memory_mb: the writer's postings in memory before a run is written
+
 
 def document(article: Article) -> dict:
     """The Whoosh document for one article."""
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     record = article.record()
     facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline,
-              len(article.paragraphs)]  # the last for the archive's coverage (WhooshReader.coverage)
+              len(article.paragraphs), article.authors]  # count: the archive's coverage; authors: `penulis:`
     text = join_paragraphs(texts)
     return {
         "id": article.id,
         "body": text,
         "exact": text,  # the same words unstemmed (search.schema)
         "answer": text,  # its answer-type marks (search.answers)
+        "title": article.title or "",  # the headline alone (`judul:`)
         "facets": json.dumps(facets, ensure_ascii=False).encode("utf-8"),
         "hash": article.content_hash,
         "article": json.dumps(record, ensure_ascii=False),
@@ -65,15 +79,17 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
         gen = store.new_generation(root)
         writer = echo_step = None
         look_at = 256
+        prints = _Prints(items)
         try:
             ix = whoosh_index.create_in(str(gen), schema(settings))
             an = analyzer(settings)
-            writer = open_writer(ix)
+            writer = open_writer(ix, memory=int(settings.memory_mb * POOL_SHARE) << 20)
             echo_table = echoes.EchoTable()
             for item in items:
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                 else:
+                    prints.take(item.id)
                     doc = document(item)
                     writer.add_document(**doc)
                     # The body was just analysed for the index: echoes reuse that analysis.
@@ -115,7 +131,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             echo_step.wait(tick=progress.tick)
             progress.finish("echoes")
             progress.start("publish")
-            fingerprints.save_build(gen, ix, items)  # what `add` checks inputs against
+            prints.save(gen, ix)  # what `add` checks inputs against
             store.write_manifest(gen, {
                 "schema_version": schema_version(settings),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -135,6 +151,8 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             if store.served_name(root) != gen.name:
                 shutil.rmtree(gen, ignore_errors=True)
             raise
+        finally:
+            prints.close()
     progress.finish("publish")
     report.seconds = time.perf_counter() - started
     return report
@@ -148,3 +166,55 @@ def _expect(progress: Progress, writer, echo_table: echoes.EchoTable) -> None:
         postings, terms = work
         progress.expect("commit", (postings, 1.0), (terms, 0.6))
     progress.expect("echoes", (echo_table.join_work(), 1.0))
+
+
+class _Prints:
+    """The input fingerprints of a build from `ingest.load` (search.ingest.fingerprints): each
+    article's is taken from the reader's `prints.seen` as the article arrives (so the reader
+    forgets it) and spooled to a temporary file, read back once when the file is written."""
+
+    def __init__(self, items):
+        prints = getattr(items, "prints", None)  # a Loaded, or a parallel.Prefetched one
+        self._items = items
+        self._buf: list = []
+        # closed by close(), after save()
+        self._file = tempfile.TemporaryFile() if isinstance(prints, fingerprints.Prints) else None  # noqa: SIM115
+
+    def take(self, article_id: str) -> None:
+        if self._file is None:
+            return
+        seen = self._seen()
+        fp = seen.pop(article_id, None)
+        if fp is not None:
+            self._buf.append((article_id, fp))
+            if len(self._buf) >= 4096:
+                self._flush()
+
+    def _seen(self) -> dict:
+        return self._items.prints.seen  # a Prefetched's may be replaced at the reader's end
+
+    def _flush(self) -> None:
+        if self._buf:
+            self._file.write(marshal.dumps(self._buf))
+            self._buf = []
+
+    def save(self, gen: Path, ix) -> None:
+        if self._file is None:
+            return
+        left = self._seen()  # recorded but not taken (none, unless ids were not in items)
+        self._buf.extend(left.items())
+        left.clear()
+        self._flush()
+        self._file.seek(0)
+        fingerprints.write_stream(gen, ix, self._pairs())
+
+    def _pairs(self):
+        while True:
+            try:
+                yield from marshal.load(self._file)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()

@@ -114,11 +114,15 @@ class WhooshEngine(Engine):
 
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
         with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
-            return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings)
+            return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings,
+                               memory=int(self.settings.memory_mb * builder.POOL_SHARE) << 20)
 
     def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport:
         with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
             return updater.remove(ids, self.root, wait=wait, settings=self.settings)
+
+    def optimize(self, *, wait: float = 0.0) -> dict:
+        return updater.optimize(self.root, wait=wait, settings=self.settings)
 
 
 def _close(attrs: dict) -> None:

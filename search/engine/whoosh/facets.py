@@ -16,7 +16,7 @@ from itertools import chain
 from search.engine.base import FILTERS, Plan, days_wanted
 
 SINGLE = ("outlet", "source", "date", "month")  # at most one value a document; date = the day
-MANY = ("editor", "tag")  # any number of values a document
+MANY = ("editor", "tag", "author")  # any number of values a document (author: `penulis:` only)
 
 
 @dataclass
@@ -47,7 +47,7 @@ class FacetTable:
             if reader.is_deleted(doc):
                 continue
             live.add(doc)
-            outlet, date, editors, source, tags, _dateline, count = json.loads(col[doc])
+            outlet, date, editors, source, tags, _dateline, count, authors = json.loads(col[doc])
             paragraphs[outlet or None] += count
             if date:
                 dates[doc] = date
@@ -56,7 +56,8 @@ class FacetTable:
                 if v:
                     single[name][doc] = v
                     index[name].setdefault(v, set()).add(doc)
-            for name, vals in (("editor", tuple(editors or ())), ("tag", tuple(tags or ()))):
+            for name, vals in (("editor", tuple(editors or ())), ("tag", tuple(tags or ())),
+                               ("author", tuple(authors or ()))):
                 values[name][doc] = vals
                 for v in vals:
                     index[name].setdefault(v, set()).add(doc)

@@ -180,6 +180,9 @@ def capped_patterns(q: wq.Query) -> list[tuple[str, int]]:
 def match_docs(searcher, q: wq.Query, live: frozenset[int], budget: Budget | None = None) -> set[int]:
     """The set of live documents matching `q`; with a `budget`, an OR stops taking in
     alternatives once it is spent (a subset of the matches, each a true match)."""
+    own = getattr(q, "kliping_match", None)  # proximity and filters (search.engine.whoosh.near)
+    if own is not None:
+        return own(searcher, live)
     reader = searcher.reader()
     if isinstance(q, wq.Term):
         return term_docs(reader, q.fieldname, q.text)

@@ -12,6 +12,13 @@ ID = {
     "cli_articles": "{n} artikel", "cli_articles_one": "1 artikel",
     "cli_pieces": "{n} potongan boilerplate", "cli_pieces_one": "1 potongan boilerplate",
     "cli_built_skipped": ", {n} dilewati",
+    "cli_optimize": "gabungkan indeks menjadi satu segmen (tidak perlu demi kecepatan: add menggabungkan "
+                    "segmen sambil jalan)",
+    "cli_optimized": "{segments} segmen digabung menjadi satu, {deleted} artikel terhapus dibuang, dalam "
+                     "{seconds} dtk -> {root}",
+    "cli_optimized_nothing": "{root} sudah satu segmen tanpa artikel terhapus; tidak ada yang dikerjakan.",
+    "cli_memory": "kira-kira berapa MB memori boleh dipakai, semua prosesnya bersama (bawaan {mb}); "
+                  "posting di atas sebagiannya ditulis ke disk",
     "cli_updated": "{counts} dalam {seconds} dtk -> {root}",
     "cli_unwritten": "; tidak ada yang berubah, indeks tidak ditulis",
     "cli_n_added": "{n} ditambahkan", "cli_n_updated": "{n} diperbarui", "cli_n_unchanged": "{n} tidak berubah",
@@ -64,6 +71,13 @@ EN = {
     "cli_articles": "{n} articles", "cli_articles_one": "1 article",
     "cli_pieces": "{n} boilerplate pieces", "cli_pieces_one": "1 boilerplate piece",
     "cli_built_skipped": ", skipped {n}",
+    "cli_optimize": "merge the index into one segment (never needed for speed: adds merge segments as "
+                    "they go)",
+    "cli_optimized": "Merged {segments} segment(s) into one and dropped {deleted} deleted article(s) in "
+                     "{seconds}s -> {root}",
+    "cli_optimized_nothing": "{root} is already one segment without deleted articles; nothing to do.",
+    "cli_memory": "about how many MB of memory it may use, all its processes together (default {mb}); "
+                  "postings past a share of it go to disk",
     "cli_updated": "{counts} in {seconds}s -> {root}",
     "cli_unwritten": "; nothing changed, the index was not written",
     "cli_n_added": "{n} added", "cli_n_updated": "{n} updated", "cli_n_unchanged": "{n} unchanged",

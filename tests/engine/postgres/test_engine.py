@@ -19,7 +19,13 @@ QUERIES = ["sanksi", "sanksi PBB", '"sanksi PBB"', "rusia OR kunjungan", "NOT ru
            "presiden mengunjungi seoul untuk membahas kerja sama", "kapan sanksi diperluas",
            "berapa peserta pameran", "11.000", "(sanksi OR minyak) AND NOT rusia", '"korea utara" sanksi',
            "Sanksi-sanksi", "zzzz", "PBB", "s*", "sanksi s*", "*a", "har*",
-           "sanksi OR min*"]
+           "sanksi OR min*",
+           # the query language (issue 16): fields, dates, proximity, same paragraph
+           "penulis:andi", 'penulis:"andi wijaya" sanksi', "media:kontan sanksi", "editor:rina OR penulis:andi",
+           "tanggal:2024-06 sanksi", "sanksi NOT media:kompas", "sanksi w/3 pbb", "rusia w/1 sanksi",
+           "sanksi SEPARAGRAF rusia", "korea SEPARAGRAF batu", '"korea utara" w/40 sanksi',
+           "(media:kompas OR penulis:andi) sanksi", "mengunjungi seoul", "judul:sanksi", "title:korea OR rusia",
+           'judul:"korea utara"', "judul:ko* sanksi"]
 FILTERS = [{}, {"outlet": "Kontan"}, {"outlet": ["Kontan", "Tempo"]}, {"date": "2024-06"},
            {"from": "2024-06-10", "to": "2024-06-30"}, {"tag": "sanksi", "sort": "oldest"}, {"sort": "newest"},
            {"editor": "Rina Sari", "source": "Reuters"}]
@@ -28,20 +34,28 @@ FILTERS = [{}, {"outlet": "Kontan"}, {"outlet": ["Kontan", "Tempo"]}, {"date": "
 @pytest.fixture(scope="module")
 def archives(pg, tmp_path_factory):
     root = tmp_path_factory.mktemp("whoosh")
-    build(corpus(), root)
+    build(authored(), root)
     out = {"whoosh": Archive(root)}
     for name, dsn in (("one node", pg.single()), ("two shards", pg.archive())):
         engine = open_engine(dsn, refresh=0)
-        engine.build(corpus())
+        engine.build(authored())
         out[name] = Archive(engine)
     yield out
     for a in out.values():
         a.close()
 
 
+def authored() -> list[Article]:
+    """The test corpus, with an author named (for `penulis:`)."""
+    arts = corpus()
+    arts[0].authors = ["Andi Wijaya"]
+    arts[2].authors = ["Siti Andi"]
+    return arts
+
+
 def shown(resp):
     return (resp.total, [(r.id, r.score) for r in resp.results],
-            [(f.name, [(v.value, v.count, v.selected) for v in f.values]) for f in resp.facets])
+            [(f.name, [(v.value, v.count, v.selected) for v in f.values]) for f in resp.facets], resp.histogram)
 
 
 @pytest.mark.parametrize("q", QUERIES + [pytest.param("rusia ANDMAYBE s*", marks=pytest.mark.xfail(
