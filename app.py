@@ -20,9 +20,10 @@ from search.engine import default_location
 from search.errors import KlipingError, NotFound
 from search.present import i18n
 from search.present.citations import cite, display_title, paragraph_path
-from search.present.jsonview import article_json, error_json, search_json
+from search.present.jsonview import article_json, error_json, quotes_json, search_json
+from search.present.marks import mark_quotes
 from search.query.archive import Archive
-from search.query.params import SearchRequest
+from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import parse_query
 from search.query.snippets import highlight
 
@@ -52,22 +53,35 @@ def search_page():
 def article_page(article_id: str):
     article = archive().article(article_id)
     echoes = archive().echoes(article.id)
+    quotes = archive().article_quotes(article.id)
     parsed = parse_query(request.args.get("q", ""), settings=archive().settings)
     today = dt.date.today()
     paragraphs = [
         {
             "n": n,
-            "html": Markup(highlight(text, parsed.highlight)),
+            "html": Markup(mark_quotes(text, quotes.get(n, []), parsed.highlight)),
             "permalink": base_url().rstrip("/") + paragraph_path(article.id, n),
             "citation": cite(article, n, base_url(), today, g.lang),
             "echoes": [(e, paragraph_path(e.id, e.n)) for e in echoes.get(n, ())],
+            "quotes": quotes.get(n, []),
         }
         for n, text in enumerate(article.paragraphs, 1)
     ]
     title = display_title(article)
     return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
                            title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
-                           meta=article.metadata())
+                           meta=article.metadata(), story=archive().story_of(article.id))
+
+
+@pages.get("/kutipan")
+@pages.get("/quotes")
+def quotes_page():
+    """Who said what, first appearance first: searchable, with a speaker facet."""
+    if request.path.endswith("/quotes") and "lang" not in request.args and "lang" not in request.cookies:
+        g.lang = "en"  # the English address of the page
+    req = QuoteRequest.from_args(request.args.to_dict(flat=False))
+    page = archive().quotes(req)
+    return render_template("quotes.html", req=req, page=page)
 
 
 @pages.get("/help")
@@ -87,7 +101,14 @@ def api_search():
 @api.get("/articles/<article_id>")
 def api_article(article_id: str):
     article = archive().article(article_id)
-    return jsonify(article_json(article, base_url(), archive().echoes(article.id)))
+    return jsonify(article_json(article, base_url(), archive().echoes(article.id),
+                                archive().article_quotes(article.id), archive().story_of(article.id)))
+
+
+@api.get("/quotes")
+def api_quotes():
+    req = QuoteRequest.from_args(request.args.to_dict(flat=False))
+    return jsonify(quotes_json(archive().quotes(req), base_url(), req.speaker))
 
 
 @api.get("/articles/<article_id>/paragraphs/<int:n>/cite")
@@ -157,6 +178,10 @@ def template_helpers():
         """An app-relative path of the core (/articles/...) under the app's mount point."""
         return request.script_root + path
 
+    def para(article_id: str, n: int) -> str:
+        """A paragraph's page address (/articles/ID#pN) under the app's mount point."""
+        return request.script_root + paragraph_path(article_id, n)
+
     def search_url(qs: str) -> str:
         """The search page with a query string of the core (?q=...&outlet=...)."""
         return url_for("pages.search_page") + qs
@@ -167,6 +192,7 @@ def template_helpers():
         "fdate": lambda v: i18n.format_date(v, lang),
         "lang_url": lang_url,
         "href": href,
+        "para": para,
         "search_url": search_url,
     }
 

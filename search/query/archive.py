@@ -17,10 +17,10 @@ from urllib.parse import quote_plus
 from search.cache import Cache
 from search.engine import open_engine
 from search.engine.base import Engine, Plan, Reader
-from search.models import Article, Chip, Echo, Facet, Page, SearchResult, Snippet
+from search.models import Article, Chip, Echo, Facet, Page, QuoteMark, QuotePage, SearchResult, Snippet, Story
 from search.present.citations import article_path, display_title, paragraph_path
 from search.query import facets
-from search.query.params import SearchRequest
+from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import ParsedQuery, parse_query
 from search.query.snippets import best_paragraphs, highlight, lede
 from search.settings import DEFAULT, Settings
@@ -40,6 +40,8 @@ class SearchResponse:
     took_ms: float = 0.0
     sort: str = "relevance"
     cached: bool = False
+    stories: int | None = None  # with collapse=story: how many stories the matches make
+    story: Story | None = None  # the story a story= filter selects
 
 
 class Archive:
@@ -86,6 +88,28 @@ class Archive:
         with self._lock:
             return self.engine.reader().echoes(article_id)
 
+    def story(self, story_id: str) -> Story | None:
+        with self._lock:
+            return self.engine.reader().story(story_id)
+
+    def story_of(self, article_id: str) -> Story | None:
+        with self._lock:
+            return self.engine.reader().stories([article_id]).get(article_id)
+
+    def article_quotes(self, article_id: str) -> dict[int, list[QuoteMark]]:
+        """{paragraph n: its quotes, each with its other appearances} (search.stories.quotebook)."""
+        with self._lock:
+            return self.engine.reader().article_quotes(article_id)
+
+    def quotes(self, req: QuoteRequest) -> QuotePage:
+        """The quotes page: quotes with every word of `req.q` (analysed as the index is) in their
+        text or their speaker's name, of `req.speaker` if given."""
+        from search.text.analysis import analyzer
+
+        terms = analyzer(self.settings).term_set(req.q) if req.q else frozenset()
+        with self._lock:
+            return self.engine.reader().quotes(terms, req.speaker, req.page, req.per_page)
+
     def search(self, req: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         with self._lock:
@@ -100,20 +124,30 @@ class Archive:
             end = req.page * req.per_page
             hits = reader.search(Plan(
                 query=parsed.query, answer=parsed.answer, filters=dict(req.filters), date_from=lo,
-                date_to=hi, sort=req.effective_sort, limit=end, facets=facets.WANTED))
+                date_to=hi, sort=req.effective_sort, limit=end, facets=facets.WANTED,
+                collapse=req.collapse, story=req.story))
             shown = hits.top[(req.page - 1) * req.per_page:end]
             qs = ("?q=" + quote_plus(parsed.text)) if parsed.text and not parsed.is_browse else ""
             articles = reader.articles([key_ for _, key_ in shown])
             idf = reader.idf() if parsed.highlight else None
-            results = [self._result(a, score, parsed, qs, idf) for (score, _), a in zip(shown, articles)]
-            pages = max(1, -(-hits.total // req.per_page))
+            stories = reader.stories([a.id for a in articles])
+            results = [self._result(a, score, parsed, qs, idf, stories.get(a.id))
+                       for (score, _), a in zip(shown, articles)]
+            count = hits.stories if req.collapse and hits.stories is not None else hits.total
+            pages = max(1, -(-count // req.per_page))
+            selected = reader.story(req.story) if req.story else None
+            chips = facets.chips(req)
+            if selected is not None:  # the story's chip reads as its first article's title
+                label = display_title(reader.article(selected.members[0]))
+                chips = [replace(c, label=label) if c.param == "story" else c for c in chips]
             resp = SearchResponse(
                 request=req, query=parsed, total=hits.total, results=results,
-                facets=facets.facet_results(hits.counts, req), chips=facets.chips(req),
-                page=Page(req.page, req.per_page, hits.total, pages,
+                facets=facets.facet_results(hits.counts, req), chips=chips,
+                page=Page(req.page, req.per_page, count, pages,
                           req.page_qs(req.page - 1) if req.page > 1 else None,
                           req.page_qs(req.page + 1) if req.page < pages else None),
                 took_ms=(time.perf_counter() - started) * 1000, sort=req.effective_sort,
+                stories=hits.stories, story=selected,
             )
             cache.put(key, resp)
             return resp
@@ -123,7 +157,8 @@ class Archive:
             self._responses = (reader.generation, Cache(RESPONSE_CACHE, name="responses"))
         return self._responses[1]
 
-    def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf) -> SearchResult:
+    def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf,
+                story: Story | None = None) -> SearchResult:
         hl = parsed.highlight
         snips = best_paragraphs(article.paragraphs, hl, idf, self.settings.snippets_per_result) if hl else []
         if not snips:
@@ -135,5 +170,5 @@ class Archive:
             dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
             paragraphs=[Snippet(n, html, paragraph_path(article.id, n)) for n, html in snips],
             article_url=article_path(article.id) + qs,
-            title_html=highlight(title, hl),
+            title_html=highlight(title, hl), story=story,
         )

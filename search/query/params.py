@@ -16,6 +16,7 @@ from search.errors import BadRequest
 #: The facets a request may filter on; each is its own parameter (`outlet=Kontan&outlet=Antara`).
 FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
+COLLAPSES = ("story",)  # collapse=story: one result per story (search.stories.clusters)
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -64,6 +65,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     exact: bool = False  # `exact=1`: every word matches only the form written (no stemming)
+    collapse: str = ""  # "story": one result per story
+    story: str = ""  # a story id: that story's articles only
 
     @classmethod
     def from_args(cls, args: Mapping[str, Sequence[str] | str]) -> SearchRequest:
@@ -77,6 +80,14 @@ class SearchRequest:
             vals = many(name)
             return vals[-1] if vals else ""
 
+        collapse = one("collapse")
+        if collapse and collapse not in COLLAPSES:
+            raise BadRequest(f"'collapse' must be one of {', '.join(COLLAPSES)}; got '{collapse}'.",
+                             key="bad_collapse", choices=", ".join(COLLAPSES), value=collapse)
+        story = one("story")
+        if story and not re.fullmatch(r"s[0-9a-f]{6,40}", story):
+            raise BadRequest(f"'story' must be a story id like s3f9a0c1b2e; got '{story}'.",
+                             key="bad_story", value=story)
         sort = one("sort")
         if sort and sort not in SORTS:
             raise BadRequest(f"'sort' must be one of {', '.join(SORTS)}; got '{sort}'.",
@@ -90,6 +101,8 @@ class SearchRequest:
             page=_int("page", one("page"), 1, 1, MAX_PAGE),
             per_page=_int("per_page", one("per_page"), 10, 1, MAX_PER_PAGE),
             exact=one("exact").lower() in ("1", "true", "on", "yes"),
+            collapse=collapse,
+            story=story,
         )
         lo, hi = req.date_range
         if lo and hi and lo > hi:
@@ -121,6 +134,10 @@ class SearchRequest:
             out.append(("sort", self.sort))
         if self.exact:
             out.append(("exact", "1"))
+        if self.collapse:
+            out.append(("collapse", self.collapse))
+        if self.story:
+            out.append(("story", self.story))
         if self.per_page != 10:
             out.append(("per_page", str(self.per_page)))
         if self.page != 1:
@@ -156,10 +173,16 @@ class SearchRequest:
         """Query string with a whole parameter (e.g. 'from') removed."""
         if param in ("from", "to"):
             return replace(self, **{"date_" + param: ""}, page=1).qs()
+        if param in ("collapse", "story"):
+            return replace(self, **{param: ""}, page=1).qs()
         return replace(self, filters={k: v for k, v in self.filters.items() if k != param}, page=1).qs()
 
     def page_qs(self, page: int) -> str:
         return replace(self, page=page).qs()
+
+    def collapse_qs(self, on: bool) -> str:
+        """This search with one result per story (`on`), or every article."""
+        return replace(self, collapse="story" if on else "", page=1).qs()
 
 
 @memoize(4096)
@@ -167,3 +190,40 @@ def _pair(name: str, value: str) -> str:
     """`name=value` as urlencode writes it; facet values repeat across requests, so their
     encodings are kept (a results page has about forty toggle links)."""
     return quote_plus(name) + "=" + quote_plus(value)
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """A search of the quotes page (/kutipan) and GET /api/quotes: words, a speaker, a page."""
+
+    q: str = ""
+    speaker: str = ""
+    page: int = 1
+    per_page: int = 20
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Sequence[str] | str]) -> QuoteRequest:
+        def one(name):
+            v = args.get(name, ())
+            vals = [v] if isinstance(v, str) else list(v)
+            vals = [x.strip() for x in vals if x and x.strip()]
+            return vals[-1] if vals else ""
+
+        return cls(q=one("q")[:1000], speaker=one("speaker")[:200],
+                   page=_int("page", one("page"), 1, 1, MAX_PAGE),
+                   per_page=_int("per_page", one("per_page"), 20, 1, MAX_PER_PAGE))
+
+    def params(self) -> list[tuple[str, str]]:
+        out = [("q", self.q)] if self.q else []
+        if self.speaker:
+            out.append(("speaker", self.speaker))
+        if self.per_page != 20:
+            out.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def qs(self, **changes) -> str:
+        """The query string for this request with `changes` (page resets unless given)."""
+        changes.setdefault("page", 1)
+        return "?" + urlencode(replace(self, **changes).params())

@@ -60,7 +60,8 @@ MAX_ARTICLES = 10
 
 FILE = "echoes.pickle"
 TABLE = "echoes-table.pickle"
-VERSION = 2  # 2: each file starts with a header naming the index commit it describes
+VERSION = 3  # 2: each file starts with a header naming the index commit it describes; 3: formula
+# judged (search.stories.formulaic)
 
 
 def _same_outlet(a: str | None, b: str | None) -> bool:
@@ -113,7 +114,9 @@ class EchoTable:
         for terms in pending:
             for t in terms:
                 df[t] = df.get(t, 0) + 1
-        self.order = {t: i for i, t in enumerate(sorted(df, key=lambda t: (df[t], t)))}
+        ranked = sorted(df, key=lambda t: (df[t], t))
+        self.order = {t: i for i, t in enumerate(ranked)}
+        self.dfs = array("I", (df[t] for t in ranked))  # groups holding each term, by rank
         for terms, where in pending.items():
             gid = self._group(terms)
             for aid, n in where:
@@ -207,10 +210,32 @@ class EchoTable:
                 if len(terms) >= MIN_TERMS:
                     self._add_para(a.id, n, self._group(terms))
 
+    # -- what a judge of links reads (search.stories.formulaic) ------------------------------------
+    def group_count(self) -> int:
+        return len(self.groups)
+
+    def terms(self, gid: int) -> tuple[int, ...]:
+        return self.groups[gid]
+
+    def term_sets(self) -> Iterable[tuple[int, tuple[int, ...]]]:
+        return self.groups.items()
+
+    def where(self, gid: int) -> list[tuple[str, int]]:
+        return [self.paras[p][:2] for p in self.members[gid]]
+
+    def date_of(self, aid: str) -> str | None:
+        return self.meta.get(aid, (None, None, ""))[1]
+
+    def df(self, rank: int) -> int:
+        dfs = self.__dict__.get("dfs")  # tables saved before issue 17 have none
+        return dfs[rank] if dfs is not None and 0 <= rank < len(dfs) else 1
+
     # -- reading ----------------------------------------------------------------------------------
-    def echoes(self) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
-        """{article id: {n: [(other id, m, similarity)]}} under the rule in the module docstring."""
-        paras, members, links, meta = self.paras, self.members, self.links, self.meta
+    def echoes(self, judge=None) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
+        """{article id: {n: [(other id, m, similarity)]}} under the rule in the module docstring.
+        A `judge` (search.stories.formulaic.Judge) may drop links that rest on formula."""
+        paras, members, meta = self.paras, self.members, self.meta
+        links = self.links
         boiler = set()
         for gid, mem in members.items():
             arts = {paras[p][0] for p in mem}
@@ -220,6 +245,15 @@ class EchoTable:
                     break
             if len(arts) > MAX_ARTICLES:
                 boiler.add(gid)
+        if judge is not None:
+            pairs = [(g, o) for g, ls in links.items() if g not in boiler for o in ls
+                     if o > g and o not in boiler]
+            judge.prepare(pairs)
+            kept: dict[int, dict[int, float]] = {g: {} for g in links}
+            for g, o in pairs:
+                if judge.keep(g, o):
+                    kept[g][o] = kept[o][g] = links[g][o]
+            links = kept
         out: dict[str, dict[int, list[tuple[str, int, float]]]] = {}
         for gid, mem in members.items():
             if gid in boiler:
@@ -243,9 +277,9 @@ class EchoTable:
         return out
 
     # -- files ------------------------------------------------------------------------------------
-    def save(self, gen: Path, stamp: int) -> None:
+    def save(self, gen: Path, stamp: int, judge=None) -> dict:
         """Write the table and the readers' file into generation `gen`, each atomically, both
-        stamped with the index commit they describe (`stamp`)."""
+        stamped with the index commit they describe (`stamp`); returns the echoes written."""
         gen = Path(gen)
         alive = self.groups
         for t in list(self.index):
@@ -255,7 +289,9 @@ class EchoTable:
             else:
                 del self.index[t]
         _dump(gen / TABLE, stamp, self.__dict__)
-        _dump(gen / FILE, stamp, pack(self.echoes(), self.meta))
+        found = self.echoes(judge)
+        _dump(gen / FILE, stamp, pack(found, self.meta))
+        return found
 
     @classmethod
     def load(cls, gen: Path, stamp: int | None) -> EchoTable | None:
@@ -364,35 +400,45 @@ class EchoView:
 
 
 # -- hooks for the builder and the updater --------------------------------------------------------
-def finish_build(table: EchoTable, gen: Path, stamp: int) -> None:
+def finish_build(table: EchoTable, gen: Path, stamp: int, judge=None) -> dict:
     """The builder collected every article into `table`: join and write into `gen`, stamped
-    with the commit the build is making."""
+    with the commit the build is making. `judge(table)` makes the links' judge; returns the
+    echoes written."""
     table.join()
-    table.save(gen, stamp)
+    return table.save(gen, stamp, judge(table) if judge else None)
 
 
 def update(gen: Path, changed: Iterable[Article], removed: Iterable[str], an: Analyzer, *,
-           before: int, after: int, everything: Callable[[], Iterable[Article]]) -> bool:
+           before: int, after: int, everything: Callable[[], Iterable[Article]],
+           judge=None, on_echoes: Callable[[dict], None] | None = None) -> bool:
     """After `add` or `remove` committed (index commit `before` -> `after`): drop the removed
     and changed articles' paragraphs, add the changed ones again, and rewrite the files.
     When the table does not describe `before` (missing, or stale after a writer died between
     its commit and its echoes), it is built again from `everything()`, the whole archive as
-    committed. Returns True when it had to be rebuilt."""
+    committed. `judge(table)` makes the links' judge; `on_echoes` is handed the echoes
+    written. Returns True when it had to be rebuilt."""
     table = EchoTable.load(gen, before)
-    if table is None:
-        EchoTable.build(everything(), an).save(gen, after)
-        return True
-    changed = list(changed)
-    table.remove_articles([*removed, *(a.id for a in changed)])
-    table.add_articles(changed, an)
-    table.save(gen, after)
-    return False
+    rebuilt = table is None
+    if rebuilt:
+        table = EchoTable.build(everything(), an)
+    else:
+        changed = list(changed)
+        table.remove_articles([*removed, *(a.id for a in changed)])
+        table.add_articles(changed, an)
+    found = table.save(gen, after, judge(table) if judge else None)
+    if on_echoes:
+        on_echoes(found)
+    return rebuilt
 
 
-def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]]) -> bool:
+def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]],
+           judge=None, on_echoes: Callable[[dict], None] | None = None) -> bool:
     """Before a writer's run: echoes that do not describe the served commit `stamp` are built
     again from `everything()`. True when they had to be."""
     if is_current(gen, stamp):
         return False
-    EchoTable.build(everything(), an).save(gen, stamp)
+    table = EchoTable.build(everything(), an)
+    found = table.save(gen, stamp, judge(table) if judge else None)
+    if on_echoes:
+        on_echoes(found)
     return True

@@ -43,6 +43,18 @@ _STOP_NP = re.compile(r"\s(?:di|saat|dalam|kepada|pada|usai|seusai|seperti|ketik
                       r"sambil|yang|dengan|dikutip|dilansir|mengutip|menambahkan|menjawab|soal|"
                       r"tentang|terkait|kemarin|hari|sebagaimana|sesaat|selepas|setelah|"
                       r"sebelum|lewat|dari|via|usai|kala|tatkala|menurut|diikuti|selaku|sebagai)\b|[(]|,\s*(?=[a-z])")
+_QUOTE_FOLLOWS = re.compile(r"\b(?:" + "|".join(sorted(SAY_BEFORE)) + r")\b[,:]?\s*[\"“]?\0")
+_PASSIVE = ("diakui dikatakan disampaikan diungkapkan ditegaskan dijelaskan").split()
+#: Any word a statement could hang on: a paragraph without one of them reports nothing.
+SPEECH_WORDS = frozenset([*SAY_BEFORE, *SAY_AFTER, *(w + "nya" for w in SAY_AFTER), "menurut",
+                          "menurutnya", *_PASSIVE, *(w + "nya" for w in _PASSIVE)])
+_WORDS_RE = re.compile(r"\w+")
+
+
+def _says(text: str, words: frozenset[str] = SPEECH_WORDS) -> bool:
+    """Whether any of `words` is in `text` (a set look-up per word: much faster than a regex of
+    alternatives)."""
+    return not words.isdisjoint(_WORDS_RE.findall(text.lower()))
 _SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 _MENURUT = re.compile(r"^(?:[^,]{0,60},\s*)?(?:Adapun\s+|Sebab\s+|Namun\s+|Tapi\s+)?"
                       r"[Mm]enurut(?:nya|\s+(?P<np>[^,]{1,80})),\s*(?P<c>.+)$")
@@ -77,11 +89,15 @@ class Quote:
     spans: tuple[tuple[int, int], ...]  # character offsets of the text in the paragraph
 
 
+_MARKS = re.compile("[" + re.escape(OPEN + CLOSE + BOTH) + "]")
+
+
 def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int, int]], bool]:
     """(start, end) of the text inside each pair of quote marks, and whether a quote is still
     open at the end of the paragraph."""
     spans, start = [], 0 if open_at_start else None
-    for i, ch in enumerate(text):
+    for m in _MARKS.finditer(text):
+        ch, i = m.group(), m.start()
         if start is None and (ch in OPEN or ch in BOTH):
             start = i + 1
         elif start is not None and (ch in CLOSE or ch in BOTH):
@@ -233,7 +249,7 @@ class _Reader:
             who = self.speaker(_np(np))
             self._add_clause(n, text, who, content, start + sent.find(content))
             return
-        words = clean.split()
+        words = clean.split() if _says(clean, SAY_BEFORE) else []
         for i, w in enumerate(words):
             verb = w.lower().strip(",")
             if verb in SAY_BEFORE and i > 0:
@@ -241,8 +257,7 @@ class _Reader:
                 if re.search(r"\b(?:yang|untuk|akan)$", before.lower()):
                     continue
                 content = " ".join(words[i + 1:])
-                if len(words_of(content.replace("\0", " "))) < MIN_WORDS or \
-                        re.search(r"\b(?:" + "|".join(SAY_BEFORE) + r")\b[,:]?\s*[\"“]?\0", content):
+                if len(words_of(content.replace("\0", " "))) < MIN_WORDS or _QUOTE_FOLLOWS.search(content):
                     continue  # the quote that follows is the statement
                 clause = w.endswith(",") or re.match(r"(?:\S+\s+){0,5}(?:bahwa|kalau|jika)\b", content)
                 if verb in NOUN_OBJECT and not clause:
@@ -292,6 +307,9 @@ class _Reader:
             for s, e in spans:
                 masked = masked[:s] + "\0" * (e - s) + masked[e:]
             quoted = sum(e - s for s, e in spans)
+            if not spans and not _says(text):
+                self.cast.subjects(text)  # nothing said here; who it is about still counts
+                continue
             # Sentence by sentence, so that a pronoun means whoever was named before it.
             pos = 0
             for k, sent in enumerate(_SENT_RE.split(masked)):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from search.cache import memoize
 from search.text.analysis import STOP_WORDS
 from search.text.stemmer import ROOTS
 from search.text.stemmer import get as stemmer
@@ -97,6 +98,13 @@ UNNAMED = frozenset("seorang sumber sejumlah beberapa para warga netizen banyak"
 #: Institutions that speak without a name ("Pemerintah menyatakan …").
 INSTITUTIONS = frozenset("""pemerintah polisi kepolisian pengadilan manajemen
 otoritas kementerian keluarga istana kejaksaan pihak berwenang militer""".split())
+_PLACE = re.compile(r"\b(?:" + "|".join(sorted(PLACE_CONTEXT | {w.capitalize() for w in PLACE_CONTEXT}))
+                    + r") ([A-Z][\w'’-]+)")
+_ALONE = re.compile(r"(?<=[a-z,] )([A-Z][a-z][\w'’-]+)(?=[ ,.][a-z(]|[,.]?$)")
+_SPEAKING = re.compile(r"\b(?:kata|ujar|ucap|ungkap|tutur|jelas|tegas|imbuh|tambah|terang|lanjut|menurut|"
+                       r"Menurut)\s+([A-Z][\w'’-]+)|([A-Z][\w'’-]+)\s+(?:mengatakan|menyatakan|menegaskan|"
+                       r"menjelaskan|mengungkapkan|menuturkan|menambahkan|mengaku)\b")
+_AFTER_PLACE_WORD = re.compile(r"\b(?:di|ke|dari|menuju|asal)\s+$")
 _VERB_AFTER = re.compile(r",?\s+(?:(?:juga|pun|lalu|kemudian|sempat|telah|sudah|akhirnya|tetap)\s+)?"
                          r"(?:me|ber|di|ter)[a-z]{3,}\b")
 #: Nouns for a person: a lowercase phrase headed by one is an epithet ("pria Kosta Rika").
@@ -114,7 +122,12 @@ ALIASES = {
 }
 
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9&.\-]+$")
-_CAPS_RUN = re.compile(r"(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){0,9}[A-Z][\w'’-]+")
+_NAME_RUN = re.compile(r"(?<![\w'’.-])(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){1,9}[A-Z][\w'’-]+")  # two words or more
+#: Capitalised words followed by a verb: the subject of a sentence ("Lucky menolak", "Kapolda
+#: Jawa Tengah Irjen Pol Condro Kirono menyatakan").
+_SUBJECT = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+),?\s+(?:(?:juga|pun|lalu|kemudian|sempat|telah|sudah|akhirnya|"
+                      r"tetap)\s+)?(?:me|ber|di|ter)[a-z]{3,}\b")
+_RUN_BEFORE = re.compile(r"(?<![\w'’.-])(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){1,9}$")
 _ALIAS_NOTE = re.compile(r"([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\(\s*([A-Z][\w-]{1,15})\s*\)")
 _CALLED = re.compile(r"\b([A-Z][\w-]+),?\s+(?:sapaan akrab|sapaan|panggilan akrab|alias)\s+"
                      r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3})")
@@ -125,6 +138,7 @@ def _capital(word: str) -> bool:
     return word[:1].isupper()
 
 
+@memoize(16384)
 def _common(low: str) -> bool:
     """A function word or an affixed common word (menurut -> turut), never a name."""
     if low in STOP_WORDS or low in FUNCTION:
@@ -138,9 +152,22 @@ def _namelike(word: str) -> bool:
     return _capital(word) and low not in TITLES and not _ACRONYM.match(word) and not _common(low)
 
 
-def name_in(words: list[str], places: set[str] = frozenset()) -> str | None:
+def name_in(words: list[str], places: set[str] = frozenset(), orgs: set[str] = frozenset()) -> str | None:
     """The person name ending a phrase's capitalised words, without the offices in front; None
-    when the phrase ends in an office, an organisation, a place word or an acronym."""
+    when the phrase ends in an office, an organisation, a place word or an acronym. A first
+    word that the article uses as a place (`places`), or of a name of three words or more as
+    an organisation (`orgs`), is left out."""
+    name = _name_in(tuple(words))
+    if name is None or not (places or orgs):
+        return name
+    parts = name.split()
+    while len(parts) > 1 and (parts[0] in places or (len(parts) > 2 and parts[0] in orgs)):
+        parts.pop(0)  # "KJRI Jeddah Rahmat Aming", "Pelatih Arsenal Arsene Wenger"
+    return None if all(len(p) == 1 for p in parts) else " ".join(parts)
+
+
+@memoize(16384)
+def _name_in(words: tuple[str, ...]) -> str | None:
     name: list[str] = []
     i = len(words) - 1
     while i >= 0 and len(name) < 5:
@@ -167,8 +194,6 @@ def name_in(words: list[str], places: set[str] = frozenset()) -> str | None:
             break
         name.insert(0, w.rstrip("."))
         i -= 1
-    while len(name) > 1 and name[0] in places:
-        name.pop(0)  # "KJRI Jeddah Rahmat Aming": Jeddah is a place of this article
     if not name or all(len(n) == 1 for n in name):
         return None
     return " ".join(name)
@@ -185,14 +210,12 @@ class Cast:
     def __init__(self, paragraphs: list[str] = ()):
         #: Capitalised words the article uses as a place or an organisation ("di Jeddah",
         #: "KJRI Jeddah", "klub Persib"): not the first word of a person's name.
-        self.places: set[str] = set()
-        for p in paragraphs:
-            for m in re.finditer(r"(\S+)\s+([A-Z][\w'’-]+)", p):
-                if m.group(1)[-1] in ".!?:":
-                    continue  # a new sentence
-                before = m.group(1).strip(",.;:()\"'“”")
-                if before.lower() in PLACE_CONTEXT:
-                    self.places.add(m.group(2))
+        self.places: set[str] = {m.group(1) for p in paragraphs for m in _PLACE.finditer(p)}
+        # A word used alone ("pemain baru Arsenal") but never for someone speaking ("kata
+        # Iqbal") is an organisation or a place before a name: "Arsenal Arsene Wenger".
+        alone = {m.group(1) for p in paragraphs for m in _ALONE.finditer(p)}
+        speaking = {m.group(1) or m.group(2) for p in paragraphs for m in _SPEAKING.finditer(p)}
+        self.orgs: set[str] = alone - speaking
         self.full: list[str] = []  # full names (two words or more), latest last
         self.people: set[str] = set()  # everyone who has spoken
         self.aliases: dict[str, str] = {}  # lowercased alias or office -> full name, from the text
@@ -208,17 +231,18 @@ class Cast:
         full names after an office word ("Presiden Joko Widodo"), and who its sentences are
         about."""
         self.clock += 1
-        for m in _ALIAS_NOTE.finditer(paragraph):
-            full = name_in(words_of(m.group(1)), self.places)
+        for m in _ALIAS_NOTE.finditer(paragraph) if "(" in paragraph else ():
+            full = name_in(words_of(m.group(1)), self.places, self.orgs)
             if full and " " in full:
                 self.aliases[m.group(2).lower()] = full
-        for m in _CALLED.finditer(paragraph):
+        for m in _CALLED.finditer(paragraph) if "sapaan" in paragraph or "alias" in paragraph \
+                or "panggilan" in paragraph else ():
             self.aliases[m.group(1).lower()] = self.resolve_name(m.group(2))
-        for m in _CAPS_RUN.finditer(paragraph):
-            if re.search(r"\b(?:di|ke|dari|menuju|asal)\s+$", paragraph[max(0, m.start() - 8):m.start()]):
-                continue  # a place: "di Trump Tower", "ke Jakarta"
+        for m in _NAME_RUN.finditer(paragraph):  # a full name has two words or more
             words = m.group().split()
-            name = name_in(words, self.places)
+            if _AFTER_PLACE_WORD.search(paragraph, max(0, m.start() - 8), m.start()):
+                continue  # a place: "di Trump Tower", "ke Jakarta"
+            name = name_in(words, self.places, self.orgs)
             if not name or (words[0].lower() in ORG_HEADS and not any(w.lower() in TITLES - ORG_HEADS
                                                                        for w in words)):
                 continue
@@ -235,10 +259,10 @@ class Cast:
     def subjects(self, paragraph: str) -> None:
         """Whom a paragraph's sentences are about ("X menolak …"): read after its quotes, as a
         pronoun there means someone named before."""
-        for m in _CAPS_RUN.finditer(paragraph):
-            if not _VERB_AFTER.match(paragraph, m.end()):
-                continue
-            name = name_in(m.group().split(), self.places)
+        for m in _SUBJECT.finditer(paragraph):
+            run = _RUN_BEFORE.search(paragraph, max(0, m.start() - 120), m.start())
+            words = (run.group().split() if run else []) + [m.group(1)]
+            name = name_in(words, self.places, self.orgs)
             if not name:
                 continue
             known = self.resolve_name(name)
@@ -317,7 +341,7 @@ class Cast:
             return " ".join(words[1:])  # "pihak Hibernian": the club itself
         if low[0] in ORG_HEADS or (not _capital(words[0]) and low[0] in INSTITUTIONS):
             return " ".join(words)  # "Pusat Peringatan Tsunami Pasifik", "otoritas olah raga Saudi"
-        name = name_in(words, self.places)
+        name = name_in(words, self.places, self.orgs)
         if name:
             full = self.resolve_name(name)
             self.mention(full)
@@ -328,7 +352,7 @@ class Cast:
                 return self.aliases[k]
         if low[-1] in ("itu", "ini", "tersebut"):
             return self.latest()
-        if any(w in INSTITUTIONS for w in low):
+        if low[0] in INSTITUTIONS and len(low) <= 4:
             return " ".join(words)
         if not _capital(words[0]):  # an epithet ("pria Kosta Rika"), or nobody ("bocoran")
             person = low[0] in PERSON_NOUNS or low[0] in TITLES

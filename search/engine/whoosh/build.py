@@ -23,7 +23,7 @@ from search.indexing.parallel import Background
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import DEFAULT, Settings
-from search.stories import echoes
+from search.stories import echoes, storybook
 from search.text.analysis import analyzer, join_paragraphs
 
 
@@ -60,6 +60,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
         an = analyzer(settings)
         writer = open_writer(ix)
         echo_table = echoes.EchoTable()
+        story_table = storybook.StoryTable()  # quotes, paragraph features, headlines
         echo_step = None
         try:
             for item in items:
@@ -71,6 +72,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                     # The body was just analysed for the index: echoes reuse that analysis.
                     echo_table.collect(item, an.paragraph_stems(doc["body"], skip=1 if item.title else 0,
                                                                 count=len(item.paragraphs)))
+                    story_table.collect(item, an)
                     report.added += 1
                     report.removals += len(item.removed)
                 if on_item:
@@ -80,9 +82,11 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                 raise IngestError(f"Nothing to index ({len(report.skipped)} input(s) skipped"
                                   + (f": {reasons}" if reasons else "")
                                   + f"). The index in {root} is unchanged.")
-            # The echo join runs in a forked child while this process commits (search.parallel).
+            # The echo join, its judge, stories and quotes run in a forked child while this
+            # process commits (search.indexing.parallel).
             stamp = writer.generation  # the index commit this build makes
-            echo_step = Background(lambda: echoes.finish_build(echo_table, gen, stamp), "echoes")
+            echo_step = Background(lambda: storybook.finish_build(echo_table, story_table, gen, stamp),
+                                   "echoes and stories")
             writer.commit(optimize=True)
             echo_step.wait()
             fingerprints.save_build(gen, ix, items)  # what `add` checks inputs against

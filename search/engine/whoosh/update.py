@@ -29,7 +29,7 @@ from search.engine.whoosh.writer import open_writer
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import DEFAULT, Settings
-from search.stories import echoes
+from search.stories import storybook
 from search.text.analysis import analyzer
 
 
@@ -47,10 +47,10 @@ def stored_articles(ix) -> list[Article]:
 
 
 def _repair(gen: Path, ix, settings: Settings) -> int:
-    """The served commit, with its echoes repaired first if a writer died after its commit and
-    before them (search.stories.echoes.repair)."""
+    """The served commit, with its echoes and stories repaired first if a writer died after its
+    commit and before them (search.stories.storybook.repair)."""
     stamp = ix.latest_generation()
-    echoes.repair(gen, analyzer(settings), stamp, lambda: stored_articles(ix))
+    storybook.repair(gen, analyzer(settings), stamp, lambda: stored_articles(ix))
     return stamp
 
 
@@ -112,8 +112,8 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 writer.cancel()
             raise
         if report.committed:
-            echoes.update(gen, written, (), analyzer(settings), before=before,
-                          after=ix.latest_generation(), everything=lambda: stored_articles(ix))
+            storybook.update(gen, written, (), analyzer(settings), before=before,
+                             after=ix.latest_generation(), everything=lambda: stored_articles(ix))
             _touch_manifest(gen, len(known))
             _update_prints(gen, ix, prints_of, cleaned, written, loaded)
     report.cleaned = len(cleaned)
@@ -158,8 +158,8 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
                 writer.cancel()
                 raise
             report.committed = True
-            echoes.update(gen, [], present, analyzer(settings), before=before,
-                          after=ix.latest_generation(), everything=lambda: stored_articles(ix))
+            storybook.update(gen, [], present, analyzer(settings), before=before,
+                             after=ix.latest_generation(), everything=lambda: stored_articles(ix))
             _touch_manifest(gen, len(known) - len(present))
             if prints_of:
                 gone = set(present)
