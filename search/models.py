@@ -213,6 +213,7 @@ class QuoteResult:
     speaker: str | None
     first: QuoteAppearance
     occurrences: list[QuoteAppearance]  # every appearance, the first one first, then by date
+    kind: str = "direct"  # "direct" (between quote marks) or "reported", as it first appeared
 
 
 @dataclass

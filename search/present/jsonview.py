@@ -30,7 +30,7 @@ def quotes_json(page: QuotePage, base_url: str = "", speaker: str = "") -> dict:
     base = base_url.rstrip("/")
     return {
         "total": page.total, "page": page.page, "per_page": page.per_page,
-        "results": [{"id": r.id, "text": r.text, "speaker": r.speaker,
+        "results": [{"id": r.id, "text": r.text, "speaker": r.speaker, "kind": r.kind,
                      "first": appearance_json(r.first, base, match=False),
                      "occurrences": [appearance_json(o, base) for o in r.occurrences]}
                     for r in page.results],

@@ -48,7 +48,6 @@ FORMULA_SHARE = 0.5
 RESIDUAL_MIN_TERMS = 4
 RESIDUAL_SIMILARITY = 0.30
 
-_WORD = re.compile(r"[^\W_]+")
 _CAPITAL = re.compile(r"(?<![^\W_])[A-Z0-9]")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:%|persen))|\d+,\d+")
 
@@ -64,8 +63,11 @@ class Features:
 
 def features(text: str, quoted_terms: frozenset[str] = frozenset()) -> Features | None:
     """A paragraph's features, or None when it has none worth keeping."""
-    words = len(_WORD.findall(text))
-    is_list = words >= LIST_MIN_WORDS and len(_CAPITAL.findall(text)) >= LIST_SHARE * words
+    # A list has its names and numbers separated by commas, semicolons or dashes: a paragraph
+    # without several of them is not one, and is not counted.
+    seps = text.count(",") + text.count(";") + text.count(" - ")
+    words = text.count(" ") + 1 if seps >= 4 else 0  # about the number of words
+    is_list = words >= LIST_MIN_WORDS and len(_CAPITAL.findall(text)) >= LIST_SHARE * (words - seps // 2)
     figures = frozenset(re.sub(r"\s+", "", f).replace("persen", "%") for f in _FIGURE.findall(text)) \
         if "," in text or "%" in text or "persen" in text else frozenset()
     if not is_list and len(figures) < FIGURES_MIN and len(quoted_terms) < QUOTE_MIN_TERMS:

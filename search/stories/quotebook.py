@@ -7,8 +7,10 @@ article (search.stories.quotes) and the links between quotes of different articl
   LINK_MIN_SHARED shared terms holding PARTIAL of the smaller quote's weight (idf over quotes),
   by the same speaker or where one side names none.
 Candidates come from a prefix filter: quotes sharing LINK_MIN_SHARED terms or more share one of
-each other's rarest |terms| - LINK_MIN_SHARED + 1 terms, so only those are posted and probed
-(a term already posted for MAX_POSTINGS quotes takes no more), and linking is near-linear.
+each other's rarest |terms| - LINK_MIN_SHARED + 1 terms, so only those are posted; a new quote
+looks up the PROBE rarest of them and compares in full those found twice (a term already posted
+for MAX_POSTINGS quotes takes no more). Linking is near-linear; a pair whose shared terms are
+all commoner than both quotes' rarest PROBE is missed, an approximation chosen for speed.
 
 `book(meta)` turns it into `QuoteBook` records for readers: quotes linked to each other are one
 quote (`QuoteRecord`) with its first appearance (earliest date, then id and paragraph), its
@@ -33,12 +35,19 @@ LINK_MIN_SHARED = 5
 PARTIAL = 0.6
 EXACT_MIN_WORDS = 6
 MAX_POSTINGS = 200  # a term posted for this many quotes takes no more and proposes none
+PROBE = 8  # prefix terms a new quote looks up (all of its prefix is posted)
 
 _WORDS = re.compile(r"[^\W_]+(?:[.,]\d+)*")
 
 
 def _words(text: str) -> str:
     return " " + " ".join(w.lower() for w in _WORDS.findall(text)) + " "
+
+
+def _exact(a: Unit, b: Unit) -> bool:
+    """The shorter quote's words (EXACT_MIN_WORDS or more) run, in order, inside the other."""
+    short, long_ = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    return short.words.count(" ") - 1 >= EXACT_MIN_WORDS and short.words in long_.words
 
 
 @dataclass
@@ -54,67 +63,108 @@ class Unit:
 
 
 class QuoteIndex:
-    """Every quote of the archive and the links between them; plain data, pickled as is."""
+    """Every quote of the archive and the links between them; plain data, pickled as is.
+    Quotes with the very same words are one node (`same`), so a statement copied by many
+    articles costs one entry in the join, not one link per pair of copies."""
 
     def __init__(self):
         self.units: dict[int, Unit] = {}
         self.by_article: dict[str, list[int]] = {}
-        self.df: Counter = Counter()
+        self.canon: dict[str, int] = {}  # words -> the node of quotes with those words
+        self.node_of: dict[int, int] = {}  # quote -> its node
+        self.same: dict[int, list[int]] = {}  # node -> its quotes
+        self.df: Counter = Counter()  # nodes holding each term
         self.postings: dict[str, list[int]] = {}
-        self.links: dict[int, dict[int, str]] = {}
+        self.links: dict[int, dict[int, str]] = {}  # node -> {node: "exact"|"partial"}
         self.next_uid = 0
 
     # -- adding and removing -----------------------------------------------------------------------
-    def collect(self, aid: str, quotes: Iterable[Quote], an: Analyzer) -> None:
-        """Build, first pass: remember the quotes (linked by `join`)."""
+    def collect(self, aid: str, quotes: Iterable[Quote], an: Analyzer) -> list[int]:
+        """Build, first pass: remember the quotes (linked by `join`); returns the new nodes."""
         self.remove_articles([aid])
+        new = []
         for q in quotes:
             uid = self.next_uid
             self.next_uid += 1
-            terms = an.term_set(q.text)
-            self.units[uid] = Unit(aid, q.n, q.text, q.speaker, q.kind, q.spans, terms, _words(q.text))
+            words = _words(q.text)
+            node = self.canon.get(words)
+            terms = self.units[node].terms if node is not None else an.term_set(q.text)
+            self.units[uid] = Unit(aid, q.n, q.text, q.speaker, q.kind, q.spans, terms, words)
             self.by_article.setdefault(aid, []).append(uid)
-            self.df.update(terms)
-            self.links[uid] = {}
+            if node is None:
+                node = self.canon[words] = uid
+                self.same[node] = []
+                self.links[node] = {}
+                self.df.update(terms)
+                new.append(node)
+            self.same[node].append(uid)
+            self.node_of[uid] = node
+        return new
 
-    def join(self, uids: Iterable[int] | None = None) -> None:
-        """Link quotes (all of them, or `uids` after an update) to the quotes posted so far."""
-        for uid in sorted(self.units if uids is None else uids):
-            u = self.units.get(uid)
+    def join(self, nodes: Iterable[int] | None = None) -> None:
+        """Link nodes (all of them, or the new ones after an update) to the nodes posted so far."""
+        self.__dict__.pop("_idf", None)  # the rarities change with every update
+        for node in sorted(self.same if nodes is None else nodes):
+            u = self.units.get(node)
             if u is None or len(u.terms) < LINK_MIN_TERMS:
                 continue
-            prefix = sorted(u.terms, key=lambda t: (self.df[t], t))[:len(u.terms) - LINK_MIN_SHARED + 1]
-            hits = Counter(o for t in prefix if len(p := self.postings.get(t, ())) < MAX_POSTINGS for o in p)
+            self._post(node, probe=True)
+
+    def _post(self, node: int, probe: bool) -> None:
+        u = self.units[node]
+        prefix = sorted(u.terms, key=lambda t: (self.df[t], t))[:len(u.terms) - LINK_MIN_SHARED + 1]
+        if probe:  # the PROBE rarest: a pair is also found from its other side
+            hits = Counter(o for t in prefix[:PROBE] if len(p := self.postings.get(t, ())) < MAX_POSTINGS
+                           for o in p)
             for other, h in hits.items():
-                if h >= 2 and other in self.units:
+                if h >= 2 and other in self.same and other != node:
                     how = self.match(u, self.units[other])
                     if how:
-                        self.links[uid][other] = self.links[other][uid] = how
-            for t in prefix:
-                p = self.postings.setdefault(t, [])
-                if len(p) < MAX_POSTINGS:
-                    p.append(uid)
+                        self.links[node][other] = self.links[other][node] = how
+        for t in prefix:
+            p = self.postings.setdefault(t, [])
+            if len(p) < MAX_POSTINGS:
+                p.append(node)
 
     def add_articles(self, quotes_of: Mapping[str, list[Quote]], an: Analyzer) -> None:
-        before = self.next_uid
+        new = []
         for aid, quotes in quotes_of.items():
-            self.collect(aid, quotes, an)
-        self.join(range(before, self.next_uid))
+            new += self.collect(aid, quotes, an)
+        self.join(new)
 
     def remove_articles(self, ids: Iterable[str]) -> None:
         for aid in ids:
             for uid in self.by_article.pop(aid, ()):
-                u = self.units.pop(uid)
-                self.df.subtract(u.terms)
-                for other in self.links.pop(uid, {}):
-                    self.links.get(other, {}).pop(uid, None)
-        # postings keep dead ids; look-ups skip them
+                u = self.units[uid]
+                node = self.node_of.pop(uid)
+                members = self.same[node]
+                members.remove(uid)
+                if uid != node:
+                    del self.units[uid]
+                    continue
+                links = self.links.pop(node)
+                for other in links:
+                    self.links[other].pop(node, None)
+                del self.same[node]
+                if members:  # another copy of these words takes the node's place
+                    heir = members[0]
+                    self.same[heir], self.canon[u.words], self.links[heir] = members, heir, links
+                    for m in members:
+                        self.node_of[m] = heir
+                    for other, how in links.items():
+                        self.links[other][heir] = how
+                    if len(u.terms) >= LINK_MIN_TERMS:
+                        self._post(heir, probe=False)
+                else:
+                    del self.canon[u.words]
+                    self.df.subtract(u.terms)
+                del self.units[uid]
+        # postings keep dead nodes; look-ups skip them
 
     def match(self, a: Unit, b: Unit) -> str | None:
         if a.aid == b.aid:
             return None
-        short, long_ = (a, b) if len(a.words) <= len(b.words) else (b, a)
-        if short.words.count(" ") - 1 >= EXACT_MIN_WORDS and short.words in long_.words:
+        if _exact(a, b):
             return "exact"
         shared = a.terms & b.terms
         if len(shared) < LINK_MIN_SHARED:
@@ -126,7 +176,7 @@ class QuoteIndex:
 
     def _weight(self, terms: Iterable[str]) -> float:
         """Summed idf over quotes: common words weigh little."""
-        n = max(2, len(self.units))
+        n = max(2, len(self.same))
         idf, df = self.__dict__.setdefault("_idf", {}), self.df
         total = 0.0
         for t in terms:
@@ -138,7 +188,7 @@ class QuoteIndex:
 
     # -- reading -----------------------------------------------------------------------------------
     def groups(self) -> list[list[int]]:
-        """Quotes joined by links, each group a list of unit ids."""
+        """Quotes joined by links (and quotes of the same words), each group a list of unit ids."""
         parent: dict[int, int] = {}
 
         def find(x: int) -> int:
@@ -153,8 +203,8 @@ class QuoteIndex:
                 if a != b:
                     parent[a] = b
         out: dict[int, list[int]] = {}
-        for uid in self.units:
-            out.setdefault(find(uid), []).append(uid)
+        for node, members in self.same.items():
+            out.setdefault(find(node), []).extend(members)
         return list(out.values())
 
     def book(self, meta: Mapping[str, tuple]) -> QuoteBook:
@@ -175,8 +225,7 @@ class QuoteIndex:
             for m in members:
                 u = self.units[m]
                 outlet, date, title = meta.get(u.aid, (None, None, ""))
-                how = "exact" if m == members[0] or self.match(u, first) == "exact" or \
-                    u.words in first.words else "partial"
+                how = "exact" if m == members[0] or u.words == first.words or _exact(u, first) else "partial"
                 occ.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, u.speaker))
                 marks.setdefault(u.aid, []).append((u.n, len(records), len(occ) - 1))
             terms = frozenset().union(*(self.units[m].terms for m in members),
@@ -217,7 +266,7 @@ class QuoteRecord:
 
     def result(self) -> QuoteResult:
         every = [self.appearance(i) for i in range(len(self.occurrences))]
-        return QuoteResult(self.id, self.text, self.speaker, every[0], every)
+        return QuoteResult(self.id, self.text, self.speaker, every[0], every, self.occurrences[0].kind)
 
 
 @dataclass

@@ -70,6 +70,8 @@ _LEAD = re.compile(r"^(?:di|pada|saat|hari|kepada|dalam|usai|seusai|sebelum|sete
                    r"sementara|selain|terkait|sedangkan|namun|tapi|tetapi|bahkan|lebih|kemudian|"
                    r"selanjutnya|sebelumnya|adapun|meski|walau|jika|karena|sebab|senin|selasa|rabu|kamis|jumat|"
                    r"sabtu|minggu|\d|[(])", re.I)
+_CONJUNCTION = re.compile(r"^(?:namun|tapi|tetapi|dan|lalu|kemudian|bahkan|sedangkan|sementara)\s+(?=[A-Z])",
+                          re.I)
 _ADVERBS = re.compile(r"(?:\s+(?:juga|pun|sendiri|kembali|telah|sudah|sempat|akhirnya|lalu|memang|"
                       r"mencoba|ingin|akan|hendak|bisa|dapat|harus|mau|enggan|kerap|sering|turut|ikut|sebelumnya|"
                       r"kini|saat\s+ini|pun\s+\w+|"
@@ -129,6 +131,7 @@ def _segment_speaker(before: str) -> str | None:
     for part in reversed(parts):
         part = re.split(r"\s+yang\s+", part)[0] if not part.lower().startswith("yang") else part
         part = _ADVERBS.sub("", part).strip()
+        part = _CONJUNCTION.sub("", part)  # "Namun Menlu Retno menjelaskan"
         m = re.search(r"\b(?:ia|dia|beliau)$", part)
         if m:
             return fallback or m.group()
@@ -338,4 +341,6 @@ class _Reader:
 
 def extract(article: Article) -> list[Quote]:
     """Every quote of an article, in paragraph order."""
+    if not any(_MARKS.search(p) for p in article.paragraphs) and not _says(" ".join(article.paragraphs)):
+        return []  # nobody says anything: nothing to read
     return _Reader(article).run()

@@ -100,7 +100,7 @@ INSTITUTIONS = frozenset("""pemerintah polisi kepolisian pengadilan manajemen
 otoritas kementerian keluarga istana kejaksaan pihak berwenang militer""".split())
 _PLACE = re.compile(r"\b(?:" + "|".join(sorted(PLACE_CONTEXT | {w.capitalize() for w in PLACE_CONTEXT}))
                     + r") ([A-Z][\w'’-]+)")
-_ALONE = re.compile(r"(?<=[a-z,] )([A-Z][a-z][\w'’-]+)(?=[ ,.][a-z(]|[,.]?$)")
+_ALONE = re.compile(r"[a-z,] ([A-Z][a-z][\w'’-]+)(?=[ ,.][a-z(]|[,.]?$)")
 _SPEAKING = re.compile(r"\b(?:kata|ujar|ucap|ungkap|tutur|jelas|tegas|imbuh|tambah|terang|lanjut|menurut|"
                        r"Menurut)\s+([A-Z][\w'’-]+)|([A-Z][\w'’-]+)\s+(?:mengatakan|menyatakan|menegaskan|"
                        r"menjelaskan|mengungkapkan|menuturkan|menambahkan|mengaku)\b")
@@ -210,11 +210,12 @@ class Cast:
     def __init__(self, paragraphs: list[str] = ()):
         #: Capitalised words the article uses as a place or an organisation ("di Jeddah",
         #: "KJRI Jeddah", "klub Persib"): not the first word of a person's name.
-        self.places: set[str] = {m.group(1) for p in paragraphs for m in _PLACE.finditer(p)}
+        text = "\n".join(paragraphs)  # one pass of each pattern over the whole article
+        self.places: set[str] = {m.group(1) for m in _PLACE.finditer(text)}
         # A word used alone ("pemain baru Arsenal") but never for someone speaking ("kata
         # Iqbal") is an organisation or a place before a name: "Arsenal Arsene Wenger".
-        alone = {m.group(1) for p in paragraphs for m in _ALONE.finditer(p)}
-        speaking = {m.group(1) or m.group(2) for p in paragraphs for m in _SPEAKING.finditer(p)}
+        alone = {m.group(1) for m in _ALONE.finditer(text)}
+        speaking = {m.group(1) or m.group(2) for m in _SPEAKING.finditer(text)}
         self.orgs: set[str] = alone - speaking
         self.full: list[str] = []  # full names (two words or more), latest last
         self.people: set[str] = set()  # everyone who has spoken

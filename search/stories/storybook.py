@@ -47,18 +47,20 @@ class StoryTable:
 
     def collect(self, a: Article, an: Analyzer) -> None:
         """Build, first pass (the quotes are linked by `derive`)."""
-        found = self._extract(a, an)
+        found = extract(a)
         self._describe(a, an)
         self.quotes.collect(a.id, found, an)
+        self._features(a, found)
 
-    def _extract(self, a: Article, an: Analyzer) -> list[Quote]:
-        found = extract(a)
+    def _features(self, a: Article, found: list[Quote]) -> None:
+        """The paragraphs' features for the echoes' judge; a paragraph's quoted terms are those
+        of its direct quotes (their units' terms in the quote index)."""
         quoted: dict[int, set[str]] = {}
-        for q in found:
-            if q.kind == "direct":
-                text = a.paragraphs[q.n - 1]
-                for s, e in q.spans:
-                    quoted.setdefault(q.n, set()).update(an.term_set(text[s:e]))
+        units = self.quotes.units
+        for uid in self.quotes.by_article.get(a.id, ()):
+            u = units[uid]
+            if u.kind == "direct":
+                quoted.setdefault(u.n, set()).update(u.terms)
         feats = {}
         for n, text in enumerate(a.paragraphs, 1):
             f = features(text, frozenset(quoted.get(n, ())))
@@ -68,7 +70,6 @@ class StoryTable:
             self.features[a.id] = feats
         else:
             self.features.pop(a.id, None)
-        return found
 
     def _describe(self, a: Article, an: Analyzer) -> None:
         self.meta[a.id] = (a.outlet, a.date, display_title(a))
@@ -76,11 +77,13 @@ class StoryTable:
             self.titles[a.id] = an.term_set(a.title)
 
     def add_articles(self, articles: Iterable[Article], an: Analyzer) -> None:
-        new: dict[str, list[Quote]] = {}
+        nodes = []
         for a in articles:
-            new[a.id] = self._extract(a, an)
+            found = extract(a)
             self._describe(a, an)
-        self.quotes.add_articles(new, an)
+            nodes += self.quotes.collect(a.id, found, an)
+            self._features(a, found)
+        self.quotes.join(nodes)
 
     def remove_articles(self, ids: Iterable[str]) -> None:
         ids = list(ids)

@@ -84,7 +84,7 @@ def test_api_quotes_shape(client):
     data = client.get("/api/quotes?q=mekanisme+perdagangan&speaker=Vladimir+Putin").get_json()
     assert set(data) >= {"total", "results", "facets"} and data["total"] >= 1
     r = next(r for r in data["results"] if len(r["occurrences"]) > 1)
-    assert set(r) == {"id", "text", "speaker", "first", "occurrences"}
+    assert set(r) == {"id", "text", "speaker", "kind", "first", "occurrences"} and r["kind"] == "direct"
     assert set(r["first"]) >= {"article", "n", "outlet", "date"} and r["first"]["article"] == K002
     assert all(set(o) >= {"article", "n", "outlet", "date", "match"} for o in r["occurrences"])
     assert {o["match"] for o in r["occurrences"]} == {"exact", "partial"}
@@ -107,3 +107,22 @@ def test_article_page_marks_quotes_and_links_other_appearances(client):
     assert f'href="/articles/{K002}#p3">Kontan, 18 Juni 2024, ¶3</a>' in html  # first appeared there
     html2 = client.get(f"/articles/{K002}").get_data(as_text=True)
     assert "pertama muncul di sini" in html2 and f'href="/articles/{K003}#p3"' in html2
+
+
+def test_copies_of_one_quote_are_one_node_and_survive_removing_the_first(make_index, tmp_path):
+    root = tmp_path / "ix"
+    said = ("“Kami akan membangun bendungan baru di tiga provinsi untuk mengatasi kekeringan panjang "
+            "tahun depan,” kata Menteri Pekerjaan Umum Basuki Hadimuljono di Jakarta.")
+    paraphrase = ("Menteri Pekerjaan Umum Basuki Hadimuljono mengatakan pemerintah akan membangun "
+                  "bendungan baru di tiga provinsi untuk mengatasi kekeringan panjang.")
+    arts = [Article(id=f"c{i}", outlet=o, date=f"2018-01-0{i + 1}", paragraphs=[said])
+            for i, o in enumerate(["Kontan", "Kompas", "Tempo"])]
+    arts.append(Article(id="p1", outlet="Antara", date="2018-01-05", paragraphs=[paraphrase]))
+    arc = make_index(arts, root=root)
+    r = next(r for r in find(arc, "bendungan") if len(r.occurrences) > 1)
+    assert [(o.article, o.match) for o in r.occurrences] == [
+        ("c0", "exact"), ("c1", "exact"), ("c2", "exact"), ("p1", "partial")]
+    assert r.speaker == "Basuki Hadimuljono"
+    updater.remove(["c0"], root)
+    r = next(r for r in find(arc, "bendungan") if len(r.occurrences) > 1)
+    assert [o.article for o in r.occurrences] == ["c1", "c2", "p1"] and r.first.article == "c1"
