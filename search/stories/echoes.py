@@ -327,10 +327,10 @@ def _load(path: Path, stamp: int | None):
         return None
 
 
-def is_current(gen: Path, stamp: int) -> bool:
-    """True when the generation's echo files describe index commit `stamp` (reads the headers
-    only)."""
-    for name in (TABLE, FILE):
+def is_current(gen: Path, stamp: int, names: tuple[str, ...] = (TABLE, FILE)) -> bool:
+    """True when the generation's echo files (or other files written by `_dump`) describe index
+    commit `stamp` (reads the headers only)."""
+    for name in names:
         try:
             with open(Path(gen) / name, "rb") as fh:
                 head = pickle.load(fh)

@@ -18,7 +18,6 @@ steps of search.stories.echoes with the judge and then the stories'.
 """
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -192,12 +191,4 @@ def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterabl
 
 def is_current(gen: Path, stamp: int) -> bool:
     """True when the generation's story files describe index commit `stamp` (headers only)."""
-    for name in (TABLE, FILE):
-        try:
-            with open(Path(gen) / name, "rb") as fh:
-                head = pickle.load(fh)
-        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
-            return False
-        if not isinstance(head, dict) or head.get("version") != echoes.VERSION or head.get("stamp") != stamp:
-            return False
-    return True
+    return echoes.is_current(gen, stamp, (TABLE, FILE))

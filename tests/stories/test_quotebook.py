@@ -126,3 +126,20 @@ def test_copies_of_one_quote_are_one_node_and_survive_removing_the_first(make_in
     updater.remove(["c0"], root)
     r = next(r for r in find(arc, "bendungan") if len(r.occurrences) > 1)
     assert [o.article for o in r.occurrences] == ["c1", "c2", "p1"] and r.first.article == "c1"
+
+
+def test_a_generation_without_story_files_has_no_quotes_and_the_next_add_repairs_them(make_index, tmp_path):
+    from search.engine.whoosh import store
+    from search.stories import storybook
+
+    root = tmp_path / "ix"
+    arc = make_index(seeds(), root=root)
+    gen = store.current_generation(root)
+    (gen / storybook.FILE).unlink()
+    (gen / storybook.TABLE).unlink()
+    assert arc.quotes(QuoteRequest()).total == 0 and arc.article_quotes(K002) == {}
+    assert arc.story_of(K002) is None and arc.article(K002).outlet == "Kontan"
+    updater.add([Article(id="n1", outlet="Tempo", paragraphs=["Harga cabai naik di pasar induk."])], root)
+    repaired = arc.quotes(QuoteRequest(q="mekanisme")).results
+    assert [o.article for o in repaired[0].occurrences] == [K002, K003]
+    assert arc.story_of(K002).size == 2
