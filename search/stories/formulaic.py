@@ -14,7 +14,12 @@ candidate link between two paragraph groups of the echo table stands:
 3. Quotes: two paragraphs that each quote someone (QUOTE_MIN_TERMS terms between quote marks)
    and whose quotes share less than QUOTE_OVERLAP of their terms share only the attribution
    ("…," kata Ketua Majelis Hakim Arief Hidayat di Gedung MK).
-4. Recurrence: the terms the two paragraphs share (their shape) are looked up across the whole
+4. Stock text: a paragraph that is mostly a statute citation with its penalties ("dijerat Pasal
+   114 ayat 1 … UU Nomor 35 Tahun 2009 tentang Narkotika … paling lama 20 tahun") or an
+   enumeration of bodies ("dihadiri duta besar negara sahabat, Mahkamah Agung, MUI, BMKG …")
+   echoes only a paragraph of an article within UNRELATED_DAYS: the same event's passage, not
+   the same stock text written again for another event.
+5. Recurrence: the terms the two paragraphs share (their shape) are looked up across the whole
    archive. A paragraph holding SUPPORT_SHARE of the shape's weight (idf over paragraph groups),
    in an article published more than UNRELATED_DAYS from both and not a near copy of either
    (weighted Jaccard below NEAR_COPY), is the same shape in an unrelated article. When
@@ -48,7 +53,21 @@ FORMULA_SHARE = 0.5
 RESIDUAL_MIN_TERMS = 4
 RESIDUAL_SIMILARITY = 0.30
 
-_CAPITAL = re.compile(r"(?<![^\W_])[A-Z0-9]")
+_WORD = re.compile(r"[^\W_]+")
+STOCK_SHARE = 0.75  # of a paragraph's words in legal vocabulary, for a statute citation
+ENUM_ITEMS, ENUM_SHARE, ENUM_ITEM_WORDS = 6, 0.7, 6  # an enumeration: items, named share, length
+ENUM_BODIES = 3  # items of an enumeration that name a body (an acronym, or an office's head word)
+_BODY = re.compile(r"\([A-Z][A-Za-z]*[A-Z]\)|^(?:Badan|Lembaga|Kementerian|Komisi|Majelis|Mahkamah|Dewan|"
+                   r"Ketua|Menteri|Kepala|Direktur|Pejabat|Tim|Institut|Universitas|Pemerintah|Dinas|"
+                   r"Kantor|Kedutaan|Duta|Gubernur|Bupati|Wali|Pimpinan|Perwakilan)\b")
+_LEGAL_CUE = re.compile(r"\b(?:[Pp]asal|UU|[Uu]ndang)\b")
+_LEGAL = frozenset("""pasal ayat huruf juncto jo subsider subsidair primair kuhp kuhap uu undang nomor
+    no tahun tentang sebagaimana telah diubah dengan dan atau serta ke tindak pidana penjara denda
+    paling singkat lama sedikit banyak minimal maksimal ancaman hukuman diancam dijerat disangka
+    disangkakan dikenakan dikenai melanggar pelanggaran rp miliar juta bulan seumur hidup mati
+    keduanya mereka ia para tersangka pelaku kedua satu dua tiga empat lima enam tujuh delapan
+    sembilan sepuluh belas puluh ratus""".split())
+_ENUM_SPLIT = re.compile(r"[,;]|\b(?:dan|serta)\b")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:%|persen))|\d+,\d+")
 
 
@@ -59,6 +78,7 @@ class Features:
     is_list: bool = False
     figures: frozenset[str] = frozenset()
     quoted: frozenset[str] = frozenset()  # the terms of its direct quotes
+    stock: bool = False  # a statute citation with its penalties, or an enumeration of bodies
 
 
 def features(text: str, quoted_terms: frozenset[str] = frozenset()) -> Features | None:
@@ -66,14 +86,41 @@ def features(text: str, quoted_terms: frozenset[str] = frozenset()) -> Features 
     # A list has its names and numbers separated by commas, semicolons or dashes: a paragraph
     # without several of them is not one, and is not counted.
     seps = text.count(",") + text.count(";") + text.count(" - ")
-    words = text.count(" ") + 1 if seps >= 4 else 0  # about the number of words
-    is_list = words >= LIST_MIN_WORDS and len(_CAPITAL.findall(text)) >= LIST_SHARE * (words - seps // 2)
+    words = _WORD.findall(text) if seps >= 4 else []  # dashes and quote marks are not words
+    is_list = len(words) >= LIST_MIN_WORDS and \
+        sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= LIST_SHARE * len(words)
     figures = frozenset(re.sub(r"\s+", "", f).replace("persen", "%") for f in _FIGURE.findall(text)) \
         if "," in text or "%" in text or "persen" in text else frozenset()
-    if not is_list and len(figures) < FIGURES_MIN and len(quoted_terms) < QUOTE_MIN_TERMS:
+    stock = not is_list and _stock(text)
+    if not is_list and not stock and len(figures) < FIGURES_MIN and len(quoted_terms) < QUOTE_MIN_TERMS:
         return None
     return Features(is_list, figures if len(figures) >= FIGURES_MIN else frozenset(),
-                    quoted_terms if len(quoted_terms) >= QUOTE_MIN_TERMS else frozenset())
+                    quoted_terms if len(quoted_terms) >= QUOTE_MIN_TERMS else frozenset(), stock)
+
+
+def _stock(text: str) -> bool:
+    """A statute citation with its penalties (STOCK_SHARE of the words legal vocabulary, numbers
+    or the statute's title), or an enumeration of bodies (ENUM_ITEMS items, ENUM_SHARE of them
+    short and named with a capital, ENUM_BODIES of them a body: an office or an acronym)."""
+    if _LEGAL_CUE.search(text):
+        words = _WORD.findall(text)
+        legal, title = 0, False
+        for w in words:
+            low = w.casefold()
+            if low == "tentang":
+                title = True
+            elif title and not w[0].isupper():
+                title = False
+            legal += low in _LEGAL or w[0].isdigit() or title
+        if len(words) >= LIST_MIN_WORDS and legal >= STOCK_SHARE * len(words):
+            return True
+    if text.count(",") + text.count(";") + 1 < ENUM_ITEMS - 1:
+        return False
+    segs = [seg.strip() for seg in _ENUM_SPLIT.split(text)]
+    items = [(seg, ws) for seg in segs if (ws := _WORD.findall(seg))]
+    named = sum(1 for _, ws in items if len(ws) <= ENUM_ITEM_WORDS and ws[0][0].isupper())
+    bodies = sum(1 for seg, _ in items if _BODY.search(seg))
+    return len(items) >= ENUM_ITEMS and named >= ENUM_SHARE * len(items) and bodies >= ENUM_BODIES
 
 
 def _day(iso: str | None) -> int | None:
@@ -142,11 +189,13 @@ class Judge:
         return why == "kept"
 
     def reason(self, a: int, b: int) -> str:
-        """"kept", or why not: "list", "figures", "quotes", "formula", "residual"."""
+        """"kept", or why not: "list", "stock", "figures", "quotes", "formula", "residual"."""
         wa, wb = self.t.where(a), self.t.where(b)
         fa, fb = self.feature_of(*wa[0]), self.feature_of(*wb[0])
         if (fa and fa.is_list) or (fb and fb.is_list):
             return "list"
+        if ((fa and fa.stock) or (fb and fb.stock)) and self._apart(wa, wb):
+            return "stock"
         if fa and fb and fa.figures and fb.figures:
             both, fewest = len(fa.figures & fb.figures), min(len(fa.figures), len(fb.figures))
             if both < fewest and both <= 0.5 * fewest:
@@ -163,6 +212,13 @@ class Judge:
         if self._wj(ta - formula, tb - formula) < RESIDUAL_SIMILARITY:
             return "residual"
         return "kept"
+
+    def _apart(self, wa, wb) -> bool:
+        """Whether every article of the one side is more than UNRELATED_DAYS from every article
+        of the other: two events, not one."""
+        da = [d for d in (_day(self.t.date_of(aid)) for aid, _ in wa) if d is not None]
+        db = [d for d in (_day(self.t.date_of(aid)) for aid, _ in wb) if d is not None]
+        return bool(da and db) and all(abs(x - y) > UNRELATED_DAYS for x in da for y in db)
 
     def formula(self, ta: frozenset[int], tb: frozenset[int], articles: set[str],
                 dates: list[str | None]) -> frozenset[int]:

@@ -96,3 +96,48 @@ def test_paragraph_features():
     f = features("Inflasi 3,5 persen dan pertumbuhan 5,1 persen pada kuartal ini.")
     assert f is not None and f.figures == frozenset({"3,5%", "5,1%"})
     assert features("Harga cabai naik di pasar induk Jakarta pekan ini.") is None
+
+
+NARKOTIKA = ("{who} dijerat Pasal 114 ayat 1 subsider Pasal 112 ayat 1 juncto Pasal 132 ayat 1 "
+             "Undang-Undang Nomor 35 Tahun 2009 tentang Narkotika dengan ancaman hukuman paling singkat "
+             "lima tahun penjara dan paling lama 20 tahun penjara.")
+ISBAT = ("Sidang isbat akan dihadiri oleh para duta besar negara sahabat, Mahkamah Agung, Majelis Ulama "
+         "Indonesia (MUI), Badan Meteorologi, Klimatologi dan Geofisika (BMKG), Lembaga Penerbangan dan "
+         "Antariksa Nasional (LAPAN), Badan Informasi Geospasial (BIG), Planetarium, dan Tim Hisab dan "
+         "Rukyat Kementerian Agama.")
+
+
+def test_stock_text_links_the_same_event_only(make_index):
+    """A statute citation with its penalties, or an enumeration of bodies, written again for
+    another event months later links nothing; the same event's passage in two outlets does."""
+    arts = [
+        Article(id="n1", outlet="Rimanews", date="2017-05-03", paragraphs=[NARKOTIKA.format(who="Kedua pelaku")]),
+        Article(id="n2", outlet="CNN", date="2018-01-07", paragraphs=[NARKOTIKA.format(who="Keduanya")]),
+        Article(id="n3", outlet="Detik", date="2018-01-08", paragraphs=[NARKOTIKA.format(who="Keduanya kini")]),
+        Article(id="i1", outlet="CNN", date="2017-06-24", paragraphs=[ISBAT]),
+        Article(id="i2", outlet="Kumparan", date="2017-08-21",
+                paragraphs=["Menurut Amin, s" + ISBAT[1:].replace("para ", "Ketua Komisi VIII DPR RI, ")]),
+    ]
+    arc = make_index(arts + corpus()[-20:-2])
+    assert echo_links(arc, ["n1", "i1", "i2"]) == set()
+    assert echo_links(arc, ["n2"]) == {("n2", 1, "n3")}
+    raw = echoes.EchoTable.build(arts, analyzer()).echoes()
+    assert {"n1", "i1"} <= set(raw)  # each pair was linked before the judge
+
+
+def test_stock_features():
+    assert features(NARKOTIKA.format(who="Kedua pelaku")).stock
+    assert features(ISBAT).stock
+    # a festival's bands are an enumeration of names, not of bodies; a case told with its
+    # statute is not a citation alone
+    assert features("Selain God Bless, band lain yang akan tampil ada Burgerkill, Power Metal, Death "
+                    "Vomit, Kelompok Penerbang Rocket, Deadsquad dan Pass Band.") is None
+    assert features("Pemeriksaan itu terkait kasus dugaan suap uji materi UU 41 / 2014 tentang Peternakan "
+                    "dan Kesehatan Hewan yang menjerat bekas hakim konstitusi Patrialis Akbar.") is None
+
+
+def test_a_lineup_with_dashes_and_substitutions_is_a_list():
+    f = features("Napoli (4 - 3 - 3): 25 - Pepe Reina; 33 - Raul Albiol, 3 - Ivan Strinic, 26 - Kalidou "
+                 "Koulibaly; 17 - Marek Hamsik (30 - Marko Rog 79 '), 5 - Allan, 8 - Jorginho; 14 - Dries "
+                 "Mertens (99 - Arkadiusz Milik 83 '), 24 - Lorenzo InsignePelatih: Maurizio Sarri")
+    assert f is not None and f.is_list
