@@ -12,16 +12,18 @@ from pathlib import Path
 
 import markdown as md
 import nh3
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.engine import default_location
-from search.errors import KlipingError, NotFound
-from search.present import i18n
-from search.present.citations import cite, display_title, paragraph_path
+from search.errors import BadRequest, KlipingError, NotFound
+from search.present import cite_formats, i18n
+from search.present.anchors import locate, parse_anchor
+from search.present.citations import display_title, paragraph_path
 from search.present.jsonview import article_json, error_json, quotes_json, search_json
 from search.present.marks import mark_quotes
+from search.present.pageview import article_view
 from search.query.archive import Archive
 from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import parse_query
@@ -55,22 +57,17 @@ def article_page(article_id: str):
     echoes = archive().echoes(article.id)
     quotes = archive().article_quotes(article.id)
     parsed = parse_query(request.args.get("q", ""), settings=archive().settings)
-    today = dt.date.today()
+    view = article_view(article, base_url(), g.lang, dt.date.today())
     paragraphs = [
-        {
-            "n": n,
-            "html": Markup(mark_quotes(text, quotes.get(n, []), parsed.highlight)),
-            "permalink": base_url().rstrip("/") + paragraph_path(article.id, n),
-            "citation": cite(article, n, base_url(), today, g.lang),
-            "echoes": [(e, paragraph_path(e.id, e.n)) for e in echoes.get(n, ())],
-            "quotes": quotes.get(n, []),
-        }
-        for n, text in enumerate(article.paragraphs, 1)
+        dict(p, html=Markup(mark_quotes(p["text"], quotes.get(p["n"], []), parsed.highlight)),
+             echoes=[(e, paragraph_path(e.id, e.n)) for e in echoes.get(p["n"], ())],
+             quotes=quotes.get(p["n"], []))
+        for p in view["paragraphs"]
     ]
     title = display_title(article)
     return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
                            title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
-                           meta=article.metadata(), story=archive().story_of(article.id))
+                           meta=article.metadata(), view=view, story=archive().story_of(article.id))
 
 
 @pages.get("/kutipan")
@@ -82,6 +79,24 @@ def quotes_page():
     req = QuoteRequest.from_args(request.args.to_dict(flat=False))
     page = archive().quotes(req)
     return render_template("quotes.html", req=req, page=page)
+
+
+@pages.get("/articles/<article_id>/<anchor>")
+def paragraph_permalink(article_id: str, anchor: str):
+    """A durable paragraph permalink: a redirect to the paragraph's current anchor, or a page
+    saying it was removed (with its last known text) or can no longer be found."""
+    parsed = parse_anchor(anchor)
+    if parsed is None:
+        raise NotFound(f"'{anchor}' is not a paragraph link of article '{article_id}'.",
+                       key="bad_permalink", anchor=anchor)
+    article = archive().article(article_id)
+    found = locate(article, *parsed)
+    page = url_for("pages.article_page", article_id=article.id)
+    if found.kind == "here":
+        return redirect(f"{page}#p{found.n}", code=302)
+    status = 410 if found.kind == "gone" else 404
+    return render_template("paragraph.html", article=article, title=display_title(article),
+                           found=found, article_url=page), status
 
 
 @pages.get("/help")
@@ -111,14 +126,50 @@ def api_quotes():
     return jsonify(quotes_json(archive().quotes(req), base_url(), req.speaker))
 
 
+def _cited(items, name: str, headers: dict | None = None) -> Response:
+    """Items in the format asked (?format=text|csl-json|ris|biblatex, &download=1 to save)."""
+    fmt = request.args.get("format", "text")
+    if fmt not in cite_formats.FORMATS:
+        raise BadRequest(f"'format' must be one of {', '.join(cite_formats.FORMATS)}; got '{fmt}'.",
+                         key="bad_format", choices=", ".join(cite_formats.FORMATS), value=fmt)
+    body = cite_formats.render(fmt, items, base_url(), dt.date.today(), g.lang)
+    resp = Response(body, mimetype=cite_formats.MIMETYPES[fmt].split(";")[0])
+    resp.headers["Content-Type"] = cite_formats.MIMETYPES[fmt]
+    if request.args.get("download") in ("1", "true", "yes"):
+        resp.headers["Content-Disposition"] = (f'attachment; filename="{name}.'
+                                               f'{cite_formats.EXTENSIONS[fmt]}"')
+    resp.headers.update(headers or {})
+    return resp
+
+
+def _safe_name(article_id: str) -> str:
+    return "kliping-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in article_id)[:100]
+
+
 @api.get("/articles/<article_id>/paragraphs/<int:n>/cite")
 def api_cite(article_id: str, n: int):
     article = archive().article(article_id)
     if not 1 <= n <= len(article.paragraphs):
         raise NotFound(f"Article '{article_id}' has paragraphs 1 to {len(article.paragraphs)}; there is no {n}.",
                        key="no_paragraph", id=article_id, count=len(article.paragraphs), n=n)
-    text = cite(article, n, base_url(), dt.date.today(), g.lang)
-    return Response(text + "\n", mimetype="text/plain; charset=utf-8")
+    return _cited([(article, n)], f"{_safe_name(article.id)}-p{n}")
+
+
+@api.get("/articles/<article_id>/cite")
+def api_cite_article(article_id: str):
+    article = archive().article(article_id)
+    return _cited([(article, None)], _safe_name(article.id))
+
+
+@api.get("/search/cite")
+def api_cite_search():
+    """The current result set, its first cite_formats.SET_MAX articles in the search's order."""
+    args = request.args.to_dict(flat=False)
+    args["per_page"], args["page"] = [str(cite_formats.SET_MAX)], ["1"]
+    resp = archive().search(SearchRequest.from_args(args))
+    items = [(archive().article(r.id), None) for r in resp.results]
+    return _cited(items, "kliping-search", {"X-Kliping-Cited": str(len(items)),
+                                            "X-Kliping-Total": str(resp.total)})
 
 
 # -- errors -----------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
-"""Kliping's core library: ingest, analysis, schema, indexer, queries, facets, snippets and
-citations. It returns plain dataclasses and never imports Flask.
+"""Kliping's core library, laid out along its one pipeline; it never imports Flask and returns
+plain dataclasses (search.models).
 
-The pipeline: files -> `ingest.load` -> `Article` -> `indexer.build` -> Whoosh index ->
-`Archive.search` -> `SearchResponse` of `SearchResult` records -> pages or JSON.
+    files -> ingest -> Article -> engine (index) -> Hits -> query.Archive -> SearchResponse
+          -> present (words, citations, JSON) -> page or JSON
+
+`text` is the one analysis every step shares, `stories` what a build works out across articles,
+`settings` every knob, `cache` the one bounded cache policy, `indexing` the build's helpers.
 """

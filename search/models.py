@@ -8,11 +8,15 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-#: How a metadata value is known. "unknown" means no value is recorded.
-BASES = ("stated", "inferred", "curated", "unknown")
+#: How a metadata value is known. "stated": the text or the page says it; "inferred": reasoned
+#: from it (an address, a newsroom's convention); "source": a field of the record it came in
+#: (a dump read with --map), which no person checked; "curated": a person decided it;
+#: "unknown": no value is recorded.
+BASES = ("stated", "inferred", "source", "curated", "unknown")
 
-#: Metadata fields an article carries, each with a basis.
-META_FIELDS = ("title", "outlet", "url", "date", "editors", "source", "dateline", "tags")
+#: Metadata fields an article carries, each with a basis. `authors` wrote or reported the
+#: article (Penulis, Reporter, Pewarta, Oleh, an HTML page's author); `editors` edited it.
+META_FIELDS = ("title", "outlet", "url", "date", "authors", "editors", "source", "dateline", "tags")
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,11 @@ class Article:
     """One cleaned article, ready to index.
 
     `paragraphs` are numbered from 1 in the order given. `basis` maps each metadata field that
-    has a value to how it is known ("stated", "inferred" or "curated"); a field without a value
-    has basis "unknown". `notes` holds a free-text note per field (e.g. why a date is unknown).
+    has a value to how it is known ("stated", "inferred", "source" or "curated"); a field without
+    a value has basis "unknown". `notes` holds a free-text note per field (e.g. why a date is
+    unknown). `anchors` is the paragraphs' history across re-ingests (search.present.anchors:
+    {"moved": {old fingerprint: new}, "gone": {fingerprint: {"n", "text"}}}); it is stored with
+    the article but is not part of its content hash.
     """
 
     id: str
@@ -38,6 +45,7 @@ class Article:
     outlet: str | None = None
     url: str | None = None
     date: str | None = None  # ISO YYYY-MM-DD
+    authors: list[str] = field(default_factory=list)  # who wrote or reported it
     editors: list[str] = field(default_factory=list)
     source: str | None = None  # wire service: Reuters, AP, Antara ...
     dateline: str | None = None  # city in the dateline: Seoul, Jakarta ...
@@ -46,6 +54,7 @@ class Article:
     notes: dict[str, str] = field(default_factory=dict)
     origin: str = ""  # where it came from: a path, or path:line for JSONL
     removed: list[Removal] = field(default_factory=list)
+    anchors: dict = field(default_factory=dict)
 
     def basis_of(self, name: str) -> str:
         value = getattr(self, name)
@@ -79,6 +88,7 @@ class Article:
         """A digest of everything that is indexed; equal hashes mean nothing to update."""
         payload = self.record()
         payload.pop("origin")
+        payload.pop("anchors")  # history, not content: re-adding the same file changes nothing
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -96,7 +106,8 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Snippet:
-    """One matching paragraph of a result. `html` is escaped text with <mark> highlights."""
+    """One matching paragraph of a result. `html` is escaped text with <mark> highlights; `url` is
+    the paragraph's durable permalink (/articles/<id>/p<n>-<fingerprint>)."""
 
     n: int
     html: str

@@ -79,8 +79,11 @@ def test_paragraph_permalink_opens_the_paragraph_in_the_snippet(client):
     checked = 0
     for r in data["results"]:
         for p in r["paragraphs"]:
-            m = re.search(r"/articles/([^#?]+)#p(\d+)$", p["url"])
-            assert m, p["url"]
+            assert re.fullmatch(r"http://localhost/articles/[^/#?]+/p\d+-[0-9a-f]{16}", p["url"]), p["url"]
+            landed = client.get(p["url"])  # the durable permalink lands on the paragraph's anchor
+            assert landed.status_code == 302, p["url"]
+            m = re.search(r"/articles/([^#?/]+)#p(\d+)$", landed.headers["Location"])
+            assert m and m.group(2) == str(p["n"]), landed.headers["Location"]
             article = client.get(f"/api/articles/{m.group(1)}").get_json()
             text = article["paragraphs"][int(m.group(2)) - 1]["text"]
             assert text_of(p["html"]) in text
@@ -116,7 +119,7 @@ def test_citation_is_plain_text_with_every_part(client):
     r = client.get("/api/articles/002_a7e7424a1120ba56/paragraphs/3/cite")
     assert r.status_code == 200 and r.mimetype == "text/plain"
     text = r.get_data(as_text=True)
-    for part in ("Kontan", "18 Juni 2024", "Paragraf 3", "/articles/002_a7e7424a1120ba56#p3", "diakses"):
+    for part in ("Kontan", "18 Juni 2024", "Paragraf 3", "/articles/002_a7e7424a1120ba56/p3-", "diakses"):
         assert part in text, part
     r = client.get("/api/articles/002_a7e7424a1120ba56/paragraphs/999/cite")
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"

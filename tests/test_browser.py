@@ -3,6 +3,7 @@ real server on 127.0.0.1 serving an index built from seeds/."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 
@@ -92,8 +93,12 @@ def test_snippet_opens_article_at_paragraph_with_highlight_and_citation(page, se
     assert para.is_visible() and para.bounding_box()["y"] < 900  # scrolled into view
     para.locator("summary").click()
     citation = para.locator("textarea.citation").input_value()
-    assert f"Paragraf {number}" in citation and f"#p{number}" in citation
-    assert para.locator("input.permalink").input_value().endswith(f"#p{number}")
+    assert f"Paragraf {number}" in citation and f"/p{number}-" in citation
+    permalink = para.locator("input.permalink").input_value()
+    assert re.search(rf"/articles/[^/]+/p{number}-[0-9a-f]{{16}}$", permalink), permalink
+    page.goto(permalink)  # the durable permalink: the server redirects to today's anchor
+    page.wait_for_url(f"**/articles/**#p{number}")
+    assert page.locator(f"#p{number}").is_visible()
 
 
 def test_works_without_javascript(browser, server):

@@ -1,4 +1,4 @@
-"""Step 3 of the pipeline: the index, behind one seam (search.engine.base).
+"""Step 2 of the pipeline: the index, behind one seam (search.engine.base).
 
 `open_engine(location, settings)` gives the engine of a location: a directory is a Whoosh index
 (search.engine.whoosh, the embedded default, no server needed). Only search/engine/whoosh/

@@ -1,0 +1,1 @@
+"""The build's helpers: a forked second core, and progress of long runs."""

@@ -9,7 +9,10 @@ tag) are also kept as `Capture`s with named groups for `search.extract` to read.
 Rules are data (`LINE_RULES`, `LEAD_RULES`, `TAIL_RULES`), so new sites are new table rows:
 
 * `LINE_RULES` drop a whole line wherever it occurs (player fallback, "by -122 Views",
-  "Baca Juga:" and "MEMBACA" link lines, © photo captions, "Sumber: | Editor:" lines).
+  "Baca Juga:" and "MEMBACA" link lines, © photo captions, "Sumber: | Editor:" lines, and the
+  credit lines of Indonesian outlets: "Penulis: A | Editor: B", "Pewarta: A / Editor: B",
+  "Reporter: A", "Rep: A Red: B", "Oleh: A", "Laporan wartawan Tribunnews.com, A"; their
+  names are read by `search.ingest.extract.credits`).
 * `LEAD_RULES` strip a prefix from one of the first `LEAD_SCOPE` paragraphs, once (datelines).
 * `TAIL_RULES` strip a suffix from the last paragraph (editor-initials tags).
 
@@ -39,7 +42,7 @@ from search.models import Removal
 #: Bump whenever a cleaning or extraction rule changes what an input becomes (here, in
 #: search.extract, search.records, search.ingest, search.metafile or search.htmlread): it is
 #: part of every input fingerprint (search.fingerprints), so `add` then re-cleans everything.
-CLEANING_VERSION = 1
+CLEANING_VERSION = 2
 
 TITLE_MAX_WORDS = 16
 TITLE_MAX_CHARS = 140
@@ -71,8 +74,24 @@ _DASH = r"\s*(?:[-–—]\s*){1,2}"
 #: words in brackets ("(Liverpool)", "(Tri)") are left alone: they may be text.
 WIRES = (r"Antara|ANTARA|Reuters|AP|AFP|BBC|Xinhua|Bernama|Kyodo|Yonhap|DPA|dpa|Anadolu(?:\s+Agency)?|"
          r"Al\s+Arabiya|Al\s+Jazeera|Sputnik|TASS|CNN|Bloomberg|Metro|Dailymail|Independent|"
-         r"Motorsport|Telegraph|Guardian|Huffington\s+Post|The\s+Next\s+Web|[A-Z][A-Za-z]+\.com")
+         r"Motorsport|Telegraph|Guardian|Huffington\s+Post|The\s+Next\s+Web|Menshealth|Boldsky|"
+         r"[A-Z][A-Za-z]+\.com")
 _INIT = r"(?:[a-z]{1,10}|\*)"
+#: Words that introduce the people credited in a byline or a footer ("Penulis: Ani").
+AUTHOR_ROLES = ("Penulis", "Pewarta", "Reporter", "Wartawan", "Kontributor", "Oleh", "Rep", "Teks")
+EDITOR_ROLES = ("Editor", "Redaktur", "Red", "Penyunting")
+_ROLE1 = r"(?:" + "|".join(AUTHOR_ROLES + EDITOR_ROLES) + r")"
+_ROLE = r"(?:" + "|".join(AUTHOR_ROLES + EDITOR_ROLES + ("Sumber",)) + r")"
+#: A person's name as bylines write it: capitalized words (with initials, "Moh.", "I", "Al-",
+#: particles such as bin or van), at most six words.
+NAME = (r"(?:[A-Z][\w'’.-]*|[A-Z]\.)(?:\s+(?:[A-Z][\w'’.-]*|bin|binti|van|von|de|da|al|el)){0,5}")
+_NAMES = NAME + r"(?:\s*(?:,|&|\bdan\b)\s*" + NAME + r"){0,4}"
+#: Publication words: a closing "[Daily Mail]" credits a publication, not a writer.
+PUBLICATION_WORDS = ("Times", "Post", "News", "Mail", "Sport", "Sports", "Echo", "Journal", "Herald",
+                     "Daily", "Sun", "Express", "Mirror", "Guardian", "Telegraph", "Agency", "Press",
+                     "Tribune", "Today", "Weekly", "Magazine", "Online", "TV", "Radio", "Network",
+                     "Channel", "Media", "Web", "Review", "Report", "Insider", "Star", "Football",
+                     "Gazzetta", "Marca", "Goal", "Indonesia", "Asia", "World", "Net", "Com")
 _CODE = r"[A-Za-z][A-Za-z0-9.]*(?:\s?-\s?[A-Za-z0-9.]+)*"
 _AFTER_SENTENCE = r"(?:^|(?<=[.!?…\"”’)\]:])\s*)"
 
@@ -101,6 +120,20 @@ LINE_RULES: tuple[Rule, ...] = (
           re.I),
     _rule("source-editor",
           r"^Sumber\s*:\s*(?P<source>[^|]+?)\s*\|\s*Editor\s*:\s*(?P<editor>.+?)$", re.I),
+    # Penulis: Ani | Editor: Budi / Pewarta: Ani / Editor: Budi / Rep: Ani Red: Budi / Oleh: Ani
+    _rule("credits", r"^[(\[]?\s*(?P<credits>" + _ROLE1 + r"\s*:\s*" + _NAMES
+                     + r"(?:\s*(?:[|;/,]\s*|\s)\s*" + _ROLE + r"\s*:\s*" + _NAMES + r")*)"
+                     r"\s*(?:,\s*[a-z][^|]{0,160})?[)\]]?\.?$"),
+    # Oleh Ani Lestari (a byline without a colon: names only, nothing else on the line)
+    _rule("credits", r"^(?P<credits>Oleh\s+" + _NAMES + r")$"),
+    # Laporan wartawan Tribunnews.com, Ani / Laporan langsung Ani dari Kuala Lumpur / Laporan Ani
+    # Lestari dan videografer Budi
+    _rule("report-credit", r"^(?:Berdasarkan\s+)?Laporan\s+(?:(?:[Ww]artawan|[Rr]eporter|[Kk]oresponden|"
+                           r"[Kk]ontributor|[Jj]urnalis)\s+[\w.]+(?:\s+[A-Z][\w.]*)?\s*,\s*"
+                           r"(?P<writer>" + NAME + r")|(?:langsung\s+)?(?P<writer2>[A-Z][\w'’.-]*"
+                           r"(?:\s+[A-Z][\w'’.-]*){1,4}))(?:\s+(?:dan|&)\s+(?:videogra(?:f|ph)er|"
+                           r"fotogra(?:f|ph)er|kamerawan|juru\s+kamera)\s+" + NAME + r")?"
+                           r"(?:\s+dari\s+[A-Z][\w .-]{0,40})?\.?$"),
     _rule("source-credit", r"^Sumber(?:\s+berita)?\s*:\s*(?P<source>(?:[^\s|:]+\s*){1,8}?)\.?$"
                            r"|^Sumber\s+berita\s+(?P<source2>[A-Z][\w.&'’-]*(?:\s[A-Z][\w.&'’-]*){0,3})\.?$"),
     _rule("separator", r"^(?:[*•·=_~]\s*){3,}$"),
@@ -144,11 +177,19 @@ TAIL_RULES: tuple[Rule, ...] = (
                         + r")*)\s*\)$"),
     _rule("editor-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<editors>(?=[^()\[\]]*\d)" + _CODE
                         + r"(?:\s*/\s*" + _CODE + r")*|[A-Z])\s*[\])]$"),
-    _rule("editor-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<editors>[A-Z][a-z]+(?:\s*/\s*" + _INIT
-                        + r")+)\s*[\])]$"),
+    # (Yendhi / win): the writer's name written out, then the editor's initials
+    _rule("writer-tag", _AFTER_SENTENCE + r"[\[(]\s*(?!(?:" + WIRES + r")\s*/)(?P<writer>[A-Z][a-z]+"
+                        r"(?:\s+[A-Z][a-z]+){0,3})\s*/\s*(?P<editors>" + _INIT
+                        + r"(?:\s*/\s*" + _INIT + r")*)\s*[\])]$"),
     _rule("source-tag", _AFTER_SENTENCE + r"[\[(]\s*(?P<source>(?:" + WIRES + r"))\s*"
                         r"(?:/\s*(?P<source2>(?:" + WIRES + r"))\s*)?(?:/\s*(?P<editors>" + _INIT
                         + r")\s*)?[\])]$"),
+    # [Priscilla Trisna]: a writer's full name closing the text (after the wire tags above)
+    _rule("writer-tag", _AFTER_SENTENCE + r"\[\s*(?P<writer>(?!(?:The|Al)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})"
+                        r"(?<!" + r")(?<!".join(PUBLICATION_WORDS) + r")\s*\]$"),
+    # (Yendhi): a name alone closing the text, after a sentence, that no wire or publication has
+    _rule("writer-tag", _AFTER_SENTENCE + r"\(\s*(?!(?:The|Al)\b)(?P<writer>[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+){0,2})"
+                        r"(?<!" + r")(?<!".join(PUBLICATION_WORDS) + r")\s*\)$"),
     _rule("empty-tag", r"\s*\(\s*\)$"),
 )
 

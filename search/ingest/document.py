@@ -143,7 +143,7 @@ def build_article(art_id: str, cleaned: Cleaned, layers: list[Meta], *, origin: 
     fields: dict[str, Field] = {}
     for name, found in extract(cleaned, reference_date).items():
         known = found.value not in (None, "", [])
-        fields[name] = Field(found.value if known else None, "stated" if known else "unknown",
+        fields[name] = Field(found.value if known else None, found.basis if known else "unknown",
                              found.note)
     if cleaned.title:
         fields["title"] = Field(cleaned.title, "stated")

@@ -8,7 +8,14 @@ Found with value None carries a note saying why a field the text seems to give w
 
 * "Sumber: Reuters | Editor: Herlina Kartika Dewi" -> source "Reuters", editors [that name].
 * "KONTAN.CO.ID - SEOUL." -> outlet from `OUTLETS` ("Kontan"), dateline "Seoul" (title case).
-* "[jm/lt]" at the end -> editors ["jm", "lt"].
+* "[jm/lt]" at the end -> editors ["lt"]: by newsroom convention a closing tag gives the
+  writer's code, then the editor's; codes are not names, so "jm" is not an author. A single
+  code ("[feb]") does not say whose it is: no editor, and the note says why.
+* Credit lines: "Penulis: A | Editor: B", "Pewarta: A / Editor: B", "Reporter: A", "Rep: A Red:
+  B", "Oleh: A", "Laporan wartawan Tribunnews.com, A" -> authors [A], editors [B] (`credits`).
+* A closing "(Yendhi / win)" (a name written out, then initials) or "[Priscilla Trisna]" ->
+  authors ["Yendhi"] / ["Priscilla Trisna"], basis "inferred": by the newsroom convention that
+  a closing tag names the writer (then the editor), not by a word of the text.
 * The first Indonesian day name followed by "(d/m)" or "(d/m/yyyy)" gives the date. A full date
   whose weekday disagrees with the day name is not used. A date without a year takes the year
   (reference year, the year before, or the year after) whose date falls on that weekday and is
@@ -21,7 +28,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from search.ingest.clean import Cleaned
+from search.ingest.clean import AUTHOR_ROLES, EDITOR_ROLES, Cleaned
 from search.text.calendar import DAY_FORMS, DAY_PATTERN, MONTH_FORMS, day_name, month_name
 
 #: Indonesian news domains -> the outlet's display name. Unlisted domains fall back to the
@@ -84,6 +91,30 @@ DAY_DATE = re.compile(
 class Found(NamedTuple):
     value: object  # str, list[str], or None when the text's claim was not usable
     note: str | None = None
+    basis: str = "stated"
+
+
+_ROLE_SPLIT = re.compile(r"\b(" + "|".join(AUTHOR_ROLES + EDITOR_ROLES + ("Sumber",)) + r")\s*:\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|&|\bdan\b)\s*")
+
+
+def credits(line: str) -> dict[str, list[str]]:
+    """A credit line -> {"authors": [...], "editors": [...], "source": [...]}: "Penulis: Ani |
+    Editor: Budi" -> authors ["Ani"], editors ["Budi"]; "Oleh Ani dan Budi" -> authors [both]."""
+    out: dict[str, list[str]] = {"authors": [], "editors": [], "source": []}
+    text = line.strip().strip("()[]").strip()
+    if text.startswith("Oleh ") and ":" not in text[:6]:
+        text = "Oleh: " + text[5:]
+    parts = _ROLE_SPLIT.split(text)
+    for role, names in zip(parts[1::2], parts[2::2]):
+        names = names.strip().rstrip(".").strip(" |;/,")
+        names = names.split(", ")[0] if role in AUTHOR_ROLES and re.search(r",\s*[a-z]", names) else names
+        key = "authors" if role in AUTHOR_ROLES else "editors" if role in EDITOR_ROLES else "source"
+        for name in _NAME_SPLIT.split(names):
+            name = " ".join(name.split()).strip(" |;/")
+            if name and name not in out[key]:
+                out[key].append(name)
+    return out
 
 
 def outlet_name(domain: str) -> str:
@@ -119,6 +150,11 @@ def extract(cleaned: Cleaned, reference_date: date | None = None) -> dict[str, F
     found: dict[str, Found] = {}
     editors: list[str] = []
     notes: list[str] = []
+    authors: list[str] = []
+    author_notes: list[str] = []
+    writers: list[str] = []  # from a closing tag (inferred)
+    writer_notes: list[str] = []
+    tags: list[str] = []  # closing tags of one code: whose it is is not stated
 
     for cap in cleaned.captures:
         g = cap.groups
@@ -132,19 +168,57 @@ def extract(cleaned: Cleaned, reference_date: date | None = None) -> dict[str, F
         if g.get("city") and "dateline" not in found:
             found["dateline"] = Found(title_case(g["city"]), cap.text)
         names = [g["editor"]] if g.get("editor") else []
-        names += g.get("editors", "").split("/") if g.get("editors") else []
+        if cap.kind == "editor-tag":
+            # Newsroom convention: "writer / editor" codes; the writer's code is not a name, and
+            # a single code does not say whose it is (kept in the note only).
+            codes = [c.strip() for c in g["editors"].split("/") if c.strip()]
+            if len(codes) > 1:
+                names.append(codes[-1])
+            else:
+                tags.append(cap.text)
+        else:
+            names += g.get("editors", "").split("/") if g.get("editors") else []
+        if cap.kind == "credits":
+            said = credits(g["credits"])
+            names += said["editors"]
+            _add(authors, author_notes, said["authors"], cap.text)
+            if said["source"] and "source" not in found:
+                found["source"] = Found(said["source"][0], cap.text)
+        writer = g.get("writer") or g.get("writer2")
+        if writer and cap.kind == "report-credit":
+            _add(authors, author_notes, [writer], cap.text)
+        elif writer:
+            _add(writers, writer_notes, [writer], cap.text)
         for name in (n.strip() for n in names):
             if name and name not in editors:
                 editors.append(name)
                 if cap.text not in notes:
                     notes.append(cap.text)
     if editors:
-        found["editors"] = Found(editors, "; ".join(notes))
+        found["editors"] = Found(editors, "; ".join(notes) + (
+            ": by newsroom convention the last code is the editor's" if any(
+                c.kind == "editor-tag" for c in cleaned.captures) else ""))
+    elif tags:
+        found["editors"] = Found(None, f"closing tag {'; '.join(tags)}: a staff code; the text "
+                                       f"does not say whose it is")
+    if authors:
+        found["authors"] = Found(authors, "; ".join(author_notes))
+    elif writers:
+        found["authors"] = Found(writers, "closing tag " + "; ".join(writer_notes)
+                                 + ": by newsroom convention the writer's name", "inferred")
 
     dated = find_date(cleaned.paragraphs, reference_date)
     if dated is not None:
         found["date"] = dated
     return found
+
+
+def _add(names: list[str], notes: list[str], new: list[str], said: str) -> None:
+    for name in new:
+        if name not in names:
+            names.append(name)
+            if said not in notes:
+                notes.append(said)
 
 
 def title_case(city: str) -> str:

@@ -2,7 +2,8 @@
 
 This module owns HTML. trafilatura finds the article body (dropping menus, footers, comment
 threads) and the page's own metadata: title, date, author and site name, from meta tags,
-JSON-LD and the visible byline. Those values are "stated" (the page says them); the text then
+JSON-LD and the visible byline. Those values are "stated" (the page says them); the page's
+author is the article's author (`authors`), never an editor. The text then
 goes through the same cleaning as every other format, so "Baca juga:" lines, datelines and
 editor tags are handled alike.
 """
@@ -57,7 +58,7 @@ def read_html(path: Path) -> tuple[Cleaned, Meta]:
         meta.fields["date"] = Field(str(got["date"])[:10], "stated", page)
     if got.get("author"):
         names = [collapse(n) for n in str(got["author"]).split(";") if collapse(n)]
-        meta.fields["editors"] = Field(names, "stated", f"author in {page}")
+        meta.fields["authors"] = Field(names, "stated", f"author in {page}")
     if got.get("url"):
         meta.fields["url"] = Field(got["url"], "stated", page)
     site = got.get("sitename") or None

@@ -32,7 +32,7 @@ from search.errors import IngestError
 from search.models import BASES, META_FIELDS
 
 SIDECAR_SUFFIX = ".meta.yaml"
-LIST_FIELDS = ("editors", "tags")
+LIST_FIELDS = ("authors", "editors", "tags")
 #: Keys besides the metadata fields.
 EXTRA_KEYS = ("id", "reference_date", "basis", "notes")
 _LONG_KEYS = {"value", "basis", "note"}

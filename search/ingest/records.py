@@ -8,7 +8,9 @@ tags=category). A key mapped to another field is not read under its own name.
 A record needs `paragraphs` (a list of strings; in CSV a JSON list, else text) or `body` (text,
 paragraphs split at blank lines). Dates may be ISO or Indonesian ("27 Maret 2017", "27/3/2017").
 Lowercase outlet names that the outlets table knows get their display name ("cnn indonesia" ->
-"CNN Indonesia"). Bad records raise `IngestError`; the readers turn that into `Skipped` with the
+"CNN Indonesia"). Values read from the record's fields have basis "source": the dump says them,
+no person of this archive decided them (a sidecar or front matter is "curated").
+Bad records raise `IngestError`; the readers turn that into `Skipped` with the
 line or row number and go on. `progress(n)` is told how many bytes each record consumed.
 """
 from __future__ import annotations
@@ -196,7 +198,7 @@ def record_article(obj: dict, field_map: dict[str, str], origin: str, build, *,
     meta = Meta()
     for name in META_FIELDS:
         value = get(name)
-        if csv_cells and name in ("editors", "tags") and isinstance(value, str):
+        if csv_cells and name in ("authors", "editors", "tags") and isinstance(value, str):
             value = [v for v in LIST_SPLIT.split(value) if v]
         note = None
         if name == "date" and isinstance(value, str) and value.strip():
@@ -206,7 +208,7 @@ def record_article(obj: dict, field_map: dict[str, str], origin: str, build, *,
                 and value == value.lower():
             value, note = display_outlet(value), f"'{value}' in the source data"
         if value not in (None, "", []):
-            meta.fields[name] = Field(value, "curated", note)
+            meta.fields[name] = Field(value, "source", note)
     reference = get("reference_date")
     if reference not in (None, ""):
         meta.reference_date = date.fromisoformat(read_date(reference, name="reference_date"))

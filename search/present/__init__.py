@@ -1,0 +1,1 @@
+"""Step 4 of the pipeline: what readers see, in words, citations and JSON shapes."""

@@ -1,9 +1,11 @@
 """The JSON shapes of the public API, built from the core's records (shared by the web API and
-`python -m search query --json`)."""
+`python -m search query --json`). An article's `paragraphs[].url` is the paragraph's durable
+permalink (search.present.anchors); `anchor` is today's `#p<n>`, `fragment` the same with a text
+fragment, `original` the publisher's address with one (or null)."""
 from __future__ import annotations
 
 from search.models import Article, Echo, QuoteAppearance, QuoteMark, QuotePage, Story
-from search.present.citations import article_path, paragraph_path
+from search.present.citations import article_path, fragment_path, original_fragment, paragraph_path, permalink_path
 from search.query.archive import SearchResponse
 
 
@@ -89,7 +91,9 @@ def article_json(article: Article, base_url: str = "",
     out = {"id": article.id}
     out.update(article.metadata())
     out["paragraphs"] = [
-        {"n": n, "text": text, "url": base + paragraph_path(article.id, n)}
+        {"n": n, "text": text, "url": base + permalink_path(article, n),
+         "anchor": base + paragraph_path(article.id, n), "fragment": base + fragment_path(article, n),
+         "original": original_fragment(article, n)}
         for n, text in enumerate(article.paragraphs, 1)
     ]
     out["echoes"] = {

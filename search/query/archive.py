@@ -1,4 +1,4 @@
-"""Step 4 of the pipeline: a `SearchRequest` in, a `SearchResponse` of plain records out.
+"""Step 3 of the pipeline: a `SearchRequest` in, a `SearchResponse` of plain records out.
 
 `Archive.search(request)` reads the query (search.query.parse, pure), asks the engine's current
 reader for the hits (search.engine.base: match, score, top N, facet counts), loads the articles
@@ -18,7 +18,7 @@ from search.cache import Cache
 from search.engine import open_engine
 from search.engine.base import Engine, Plan, Reader
 from search.models import Article, Chip, Echo, Facet, Page, QuoteMark, QuotePage, SearchResult, Snippet, Story
-from search.present.citations import article_path, display_title, paragraph_path
+from search.present.citations import article_path, display_title, permalink_path
 from search.query import facets
 from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import ParsedQuery, parse_query
@@ -168,7 +168,7 @@ class Archive:
             id=article.id, title=title, has_title=bool(article.title), outlet=article.outlet,
             date=article.date, url=article.url, score=round(score, 4), source=article.source,
             dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
-            paragraphs=[Snippet(n, html, paragraph_path(article.id, n)) for n, html in snips],
+            paragraphs=[Snippet(n, html, permalink_path(article, n)) for n, html in snips],
             article_url=article_path(article.id) + qs,
             title_html=highlight(title, hl), story=story,
         )

@@ -1,0 +1,1 @@
+"""What a build works out across articles: echoes (the same passage in other outlets)."""

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from conftest import SEEDS
-from search.ingest.clean import clean_text
+from search.ingest.clean import clean_paragraphs, clean_text
 from search.ingest.extract import extract, find_date, outlet_name
 
 REF = date(2024, 6, 19)
@@ -37,7 +37,9 @@ def test_seed_002_everything_from_the_text():
 def test_seed_000_date_and_initials():
     found = extract(seed("000"), REF)
     assert found["date"].value == "2024-06-17"
-    assert found["editors"].value == ["jm", "lt"]
+    # "[jm/lt]": by newsroom convention the writer's code, then the editor's (the sidecar, a
+    # person's reading, still records both as editors)
+    assert found["editors"].value == ["lt"] and "[jm/lt]" in found["editors"].note
     assert "outlet" not in found and "source" not in found
 
 
@@ -141,3 +143,75 @@ def test_outlet_display_names_and_urls():
     assert outlet_from_url("http://juara.bolasport.com/read/x") == "Juara.net"
     assert outlet_from_url("https://www.cnnindonesia.com/x") == "CNN Indonesia"
     assert outlet_from_url("bukan alamat") is None
+
+
+# ---------------------------------------------------------------- bylines and footers
+
+def credited(*paragraphs):
+    found = extract(clean_paragraphs(list(paragraphs)), REF)
+    return ({name: (f.value, f.basis) for name, f in found.items() if name in ("authors", "editors", "source")},
+            clean_paragraphs(list(paragraphs)).paragraphs)
+
+
+@pytest.mark.parametrize("outlet, lines, authors, editors", [
+    ("ANTARA", ["Pewarta: Ani Lestari", "Editor: Budi Santoso"], ["Ani Lestari"], ["Budi Santoso"]),
+    ("ANTARA", ["Pewarta: Ani Lestari / Editor: Budi Santoso"], ["Ani Lestari"], ["Budi Santoso"]),
+    ("Kompas", ["Penulis: Ani Lestari | Editor: Budi Santoso"], ["Ani Lestari"], ["Budi Santoso"]),
+    ("Kompas", ["Penulis : Ani Lestari, Citra Dewi", "Editor : Budi Santoso"], ["Ani Lestari", "Citra Dewi"],
+     ["Budi Santoso"]),
+    ("Tempo", ["Reporter: Ani Lestari", "Editor: Budi Santoso"], ["Ani Lestari"], ["Budi Santoso"]),
+    ("Republika", ["Rep: Dessy Suciati Saputri Red: Esthi Maharani"], ["Dessy Suciati Saputri"],
+     ["Esthi Maharani"]),
+    ("Republika", ["Redaktur: Esthi Maharani"], None, ["Esthi Maharani"]),
+    ("Tribun", ["Laporan Wartawan Tribunnews.com, Ani Lestari"], ["Ani Lestari"], None),
+    ("kumparan", ["Reporter: Muchammad Resya Firmansyah"], ["Muchammad Resya Firmansyah"], None),
+    ("kumparan", ["Laporan Alfons Hartanto dan videographer Kevin Putra"], ["Alfons Hartanto"], None),
+    ("Juara.net", ["Laporan langsung Diya Farida Purnawangsuni dari Kuala Lumpur"],
+     ["Diya Farida Purnawangsuni"], None),
+    ("Liputan6", ["Penulis: Ani Lestari", "Editor: Budi Santoso"], ["Ani Lestari"], ["Budi Santoso"]),
+    ("Okezone", ["Editor: Budi Santoso"], None, ["Budi Santoso"]),
+    ("opinion", ["Oleh: Ani Lestari"], ["Ani Lestari"], None),
+    ("opinion", ["Oleh Ani Lestari dan Budi Santoso"], ["Ani Lestari", "Budi Santoso"], None),
+    ("Rimanews", ["Penulis: Moh. Shofan, aktivis Muhammadiyah"], ["Moh. Shofan"], None),
+])
+def test_credit_lines_of_indonesian_outlets(outlet, lines, authors, editors):
+    got, kept = credited("Isi pertama berita ini.", *lines, "Isi terakhir.")
+    assert got.get("authors", (None,))[0] == authors
+    assert got.get("editors", (None,))[0] == editors
+    assert all(v[1] == "stated" for v in got.values())
+    assert kept == ["Isi pertama berita ini.", "Isi terakhir."]  # the credit lines leave the body
+
+
+@pytest.mark.parametrize("text", [
+    "Oleh karena itu, kami pergi ke pasar.", "Editor yang ditahan bernama Abdi.",
+    "Laporan Keuangan", "Laporan keuangan Q4 Twitter bisa diunduh di sini.",
+    "Sumber: The Verge dan AMD.",
+])
+def test_prose_that_starts_like_a_credit_is_kept(text):
+    got, kept = credited("Isi pertama.", text, "Isi terakhir.")
+    assert "authors" not in got and "editors" not in got
+    assert text in kept or text.startswith("Sumber")
+
+
+def test_closing_tags_name_writers_by_convention_initials_stay_editors():
+    got, _ = credited("Isi pertama.", "Itu kata dia. (Yendhi / win)")
+    assert got == {"authors": (["Yendhi"], "inferred"), "editors": (["win"], "stated")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. [Priscilla Trisna]")
+    assert got == {"authors": (["Priscilla Trisna"], "inferred")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. (hnf / tyo)")  # CNN Indonesia's initials
+    assert got == {"editors": (["tyo"], "stated")}  # the writer's code is not a name
+    found = extract(clean_paragraphs(["Isi pertama.", "Itu kata dia. (osc)"]), REF)
+    assert found["editors"].value is None and "(osc)" in found["editors"].note  # whose is not said
+    got, _ = credited("Isi pertama.", "Itu kata dia. (Awita Ekasari Larasati / ard)")
+    assert got == {"authors": (["Awita Ekasari Larasati"], "inferred"), "editors": (["ard"], "stated")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. (Tri)")
+    assert got == {"authors": (["Tri"], "inferred")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. (Boldsky)")  # a publication, not a writer
+    assert got == {"source": ("Boldsky", "stated")}
+    got, _ = credited("Isi pertama.", "Itu kata dia. [Antara]")
+    assert got == {"source": ("Antara", "stated")}
+
+
+def test_a_stated_byline_wins_over_a_closing_tag():
+    got, _ = credited("Penulis: Ani Lestari", "Isi pertama.", "Itu kata dia. (Yendhi / win)")
+    assert got["authors"] == (["Ani Lestari"], "stated")

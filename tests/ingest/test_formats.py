@@ -29,10 +29,10 @@ def test_csv_with_field_map_lists_and_bad_rows(tmp_path):
     fm = {"id": "kode", "outlet": "media", "body": "isi", "date": "tanggal", "tags": "label"}
     arts, reasons = split(load([path], field_map=fm))
     c1, c5 = arts
-    assert c1.id == "c1" and c1.outlet == "CNN Indonesia" and c1.basis["outlet"] == "curated"
+    assert c1.id == "c1" and c1.outlet == "CNN Indonesia" and c1.basis["outlet"] == "source"
     assert c1.paragraphs == ["Harga cabai naik.", "Pedagang mengeluh."]
     assert (c1.date, c1.tags, c1.editors, c1.dateline) == \
-        ("2017-03-27", ["ekonomi", "pangan"], ["ugo", "gil"], "Jakarta")
+        ("2017-03-27", ["ekonomi", "pangan"], ["gil"], "Jakarta")  # (ugo / gil): the writer's code, the editor's
     assert c5.outlet == "Kompas" and c5.paragraphs == ["Paragraf satu.", "Paragraf dua."] and c5.tags == ["a", "b"]
     assert reasons == {"3": "row 3: missing 'paragraphs' or 'isi'",
                        "4": "row 4: date 'kemarin' is not a date: use YYYY-MM-DD",
@@ -73,7 +73,8 @@ def test_saved_html_page_text_and_metadata(tmp_path):
     assert a.paragraphs[0].startswith("Harga cabai rawit di pasar")  # dateline removed
     assert a.paragraphs[-1].startswith("Pemerintah berjanji")
     assert not any("Beranda" in p or "Baca juga" in p or "Bagikan" in p for p in a.paragraphs)
-    assert (a.outlet, a.date, a.editors, a.dateline) == ("Kompas", "2017-03-27", ["Rina Sari"], "Jakarta")
+    assert (a.outlet, a.date, a.authors, a.dateline) == ("Kompas", "2017-03-27", ["Rina Sari"], "Jakarta")
+    assert a.editors == [] and a.basis["authors"] == "stated"  # the page's author is the author
     assert a.url == "https://www.kompas.com/read/2017/03/27/harga-cabai"
     assert a.basis["date"] == a.basis["outlet"] == "stated"
 

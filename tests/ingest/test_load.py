@@ -90,7 +90,7 @@ def test_seed_000_date_from_text_and_reference_date(tmp_path):
     copy_seed("000", tmp_path, "reference_date: 2024-06-19\n")
     a = articles(load([tmp_path]))["000_faf80de4edf6396f"]
     assert (a.date, a.basis["date"]) == ("2024-06-17", "stated")
-    assert a.editors == ["jm", "lt"] and a.outlet is None and a.title is None
+    assert a.editors == ["lt"] and a.outlet is None and a.title is None  # [jm/lt]: writer, editor
     assert any("hubungan antara kedua negara" in p for p in a.paragraphs)
 
 
@@ -233,10 +233,10 @@ def test_jsonl_with_paragraphs_and_with_body(tmp_path):
         "satu", f"{path}:1", ["Paragraf satu tanpa titik lanjutan kalimat."])
     assert (one.title, one.outlet, one.date, one.editors, one.source, one.tags) == (
         "Judul", "Tempo", "2024-06-18", ["Ani"], "AP", ["a", "b"])
-    assert set(one.basis.values()) == {"curated"}
+    assert set(one.basis.values()) == {"source"}  # read from the record: no person decided it
     assert two.paragraphs == ["Isi pertama.", "Isi kedua."] and two.title == "Dua"
     assert (two.source, two.editors, two.basis["source"], two.basis["title"]) == (
-        "Reuters", ["Budi"], "stated", "curated")
+        "Reuters", ["Budi"], "stated", "source")
     assert two.id.startswith("a-") and len(two.id) == 18
     assert three.origin == f"{path}:4" and three.id.startswith("a-")
     assert [a.id for a in load_file(path)] == [one.id, two.id, three.id]  # stable
@@ -259,7 +259,7 @@ def test_jsonl_indosum_with_field_map(tmp_path):
         assert a.date == rec["date_from_id_timestamp"][:10]
         # IndoSum's "source" is the outlet, not a wire service: a source comes only from the text
         assert a.source is None or a.basis["source"] == "stated"
-        assert a.basis["outlet"] == a.basis["date"] == "curated"
+        assert a.basis["outlet"] == a.basis["date"] == "source"
         assert not any(p.lower().startswith("baca juga") for p in a.paragraphs)
     first = got[0]
     assert first.id == "1490674536-mustahil-transportasi-tradisional-dan-online-bersa"
@@ -335,7 +335,7 @@ def test_bad_inputs_are_skipped_and_the_rest_still_loads(tmp_path):
         "dated.md": "date 'kemarin' is not a date: use YYYY-MM-DD",
         "only-boilerplate.txt": "no article text left after cleaning (only boilerplate or metadata)",
         "badmeta.txt": "metadata file badmeta.meta.yaml: field 'date': unknown basis 'guessed' "
-                       "(use stated, inferred, curated, unknown)",
+                       "(use stated, inferred, source, curated, unknown)",
         "empty.jsonl": "empty file",
     }
     assert reasons["notyaml.md"].startswith("front matter is not valid YAML: line 2")

@@ -9,6 +9,7 @@ import pytest
 from conftest import ids, search
 from search.engine.whoosh import store
 from search.errors import IndexMissing, IndexVersionMismatch, NotFound
+from search.present.anchors import fingerprint
 from search.query.archive import Archive
 from search.query.params import SearchRequest
 
@@ -26,9 +27,9 @@ def test_snippets_point_at_numbered_paragraphs(archive, articles):
     by_id = {a.id: a for a in articles}
     (a1,) = [r for r in search(archive, q="sanksi PBB").results if r.id == "a1"]
     for p in a1.paragraphs:
-        assert p.url == f"/articles/a1#p{p.n}"
         plain = re.sub(r"</?mark>", "", p.html)
         assert plain == by_id["a1"].paragraphs[p.n - 1]
+        assert p.url == f"/articles/a1/p{p.n}-{fingerprint(plain)}"  # the durable permalink
     assert a1.article_url == "/articles/a1?q=sanksi+PBB"
 
 

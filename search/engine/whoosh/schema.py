@@ -34,8 +34,9 @@ from search.settings import Settings
 from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
-#: Bumped on any change to the fields or to the analysis' tokens, stop words or positions.
-SCHEMA_FORMAT = 6
+#: Bumped on any change to the fields or to the analysis' tokens, stop words or positions, or to
+#: what a stored Article holds (7: authors, paragraph anchors; credit lines leave the body).
+SCHEMA_FORMAT = 7
 
 
 def schema_version(settings: Settings) -> str:

@@ -1,10 +1,12 @@
 """Incremental updates of the served index: add new articles, update changed ones, remove ids.
 
-This module owns `add` and `remove`. Unlike `indexer.build`, it changes the served generation
-in place, through Whoosh's own atomic commit (a reader sees the index before or after, never
-half), under the same one-writer lock. It decides by content hash: the index's stored `hash`
-field (`Article.content_hash`) is read once into {id: hash} before anything is written, and a
-writer is opened only when some article is new or changed. Adding the same files again
+This module owns `add` and `remove`. A changed article carries the paragraph history of the
+one it replaces (search.present.anchors.carry), so permalinks taken before still land. Unlike
+`indexer.build`, it changes the served generation in place, through Whoosh's own atomic
+commit (a reader sees the index before or after, never half), under the same one-writer lock.
+It decides by content hash: the index's stored `hash` field (`Article.content_hash`) is read
+once into {id: hash} before anything is written, and a writer is opened only when some article
+is new or changed. Adding the same files again
 therefore writes nothing at all: no segment, no commit, no manifest change.
 
 Given what `ingest.load` returns, it first checks each input's fingerprint
@@ -28,6 +30,7 @@ from search.engine.whoosh.reader import article_from_stored
 from search.engine.whoosh.writer import open_writer
 from search.ingest import fingerprints
 from search.models import Article, Skipped
+from search.present import anchors
 from search.settings import DEFAULT, Settings
 from search.stories import storybook
 from search.text.analysis import analyzer
@@ -44,6 +47,13 @@ def stored_articles(ix) -> list[Article]:
     """Every live article of the index, as committed."""
     with ix.searcher() as s:
         return [article_from_stored(f) for _, f in s.reader().iter_docs()]
+
+
+def _stored_article(ix, article_id: str) -> Article | None:
+    """The committed article with this id, or None."""
+    with ix.searcher() as s:
+        fields = s.document(id=article_id)
+    return article_from_stored(fields) if fields else None
 
 
 def _repair(gen: Path, ix, settings: Settings) -> int:
@@ -97,6 +107,8 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                 if old == digest:
                     report.outcomes.append(Outcome(item.origin, UNCHANGED, item.id))
                     continue
+                if old is not None:  # paragraph links keep their targets (search.present.anchors)
+                    item = anchors.carry(_stored_article(ix, item.id), item)
                 if writer is None:
                     writer = open_writer(ix)
                 writer.update_document(**document(item))
