@@ -160,6 +160,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="runs at IndoSum (one at larger sizes)")
     ap.add_argument("--write", type=Path)
     args = ap.parse_args(argv)
+    import subprocess
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=HERE.parent).stdout.strip() or "?"
     results = []
     for size in args.sizes.split(","):
         r = measure(size, args.reps if size == "indosum" else 1)
@@ -169,13 +172,9 @@ def main(argv=None) -> int:
               + ", ".join(f"{k} {v:.2f} s" for k, v in r["steps"].items())
               + f"; stories {total:.1f} s = {100 * total / r['cpu']:.0f}% of the build CPU; {r['counts']}",
               flush=True)
-    import subprocess
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=HERE.parent).stdout.strip() or "?"
-    text = section(results, commit)
-    print(text)
-    if args.write:
-        write(args.write, text)
+        if args.write:  # after each corpus: a long run stopped later keeps what it measured
+            write(args.write, section(results, commit))
+    print(section(results, commit))
     return 0
 
 
