@@ -233,7 +233,8 @@ class EchoTable:
     # -- reading ----------------------------------------------------------------------------------
     def echoes(self, judge=None) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
         """{article id: {n: [(other id, m, similarity)]}} under the rule in the module docstring.
-        A `judge` (search.stories.formulaic.Judge) may drop links that rest on formula."""
+        A `judge` (search.stories.formulaic.Judge) may drop links that rest on formula, and copies
+        of stock text in articles apart in time."""
         paras, members, meta = self.paras, self.members, self.meta
         links = self.links
         boiler = set()
@@ -263,13 +264,15 @@ class EchoTable:
                          for p in members[other]]
             if len(partners) < 2:
                 continue
+            same = set(mem) if judge is not None and len(mem) > 1 else ()  # judged one by one
             for pid in mem:
                 aid, n, _ = paras[pid]
                 outlet = meta[aid][0]
                 found = []
                 for p, sim in partners:
                     oid, m, _ = paras[p]
-                    if oid != aid and not _same_outlet(outlet, meta[oid][0]):
+                    if oid != aid and not _same_outlet(outlet, meta[oid][0]) and \
+                            (p not in same or judge.together((aid, n), (oid, m))):
                         found.append((oid, m, sim))
                 if found:
                     found.sort(key=lambda e: (-e[2], e[0], e[1]))

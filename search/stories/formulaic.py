@@ -213,6 +213,12 @@ class Judge:
             return "residual"
         return "kept"
 
+    def together(self, a: tuple[str, int], b: tuple[str, int]) -> bool:
+        """Whether two paragraphs with the same terms (one group of the table) echo: the same
+        stock text in articles apart in time does not (rule 4)."""
+        f = self.feature_of(*a)
+        return not (f and f.stock and self._apart([a], [b]))
+
     def _apart(self, wa, wb) -> bool:
         """Whether every article of the one side is more than UNRELATED_DAYS from every article
         of the other: two events, not one."""

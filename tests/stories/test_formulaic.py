@@ -141,3 +141,15 @@ def test_a_lineup_with_dashes_and_substitutions_is_a_list():
                  "Koulibaly; 17 - Marek Hamsik (30 - Marko Rog 79 '), 5 - Allan, 8 - Jorginho; 14 - Dries "
                  "Mertens (99 - Arkadiusz Milik 83 '), 24 - Lorenzo InsignePelatih: Maurizio Sarri")
     assert f is not None and f.is_list
+
+
+def test_the_same_stock_text_word_for_word_for_another_event_links_nothing(make_index):
+    """Identical paragraphs are one group of the echo table: each pair is judged too."""
+    text = NARKOTIKA.format(who="Keduanya")
+    arts = [Article(id="s1", outlet="Rimanews", date="2017-05-03", paragraphs=[text]),
+            Article(id="s2", outlet="CNN", date="2018-01-07", paragraphs=[text]),
+            Article(id="s3", outlet="Detik", date="2018-01-08", paragraphs=[text])]
+    arc = make_index(arts + corpus()[-20:-2])
+    assert echo_links(arc, ["s1", "s2", "s3"]) == {("s2", 1, "s3"), ("s3", 1, "s2")}
+    raw = echoes.EchoTable.build(arts, analyzer()).echoes()
+    assert ("s2", 1, 1.0) in raw["s1"][1]  # linked before the judge
