@@ -14,7 +14,8 @@ polisi bintang dua itu").
   Hakim Arief Hidayat" "Arief Hidayat".
 - `Cast`: the people an article has named so far. A short name, a nickname or a bare office is
   resolved to the latest full name it belongs to ("Putin" -> "Vladimir Putin", "Kim" -> "Kim
-  Jong Un", "Panglima TNI" -> "Gatot Nurmantyo"); a pronoun or an epithet to whoever came last:
+  Jong Un", "Bamsoet" -> "Bambang Soesatyo", made of the starts of its words; "Panglima TNI" ->
+  "Gatot Nurmantyo"); a pronoun or an epithet to whoever came last:
   the latest speaker, or a person named since as the subject of a sentence. Nothing is
   invented: a name the article never gives in full stays as written ("Klopp"), and an unnamed
   speaker ("seorang pejabat", "sumber lain") stays unknown.
@@ -204,6 +205,33 @@ def words_of(phrase: str) -> list[str]:
     return re.findall(r"\(?[\w'’.-]+\)?", phrase)
 
 
+BLEND_MIN = 5  # letters of a nickname blended from a full name's words
+
+
+def _blend(word: str, parts: list[str], used: int = 0) -> bool:
+    """Whether `word` is made of the starts (two letters or more) of two or more of `parts`, in
+    order, the last start perhaps with a letter or two more of its word: "jokowi" of Joko
+    Widodo, "bamsoet" of Bambang Soesatyo (Bam-Soe-t)."""
+    if not word:
+        return used >= 2
+    for i, part in enumerate(parts):
+        for k in range(min(len(part), len(word)), 1, -1):
+            if word[:k] != part[:k]:
+                continue
+            rest = word[k:]
+            if _blend(rest, parts[i + 1:], used + 1):
+                return True
+            if used and 0 < len(rest) <= 2 and _within(rest, part[k:]):
+                return True
+    return False
+
+
+def _within(letters: str, word: str) -> bool:
+    """Whether `letters` appear in `word` in order."""
+    it = iter(word)
+    return all(c in it for c in letters)
+
+
 class Cast:
     """The people an article names, in order, and who spoke or acted last."""
 
@@ -289,6 +317,10 @@ class Cast:
                 return full
             if fl != low and f" {low} " in f" {fl} ":
                 return full
+        if " " not in low and len(low) >= BLEND_MIN:
+            for full in reversed(self.full):
+                if _blend(low, full.lower().split()):
+                    return full
         return name
 
     def said(self, speaker: str | None) -> None:

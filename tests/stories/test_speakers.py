@@ -55,3 +55,15 @@ def test_a_person_named_since_the_last_speaker_is_whom_a_pronoun_means():
     cast.learn(later)
     cast.subjects(later)
     assert cast.speaker("dia") == "Setyo Wasisto"
+
+
+def test_a_nickname_made_of_the_starts_of_a_full_name_resolves_to_it():
+    paragraphs = ["Ketua DPR Bambang Soesatyo mengatakan pansus sudah menyepakati mekanisme penyusunan.",
+                  "Politikus Golkar Ade Komarudin hadir di rapat itu."]
+    cast = Cast(paragraphs)
+    for p in paragraphs:
+        cast.learn(p)
+    assert cast.speaker("Bamsoet") == "Bambang Soesatyo"
+    assert cast.speaker("Bambang") == "Bambang Soesatyo"
+    # one word's start, or starts out of order, is not such a nickname
+    assert cast.speaker("Komar") == "Komar" and cast.speaker("Soebam") == "Soebam"
