@@ -1,33 +1,70 @@
 """Kliping's web front end: a thin Flask app factory over the core library in search/.
 
 Views only translate HTTP to core calls and render the core's records; the search, facets,
-snippets and citations are all in search/.
+snippets and citations are all in search/. Routes live in two blueprints, `pages` and `api`
+(add a route to one of them); what every response goes through is `serve()` at the bottom:
+trusted hosts, security headers, gzip, cache headers of static files and the JSON-lines access
+log (what of it needs no Flask is in search/present/web.py). Production serving is `make serve`
+(gunicorn, two worker processes per core, the index opened once before forking; see README
+"Serving").
 """
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 import markdown as md
 import nh3
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.globals import request_ctx
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.engine import default_location
 from search.errors import BadRequest, KlipingError, NotFound
-from search.present import cite_formats, i18n
+from search.present import about, cite_formats, exports, i18n
 from search.present.anchors import locate, parse_anchor
-from search.present.citations import display_title, paragraph_path
+from search.present.citations import article_path, display_title, paragraph_path, web_link
 from search.present.jsonview import article_json, error_json, quotes_json, search_json
 from search.present.marks import mark_quotes
+from search.present.openapi import spec as openapi_spec
 from search.present.pageview import article_view
+from search.present.web import (
+    GZIP_MIN_BYTES,
+    GZIP_TYPES,
+    SECURITY_HEADERS,
+    STATIC_MAX_AGE,
+    AccessLog,
+    access_logger,
+    public_url,
+    trusted_hosts,
+)
+from search.present.words import ui
+from search.query import export
 from search.query.archive import Archive
+from search.query.explain import explain
+from search.query.facets import FACET_ORDER
 from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import parse_query
 from search.query.snippets import highlight
+from search.text.provenance import WORD_LISTS
 
 HERE = Path(__file__).resolve().parent
 pages = Blueprint("pages", __name__)
@@ -39,16 +76,54 @@ def archive() -> Archive:
 
 
 def base_url() -> str:
-    """Where permalinks and citations point: KLIPING_PUBLIC_URL, else this app's own root."""
+    """Where permalinks and citations point: KLIPING_PUBLIC_URL, else this app's own root on a
+    trusted host (TRUSTED_HOSTS: a request naming another host is refused before it gets here)."""
     return current_app.config.get("PUBLIC_URL") or request.url_root
 
 
 # -- pages ----------------------------------------------------------------------------------------
 @pages.get("/")
 def search_page():
-    req = SearchRequest.from_args(request.args.to_dict(flat=False))
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     resp = archive().search(req)
     return render_template("search.html", resp=resp, req=req)
+
+
+FACET_PAGE = 50  # values per page of a facet's "more" list
+
+
+def _facet_values(name: str):
+    """The request's search and every value of its facet `name` (404 for an unknown facet)."""
+    if name not in FACET_ORDER:
+        raise NotFound(f"There is no facet '{name}'.", key="no_facet", name=name)
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    facet = archive().facet(req, name)
+    return req, (facet.values if facet else [])
+
+
+@pages.get("/facets/<name>")
+def facet_page(name: str):
+    """Every value of one facet for a search, FACET_PAGE at a time (a facet's "more" link)."""
+    req, values = _facet_values(name)
+    pages_ = max(1, -(-len(values) // FACET_PAGE))
+    page = min(max(1, request.args.get("fpage", 1, type=int) or 1), pages_)
+    shown = values[(page - 1) * FACET_PAGE:page * FACET_PAGE]
+    return render_template("facet.html", req=req, name=name, values=shown, total=len(values),
+                           page=page, pages=pages_)
+
+
+@pages.get("/feed")
+def feed():
+    """An Atom feed of the newest matches of a search: any search can be followed."""
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    entries = archive().newest(req, archive().settings.feed_entries)
+    qs = req.qs() if req.params() else ""
+    title = f"Kliping: {req.q}" if req.q else "Kliping"
+    here = request.host_url.rstrip("/")
+    body = exports.atom(title, here + url_for("pages.feed") + qs, here + url_for("pages.search_page") + qs,
+                        [(a, text, article_path(a.id) + ("?" + urlencode({"q": req.q}) if req.q else ""))
+                         for a, text in entries], base_url().rstrip("/"))
+    return Response(body, mimetype="application/atom+xml; charset=utf-8")
 
 
 @pages.get("/articles/<article_id>")
@@ -67,7 +142,18 @@ def article_page(article_id: str):
     title = display_title(article)
     return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
                            title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
-                           meta=article.metadata(), view=view, story=archive().story_of(article.id))
+                           meta=article.metadata(), view=view, back=_search_from_args(),
+                           story=archive().story_of(article.id))
+
+
+def _search_from_args() -> str:
+    """The search an article page was reached from (its query string carries it), as the
+    search page's query string: "back to results" returns to the same page of the same search."""
+    try:
+        req = SearchRequest.from_args(request.args.to_dict(flat=False))
+    except KlipingError:  # a hand-made link with a bad parameter: keep what can be kept
+        req = SearchRequest(q=request.args.get("q", "")[:1000])
+    return req.qs() if req.params() else ""
 
 
 @pages.get("/kutipan")
@@ -76,7 +162,7 @@ def quotes_page():
     """Who said what, first appearance first: searchable, with a speaker facet."""
     if request.path.endswith("/quotes") and "lang" not in request.args and "lang" not in request.cookies:
         g.lang = "en"  # the English address of the page
-    req = QuoteRequest.from_args(request.args.to_dict(flat=False))
+    req = QuoteRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     page = archive().quotes(req)
     return render_template("quotes.html", req=req, page=page)
 
@@ -106,11 +192,49 @@ def help_page():
     return render_template("help.html", body=Markup(html))
 
 
+@pages.get("/about")
+def about_page():
+    cov = archive().coverage()
+    return render_template("about.html", cov=cov, bars=about.bars(cov.months), word_lists=WORD_LISTS)
+
+
 # -- JSON API -----------------------------------------------------------------------------------
 @api.get("/search")
 def api_search():
-    req = SearchRequest.from_args(request.args.to_dict(flat=False))
-    return jsonify(search_json(archive().search(req), base_url()))
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    return jsonify(search_json(archive().search(req), base_url(),
+                               request.host_url.rstrip("/") + url_for("pages.search_page")))
+
+
+@api.get("/search/export")
+def api_export():
+    """Every matching paragraph as CSV or JSON Lines, streamed, capped at export_max_rows."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in exports.FORMATS:
+        raise BadRequest(f"'format' must be one of {', '.join(exports.FORMATS)}; got '{fmt}'.",
+                         key="bad_format", choices=", ".join(exports.FORMATS), value=fmt)
+    req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    base = base_url().rstrip("/")
+    rows = export.rows(archive(), req)
+    body = exports.as_csv(rows, base) if fmt == "csv" else exports.as_jsonl(rows, base)
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8"
+    resp = Response(stream_with_context(body), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="kliping.{fmt}"'
+    resp.headers["X-Kliping-Export-Limit"] = str(archive().settings.export_max_rows)
+    return resp
+
+
+@api.get("/search/facets/<name>")
+def api_facet(name: str):
+    """Every value of one facet for a search, with counts."""
+    _, values = _facet_values(name)
+    return jsonify({"facet": name, "total": len(values),
+                    "values": [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]})
+
+
+@api.get("/stats")
+def api_stats():
+    return jsonify(about.stats_json(archive().coverage()))
 
 
 @api.get("/articles/<article_id>")
@@ -122,7 +246,7 @@ def api_article(article_id: str):
 
 @api.get("/quotes")
 def api_quotes():
-    req = QuoteRequest.from_args(request.args.to_dict(flat=False))
+    req = QuoteRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     return jsonify(quotes_json(archive().quotes(req), base_url(), req.speaker))
 
 
@@ -166,10 +290,29 @@ def api_cite_search():
     """The current result set, its first cite_formats.SET_MAX articles in the search's order."""
     args = request.args.to_dict(flat=False)
     args["per_page"], args["page"] = [str(cite_formats.SET_MAX)], ["1"]
-    resp = archive().search(SearchRequest.from_args(args))
+    resp = archive().search(SearchRequest.from_args(args, archive().settings.limits))
     items = [(archive().article(r.id), None) for r in resp.results]
     return _cited(items, "kliping-search", {"X-Kliping-Cited": str(len(items)),
                                             "X-Kliping-Total": str(resp.total)})
+
+
+@api.get("/openapi.json")
+def api_openapi():
+    return jsonify(openapi_spec(archive().settings.limits))
+
+
+@pages.get("/healthz")
+def healthz():
+    """200 with the status, article count and index generation; 503 when the index cannot be
+    read (its error says what to run)."""
+    try:
+        return jsonify({"status": "ok", **archive().health()})
+    except KlipingError as err:
+        return jsonify({"status": "unavailable", **error_json(err.code, err.message)}), 503
+    except Exception as err:  # a corrupt index: unreadable, whatever the exception
+        current_app.logger.warning("healthz: the index cannot be read: %r", err)
+        message = "The index cannot be read. Rebuild it with: python -m search build"
+        return jsonify({"status": "unavailable", **error_json("index_unreadable", message)}), 503
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -185,17 +328,23 @@ def handle_domain_error(err: KlipingError):
 
 
 def handle_http_error(err: HTTPException):
-    message = i18n.t("page_not_found", g.get("lang", "id")) if err.code == 404 else err.description
     if _wants_json():
         return jsonify(error_json(err.name.lower().replace(" ", "_"), err.description)), err.code
+    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no page can link anywhere
+        return Response(f"{err.code} {err.name}: {err.description}\n", err.code, mimetype="text/plain")
+    lang = g.get("lang", i18n.DEFAULT_LANG)
+    if err.code == 404:
+        message = i18n.t("page_not_found", lang)
+    else:
+        message = i18n.t("http_error", lang, status=err.code)
     return render_template("error.html", status=err.code, code=err.name, message=message), err.code
 
 
 def handle_unexpected(err: Exception):
     current_app.logger.exception("Unexpected error on %s", request.path)
-    message = "An unexpected error occurred; it has been logged. Nothing in the archive was changed."
     if _wants_json():
-        return jsonify(error_json("internal", message)), 500
+        return jsonify(error_json("internal", i18n.t("internal_error", "en"))), 500
+    message = i18n.t("internal_error", g.get("lang", i18n.DEFAULT_LANG))
     return render_template("error.html", status=500, code="internal", message=message), 500
 
 
@@ -210,9 +359,6 @@ def choose_language():
 def remember_language(resp):
     if g.get("set_lang_cookie"):
         resp.set_cookie("lang", g.lang, max_age=365 * 24 * 3600, samesite="Lax")
-    resp.headers.setdefault("Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     return resp
 
 
@@ -241,11 +387,93 @@ def template_helpers():
         "t": lambda key, **kw: i18n.t(key, lang, **kw),
         "lang": lang,
         "fdate": lambda v: i18n.format_date(v, lang),
+        "fdatetime": lambda v: i18n.format_datetime(v, lang),
+        "fnum": lambda n: i18n.format_number(n, lang),
+        "script_words": {key: i18n.t(key, lang) for key in ui.SCRIPT},
         "lang_url": lang_url,
         "href": href,
         "para": para,
         "search_url": search_url,
+        "web_link": web_link,
+        "explain": lambda node: explain(node, lang),
     }
+
+
+# -- serving: what every response goes through ------------------------------------------------
+def static_version(app: Flask, filename: str) -> str:
+    """The first hex digits of a static file's sha1, read once per process."""
+    versions = app.extensions.setdefault("static_versions", {})
+    if filename not in versions:
+        try:
+            versions[filename] = hashlib.sha1(Path(app.static_folder, filename).read_bytes()).hexdigest()[:12]
+        except OSError:
+            versions[filename] = ""
+    return versions[filename]
+
+
+def version_static_urls(endpoint: str, values: dict) -> None:
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        v = static_version(current_app, values["filename"])
+        if v:
+            values["v"] = v
+
+
+def finish_response(resp: Response) -> Response:
+    """Security headers on everything; cache headers on static files; gzip where it pays."""
+    for name, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(name, value)
+    if request.endpoint == "static" and resp.status_code in (200, 304):
+        fresh = request.args.get("v") == static_version(current_app, request.view_args.get("filename", ""))
+        resp.cache_control.no_cache = None
+        resp.cache_control.public = True
+        resp.cache_control.max_age = STATIC_MAX_AGE if fresh else 300
+        if fresh:
+            resp.cache_control.immutable = True
+    return compress(resp)
+
+
+def compress(resp: Response) -> Response:
+    """gzip a complete 200 body of a textual type for a client that accepts it."""
+    static = request.endpoint == "static"
+    if (resp.status_code != 200 or (resp.is_streamed and not static) or "Content-Encoding" in resp.headers
+            or resp.mimetype not in GZIP_TYPES or request.method == "HEAD"):
+        return resp
+    resp.vary.add("Accept-Encoding")
+    if not request.accept_encodings["gzip"]:
+        return resp
+    resp.direct_passthrough = False  # a static file: read it (they are small)
+    data = resp.get_data()
+    if len(data) < GZIP_MIN_BYTES:
+        return resp
+    resp.set_data(gzip.compress(data, compresslevel=5, mtime=0))
+    resp.headers["Content-Encoding"] = "gzip"
+    resp.headers.pop("Accept-Ranges", None)
+    etag, weak = resp.get_etag()
+    if etag:
+        resp.set_etag(etag + GZ_TAG, weak)
+    return resp
+
+
+GZ_TAG = "-gz"  # the entity tag of a gzipped body is its plain body's, marked
+
+
+def plain_etags() -> None:
+    """A revalidation of a gzipped static file names the plain file's tag (send_file checks it)."""
+    tags = request.environ.get("HTTP_IF_NONE_MATCH")
+    if tags and request.endpoint == "static":
+        request.environ["HTTP_IF_NONE_MATCH"] = tags.replace(GZ_TAG + '"', '"')
+        request.__dict__.pop("if_none_match", None)
+
+
+def serve(app: Flask) -> None:
+    """Install what every response goes through (see the module docstring)."""
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config.get("TRUSTED_HOSTS_LIST"))
+    app.url_defaults(version_static_urls)
+    app.before_request(plain_etags)
+    app.after_request(finish_response)
+    log = access_logger(app.config.get("ACCESS_LOG"))
+    if log is not None:
+        app.wsgi_app = AccessLog(app.wsgi_app, log)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -255,9 +483,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(
         INDEX_DIR=default_location(),
         PUBLIC_URL=os.environ.get("KLIPING_PUBLIC_URL"),
+        TRUSTED_HOSTS_LIST=os.environ.get("KLIPING_TRUSTED_HOSTS"),
+        ACCESS_LOG=os.environ.get("KLIPING_ACCESS_LOG", "-"),
     )
     if config:
         app.config.update(config)
+    app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["kliping"] = Archive(app.config["INDEX_DIR"])
@@ -271,5 +502,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_error_handler(KlipingError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
+    serve(app)
     logging.getLogger("werkzeug").setLevel(logging.INFO)
     return app

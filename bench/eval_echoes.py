@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from search.engine.whoosh import store
 from search.engine.whoosh.reader import WhooshReader
-from search.stories.echoes import FILE, EchoView, _load
+from search.stories.echoes import stored
 
 INDOSUM = HERE.parent.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
 MAP = "outlet=source,url=source_url,date=date_from_id_timestamp,tags=category"
@@ -41,13 +41,13 @@ Para = tuple[str, int]
 
 
 def links_of(index: Path) -> set[frozenset[Para]]:
+    """Every echo link the index's store shows (search.stories.echostore), both ways as one."""
     gen = store.current_generation(index)
-    view = EchoView(_load(gen / FILE, None))
     out = set()
-    for aid in view._ids:
-        for n, lst in view.for_article(aid).items():
-            for e in lst:
-                out.add(frozenset([(aid, n), (e.id, e.n)]))
+    for aid, paras in stored(gen).items():
+        for n, lst in paras.items():
+            for oid, m, _ in lst:
+                out.add(frozenset([(aid, n), (oid, m)]))
     return out
 
 

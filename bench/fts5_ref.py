@@ -62,12 +62,8 @@ CREATE INDEX articles_date ON articles(date);
 """
 
 
-# -- build --------------------------------------------------------------------------------------
-def build(sources: list[str], db: Path, field_map: dict | None = None) -> dict:
-    from search import ingest
-    from search.models import Skipped
-
-    started = time.perf_counter()
+def _fresh(db) -> tuple[Path, Path, sqlite3.Connection]:
+    """A new database built beside `db` (renamed onto it when complete), written without a journal."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_suffix(".building")
@@ -75,6 +71,16 @@ def build(sources: list[str], db: Path, field_map: dict | None = None) -> dict:
     con = sqlite3.connect(tmp)
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
+    return db, tmp, con
+
+
+# -- build --------------------------------------------------------------------------------------
+def build(sources: list[str], db: Path, field_map: dict | None = None) -> dict:
+    from search import ingest
+    from search.models import Skipped
+
+    started = time.perf_counter()
+    db, tmp, con = _fresh(db)
     con.executescript(SCHEMA)
     added = skipped = 0
     rows = []
@@ -99,6 +105,44 @@ def build(sources: list[str], db: Path, field_map: dict | None = None) -> dict:
     con.close()
     os.replace(tmp, db)
     return {"added": added, "skipped": skipped, "seconds": time.perf_counter() - started}
+
+
+BARE_RE = r"[^\W_]+"
+
+
+def build_bare(sources: list[str], db: Path) -> dict:
+    """The bare reference the build is compared with (issue 13): JSONL lines parsed, the
+    title and paragraphs split by a simple tokenizer (runs of letters and digits, lowercased),
+    stemmed by PyStemmer's Indonesian Snowball stemmer, in an FTS5 table beside the record as
+    read; no cleaning, no metadata, no stop words, no positions of our own."""
+    import re
+
+    import Stemmer
+
+    started = time.perf_counter()
+    db, tmp, con = _fresh(db)
+    con.execute("CREATE VIRTUAL TABLE articles USING fts5(id UNINDEXED, record UNINDEXED, terms)")
+    stem = Stemmer.Stemmer("indonesian").stemWords
+    findall = re.compile(BARE_RE).findall
+    added, rows = 0, []
+    for path in sources:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                rec = json.loads(line)
+                text = " ".join([rec.get("title") or "", *rec.get("paragraphs", ())])
+                rows.append((str(rec.get("id", added)), line, " ".join(stem(findall(text.lower())))))
+                added += 1
+                if len(rows) >= 2000:
+                    con.executemany("INSERT INTO articles VALUES (?,?,?)", rows)
+                    rows.clear()
+    con.executemany("INSERT INTO articles VALUES (?,?,?)", rows)
+    con.execute("INSERT INTO articles(articles) VALUES('optimize')")
+    con.commit()
+    con.close()
+    os.replace(tmp, db)
+    return {"added": added, "seconds": time.perf_counter() - started}
 
 
 def _insert(con, rows: list) -> None:
@@ -294,6 +338,8 @@ def main(argv=None) -> int:
     b.add_argument("sources", nargs="+")
     b.add_argument("--map")
     b.add_argument("--db", required=True)
+    b.add_argument("--bare", action="store_true", help="the bare reference: JSONL only, simple tokens, "
+                   "PyStemmer, no cleaning (see build_bare)")
     s = sub.add_parser("serve")
     s.add_argument("--db", required=True)
     s.add_argument("--port", type=int, default=5050)
@@ -302,7 +348,10 @@ def main(argv=None) -> int:
     q.add_argument("text")
     args = ap.parse_args(argv)
     if args.cmd == "build":
-        print(json.dumps(build(args.sources, Path(args.db), _field_map(args.map))))
+        if args.bare:
+            print(json.dumps(build_bare(args.sources, Path(args.db))))
+        else:
+            print(json.dumps(build(args.sources, Path(args.db), _field_map(args.map))))
     elif args.cmd == "serve":
         create_app(args.db).run(host="127.0.0.1", port=args.port)
     else:

@@ -24,7 +24,9 @@ import datetime as dt
 import json
 import random
 import shutil
+from array import array
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,9 +36,11 @@ EARLIEST = dt.datetime(2005, 1, 1, tzinfo=dt.UTC)
 SEED = 20240617
 
 
-def redeal(src: Path, n: int, seed: int = SEED, id_tag: str = "redeal") -> list[dict]:
-    rows = [json.loads(line) for line in src.open(encoding="utf-8") if line.strip()]
-    rows.sort(key=lambda r: r["id"])  # independent of the file's line order
+def _plan(rows: list[dict], n: int, seed: int):
+    """The deal, as indices into the outlets' pools (no text is copied): per new article, in
+    output order, (outlet, template, lead, other paragraphs, timestamp). The random calls are
+    the same as dealing the paragraphs themselves (choice and sample only look at lengths), so
+    a corpus is the same whichever way it is written."""
     rng = random.Random(seed)
     by_outlet: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -52,29 +56,39 @@ def redeal(src: Path, n: int, seed: int = SEED, id_tag: str = "redeal") -> list[
     for o in sorted(outlets, key=lambda o: -len(by_outlet[o]))[: n - sum(quota.values())]:
         quota[o] += 1
 
-    out = []
-    for o in outlets:
+    pools, plan = {}, []
+    for oi, o in enumerate(outlets):
         arts = by_outlet[o]
         leads = [a["paragraphs"][0] for a in arts if a["paragraphs"]]
         rest = [p for a in arts for p in a["paragraphs"][1:]]
+        pools[oi] = (o, arts, leads, rest)
         for _ in range(quota[o]):
-            tpl = rng.choice(arts)
-            k = max(1, len(tpl["paragraphs"]))
-            paras = [rng.choice(leads)] + (rng.sample(rest, min(k - 1, len(rest))) if rest else [])
+            tpl = rng.choice(range(len(arts)))
+            k = max(1, len(arts[tpl]["paragraphs"]))
+            lead = rng.choice(range(len(leads)))
+            others = rng.sample(range(len(rest)), min(k - 1, len(rest))) if rest else []
             when = start + dt.timedelta(seconds=rng.uniform(0, span))
-            out.append({"_ts": int(when.timestamp()), "source": o, "category": tpl["category"],
-                        "date_from_id_timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "paragraphs": paras, "_tpl_url": tpl.get("source_url") or ""})
-    rng.shuffle(out)
-    final = []
-    for i, a in enumerate(out):
-        tpl_url = a.pop("_tpl_url")
-        final.append({"id": f"{a.pop('_ts')}-{id_tag}-{i:06d}", **a,
-                      "source_url": f"{tpl_url}#{id_tag}-{i:06d}" if tpl_url else ""})
-    return final
+            plan.append((oi, tpl, lead, array("I", others), int(when.timestamp()), when))
+    rng.shuffle(plan)
+    return pools, plan
 
 
-def write(articles: list[dict], out: Path, src: Path) -> None:
+def redeal(src: Path, n: int, seed: int = SEED, id_tag: str = "redeal") -> Iterator[dict]:
+    """The `n` re-dealt articles, in order, one at a time (a million fit in a few hundred MB)."""
+    rows = [json.loads(line) for line in src.open(encoding="utf-8") if line.strip()]
+    rows.sort(key=lambda r: r["id"])  # independent of the file's line order
+    pools, plan = _plan(rows, n, seed)
+    for i, (oi, tpl, lead, others, ts, when) in enumerate(plan):
+        o, arts, leads, rest = pools[oi]
+        template = arts[tpl]
+        tpl_url = template.get("source_url") or ""
+        yield {"id": f"{ts}-{id_tag}-{i:06d}", "source": o, "category": template["category"],
+               "date_from_id_timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+               "paragraphs": [leads[lead]] + [rest[j] for j in others],
+               "source_url": f"{tpl_url}#{id_tag}-{i:06d}" if tpl_url else ""}
+
+
+def write(articles: Iterable[dict], out: Path, src: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as fh:

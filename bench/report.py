@@ -8,6 +8,8 @@ from pathlib import Path
 
 REF = "fts5"
 DS = "datasette"
+BARE = "fts5-bare"
+QUESTION = "q=bagaimana dampak kenaikan harga bahan bakar minyak terhadap inflasi di indonesia"
 
 
 def f(x, nd=1) -> str:
@@ -39,6 +41,15 @@ def by_label(run: dict) -> dict:
     return {s["label"]: s for s in run["sizes"]}
 
 
+def dig(d, *path):
+    """d[path[0]][path[1]]…, or None where a step is missing."""
+    for p in path:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(p)
+    return d
+
+
 def main_name(run: dict) -> str:
     return next(iter(run["kliping"]))
 
@@ -49,12 +60,7 @@ def targets(run: dict) -> list[tuple[str, str, bool | None]]:
     out = []
 
     def get(label, *path):
-        d = S.get(label)
-        for p in path:
-            if not isinstance(d, dict):
-                return None
-            d = d.get(p)
-        return d
+        return dig(S.get(label), *path)
 
     for label in ("3.5k", "35k"):
         r = ratio(get(label, "builds", k, "seconds"), get(label, "builds", REF, "seconds"))
@@ -72,7 +78,108 @@ def targets(run: dict) -> list[tuple[str, str, bool | None]]:
     out.append(("Article page p50 at 35k < 10 ms", f"{f(v)} ms" if v else "–", None if v is None else v < 10))
     v = get("35k", "rss", k, "peak_mb")
     out.append(("Server RSS at 35k < 300 MB (peak, VmHWM)", f"{f(v)} MB" if v else "–", None if v is None else v < 300))
+    return out + living_targets(run)
+
+
+def living_targets(run: dict) -> list[tuple[str, str, bool | None]]:
+    """Issue 13's targets, where this run measured them."""
+    k, S, out = main_name(run), by_label(run), []
+
+    def get(label, *path):
+        return dig(S.get(label), *path)
+
+    if "100k" in S:
+        v = get("100k", "living", "adds", "1000", "seconds")
+        out.append(("`add` of 1,000 new articles into 100k ≤ 20 s", f"{f(v, 1)} s" if v else "–", None if v is None else v <= 20))
+        v = get("100k", "living", "adds", "marginal_ms")
+        out.append(("Marginal cost of an added article at 100k ≤ 10 ms", f"{f(v, 1)} ms" if v is not None else "–",
+                    None if v is None else v <= 10))
+    for label, limit in (("100k", 1024), ("1m", 1536)):
+        if label in S:
+            v = get(label, "builds", k, "peak_tree_pss_mb")
+            out.append((f"Peak build memory at {label} (whole process tree, PSS) ≤ {limit / 1024:g} GB",
+                        f"{f(v)} MB" if v else "–", None if v is None else v <= limit))
+    for label, limit in (("100k", 3), ("1m", 4)):
+        if label in S:
+            r = ratio(get(label, "builds", k, "seconds"), get(label, "builds", BARE, "seconds"))
+            out.append((f"Build at {label} ≤ {limit}× the bare FTS5 build (wall)", rf(r), None if r is None else r <= limit))
+    if "100k" in S:
+        v = get("100k", "cold", k, "p99")
+        out.append(("Cold /api/search p99 at 100k ≤ 200 ms", f"{f(v)} ms" if v else "–", None if v is None else v <= 200))
+        pair = get("100k", "living", "successive", "cold", "fresh", "per_query") or {}
+        v = pair.get(QUESTION, get("100k", "cold_per_query", k, QUESTION))
+        out.append(("Cold /api/search at 100k, the 12-word question ≤ 150 ms", f"{f(v)} ms" if v else "–",
+                    None if v is None else v <= 150))
+    for label in ("100k", "35k"):
+        cold = get(label, "living", "successive", "cold")
+        if cold:
+            r = ratio(cold["after"]["p95"], cold["fresh"]["p95"])
+            out.append((f"Cold p95 after 30 successive adds of 100 at {label} ≤ 1.1× a fresh build's", rf(r),
+                        None if r is None else r <= 1.1))
+            break
     return out
+
+
+def living_section(run: dict) -> str:
+    """Builds against the bare FTS5 reference, adds, 30 successive adds and cold latency after them."""
+    k = main_name(run)
+    L = ["## A living archive: builds, adds and merges (issue 13)\n"]
+    w = L.append
+    w("Builds are measured as a whole process tree (the builder forks a reading child and an echo child): wall "
+      "time, CPU time (all processes), and the peak of the tree's summed proportional set size (PSS, pages "
+      "shared after a fork counted once), sampled every 0.2 s. The bare FTS5 build (`bench/fts5_ref.py build "
+      "--bare`) reads the JSONL, splits words with one regex, stems them with PyStemmer and fills an FTS5 "
+      "table: no cleaning, no metadata, no echoes.\n")
+    w("| corpus | system | build s | CPU s | peak tree PSS MB | ÷ bare FTS5 (wall) |")
+    w("|---|---|---|---|---|---|")
+    for s in run["sizes"]:
+        bare = s["builds"].get(BARE, {}).get("seconds")
+        for sy in (k, REF, BARE):
+            b = s["builds"].get(sy)
+            if not b or b.get("reused"):
+                continue
+            w(f"| {s['label']} | {sy} | {f(b.get('seconds'), 1)} | {f(b.get('cpu_s'), 1)} | {f(b.get('peak_tree_pss_mb'))} | "
+              f"{rf(ratio(b.get('seconds'), bare))} |")
+    w("")
+    rows = [s for s in run["sizes"] if s.get("living", {}).get("adds")]
+    if rows:
+        w("`python -m search add` of new articles into a copy of each built index (marginal = (t(1,000) − t(100)) / 900):\n")
+        w("| corpus | add 100 s | add 1,000 s | marginal ms/article | peak tree PSS MB (1,000) |")
+        w("|---|---|---|---|---|")
+        for s in rows:
+            a = s["living"]["adds"]
+            if "error" in a:
+                w(f"| {s['label']} | failed: {' '.join(a['error'])[:80]} | | | |")
+                continue
+            w(f"| {s['label']} | {f(a['100']['seconds'], 2)} | {f(a['1000']['seconds'], 2)} | {f(a['marginal_ms'], 2)} | "
+              f"{f(a['1000']['peak_tree_pss_mb'])} |")
+        w("")
+    for s in run["sizes"]:
+        sc = s.get("living", {}).get("successive")
+        if not sc:
+            continue
+        secs = [a["seconds"] for a in sc["adds"]]
+        w(f"30 successive adds of 100 new articles into the {s['label']} index, one after another: each took "
+          f"{f(min(secs), 2)}–{f(max(secs), 2)} s (median {f(sc['median_s'], 2)}); segments: "
+          f"{sc['segments_before']} before, {sc['segments_after']} after, at most {sc['most_segments']} "
+          f"(segments after each add: {', '.join(str(a['segments']) for a in sc['adds'])}).\n")
+        c = sc["cold"]
+        w(f"Cold /api/search (each request's first arrival at a freshly started server; both servers restarted "
+          f"{c['fresh']['n'] // max(1, len(c['fresh']['per_query']))} times, requests alternating):\n")
+        w("| index | cold p50 ms | p95 | p99 | 12-word question (median) |")
+        w("|---|---|---|---|---|")
+        for name, title in (("fresh", "fresh build"), ("after", "after the 30 adds")):
+            x = c[name]
+            w(f"| {title} | {f(x['p50'])} | {f(x['p95'])} | {f(x['p99'])} | {f(x['per_query'].get(QUESTION))} |")
+        w(f"\nRatio after ÷ fresh: p50 {rf(ratio(c['after']['p50'], c['fresh']['p50']))}, p95 "
+          f"{rf(ratio(c['after']['p95'], c['fresh']['p95']))}, p99 {rf(ratio(c['after']['p99'], c['fresh']['p99']))}.\n")
+    w("What the re-deal understates: its vocabulary is flat (every article draws on IndoSum's 35,736 paragraphs, so "
+      "no new words arrive as it grows, where a real archive's vocabulary keeps growing) and its paragraphs repeat "
+      "(at 1M each paragraph appears about 300 times). So term dictionaries, the stemmer's cache and per-term "
+      "costs stay small, posting lists are longer than a real archive's of the same size, and every passage is "
+      "carried by more than 10 articles, so the echo join finds only boilerplate: its distinct passages stay "
+      "at IndoSum's, where a real archive's would grow with it.\n")
+    return "\n".join(L)
 
 
 def markdown(run: dict, svg_rel: str | None = None) -> str:
@@ -121,10 +228,10 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
             rss = s["rss"].get(sy, {})
             build = "reused" if b.get("reused") else (mm(b, "seconds", 2) if b else "–")
             w(f"| {s['label']} ({s['articles_n']:,}) | {sy} | {build} | {f(b.get('articles_per_s'))} | "
-              f"{f(b.get('peak_rss_mb'))} | {f(b.get('size_mb'))} | {add_s} | {f(lat.get('p50'))} | {f(lat.get('p95'))} | "
+              f"{f(b.get('peak_tree_pss_mb', b.get('peak_rss_mb')))} | {f(b.get('size_mb'))} | {add_s} | {f(lat.get('p50'))} | {f(lat.get('p95'))} | "
               f"{f(lat.get('p99'))} | {f(cold.get('p50'))} | {f(art.get('p50'), 2) if art else '–'} | {f(rss.get('peak_mb'))} |")
     w("")
-    w("Build peak MB is the builder process's maximum RSS; server RSS is the server's peak (VmHWM) at the end "
+    w("Build peak MB is the build's whole process tree at its peak (summed PSS, bench/proctree.py); server RSS is the server's peak (VmHWM) at the end "
       "of the run. Datasette's build is the same SQLite file as the FTS5 reference's, so it has no build of its own.\n")
 
     w("## Ratios (Kliping ÷ other, same run)\n")
@@ -213,6 +320,9 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
         w("")
         if svg_rel:
             w(f"![Build time and /api/search p95 against corpus size]({svg_rel})\n")
+
+    if any(x.get("living") or BARE in x["builds"] for x in run["sizes"]):
+        w(living_section(run))
 
     if run.get("ab_whoosh"):
         import ab_whoosh  # bench/ab_whoosh.py: the section between its markers

@@ -46,9 +46,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))  # `search` is put on the path in main(), from the checkout measured
 
+import living
+import proctree
 import redeal
 
 WORK = HERE / "work"
+BARE = "fts5-bare"  # the bare FTS5 build (fts5_ref.py build --bare): build ratios of issue 13
 OUT = HERE / "out"
 INDOSUM = ROOT.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
 MAP = "outlet=source,url=source_url,date=date_from_id_timestamp,tags=category"
@@ -138,6 +141,8 @@ class Corpus:
 def size_n(label: str) -> int:
     if label == "35k":
         return 34630
+    if label.endswith("m"):
+        return int(float(label[:-1]) * 1_000_000)
     return int(float(label[:-1]) * 1000) if label.endswith("k") else int(label)
 
 
@@ -324,17 +329,22 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
             if c.field_map:
                 cmd += ["--map", c.field_map]
             jobs.append(("fts5", db, cmd, main_repo, dict(env, PYTHONPATH=str(main_repo))))
+        if c.sources[0].endswith(".jsonl"):  # the bare reference reads JSONL only
+            bare = WORK / f"fts5bare-{label}.sqlite"
+            cmd = [sys.executable, str(HERE / "fts5_ref.py"), "build", "--bare", *c.sources, "--db", str(bare)]
+            jobs.append((BARE, bare, cmd, main_repo, dict(env, PYTHONPATH=str(main_repo))))
     runs: dict[str, list] = {j[0]: [] for j in jobs}
     for i in range(reps):
         for name, idx, cmd, cwd, e in jobs:
             if name != "fts5":
                 shutil.rmtree(idx, ignore_errors=True)
             load = os.getloadavg()[0]
-            r = run_measured(cmd, cwd, e)
+            r = proctree.measure(cmd, cwd, e)
             if r["rc"] != 0:
                 raise RuntimeError(f"{name} build failed: {r['stderr']}")
             r["load"] = load
-            log(f"{name} build {i + 1}/{reps}: {r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB (load before: {load:.1f})")
+            log(f"{name} build {i + 1}/{reps}: {r['seconds']:.1f} s, {r['cpu_s']:.0f} s CPU, "
+                f"{r['peak_tree_pss_mb']:.0f} MB tree PSS (load before: {load:.1f})")
             runs[name].append(r)
     for name, idx, *_ in jobs:
         res["builds"][name] = _build_summary(runs[name], c.articles, dir_size(idx))
@@ -370,7 +380,8 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
         samples = {s.name: [] for s in servers}
         cold = {s.name: [] for s in servers}
         per_query = {s.name: {} for s in servers}
-        rounds = args.reps + 1
+        rounds = (args.reps if c.articles < 500_000 else min(args.reps, 3)) + 1  # FTS5 is slow at 1M
+        res["rounds"] = rounds - 1
         for rnd in range(rounds):
             order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
             for qi, pairs in enumerate(queries):
@@ -393,6 +404,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
         for s in servers:
             res["latency"][s.name] = summary(samples[s.name])
             res["cold"][s.name] = summary(cold[s.name])
+            res.setdefault("cold_per_query", {})[s.name] = dict(zip([label_of(q) for q in queries[1:]], cold[s.name]))
             res.setdefault("per_query", {})[s.name] = {q: statistics.median(v) for q, v in per_query[s.name].items()}
 
         # -- article page, article JSON and citation (Kliping only)
@@ -423,9 +435,25 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
         for s in servers:
             s.stop()
 
-    # -- add 100 articles to the built index
+    # -- add 100 articles to the built index (every checkout), and the living archive (the first)
     for name, repo, _ in klipings:
         res["add"][name] = measure_add(name, repo, index_dirs[name], label, env)
+    name, repo, _ = klipings[0]
+    if c.sources[0].endswith(".jsonl") and not args.skip_living:
+        e = dict(env, PYTHONPATH=str(repo))
+        res["living"] = {"adds": living.adds(repo, index_dirs[name], WORK, MAP, e, log)}
+        if label == args.successive_at:
+            figures, after = living.successive(repo, index_dirs[name], WORK, MAP, e, log)
+
+            def start(tag, idx):
+                s = Server(f"{name}-{tag}", "kliping", kliping_path)
+                s.start([str(VENV_BIN / "flask"), "--app", "app", "run", "--host", "127.0.0.1", "--port", "{port}"],
+                        repo, dict(env, KLIPING_INDEX=str(idx), PYTHONPATH=str(repo)))
+                return s
+            figures["cold"] = living.cold_pair(repo, {"fresh": index_dirs[name], "after": after}, read_queries(),
+                                               start, fetch, kliping_path, log, restarts=args.cold_restarts)
+            shutil.rmtree(after, ignore_errors=True)
+            res["living"]["successive"] = figures
     return res
 
 
@@ -435,6 +463,9 @@ def _build_summary(runs: list[dict], n: int, size: int) -> dict:
     return {"seconds": med, "min": min(secs), "max": max(secs), "runs": len(runs),
             "articles_per_s": n / med if med else None,
             "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs), "size_mb": size / 1e6,
+            "peak_tree_pss_mb": statistics.median(r["peak_tree_pss_mb"] for r in runs),
+            "peak_tree_rss_mb": statistics.median(r["peak_tree_rss_mb"] for r in runs),
+            "cpu_s": statistics.median(r["cpu_s"] for r in runs),
             "load_before": [round(r.get("load", 0), 1) for r in runs]}
 
 
@@ -551,10 +582,16 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-ab", action="store_true", help="leave out bench/ab_whoosh.py (the Whoosh internals A/B)")
     ap.add_argument("--ab-sizes", default="3.5k", help="corpora of the A/B (default 3.5k; e.g. 3.5k,35k)")
     ap.add_argument("--ab-reps", type=int, default=0, help="A/B builds and passes per side (default 5, quick 2)")
+    ap.add_argument("--skip-living", action="store_true", help="leave out the adds of 100 and 1,000 and the 30 adds")
+    ap.add_argument("--successive-at", default=None, help="corpus of the 30 successive adds and the cold "
+                    "comparison (default: 100k if measured, else 35k)")
+    ap.add_argument("--cold-restarts", type=int, default=3, help="server restarts of that cold comparison")
     args = ap.parse_args(argv)
     args.only_kliping = args.only == "kliping"
     args.reps = args.reps if args.reps is not None else (3 if args.quick else 10)
     sizes = [s.strip() for s in (args.sizes or os.environ.get("BENCH_SIZES") or "seeds,3.5k,35k").split(",") if s.strip()]
+    if args.successive_at is None:
+        args.successive_at = "100k" if "100k" in sizes else "35k"
     klipings = []
     for spec in args.kliping or ["kliping=" + str(ROOT)]:
         name, _, rest = spec.partition("=")

@@ -84,8 +84,7 @@ def steps(arts: list[Article]) -> tuple[dict[str, float], dict]:
     raw = echo_table.echoes()
     plain = time.process_time() - c
     c = time.process_time()
-    judge = table.judge(echo_table)
-    found = echo_table.echoes(judge)
+    found = echo_table.echoes(table.judge)
     out["judge"] = max(0.0, time.process_time() - c - plain)
     c = time.process_time()
     table.quotes.join()

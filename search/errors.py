@@ -39,6 +39,19 @@ class IndexVersionMismatch(KlipingError):
     status, code = 503, "index_version"
 
 
+class IndexUnreadable(KlipingError):
+    """The index's files are there but cannot be read (corrupt, truncated, unreadable)."""
+
+    status, code = 503, "index_unreadable"
+
+
+class StorageError(KlipingError):
+    """The index's folder cannot be written (read-only, full disk, no permission); nothing
+    already indexed was changed."""
+
+    status, code = 507, "storage"
+
+
 class IndexBusy(KlipingError):
     status, code = 409, "index_busy"
 

@@ -1,12 +1,14 @@
 """Plain records that flow through Kliping: files -> Article -> index -> SearchResult -> page/JSON.
 
-This module owns the dataclasses only. Nothing here touches Whoosh, Flask or the disk.
+This module owns the dataclasses (and `web_link`, which addresses a page may link to). Nothing here
+touches Whoosh, Flask or the disk.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 #: How a metadata value is known. "stated": the text or the page says it; "inferred": reasoned
 #: from it (an address, a newsroom's convention); "source": a field of the record it came in
@@ -83,6 +85,13 @@ class Article:
             out[name] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
         return out
 
+    def flags(self) -> list[str]:
+        """What an ingest report should point out about this record (it is indexed all the
+        same, and nothing is changed): an original address that is not a web link."""
+        if self.url and web_link(self.url) is None:
+            return [f"url {self.url[:80]!r} is not an http(s) address: kept, and shown as text, not as a link"]
+        return []
+
     @property
     def content_hash(self) -> str:
         """A digest of everything that is indexed; equal hashes mean nothing to update."""
@@ -133,6 +142,8 @@ class SearchResult:
     article_url: str = ""  # this archive's page for the article, carrying the query
     title_html: str = ""  # the title, escaped, with query terms marked
     story: Story | None = None  # the story it belongs to (search.stories.clusters)
+    matching: int = 0  # paragraphs holding a match ("lihat semua N paragraf")
+    tag_links: list[tuple[str, str]] = field(default_factory=list)  # (tag, query string filtering on it)
 
 
 @dataclass(frozen=True)
@@ -246,3 +257,57 @@ class QuoteMark:
     kind: str  # "direct" or "reported"
     first: QuoteAppearance
     others: tuple[QuoteAppearance, ...]  # its other appearances in the archive
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader should know about a response that was served within the limits
+    (search.settings.Limits): a message key of search.present.i18n and its parameters."""
+
+    key: str  # query_cut_chars, query_cut_terms, pattern_capped, partial
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    def kwargs(self) -> dict:
+        return dict(self.params)
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` when a page may link to it (http or https, with a host, no spaces or control
+    characters), else None: it is then shown as text. Article metadata is untrusted."""
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and host else None
+
+
+@dataclass(frozen=True)
+class OutletShare:
+    """How much of the archive one outlet makes; outlet None: articles whose outlet is not known."""
+
+    outlet: str | None
+    articles: int
+    paragraphs: int
+
+
+@dataclass
+class Coverage:
+    """What an archive holds and how it was made: the about page and GET /api/stats."""
+
+    articles: int
+    paragraphs: int
+    outlets: list[OutletShare]  # most articles first; the unknown outlet last
+    months: dict[str, int]  # 'YYYY-MM' -> dated articles, every month from the first to the last
+    dated: int  # articles with a known date
+    first_date: str | None
+    last_date: str | None
+    built_at: str | None  # ISO timestamps: the last full build, the last add or remove
+    updated_at: str | None
+    index_version: str | None  # the schema version an index must carry to be opened
+    stemmer: str  # the stemmer's kind and version (part of the index version)
+    engine: str  # e.g. "whoosh 2.7.4"
+    licences: list[dict] = field(default_factory=list)  # per build source: {"source", "title",
+    # "licence", "file"}, each None when not known (search.indexing.licences)

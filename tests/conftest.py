@@ -17,6 +17,8 @@ The corpus (ids a1..a5) is designed so expected results can be read off the text
 from __future__ import annotations
 
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,22 @@ SEEDS = ROOT / "seeds"
 SHARED = Path(os.environ.get("KLIPING_SHARED") or ROOT.parent / "shared")
 INDOSUM = SHARED / "corpora" / "indosum" / "articles.jsonl"
 INDOSUM_MAP = {"outlet": "source", "url": "source_url", "date": "date_from_id_timestamp", "tags": "category"}
+
+#: The browser tests: Debian's chromium driven by Playwright, axe-core (package.json, installed by
+#: `make test` with npm) loaded into pages from disk, screenshots saved under tests/artifacts/.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+#: axe-core's verdicts that fail a page; "minor" ones are reported in the saved .axe.json only.
+BLOCKING = ("critical", "serious", "moderate")
+#: Run in a page (axe-core loaded): its violations, each with its rule, impact and first nodes.
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                 nodes: v.nodes.slice(0, 4).map(n => n.target.join(' '))}));
+}"""
 
 
 def search(archive: Archive, q: str = "", **args):
@@ -132,3 +150,46 @@ def archive(make_index, articles) -> Archive:
     """The corpus above, indexed."""
     return make_index(articles)
 
+
+
+# -- the browser tests' server and browser, one of each per browser module (their threads end with
+# the module, so later tests still fork: search.indexing.parallel.can_fork) ----------------------
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real server on 127.0.0.1 (a free port) over an index built from seeds/."""
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    from search import ingest
+
+    root = tmp_path_factory.mktemp("browser-index")
+    build(ingest.load([SEEDS]), root)
+    srv = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(root)}), threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium; the tests fail under CI, and are skipped elsewhere, without it."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing; `make test` installs it with apt-get.")
+        pytest.skip("Debian's chromium is not installed; run `make test` to install it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(autouse=True)
+def english_command_line(monkeypatch):
+    """The command line speaks the language of LANG (search.present.i18n.env_lang): tests run
+    it in English unless they ask for another."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

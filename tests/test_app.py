@@ -263,3 +263,63 @@ def test_the_app_works_mounted_under_a_prefix(index_dir):
     urls = [p["url"] for r in data["results"] for p in r["paragraphs"]]
     assert urls and all(u.startswith("http://localhost/kliping/articles/") for u in urls)
     app.extensions["kliping"].close()
+
+
+# -- first visits: the about page, one h1, every word in the reader's language (issue 19) -------
+def test_about_page_and_api_stats_say_what_the_archive_holds(client, seed_articles):
+    stats = client.get("/api/stats").get_json()
+    assert stats["articles"] == len(seed_articles)
+    assert stats["paragraphs"] == sum(len(a.paragraphs) for a in seed_articles.values())
+    by_outlet = {o["outlet"]: o for o in stats["outlets"]}
+    kontan = [a for a in seed_articles.values() if a.outlet == "Kontan"]
+    assert by_outlet["Kontan"] == {"outlet": "Kontan", "articles": len(kontan),
+                                   "paragraphs": sum(len(a.paragraphs) for a in kontan)}
+    assert stats["dates"]["months"] and stats["built_at"] and stats["versions"]["stemmer"]
+    assert stats["licences"]["articles"] == []  # built without naming its sources
+    for lang, words in (("id", ("Tentang arsip ini", "Per media", "tidak diketahui", "Juni 2024")),
+                        ("en", ("About this archive", "By outlet", "unknown", "June 2024"))):
+        page = client.get(f"/about?lang={lang}").get_data(as_text=True)
+        assert all(w in page for w in words), lang
+        assert f"<td>{by_outlet['Kontan']['paragraphs']}</td>" in page
+        assert 'role="img"' in page and "<rect " in page  # the histogram
+    named = len({a.outlet for a in seed_articles.values() if a.outlet})
+    unnamed = sum(1 for a in seed_articles.values() if not a.outlet)
+    page = client.get("/about?lang=en").get_data(as_text=True)
+    assert f"from {'1 outlet' if named == 1 else f'{named} outlets'}." in page  # never "1 outlets"
+    if unnamed:  # the articles of no known outlet are said, not counted as one
+        assert f"The outlet of {unnamed} article{'' if unnamed == 1 else 's'} is not known." in page
+    assert "this build recorded no sources" in page
+
+
+def test_every_page_type_has_one_h1(client):
+    for url in ("/?q=sanksi", "/", "/?q=zzyzxqq", f"/articles/{SEED_ID}", "/help", "/help?lang=en",
+                "/about", "/tidak-ada", "/articles/tidak-ada", "/?page=zz"):
+        assert client.get(url).get_data(as_text=True).count("<h1") == 1, url
+
+
+def test_back_to_results_keeps_the_whole_search(client):
+    page = client.get("/?q=sanksi&outlet=Kontan&sort=newest&per_page=1").get_data(as_text=True)
+    link = html.unescape(re.search(r'<li class="hit"[^>]*>\s*<h3[^>]*><a href="([^"]+)"', page).group(1))
+    assert link.startswith(f"/articles/{SEED_ID}?")
+    article = client.get(link).get_data(as_text=True)
+    back = html.unescape(re.search(r'<p class="back"><a href="([^"]+)"', article).group(1))
+    assert back == "/?q=sanksi&outlet=Kontan&sort=newest&per_page=1"
+    assert "<mark>" in article  # the query still highlights
+    bad = client.get(f"/articles/{SEED_ID}?q=sanksi&page=zz").get_data(as_text=True)
+    assert html.unescape(re.search(r'<p class="back"><a href="([^"]+)"', bad).group(1)) == "/?q=sanksi"
+
+
+def test_readers_see_no_timing_but_the_json_keeps_it(client):
+    assert not re.search(r"\(\d+ ms\)", client.get("/?q=sanksi").get_data(as_text=True))
+    assert "took_ms" in client.get("/api/search?q=sanksi").get_json()
+
+
+def test_page_titles_and_errors_are_in_the_readers_language(client):
+    assert "<title>Help — Kliping</title>" in client.get("/help?lang=en").get_data(as_text=True)
+    assert "<title>Bantuan — Kliping</title>" in client.get("/help?lang=id").get_data(as_text=True)
+    id_page = client.get("/articles/tidak-ada?lang=id").get_data(as_text=True)
+    assert "Artikel &#39;tidak-ada&#39; tidak ada di arsip ini." in id_page and "is not in" not in id_page
+    refused = client.post("/?lang=id").get_data(as_text=True)
+    assert "Permintaan ini tidak dapat dilayani (405)." in refused and "Method Not Allowed" not in refused
+    meta = client.get(f"/articles/{SEED_ID}?lang=en").get_data(as_text=True)
+    assert re.search(r'<time datetime="2024-06-18">18 June 2024</time>', meta.split('class="metadata"')[1])

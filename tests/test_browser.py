@@ -1,49 +1,13 @@
 """The pages in real headless Chromium (Debian's `chromium`, driven by Playwright), against a
-real server on 127.0.0.1 serving an index built from seeds/."""
+real server on 127.0.0.1 serving an index built from seeds/ (the `server` and `browser`
+fixtures of conftest.py)."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
-
-from app import create_app
-from conftest import ROOT
-from search import ingest
-from search.engine.whoosh.build import build
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index")
-    build(ingest.load([ROOT / "seeds"]), root)
-    srv = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(root)}), threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing; `make test` installs it with apt-get.")
-        pytest.skip("Debian's chromium is not installed; run `make test` to install it.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_stats(capsys, index_dir):
     code, out, _ = cli(capsys, "stats", "--index", str(index_dir))
     assert code == 0
     rows = dict(line.split(None, 1) for line in out.splitlines())
-    assert rows["articles"] == "5" and rows["outlets"] == "3" and rows["first_date"] == "2024-06-05"
+    assert rows["articles"] == "5" and rows["outlets"] == "3" and rows["first_date"] == "5 June 2024"
     code, out, _ = cli(capsys, "stats", "--json", "--index", str(index_dir))
     manifest = store.read_manifest(store.current_generation(index_dir))
     assert json.loads(out)["schema_version"] == manifest["schema_version"]
@@ -199,3 +199,21 @@ def test_build_that_reads_nothing_publishes_nothing(tmp_path):
     assert (ix / "CURRENT").read_text() == before
     p = run("query", "sanksi", "--index", str(ix))
     assert p.returncode == 0 and "Traceback" not in p.stderr and not p.stdout.startswith("0 articles")
+
+
+def test_an_address_that_is_not_a_web_link_is_flagged_in_the_ingest_report(tmp_path):
+    src = tmp_path / "bad.jsonl"
+    rows = [{"id": "js", "url": "javascript:alert(1)", "paragraphs": ["Sanksi PBB diumumkan."]},
+            {"id": "ok", "url": "https://kontan.example/ok", "paragraphs": ["Sanksi baru."]}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = tmp_path / "report.json"
+    r = run("build", str(src), "--index", str(tmp_path / "ix"), "--report", str(report))
+    assert r.returncode == 0 and "Indexed 2 articles" in r.stdout  # indexed all the same
+    assert "warning" in r.stderr and "javascript:alert(1)" in r.stderr and "shown as text" in r.stderr
+    items = {i["id"]: i for i in json.loads(report.read_text())["items"]}
+    assert items["js"]["flags"] and "flags" not in items["ok"]
+    rows[0]["paragraphs"] = ["Sanksi PBB diumumkan lagi."]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    r = run("add", str(src), "--index", str(tmp_path / "ix"), "--report", str(report))
+    assert "1 updated" in r.stdout and "javascript:alert(1)" in r.stderr
+    assert [i["flags"] for i in json.loads(report.read_text())["items"] if i.get("id") == "js"][0]

@@ -85,7 +85,8 @@ def test_second_writer_process_says_another_is_running_or_waits(tmp_path):
     ix = tmp_path / "ix"
     src = write_jsonl(tmp_path / "a.jsonl", REC)
     assert run("build", str(src), "--index", str(ix)).returncode == 0
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(ix), "3"], cwd=ROOT,
+    # held 10 s: the busy `add` must start and reach the lock within it, even on a loaded machine
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(ix), "10"], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -2,12 +2,16 @@
 
 An `Engine` owns one archive's storage: it builds it, updates it, and hands out a `Reader`
 of its current generation. A `Reader` answers one `Plan` (the parsed query, the filters, the
-order, how many, which facet counts) with `Hits` (the total, the top keys with their scores,
-the facet counts), and gives stored articles, their echoes, stories and quotes, term rarity
-(for snippets) and statistics. Reading a query (search.query.parse), snippets, citations, the
-computation of echoes, stories and quotes (search.stories) and rendering stay above the seam,
-shared by every engine; an engine stores their results (the Whoosh engine as files of its
-generation, another in tables) and answers the look-ups below.
+order, how many, which facet counts, a day histogram, preferred forms, a collapse by story)
+with `Hits` (the total, the top keys with their scores, the facet counts, the day counts), and
+gives stored articles, their echoes, stories and quotes, term rarity (for snippets),
+statistics, and look-ups in its lexicon of written words (fuzzy words, did-you-mean). Query
+nodes are search.query.ast's; an engine matches Near/SameParagraph by positions and the
+Field/DateRange filters by metadata (the rule of search.query.fields); Fuzzy nodes are resolved
+above the seam with `similar_words`. Reading a query (search.query.parse), snippets,
+citations, the computation of echoes, stories and quotes (search.stories) and rendering stay
+above the seam, shared by every engine; an engine stores their results (the Whoosh engine as
+files of its generation, another in tables) and answers the look-ups below.
 
 Whoosh (search.engine.whoosh) is the embedded default; PostgreSQL is the scale-out engine.
 Keys in `Hits.top` are the engine's own (a document number, a row id): pass them back to the
@@ -15,12 +19,13 @@ same Reader's `articles`. A Reader is a snapshot: its generation never changes u
 """
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from search.models import Article, Echo, QuoteMark, QuotePage, Skipped, Story
+from search.models import Article, Coverage, Echo, OutletShare, QuoteMark, QuotePage, Skipped, Story
 from search.query.ast import Node
 from search.settings import Settings
 
@@ -29,6 +34,28 @@ FACETS = ("outlet", "source", "editor", "tag", "month", "date")
 #: Facets that filter (search.query.params.FILTERS names the same request parameters).
 FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
+
+
+class Budget:
+    """The time one search may take (search.settings.Limits.budget), checked between steps.
+
+    An engine asks `spent()` before each costly step it can leave out without returning a wrong
+    result (another alternative of an OR, another word of a pattern, the proximity bonus, a
+    snippet); once the time is spent it leaves them out and `partial` says so. Steps that a
+    correct answer needs (each part of an AND) always run: what is left out only ever makes
+    the answer smaller or plainer, never wrong."""
+
+    __slots__ = ("deadline", "partial")
+
+    def __init__(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+        self.partial = False
+
+    def spent(self) -> bool:
+        """True (and the answer partial) once the time is up."""
+        if not self.partial and time.monotonic() > self.deadline:
+            self.partial = True
+        return self.partial
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,11 @@ class Plan:
     facets: tuple[str, ...] = ()  # counts wanted; "date" (days) only when `days_wanted` says so
     collapse: str = ""  # "story": the best article of each story only (search.stories.clusters)
     story: str = ""  # a story id: only that story's articles
+    budget: Budget | None = field(default=None, compare=False)  # None: no time limit
+    histogram: bool = False  # count the kept documents by day (Hits.days), for the date histogram
+    #: With relevance: documents matching more of these nodes rank first, then by score (the
+    #: words as typed: `pemerintah` above articles saying only `memerintahkan`). Never narrows.
+    prefer: tuple[Node, ...] = ()
 
 
 @dataclass
@@ -54,6 +86,11 @@ class Hits:
     top: list[tuple[float, Hashable]]  # (score, key), best first; score 0.0 when sorted by date
     counts: dict[str, Counter] = field(default_factory=dict)  # facet -> value -> matches, each
     # facet counted with every filter but its own (a click on a value gives that count)
+    days: Counter | None = None  # ISO day -> kept documents (every filter), when plan.histogram
+    partial: bool = False  # the budget ran out: fewer matches or plainer scores than asked for
+    #: patterns that stood for more words than the limit (search.settings.Limits.expansions):
+    #: (pattern as the index reads it, words searched)
+    capped: tuple[tuple[str, int], ...] = ()
     stories: int | None = None  # with collapse="story": how many stories the matches make
 
 
@@ -108,6 +145,66 @@ class Reader(ABC):
     @abstractmethod
     def stats(self) -> dict: ...
 
+    def count(self) -> int:
+        """Live articles (cheap: a health check asks for it)."""
+        return self.stats()["articles"]
+
+    def similar_words(self, word: str, max_distance: int, limit: int,
+                      min_freq: int = 1) -> list[tuple[str, int, int]]:
+        """Written words of the archive (lowercased, as the `exact` field holds them) within
+        `max_distance` edits of `word`, a swap counting one (search.text.spelling.distance):
+        (word, distance, document frequency), nearest first, then the most frequent. For fuzzy
+        words and did-you-mean; an engine without a lexicon look-up offers none (a
+        search.text.spelling.Lexicon of its words does it)."""
+        return []
+
+    def word_frequency(self, word: str) -> int:
+        """Documents holding a written word (lowercased); 0 when the engine cannot say."""
+        return 0
+
+    def coverage(self) -> Coverage:
+        """What the archive holds, per outlet and per month. This default asks only the seam
+        (a browse with outlet and month counts, then every article for its paragraphs and
+        dates); an engine should answer from what it already keeps (the Whoosh reader does)."""
+        hits = self.search(Plan(query=None, sort="newest", limit=1 << 62, facets=("outlet", "month")))
+        paragraphs: Counter = Counter()
+        dates = []
+        keys = [key for _, key in hits.top]
+        for start in range(0, len(keys), 1000):
+            for a in self.articles(keys[start:start + 1000]):
+                paragraphs[a.outlet] += len(a.paragraphs)
+                if a.date:
+                    dates.append(a.date)
+        articles = Counter(hits.counts.get("outlet", {}))
+        if hits.total > sum(articles.values()):
+            articles[None] = hits.total - sum(articles.values())
+        return coverage_of(hits.total, articles, paragraphs, Counter(hits.counts.get("month", {})),
+                           (min(dates, default=None), max(dates, default=None)), {},
+                           {"index_version": None, "stemmer": "", "engine": type(self).__name__})
+
+
+def coverage_of(total: int, articles: Counter, paragraphs: Counter, months: Counter,
+                dates: tuple[str | None, str | None], manifest: dict, versions: dict) -> Coverage:
+    """A Coverage from counts per outlet (None: unknown) and per month, the first and last
+    dates, the build's manifest (when, licences) and the versions: outlets by size, the unknown
+    last; every month from the first to the last, with zeros."""
+    outlets = sorted(articles, key=lambda o: (o is None, -articles[o], o or ""))
+    days = [m for m in months if months[m]]
+    span: dict[str, int] = {}
+    if days:
+        first, last = min(days), max(days)
+        y, m = int(first[:4]), int(first[5:7])
+        while f"{y:04d}-{m:02d}" <= last:
+            span[f"{y:04d}-{m:02d}"] = months.get(f"{y:04d}-{m:02d}", 0)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return Coverage(
+        articles=total, paragraphs=sum(paragraphs.values()),
+        outlets=[OutletShare(o, articles[o], paragraphs.get(o, 0)) for o in outlets],
+        months=span, dated=sum(span.values()),
+        first_date=dates[0], last_date=dates[1],
+        built_at=manifest.get("built_at"), updated_at=manifest.get("updated_at"),
+        licences=list(manifest.get("licences", [])), **versions)
+
 
 @dataclass
 class BuildReport:
@@ -136,6 +233,7 @@ class Outcome:
     outcome: str  # added, updated, unchanged, skipped, removed, not found
     id: str | None = None
     reason: str | None = None
+    flags: list[str] | None = None  # what the report points out (Article.flags)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -204,8 +302,11 @@ class Engine(ABC):
 
     @abstractmethod
     def build(self, items: Iterable[Article | Skipped], *, sources: list[str] | None = None,
-              on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
-        """Index every article into a new generation and publish it when complete."""
+              on_item: Callable | None = None, wait: float = 0.0, allow_empty: bool = True,
+              progress=None) -> BuildReport:
+        """Index every article into a new generation and publish it when complete. `progress`
+        (search.indexing.progress.Progress, phases BUILD) hears of the steps after indexing;
+        an engine that cannot tell finishes them as it passes them."""
 
     @abstractmethod
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
@@ -217,3 +318,8 @@ class Engine(ABC):
     def built_from(self) -> list[str]:
         """The sources the current generation was built from (for `build --if-missing`)."""
         return []
+
+    def optimize(self, *, wait: float = 0.0) -> dict:
+        """Compact the storage as a fresh build would leave it (one segment, no deleted rows):
+        {"segments": before, "deleted": dropped, "seconds"}. Never needed for correctness."""
+        return {"segments": 0, "deleted": 0, "seconds": 0.0}

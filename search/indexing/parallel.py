@@ -12,8 +12,11 @@ step inline, at `wait()`, with the same result.
 from __future__ import annotations
 
 import os
+import select
+import struct
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 
@@ -38,20 +41,34 @@ def _die_with_parent(parent: int) -> None:
 
 
 class Background:
-    """`fn()` started now in a child process when that is safe, else run at `wait()`."""
+    """`fn()` started now in a child process when that is safe, else run at `wait()`.
 
-    def __init__(self, fn: Callable[[], None], label: str):
+    With `on_progress`, `fn` is called as `fn(report)`: `report(done, total)` reaches
+    `on_progress` in this process (through a pipe from a child, a few times a second), when the
+    parent calls `poll()` or waits."""
+
+    def __init__(self, fn: Callable[..., None], label: str,
+                 on_progress: Callable[[int, int], None] | None = None):
         self.fn, self.label, self.pid = fn, label, None
+        self.on_progress = on_progress
+        self._pipe: int | None = None
+        self._pending = b""
         if can_fork():
             sys.stdout.flush()
             sys.stderr.flush()
             parent = os.getpid()
+            rfd, wfd = os.pipe() if on_progress is not None else (None, None)
             pid = os.fork()
             if pid == 0:  # the child: run, report, and leave without running the parent's cleanup
                 code = 0
                 try:
                     _die_with_parent(parent)
-                    fn()
+                    if rfd is not None:
+                        os.close(rfd)
+                        os.set_blocking(wfd, False)  # a report the pipe has no room for is dropped
+                        fn(_PipeReport(wfd))
+                    else:
+                        fn()
                 except BaseException:
                     traceback.print_exc()
                     code = 1
@@ -59,12 +76,42 @@ class Background:
                     sys.stderr.flush()
                     os._exit(code)
             self.pid = pid
+            if wfd is not None:
+                os.close(wfd)
+                os.set_blocking(rfd, False)
+                self._pipe = rfd
 
-    def wait(self) -> None:
-        """Block until the step is done; IngestError if it failed."""
-        if self.pid is None:
-            self.fn()
+    def poll(self) -> None:
+        """Pass on the child's latest progress, without waiting for it."""
+        if self._pipe is None:
             return
+        try:
+            chunk = os.read(self._pipe, 1 << 16)
+        except BlockingIOError:
+            return
+        if not chunk:  # the child closed its end
+            os.close(self._pipe)
+            self._pipe = None
+        data = self._pending + chunk
+        whole = len(data) - len(data) % _REPORT.size
+        self._pending = data[whole:]
+        if whole and self.on_progress is not None:
+            self.on_progress(*_REPORT.unpack_from(data, whole - _REPORT.size))
+
+    def wait(self, tick: Callable[[], None] | None = None) -> None:
+        """Block until the step is done (calling `tick` a few times a second meanwhile, and
+        passing on progress); IngestError if it failed."""
+        if self.pid is None:
+            if self.on_progress is not None:
+                self.fn(self.on_progress)
+            else:
+                self.fn()
+            return
+        while self._pipe is not None:
+            select.select([self._pipe], [], [], 0.2)
+            self.poll()
+            if tick is not None:
+                tick()
         pid, self.pid = self.pid, None
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
@@ -73,6 +120,9 @@ class Background:
 
     def cancel(self) -> None:
         """Stop a running child (the build is being abandoned)."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
         if self.pid is not None:
             try:
                 os.kill(self.pid, 9)
@@ -80,6 +130,26 @@ class Background:
             except OSError:
                 pass
             self.pid = None
+
+
+_REPORT = struct.Struct("<qq")  # (done, total), one report
+
+
+class _PipeReport:
+    """A child's `report(done, total)`: written to the parent at most every 0.1 s, and always
+    the last one."""
+
+    def __init__(self, fd: int):
+        self.fd, self._last = fd, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last >= 0.1 or done >= total:
+            self._last = now
+            try:
+                os.write(self.fd, _REPORT.pack(int(done), int(total)))
+            except OSError:  # the parent stopped listening: keep working
+                pass
 
 
 class Relay:
@@ -107,7 +177,8 @@ BATCH = 32  # items per message from the reading child
 def prefetch(items, relay: Relay | None = None):
     """`items` (for instance an `ingest.load` iterator) read in a forked child, so reading and
     cleaning the inputs overlaps with indexing in this process; the same items, in the same
-    order. A `fingerprints.Loaded` comes back with the fingerprints the child recorded.
+    order. A `fingerprints.Loaded` comes back with the fingerprints the child recorded: each
+    batch's arrive with it, in `prints.seen` (a consumer may take them as it goes).
     Without a safe fork (see `can_fork`) this is just `iter(items)`."""
     if not can_fork():
         return iter(items)
@@ -127,13 +198,13 @@ def prefetch(items, relay: Relay | None = None):
                 if relay is not None:
                     relay._child_count = 0
                 batch = []
+                prints = getattr(items, "prints", None)
                 for item in items:
                     batch.append(item)
                     if len(batch) >= BATCH:
-                        pickle.dump(("items", batch, relay._take() if relay else 0), out, 5)
+                        pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints)), out, 5)
                         batch = []
-                prints = getattr(items, "prints", None)
-                pickle.dump(("items", batch, relay._take() if relay else 0), out, 5)
+                pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints)), out, 5)
                 pickle.dump(("end", prints), out, 5)
             except BaseException as e:  # the parent re-raises it
                 code = 1
@@ -149,6 +220,17 @@ def prefetch(items, relay: Relay | None = None):
         os._exit(code)
     os.close(wfd)
     return Prefetched(items, pid, os.fdopen(rfd, "rb", buffering=1 << 16), relay)
+
+
+def _taken(prints) -> dict | None:
+    """The fingerprints recorded since the last batch, handed over with it (and forgotten here,
+    so the reading child holds one batch of them, not one per article read)."""
+    seen = getattr(prints, "seen", None)
+    if not seen:
+        return None
+    out = dict(seen)
+    seen.clear()
+    return out
 
 
 class Prefetched:
@@ -180,10 +262,14 @@ class Prefetched:
             if msg[0] == "items":
                 if self._relay is not None and msg[2]:
                     self._relay(msg[2])
+                if msg[3] and hasattr(self.source, "prints"):
+                    self.source.prints.seen.update(msg[3])
                 self._batch, self._at = msg[1], 0
             elif msg[0] == "end":
                 if msg[1] is not None and hasattr(self.source, "prints"):
+                    seen = self.source.prints.seen  # what came with the batches (and was not taken)
                     self.source.prints = msg[1]
+                    self.source.prints.seen.update(seen)
                 self._done = True
                 self.close()
             else:

@@ -167,8 +167,21 @@ def write(gen: Path, ix, entries: dict[str, str]) -> None:
     os.replace(tmp, path(gen))
 
 
+def write_stream(gen: Path, ix, entries) -> None:
+    """`write` for (id, fingerprint) pairs given one at a time (a build's, which may be
+    millions): the file is written as they come, never held whole."""
+    tmp = path(gen).with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"rules": RULES_KEY, "generation": ix.latest_generation()})[:-1] + ',"entries":{')
+        for i, (aid, fp) in enumerate(entries):
+            f.write(("," if i else "") + json.dumps(aid, ensure_ascii=False) + ":" + json.dumps(fp))
+        f.write("}}")
+    os.replace(tmp, path(gen))
+
+
 def save_build(gen: Path, ix, items) -> None:
-    """After a build's commit: the fingerprints of what `ingest.load` yielded, if it was that."""
+    """After a build's commit: the fingerprints of what `ingest.load` yielded, if it was that
+    (and not taken as they came: search.engine.whoosh.build takes them)."""
     prints = getattr(items, "prints", None)  # a Loaded, or a parallel.Prefetched one
     if isinstance(prints, Prints):
         write(gen, ix, prints.seen)

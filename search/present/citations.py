@@ -1,4 +1,5 @@
-"""Permalinks and the plain-text citation of an article or of one of its paragraphs.
+"""Permalinks and the plain-text citation of an article or of one of its paragraphs, and which
+stored addresses may be links.
 
 A paragraph's durable permalink is `/articles/<id>/p<n>-<fingerprint>` (search.present.anchors):
 the server resolves it to the paragraph's current anchor, `/articles/<id>#p<n>`, even after the
@@ -8,13 +9,17 @@ anchors, so links of unchanged articles keep working.
 Citations say what is known and say "unknown" where it is not: an unknown author, outlet or
 date is written as such, never guessed. The structured formats are in
 search.present.cite_formats.
+
+An article's own `url` is untrusted metadata: only an http or https address with a host is
+ever a link (`web_link`); anything else (`javascript:`, `data:`, a bare word) is shown as text,
+and the ingest report flags it.
 """
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from search.models import Article
+from search.models import Article, web_link
 from search.present.anchors import anchor, text_fragment
 from search.present.i18n import format_date, t
 
@@ -42,10 +47,11 @@ def fragment_path(article: Article, n: int) -> str:
 
 def original_fragment(article: Article, n: int) -> str | None:
     """The publisher's address with a text fragment for paragraph n, when the address is known
-    and is http(s)."""
-    if not article.url or urlsplit(article.url).scheme not in ("http", "https"):
+    and may be a link (`web_link`: http or https, with a host)."""
+    url = web_link(article.url)
+    if url is None:
         return None
-    return article.url.split("#", 1)[0] + "#" + text_fragment(article.paragraphs[n - 1])
+    return url.split("#", 1)[0] + "#" + text_fragment(article.paragraphs[n - 1])
 
 
 def display_title(article: Article, words: int = FIRST_WORDS) -> str:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import pkgutil
+from collections.abc import Mapping
 
 from search.present import words
 from search.text.calendar import month_name
@@ -30,6 +32,19 @@ def _catalog() -> dict[str, dict[str, str]]:
 
 
 MESSAGES = _catalog()
+
+
+def env_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The command line's language: Indonesian when the first of LANGUAGE, LC_ALL, LC_MESSAGES
+    and LANG that is set (the order gettext reads them in) names it (id, id_ID.UTF-8, or the
+    old code in), else English."""
+    environ = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+            return "id" if code in ("id", "in") else "en"
+    return "en"
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **kw) -> str:
@@ -60,3 +75,31 @@ def format_date(value: str | dt.date | None, lang: str = DEFAULT_LANG) -> str:
     except (ValueError, IndexError):
         pass
     return value
+
+
+def format_number(n: float, lang: str = DEFAULT_LANG, places: int = 0) -> str:
+    """3463 -> '3.463' in Indonesian, '3,463' in English; places=2: 0.5 -> '0,50' / '0.50'."""
+    text = f"{n:,.{places}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
+
+
+def format_datetime(value: str | None, lang: str = DEFAULT_LANG) -> str:
+    """An ISO timestamp ('2024-06-18T07:01:17+0000') as its date and time, '18 Juni 2024 07.01'
+    ('18 June 2024 07:01'), with its offset from UTC when it has one; None -> 'tidak diketahui'."""
+    if not value:
+        return t("unknown", lang)
+    try:
+        when = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    clock = when.strftime("%H.%M" if lang == "id" else "%H:%M")
+    zone = ""
+    if when.utcoffset() is not None:
+        minutes = int(when.utcoffset().total_seconds() // 60)
+        zone = " UTC" + (f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60}" if minutes else "")
+        if minutes % 60:
+            zone += f":{abs(minutes) % 60:02d}"
+    return f"{format_date(when.date(), lang)} {clock}{zone}"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from search.models import Article, Echo, QuoteAppearance, QuoteMark, QuotePage, Story
 from search.present.citations import article_path, fragment_path, original_fragment, paragraph_path, permalink_path
+from search.present.i18n import t
 from search.query.archive import SearchResponse
+from search.query.explain import explain
 
 
 def story_json(story: Story | None, base: str = "") -> dict | None:
@@ -41,14 +43,29 @@ def quotes_json(page: QuotePage, base_url: str = "", speaker: str = "") -> dict:
     }
 
 
-def search_json(resp: SearchResponse, base_url: str = "") -> dict:
+def histogram_json(resp: SearchResponse) -> dict:
+    h = resp.histogram
+    if h is None:
+        return {"unit": None, "buckets": []}
+    return {"unit": h.unit, "buckets": [{"start": b.start, "end": b.end, "count": b.count} for b in h.buckets],
+            "undated": h.undated}
+
+
+def search_json(resp: SearchResponse, base_url: str = "", search_url: str = "/") -> dict:
+    """`search_url` is where the search page is served (for did-you-mean's link)."""
     base = base_url.rstrip("/")
+    dym = resp.did_you_mean
     return {
         "query": resp.request.q,
-        "read_as": resp.query.describe(),
+        "read_as": explain(resp.query.query, "en"),  # in the user's words
+        "read_as_terms": resp.query.describe(),  # in the index's terms (stems)
         "mode": resp.query.mode,
+        "partial": resp.partial,  # the time budget ran out (see "notices")
+        "partial_matches": resp.partial_matches,  # no article holds every word: the best partial ones
+        "did_you_mean": {"query": dym.q, "url": search_url + dym.qs()} if dym else None,
         "answer_type": resp.query.answer,  # "angka", "waktu" or null (search.answers)
         "notes": list(resp.query.notes),
+        "ignored": list(resp.query.ignored),
         "exact": resp.request.exact,
         "expansions": [{"from": typed, "to": list(alts)} for typed, alts in resp.query.expansions],
         "total": resp.total,
@@ -68,6 +85,7 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
                 "editors": r.editors,
                 "tags": r.tags,
                 "article_url": base + r.article_url,
+                "matching_paragraphs": r.matching,
                 "paragraphs": [{"n": p.n, "html": p.html, "url": base + p.url} for p in r.paragraphs],
                 "story": story_json(r.story, base),
             }
@@ -80,6 +98,8 @@ def search_json(resp: SearchResponse, base_url: str = "") -> dict:
             for f in resp.facets
         },
         "facets_truncated": {f.name: f.truncated for f in resp.facets},
+        "notices": [{"code": n.key, "message": t(n.key, "en", **n.kwargs())} for n in resp.notices],
+        "histogram": histogram_json(resp),
         "took_ms": round(resp.took_ms, 2),
     }
 

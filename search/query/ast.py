@@ -6,13 +6,20 @@ knows an engine. Nodes are frozen and hashable, so a node (with the settings) ke
 `describe` writes a node back as text in the index's own terms (`kunjung AND (pbb OR ...)`).
 
 Fields: BODY holds the stems, with positions; EXACT the lowercased words as written, without
-positions; ANSWER the answer-type marks of search.text.answers, at body positions.
+positions; ANSWER the answer-type marks of search.text.answers, at body positions; TITLE the
+stems of the headline alone (`judul:`).
+
+Besides words, a query can hold proximity (Near, SameParagraph), metadata filters (Field,
+DateRange: they decide which articles match and add nothing to a score) and Fuzzy words, which
+the archive resolves against the reader's lexicon (search.engine.base.Reader.similar_terms)
+before a plan runs, so engines never see one. `typed` (never part of equality) keeps what the
+user wrote, for `explain`, which says how a query was read in the user's own words.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-BODY, EXACT, ANSWER = "body", "exact", "answer"
+BODY, EXACT, ANSWER, TITLE = "body", "exact", "answer", "title"
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Phrase:
     field: str
     words: tuple[str, ...]
     slop: int = 1
+    typed: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -78,9 +86,11 @@ class Or:
 
 @dataclass(frozen=True)
 class Alternatives:
-    """Forms of one word (a synonym group): matches any, scores its best, counts once."""
+    """Forms of one word (a synonym group, a compound's parts and joined form): matches any,
+    scores its best, counts once."""
 
     children: tuple[Node, ...]
+    typed: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,49 @@ class Require:
 
 
 @dataclass(frozen=True)
+class Near:
+    """Each child within `distance` positions of the next one's, in either order (`a w/5 b`,
+    `a DEKAT/5 b`). Stop words hold no position, so they are not counted; never across two
+    paragraphs. Scored as the And of its children."""
+
+    children: tuple[Node, ...]
+    distance: int
+
+
+@dataclass(frozen=True)
+class SameParagraph:
+    """Every child in one paragraph (`a SEPARAGRAF b`, Factiva's `same`). Scored as an And."""
+
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    """Written words of the index within `distance` edits of `text` (`sanski~`, `sanski~2`),
+    a transposition counting one: resolved by the archive into Alternatives of their stems."""
+
+    text: str
+    distance: int = 1
+
+
+@dataclass(frozen=True)
+class Field:
+    """Articles whose metadata `name` (outlet, editor, source, tag) has a value holding every
+    word of `value`, in any case (search.query.fields.value_matches). A filter: no score."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Articles dated from `lo` to `hi`, ISO days, inclusive ("" is open). A filter: no score."""
+
+    lo: str = ""
+    hi: str = ""
+
+
+@dataclass(frozen=True)
 class Every:
     """Every live document; with a field, every document holding a term of it (a lone `*`)."""
 
@@ -128,13 +181,15 @@ class Every:
 
 
 Node = (Term | Phrase | ExactPhrase | Prefix | Wildcard | And | Or | Alternatives | ExactTwin | Not
-        | AndNot | AndMaybe | Require | Every)
+        | AndNot | AndMaybe | Require | Every | Near | SameParagraph | Fuzzy | Field | DateRange)
 COMPOUNDS = (And, Or, Alternatives)
 BINARIES = (AndNot, AndMaybe, Require)
+PROXIMITY = (Near, SameParagraph)
+FILTERS = (Field, DateRange)
 
 
 def children(node: Node) -> tuple[Node, ...]:
-    if isinstance(node, COMPOUNDS):
+    if isinstance(node, COMPOUNDS + PROXIMITY):
         return node.children
     if isinstance(node, ExactTwin):
         return (node.stem, node.exact)
@@ -158,9 +213,11 @@ def describe(node: Node) -> str:
     """The node as text in the index's own terms: stems, `"..."` for exact forms and phrases,
     brackets where a group differs from its parent."""
     if isinstance(node, ExactPhrase):
-        return '"' + " ".join(node.forms) + '"'
+        return '"' + " ".join(node.forms) + '"' + (f"~{node.slop}" if node.slop > 1 else "")
+    if getattr(node, "field", None) == TITLE and isinstance(node, (Term, Phrase, Prefix, Wildcard)):
+        return "title:" + describe(replace(node, field=BODY))
     if isinstance(node, Phrase):
-        return '"' + " ".join(node.words) + '"'
+        return '"' + " ".join(node.words) + '"' + (f"~{node.slop}" if node.slop > 1 else "")
     if isinstance(node, Prefix):
         return node.text + "*"
     if isinstance(node, ExactTwin):
@@ -187,9 +244,19 @@ def describe(node: Node) -> str:
         return (" AND " if isinstance(node, And) else " OR ").join(parts)
     if isinstance(node, Every):
         return f"{node.field}:*"
+    if isinstance(node, Near):
+        return f" w/{node.distance} ".join(_grouped(c) for c in node.children)
+    if isinstance(node, SameParagraph):
+        return " SAME ".join(_grouped(c) for c in node.children)
+    if isinstance(node, Fuzzy):
+        return f"{node.text}~{node.distance}"
+    if isinstance(node, Field):
+        return f'{node.name}:"{node.value}"' if " " in node.value else f"{node.name}:{node.value}"
+    if isinstance(node, DateRange):
+        return f"date:{node.lo}..{node.hi}"
     raise TypeError(type(node).__name__)
 
 
 def _grouped(node: Node) -> str:
     text = describe(node)
-    return f"({text})" if isinstance(node, COMPOUNDS + BINARIES + (ExactTwin,)) else text
+    return f"({text})" if isinstance(node, COMPOUNDS + BINARIES + PROXIMITY + (ExactTwin,)) else text

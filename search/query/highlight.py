@@ -46,7 +46,8 @@ def highlight_of(q: ast.Node, stemmer: str) -> Highlight:
         elif kind is ast.Prefix:
             prefixes.append(node.text)
         elif kind is ast.Term:
-            (exact_terms if node.field == ast.EXACT else terms).add(node.text)
+            if node.field != ast.ANSWER:
+                (exact_terms if node.field == ast.EXACT else terms).add(node.text)
         elif kind is ast.Wildcard:
             patterns.append(node.pattern)
         else:

@@ -1,6 +1,11 @@
-"""A search request as plain data: parsing it from query-string arguments, and building the
-query strings that add or remove one filter (facet toggles, chips, pages). No Flask here: the
-web layer passes `request.args` as a mapping of lists.
+"""A search request as plain data: parsing it from query-string arguments within the request
+limits (search.settings.Limits), and building the query strings that add or remove one filter
+(facet toggles, chips, pages). No Flask here: the web layer passes `request.args` as a mapping
+of lists.
+
+Hard limits (repeated values, parameters, per_page, paging depth) are a BadRequest naming the
+limit; soft ones (the query's length and its number of words) cut the query and say so in
+`notices`, message keys of search.present.i18n.
 """
 from __future__ import annotations
 
@@ -12,20 +17,21 @@ from urllib.parse import quote_plus, urlencode
 
 from search.cache import memoize
 from search.errors import BadRequest
+from search.settings import Limits
+
+DEFAULT_LIMITS = Limits()
 
 #: The facets a request may filter on; each is its own parameter (`outlet=Kontan&outlet=Antara`).
 FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
 COLLAPSES = ("story",)  # collapse=story: one result per story (search.stories.clusters)
-MAX_PER_PAGE = 100
-MAX_PAGE = 10_000
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def _date_bound(name: str, value: str, end: bool) -> str:
     """'2024', '2024-06' or '2024-06-17' -> the first (or last) day it covers, ISO."""
     m = _DATE_RE.match(value.strip())
-    if not m:
+    if not m or m.group(1) == "0000":  # no year 0 in the calendar
         raise BadRequest(f"'{name}' must be a date like 2024-06-17 (or 2024-06, or 2024); got '{value}'.",
                          key="bad_date", name=name, value=value)
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
@@ -67,10 +73,15 @@ class SearchRequest:
     exact: bool = False  # `exact=1`: every word matches only the form written (no stemming)
     collapse: str = ""  # "story": one result per story
     story: str = ""  # a story id: that story's articles only
+    #: what was cut to fit the limits (message keys: query_cut_chars, query_cut_terms)
+    notices: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_args(cls, args: Mapping[str, Sequence[str] | str]) -> SearchRequest:
-        """Build from query-string style arguments; BadRequest says what to fix."""
+    def from_args(cls, args: Mapping[str, Sequence[str] | str],
+                  limits: Limits = DEFAULT_LIMITS) -> SearchRequest:
+        """Build from query-string style arguments within `limits`; BadRequest says what to fix."""
+        _check_counts(args, limits)
+
         def many(name):
             v = args.get(name, ())
             vals = [v] if isinstance(v, str) else list(v)
@@ -92,18 +103,24 @@ class SearchRequest:
         if sort and sort not in SORTS:
             raise BadRequest(f"'sort' must be one of {', '.join(SORTS)}; got '{sort}'.",
                              key="bad_sort", choices=", ".join(SORTS), value=sort)
+        q, notices = clip_query(one("q"), limits)
         req = cls(
-            q=one("q")[:1000],
+            q=q,
             filters={p: many(p) for p in FILTERS if many(p)},
             date_from=one("from"),
             date_to=one("to"),
             sort=sort,
-            page=_int("page", one("page"), 1, 1, MAX_PAGE),
-            per_page=_int("per_page", one("per_page"), 10, 1, MAX_PER_PAGE),
+            page=_int("page", one("page"), 1, 1, limits.depth),
+            per_page=_int("per_page", one("per_page"), 10, 1, limits.per_page),
             exact=one("exact").lower() in ("1", "true", "on", "yes"),
             collapse=collapse,
             story=story,
+            notices=notices,
         )
+        if req.page * req.per_page > limits.depth:
+            raise BadRequest(f"Results can be paged to the {limits.depth:,}th; page {req.page} of "
+                             f"{req.per_page} goes past it. Narrow the search with filters or dates.",
+                             key="too_deep", depth=limits.depth, page=req.page)
         lo, hi = req.date_range
         if lo and hi and lo > hi:
             raise BadRequest(f"'from' ({req.date_from}) is after 'to' ({req.date_to}).",
@@ -185,6 +202,41 @@ class SearchRequest:
         return replace(self, collapse="story" if on else "", page=1).qs()
 
 
+def _check_counts(args: Mapping[str, Sequence[str] | str], limits: Limits) -> None:
+    """Repeated values of one parameter, and parameters in all, within the limits."""
+    total = 0
+    for name, v in args.items():
+        n = 1 if isinstance(v, str) else len(v)
+        total += n
+        if n > limits.values_per_param:
+            raise BadRequest(f"'{name}' is given {n} times; at most {limits.values_per_param} values "
+                             "of one parameter are read.", key="too_many_values", name=name,
+                             count=n, limit=limits.values_per_param)
+    if total > limits.params:
+        raise BadRequest(f"The request has {total} parameters; at most {limits.params} are read.",
+                         key="too_many_params", count=total, limit=limits.params)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def clip_query(q: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, tuple[str, ...]]:
+    """The query cut to `limits.query_chars` characters and `limits.query_terms` words (at a
+    space, so no word is cut in two), and the notices saying what was cut."""
+    notices = []
+    if len(q) > limits.query_chars:
+        cut = q[:limits.query_chars]
+        if not q[limits.query_chars].isspace() and " " in cut:
+            cut = cut[:cut.rindex(" ")]
+        q = cut
+        notices.append("query_cut_chars")
+    words = list(_WORD.finditer(q))
+    if len(words) > limits.query_terms:
+        q = q[:words[limits.query_terms - 1].end()]
+        notices.append("query_cut_terms")
+    return q, tuple(notices)
+
+
 @memoize(4096)
 def _pair(name: str, value: str) -> str:
     """`name=value` as urlencode writes it; facet values repeat across requests, so their
@@ -202,16 +254,20 @@ class QuoteRequest:
     per_page: int = 20
 
     @classmethod
-    def from_args(cls, args: Mapping[str, Sequence[str] | str]) -> QuoteRequest:
+    def from_args(cls, args: Mapping[str, Sequence[str] | str],
+                  limits: Limits = DEFAULT_LIMITS) -> QuoteRequest:
+        """Build from query-string style arguments within `limits`; BadRequest says what to fix."""
+        _check_counts(args, limits)
+
         def one(name):
             v = args.get(name, ())
             vals = [v] if isinstance(v, str) else list(v)
             vals = [x.strip() for x in vals if x and x.strip()]
             return vals[-1] if vals else ""
 
-        return cls(q=one("q")[:1000], speaker=one("speaker")[:200],
-                   page=_int("page", one("page"), 1, 1, MAX_PAGE),
-                   per_page=_int("per_page", one("per_page"), 20, 1, MAX_PER_PAGE))
+        return cls(q=clip_query(one("q"), limits)[0], speaker=one("speaker")[:200],
+                   page=_int("page", one("page"), 1, 1, limits.depth),
+                   per_page=_int("per_page", one("per_page"), 20, 1, limits.per_page))
 
     def params(self) -> list[tuple[str, str]]:
         out = [("q", self.q)] if self.q else []

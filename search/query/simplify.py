@@ -47,6 +47,11 @@ def simplify(q):
     if kind is ast.Require:
         a, b = simplify(q.a), simplify(q.b)
         return NULL if a is NULL or b is NULL else kind(a, b)
+    if kind in ast.PROXIMITY:  # a part that matches nothing leaves the others
+        kids = tuple(c for c in map(simplify, q.children) if c is not NULL)
+        if len(kids) < 2:
+            return kids[0] if kids else NULL
+        return ast.Near(kids, q.distance) if kind is ast.Near else ast.SameParagraph(kids)
     return q  # leaves are made in their canonical form
 
 
@@ -75,6 +80,8 @@ def _group(q):
         return NULL
     if len(out) == 1:
         return out[0]
+    if kind is ast.Alternatives:
+        return ast.Alternatives(tuple(out), q.typed)
     return ast.Or(tuple(out), q.scale) if kind is ast.Or else kind(tuple(out))
 
 

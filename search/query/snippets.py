@@ -16,7 +16,7 @@ from html import escape
 from search.cache import memoize
 from search.engine import bm25
 from search.query.highlight import Highlight
-from search.text.analysis import analyzer, kept_matches, kept_words
+from search.text.analysis import analyzer, kept_matches, kept_words, parts
 
 MAX_CHARS = 420  # longer paragraphs are trimmed around their first highlight
 CANDIDATES = 8  # paragraphs fully re-analysed per result, chosen by a cheap substring test
@@ -34,10 +34,12 @@ def _probe(word: str) -> str:
     return word[1:] if len(word) > 2 else word
 
 
+@memoize(4096)
 def _marked(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set[str], int]:
-    """Spans to mark, the distinct terms matched, and the number of phrase hits."""
+    """Spans to mark, the distinct terms matched, and the number of phrase hits. Remembered:
+    counting a result's matching paragraphs marks them, and its snippets reuse the marks."""
     if _plain(hl):
-        return _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl), analyzer(hl.stemmer).stem)
+        return _marked_terms(text, hl.terms, hl.exact_terms, _probes(hl), analyzer(hl.stemmer).stem, hl.stemmer)
     if not hl.patterns:
         return _marked_probed(text, hl)
     return _marked_general(text, hl)
@@ -93,11 +95,12 @@ def _marked_probed(text: str, hl: Highlight) -> tuple[list[tuple[int, int]], set
     phrase_stems = {w for ph in hl.phrases for w in ph}
     phrase_forms = {w for ph in hl.exact_phrases for w in ph}
     toks = []  # (start, end, stem, surface, marked as a term)
-    for m, word, root in _run_tokens(text, _runs(text, low, probes), analyzer(hl.stemmer).stem):
+    for start, end, word, root in _run_tokens(text, _runs(text, low, probes), analyzer(hl.stemmer).stem,
+                                              hl.stemmer):
         term = (root in hl.terms or word in hl.exact_terms
                 or any(root.startswith(p) or word.startswith(p) for p in hl.prefixes))
         if term or root in phrase_stems or word in phrase_forms:
-            toks.append((m.start(), m.end(), root, word, term))
+            toks.append((start, end, root, word, term))
     if not toks:
         return [], set(), 0
     hit = [t[4] for t in toks]
@@ -155,7 +158,7 @@ def _runs(text: str, low: str, probes: tuple[str, ...]) -> dict[int, int]:
 
 
 def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str],
-                  probes: tuple[str, ...], stem=None):
+                  probes: tuple[str, ...], stem=None, kind: str | None = None):
     """_marked for a highlight of plain terms only (most queries): the same tokens, stop words,
     stems and joined spans as the general path, found from the query's probes instead of by
     analysing every word. Every word whose root is a query term contains that term's probe
@@ -164,31 +167,39 @@ def _marked_terms(text: str, terms: frozenset[str], exact: frozenset[str],
     Profiling uncached searches showed full re-analysis as the largest part of their time."""
     low = text.lower()
     if len(low) != len(text) or "" in probes:  # a lowercase that is longer shifts offsets
-        return _marked_scan(text, terms, exact, stem)
-    return _marked_in(text, _runs(text, low, probes), terms, exact, stem)
+        return _marked_scan(text, terms, exact, stem, kind)
+    return _marked_in(text, _runs(text, low, probes), terms, exact, stem, kind)
 
 
-def _marked_scan(text: str, terms: frozenset[str], exact: frozenset[str], stem=None):
+def _marked_scan(text: str, terms: frozenset[str], exact: frozenset[str], stem=None, kind=None):
     """_marked_terms by analysing every word: the reference the probe-driven path must equal."""
-    return _marked_in(text, {0: len(text)}, terms, exact, stem)
+    return _marked_in(text, {0: len(text)}, terms, exact, stem, kind)
 
 
-def _marked_in(text: str, runs: dict[int, int], terms: frozenset[str], exact: frozenset[str], stem=None):
+def _marked_in(text: str, runs: dict[int, int], terms: frozenset[str], exact: frozenset[str], stem=None,
+               kind=None):
     hits: list[tuple[int, int]] = []
     matched: set[str] = set()
-    for m, word, root in _run_tokens(text, runs, stem or analyzer().stem):
+    an = analyzer(kind)
+    for start, end, word, root in _run_tokens(text, runs, stem or an.stem, an.kind):
         if root in terms or word in exact:
             matched.add(root)
-            hits.append(m.span())
+            hits.append((start, end))
     return _joined(text, hits), matched, 0
 
 
-def _run_tokens(text: str, runs: dict[int, int], stem):
-    """(match, lowercased word, root) of each kept token (not a stop word) in the runs, in
-    text order: the tokens the analyzer gives there."""
+def _run_tokens(text: str, runs: dict[int, int], stem, kind: str):
+    """(start, end, lowercased word, root) of each kept token (not a stop word) in the runs, in
+    text order, a compound's parts one by one: the tokens the analyzer gives there."""
     for s in sorted(runs):
         for m, word in kept_matches(text, s, runs[s]):
-            yield m, word, stem(word)
+            split = parts(m.group(), kind)
+            if split is None:
+                yield m.start(), m.end(), word, stem(word)
+            else:
+                at = m.start()
+                for a, b, part in split:
+                    yield at + a, at + b, part, stem(part)
 
 
 def _joined(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -351,3 +362,13 @@ def idf_from(searcher, field: str = "body") -> Callable[[str], float]:
         return v
 
     return idf
+
+
+def matching_paragraphs(paragraphs: list[str], hl: Highlight) -> list[int]:
+    """The numbers (from 1) of the paragraphs holding a mark: "lihat semua N paragraf". Only
+    paragraphs holding a probe of the query are marked."""
+    if not hl:
+        return []
+    probes = _probes(hl)
+    return [n for n, text in enumerate(paragraphs, 1)
+            if _probe_hits(text, probes) and _marked(text, hl)[0]]

@@ -18,6 +18,8 @@ steps of search.stories.echoes with the judge and then the stories'.
 """
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -25,7 +27,6 @@ from search.models import Article, Story
 from search.present.citations import display_title
 from search.stories import echoes
 from search.stories.clusters import cluster
-from search.stories.echoes import _dump, _load
 from search.stories.formulaic import Features, Judge, features
 from search.stories.quotebook import QuoteBook, QuoteIndex
 from search.stories.quotes import Quote, extract
@@ -33,6 +34,31 @@ from search.text.analysis import Analyzer
 
 FILE = "stories.pickle"
 TABLE = "stories-table.pickle"
+VERSION = 1
+
+
+def _dump(path: Path, stamp: int, data) -> None:
+    """A header (format version, index commit) and the data, atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump({"version": VERSION, "stamp": stamp}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _head(fh, stamp: int | None) -> bool:
+    head = pickle.load(fh)
+    return isinstance(head, dict) and head.get("version") == VERSION and (stamp is None or head.get("stamp") == stamp)
+
+
+def _load(path: Path, stamp: int | None):
+    """The data of a file _dump wrote, if its header matches (any commit when `stamp` is None);
+    else None."""
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh) if _head(fh, stamp) else None
+    except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+        return None
 
 
 class StoryTable:
@@ -152,10 +178,12 @@ class StoryView:
 
 
 # -- hooks for the builder and the updater --------------------------------------------------------
-def finish_build(echo_table, story_table: StoryTable, gen: Path, stamp: int) -> None:
-    """Join and judge the echoes, then derive the stories and quotes; write all into `gen`."""
-    found = echoes.finish_build(echo_table, gen, stamp, judge=story_table.judge)
-    story_table.save(gen, stamp, story_table.derive(found, joined=False))
+def finish_build(echo_table, story_table: StoryTable, gen: Path, stamp: int,
+                 report: Callable[[int, int], None] | None = None) -> None:
+    """Join and judge the echoes (`report`: the join's progress, search.stories.echoes), then
+    derive the stories and quotes from the stored echoes; write all into `gen`."""
+    echoes.finish_build(echo_table, gen, stamp, report, judge=story_table.judge)
+    story_table.save(gen, stamp, story_table.derive(echoes.stored(gen), joined=False))
 
 
 def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyzer, *, before: int,
@@ -170,10 +198,9 @@ def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyz
         removed = list(removed)
         table.remove_articles([*removed, *(a.id for a in changed)])
         table.add_articles(changed, an)
-    found: dict = {}
     echoes.update(gen, changed, removed, an, before=before, after=after, everything=everything,
-                  judge=table.judge, on_echoes=found.update)
-    table.save(gen, after, table.derive(found))
+                  judge=table.judge)
+    table.save(gen, after, table.derive(echoes.stored(gen)))
 
 
 def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]]) -> None:
@@ -184,11 +211,17 @@ def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterabl
     articles = list(everything())
     table = StoryTable.build(articles, an)
     table.quotes.join()
-    echo_table = echoes.EchoTable.build(articles, an)
-    found = echo_table.save(gen, stamp, table.judge(echo_table))
-    table.save(gen, stamp, table.derive(found))
+    echoes.EchoTable.build(articles, an).save(gen, stamp, table.judge)
+    table.save(gen, stamp, table.derive(echoes.stored(gen)))
 
 
 def is_current(gen: Path, stamp: int) -> bool:
     """True when the generation's story files describe index commit `stamp` (headers only)."""
-    return echoes.is_current(gen, stamp, (TABLE, FILE))
+    for name in (TABLE, FILE):
+        try:
+            with open(Path(gen) / name, "rb") as fh:
+                if not _head(fh, stamp):
+                    return False
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            return False
+    return True

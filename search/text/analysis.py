@@ -10,13 +10,23 @@ tokens, stop words and positions, so a word's exact form and its stem sit at one
 
 Tokens (`TOKEN_RE`):
 - Indonesian number groups stay whole: `7.000`, `11.000`, `2,5`, `1.250.000,75`;
-- hyphenated and reduplicated words stay whole: `sanksi-sanksi`, `Korea-Rusia`;
+- hyphenated words are one token: `sanksi-sanksi`, `Korea-Rusia`;
 - everything else is a run of letters and digits.
 `kept_words` and `kept_matches` are the one tokenizing loop (lowercase, stop words out); every
 other reader of text goes through them.
 
-Paragraphs are joined with PARA_SEP; the positions jump by PARA_GAP there, so a phrase never
-matches across two paragraphs.
+Compounds: a hyphenated token that the stemmer does not reduce to one root (a reduplication
+such as `sanksi-sanksi` or `kebijakan-kebijakan` is one word and stays one term), or a token
+with a small letter before a capital (`eKTP`, `iPhone`), is read as its parts at consecutive
+positions (`Kim Jong-un` -> kim jong un, `e-KTP` and `eKTP` -> e ktp), so the hyphenated, the
+spaced and the camel-case forms match each other (a word typed joined in lowercase, `ektp`,
+finds only itself). Stop words among the parts are dropped, as between spaced words. (Indexing
+the joined form too lengthened every document holding a compound: facqa-dev MRR@10 lost 0.0015.)
+
+Paragraphs are joined with PARA_SEP. Paragraph k's positions start at k * PARA_SPAN, so a
+phrase never matches across two paragraphs, two positions are in the same paragraph when
+`position >> PARA_SHIFT` is equal (search.engine's same-paragraph operator), and a paragraph of
+more than PARA_SPAN - PARA_GAP terms (none in any corpus seen) puts its tail at its last position.
 """
 from __future__ import annotations
 
@@ -24,11 +34,15 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from search.cache import memoize
 from search.settings import Settings
 from search.text import stemmer as stemmers
 
 PARA_SEP = "\u2029"
-PARA_GAP = 32
+PARA_GAP = 32  # positions always left free at the end of a paragraph
+PARA_SHIFT = 14
+PARA_SPAN = 1 << PARA_SHIFT  # positions per paragraph: paragraph k starts at k * PARA_SPAN
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 TOKEN_RE = re.compile(
     r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"  # 7.000  11.000  1.250.000,75
@@ -61,7 +75,8 @@ class Term(NamedTuple):
 
 
 def kept_words(text: str) -> list[str]:
-    """The lowercased words of `text` that are not stop words, in order (one paragraph)."""
+    """The lowercased words of `text` that are not stop words, in order (one paragraph);
+    a compound is its whole token here (see `parts`)."""
     stop = STOP_WORDS
     return [w for w in map(str.lower, TOKEN_RE.findall(text)) if w not in stop]
 
@@ -75,6 +90,37 @@ def kept_matches(text: str, start: int = 0, end: int | None = None) -> Iterator[
             yield m, word
 
 
+def may_split(token: str, word: str) -> bool:
+    """Whether a token (as written; `word` lowercased) may be a compound: cheap, before `parts`."""
+    return "-" in word or (word != token and _CAMEL.search(token) is not None)
+
+
+@memoize(65536)
+def _split(token: str, kind: str) -> tuple[tuple[int, int, str], ...] | None:
+    word = token.lower()
+    if "-" in word:
+        pieces = word.split("-")
+        if len(set(pieces)) == 1 or "-" not in analyzer(kind).stem(word):
+            return None  # a reduplication: one word (sanksi-sanksi, berhati-hati)
+        bounds = [m.span() for m in re.finditer(r"[^-]+", word)]
+    else:
+        cuts = [0] + [m.start() for m in _CAMEL.finditer(token)] + [len(token)]
+        bounds = list(zip(cuts, cuts[1:]))
+    out = tuple((a, b, word[a:b]) for a, b in bounds if word[a:b] not in STOP_WORDS)
+    return out or None
+
+
+def parts(token: str, kind: str) -> tuple[tuple[int, int, str], ...] | None:
+    """The kept parts of a compound token, as (start, end, lowercased part) within it, or None
+    when it is one word (see the module's docstring)."""
+    return _split(token, kind) if may_split(token, token.lower()) else None
+
+
+def joined(word: str) -> str:
+    """A compound's joined form: `jong-un` -> `jongun`."""
+    return word.replace("-", "")
+
+
 class Analyzer:
     """The analysis chain for one stemmer. `stem` is the stemmer's cached `stem`."""
 
@@ -85,7 +131,7 @@ class Analyzer:
         #: Part of an index's schema version: terms differ when this does. (A change to the
         #: tokens, stop words or positions bumps the engines' schema versions instead.)
         self.version = self.stemmer.version
-        self._memo: tuple = (None, None)  # the last text index_terms analysed, and its terms
+        self._memo: tuple = (None, None, None, None)  # the last two texts index_terms analysed, and their terms
 
     def __reduce__(self):
         """Pickled as its kind (an index's stored schema refers to the process's analyzer)."""
@@ -95,48 +141,69 @@ class Analyzer:
         """Index terms with positions and character offsets; `stem=False` gives the
         lowercased words as written (the `exact` field)."""
         root = self.stem if stem else _same
-        pos, offset = start_pos, 0
+        base, offset, kind = start_pos, 0, self.kind
         for para in text.split(PARA_SEP):
+            pos, last = base, base + PARA_SPAN - PARA_GAP - 1
             for m, word in kept_matches(para):
-                yield Term(root(word), pos, offset + m.start(), offset + m.end(), word)
-                pos += 1
+                token = m.group()
+                split = _split(token, kind) if may_split(token, word) else None
+                if split is None:
+                    yield Term(root(word), min(pos, last), offset + m.start(), offset + m.end(), word)
+                    pos += 1
+                    continue
+                at = offset + m.start()
+                for a, b, part in split:
+                    yield Term(root(part), min(pos, last), at + a, at + b, part)
+                    pos += 1
             offset += len(para) + 1
-            pos += PARA_GAP
+            base += PARA_SPAN
 
     def index_terms(self, text: str) -> list[tuple[str, str, int]]:
         """(stem, surface, position) of every term, for the indexer: the same steps as
         `tokens` without building a Term per token (the indexing hot path). The fields of one
         document are fed the same string, so the second field reuses the first's analysis."""
-        if self._memo[0] is text:
-            return self._memo[1]
-        stem, terms, pos = self.stem, [], 0
+        memo = self._memo
+        if memo[0] is text:
+            return memo[1]
+        if memo[2] is text:
+            return memo[3]
+        stem, terms, base, kind, stop = self.stem, [], 0, self.kind, STOP_WORDS
+        add = terms.append
         for para in text.split(PARA_SEP):
-            for word in kept_words(para):
-                terms.append((stem(word), word, pos))
-                pos += 1
-            pos += PARA_GAP
-        self._memo = (text, terms)
+            pos, last = base, base + PARA_SPAN - PARA_GAP - 1
+            for token in TOKEN_RE.findall(para):
+                word = token.lower()
+                if word in stop:
+                    continue
+                split = _split(token, kind) if may_split(token, word) else None
+                if split is None:
+                    add((stem(word), word, pos if pos < last else last))
+                    pos += 1
+                    continue
+                for _a, _b, part in split:
+                    add((stem(part), part, pos if pos < last else last))
+                    pos += 1
+            base += PARA_SPAN
+        self._memo = (text, terms) + memo[:2]
         return terms
 
     def paragraph_stems(self, text: str, skip: int = 0, count: int = 0) -> list[frozenset[str]]:
         """The stem set of each paragraph of a text joined by join_paragraphs, from the
         indexer's analysis of that same text (no second pass); the first `skip` paragraphs (a
-        title) are left out. Positions jump by PARA_GAP at each paragraph boundary, so only
+        title) are left out. A position's paragraph is `position >> PARA_SHIFT`, so only
         trailing paragraphs without a term go unseen: `count` pads the list to that length."""
         sets: list[set[str]] = [set()]
-        last = -1
         for stem, _surface, pos in self.index_terms(text):
-            if pos - last > 1:
-                sets.extend(set() for _ in range((pos - last - 1) // PARA_GAP))
-            sets[-1].add(stem)
-            last = pos
+            k = pos >> PARA_SHIFT
+            if k >= len(sets):
+                sets.extend(set() for _ in range(k + 1 - len(sets)))
+            sets[k].add(stem)
         out = [frozenset(s) for s in sets[skip:]]
         return out + [frozenset()] * (count - len(out))
 
     def term_set(self, text: str) -> frozenset[str]:
         """The distinct index terms of a text (a paragraph's echo signature)."""
-        stem = self.stem
-        return frozenset(stem(w) for w in kept_words(text))
+        return frozenset(t[0] for t in self.index_terms(text.replace(PARA_SEP, " ")))
 
     def analyze(self, text: str) -> list[str]:
         """The index terms of a text, in order: what `python -m search analyze` prints."""

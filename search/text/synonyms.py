@@ -1,9 +1,11 @@
 """Query-time synonyms and variants: which typed words also mean which other forms.
 
-The groups come from a user-editable file, search/text/data/synonyms.txt (its header documents the
-format), or the file named by KLIPING_SYNONYMS. It is read once and read again when its
-modification time changes. Nothing here touches the index: search.queries turns each Match
-into an OR of the typed form and its alternatives, multi-word forms as phrases.
+The groups come from two user-editable files: search/text/data/synonyms.txt (its header documents
+the format; KLIPING_SYNONYMS names another) and search/text/data/names.txt, the name variants of
+public figures, institutions and abbreviations, each group with its source (KLIPING_NAMES names
+another). They are read once and read again when a modification time changes. Nothing here
+touches the index: search.query.build turns each Match into an OR of the typed form and its
+alternatives, multi-word forms as phrases.
 
 Rules:
 - forms wholly in capitals are acronyms and match only as typed (`AS`, never `as`);
@@ -23,6 +25,7 @@ from pathlib import Path
 from search.text.analysis import TOKEN_RE
 
 DEFAULT_PATH = Path(__file__).resolve().with_name("data") / "synonyms.txt"
+NAMES_PATH = Path(__file__).resolve().with_name("data") / "names.txt"
 _OPERATORS = frozenset(("AND", "OR", "NOT"))
 _DOTTED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _DIGITS = re.compile(r"\d{4,}")
@@ -92,31 +95,43 @@ def parse(text: str, path: str = "") -> Table:
 
 
 _lock = threading.Lock()
-_cached: tuple[str, int, Table] | None = None
+_cached: tuple[tuple, Table] | None = None
 
 
 def path() -> Path:
     return Path(os.environ.get("KLIPING_SYNONYMS") or DEFAULT_PATH)
 
 
-def load() -> Table:
-    """The current table; the file is read again only when its path or mtime changes.
-    A missing or unreadable file gives an empty table (searching still works)."""
-    global _cached
-    p = path()
+def names_path() -> Path:
+    return Path(os.environ.get("KLIPING_NAMES") or NAMES_PATH)
+
+
+def _stamp(p: Path) -> tuple[str, int]:
     try:
-        mtime = p.stat().st_mtime_ns
+        return str(p), p.stat().st_mtime_ns
     except OSError:
-        mtime = -1
+        return str(p), -1
+
+
+def _read(p: Path) -> str:
+    try:
+        return p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def load() -> Table:
+    """The current table of both files; they are read again only when a path or an mtime
+    changes. A missing or unreadable file adds nothing (searching still works)."""
+    global _cached
+    files = (path(), names_path())
+    stamp = tuple(_stamp(p) for p in files)
     cached = _cached
-    if cached and cached[0] == str(p) and cached[1] == mtime:
-        return cached[2]
+    if cached and cached[0] == stamp:
+        return cached[1]
     with _lock:
-        try:
-            table = parse(p.read_text(encoding="utf-8"), str(p))
-        except (OSError, UnicodeDecodeError):
-            table = parse("", str(p))
-        _cached = (str(p), mtime, table)
+        table = parse("\n".join(_read(p) for p in files), str(files[0]))
+        _cached = (stamp, table)
     return table
 
 

@@ -60,10 +60,10 @@ def test_forked_and_inline_builds_write_the_same_echoes(tmp_path, monkeypatch):
         (g,) = [p for p in root.iterdir() if p.name.startswith("gen-")]
         return g
 
-    def echoes_file(root):
-        return (gen(root) / "echoes.pickle").read_bytes()
-    assert any(echoes.EchoTable.load(gen(tmp_path / "forked"), None).links.values())  # 002/003 echo
-    assert echoes_file(tmp_path / "forked") == echoes_file(tmp_path / "inline")
+    def echoes_of(root):
+        return echoes.EchoTable.load(gen(root), None).echoes()
+    assert echoes_of(tmp_path / "forked")  # 002/003 echo
+    assert echoes_of(tmp_path / "forked") == echoes_of(tmp_path / "inline")
 
 
 def test_prefetch_yields_the_same_items_in_order_with_fingerprints_and_progress(tmp_path):
@@ -98,3 +98,25 @@ def test_prefetch_closed_early_stops_the_child():
     got = parallel.prefetch(endless())
     assert [next(got) for _ in range(100)] == list(range(1, 101))
     got.close()  # must not hang: the child is killed and reaped
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "inline"])
+def test_a_step_reports_its_progress_to_the_parent(monkeypatch, fork):
+    if not fork:
+        monkeypatch.setenv("KLIPING_NO_FORK", "1")
+    heard, ticks = [], []
+
+    def work(report):
+        for i in range(0, 2001, 100):
+            report(i, 2000)
+            if i % 500 == 0:
+                import time
+                time.sleep(0.12)  # a child reports at most every 0.1 s
+
+    step = parallel.Background(work, "test", on_progress=lambda done, total: heard.append((done, total)))
+    assert (step.pid is not None) == (fork and parallel.can_fork())
+    step.wait(tick=lambda: ticks.append(1))
+    assert heard and heard[-1] == (2000, 2000)  # the last report always arrives
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+    if fork and parallel.can_fork():
+        assert ticks  # the parent kept drawing while it waited

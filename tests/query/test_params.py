@@ -6,7 +6,10 @@ from urllib.parse import parse_qs
 import pytest
 
 from search.errors import BadRequest
-from search.query.params import MAX_PER_PAGE, SearchRequest
+from search.query.params import SearchRequest
+from search.settings import Limits
+
+MAX_PER_PAGE = Limits().per_page
 
 
 def roundtrip(qs: str) -> SearchRequest:
@@ -22,6 +25,7 @@ def roundtrip(qs: str) -> SearchRequest:
     ({"date": "Juni"}, "'date'"),
     ({"page": "abc"}, "'page'"),
     ({"page": "0"}, "'page'"),
+    ({"from": "0000"}, "'from'"),  # no year 0: a histogram could not draw it
     ({"page": "-3"}, "'page'"),
     ({"per_page": "101"}, "'per_page'"),
     ({"per_page": "0"}, "'per_page'"),
@@ -78,7 +82,8 @@ def test_a_single_string_is_accepted_like_a_list():
 
 
 def test_overlong_query_is_cut_not_rejected():
-    assert len(SearchRequest.from_args({"q": "a" * 5000}).q) == 1000
+    req = SearchRequest.from_args({"q": "a" * 5000})
+    assert len(req.q) == Limits().query_chars and req.notices == ("query_cut_chars",)
 
 
 def test_qs_round_trips_every_field():
@@ -136,3 +141,42 @@ def test_toggles_equal_one_toggle_qs_per_value(args):
         assert {v: parse_qs(qs[1:]) for v, qs in links.items()} == {
             v: parse_qs(req.toggle_qs(param, v)[1:]) for v in values}
         assert parse_qs(links["a&b=c/é"][1:])[param][-1] == "a&b=c/é"
+
+
+# -- limits (search.settings.Limits) -----------------------------------------------------------
+def test_repeated_values_beyond_the_limit_are_a_bad_request_naming_the_parameter():
+    limits = Limits(values_per_param=3)
+    assert SearchRequest.from_args({"outlet": ["a", "b", "c"]}, limits).filters["outlet"] == ("a", "b", "c")
+    with pytest.raises(BadRequest) as e:
+        SearchRequest.from_args({"outlet": ["a", "b", "c", "d"]}, limits)
+    assert e.value.key == "too_many_values" and e.value.params["name"] == "outlet"
+
+
+def test_parameters_beyond_the_limit_are_a_bad_request():
+    limits = Limits(params=5)
+    SearchRequest.from_args({"outlet": ["a", "b"], "tag": ["x", "y"], "q": "z"}, limits)
+    with pytest.raises(BadRequest) as e:
+        SearchRequest.from_args({"outlet": ["a", "b"], "tag": ["x", "y"], "q": "z", "page": "1"}, limits)
+    assert e.value.key == "too_many_params"
+
+
+def test_paging_past_the_depth_is_a_bad_request_that_says_how_deep():
+    limits = Limits(depth=100)
+    assert SearchRequest.from_args({"page": "10", "per_page": "10"}, limits).page == 10
+    for args in ({"page": "11"}, {"page": "2", "per_page": "60"}, {"page": "10000"}):
+        with pytest.raises(BadRequest) as e:
+            SearchRequest.from_args(args, limits)
+        assert e.value.key in ("too_deep", "bad_range")
+    with pytest.raises(BadRequest, match="100th"):
+        SearchRequest.from_args({"page": "11"}, limits)
+
+
+def test_a_query_of_too_many_words_keeps_the_first_ones_whole_and_says_so():
+    req = SearchRequest.from_args({"q": "  ".join(f"kata{i}" for i in range(100))}, Limits(query_terms=5))
+    assert req.q.split() == [f"kata{i}" for i in range(5)] and req.notices == ("query_cut_terms",)
+    assert SearchRequest.from_args({"q": "a b c"}, Limits(query_terms=5)).notices == ()
+
+
+def test_a_query_cut_for_length_is_cut_at_a_space():
+    req = SearchRequest.from_args({"q": "sanksi perserikatan bangsa"}, Limits(query_chars=15))
+    assert req.q == "sanksi" and req.notices == ("query_cut_chars",)

@@ -49,8 +49,8 @@ WHOOSH_READINGS = [
     ("sanksi -rusia", False, "all", "And([Term('body', 'sanksi'), Not(Term('body', 'rusia'))])"),
     ("-rusia", False, "all", "Not(Term('body', 'rusia'))"),
     ('"sanksi PBB" -rusia', False, "all", "And([ExactPhrase(['sanksi', 'pbb']), Not(Term('body', 'rusia'))])"),
-    ('"a b"~2 "a b" x', False, "all",
-     "And([ExactPhrase(['a', 'b']), ExactPhrase(['a', 'b']), Term('body', 'x')])"),
+    ('"a b"~2 "a b" x', False, "all",  # the slop is kept now: "..."~N is a sloppy phrase (issue 16)
+     "And([ExactPhrase(['a', 'b'], slop=2), ExactPhrase(['a', 'b']), Term('body', 'x')])"),
     ("sank*", False, "all", "Prefix('body', 'sank')"),
     ("kunjungan*", False, "all", "Prefix('body', 'kunjung')"),
     ("s?nksi", False, "all", "Wildcard('body', 's?nksi')"),

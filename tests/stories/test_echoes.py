@@ -143,7 +143,6 @@ def test_a_generation_without_echo_files_shows_none_and_the_next_add_repairs_the
     build([art("o1", "Kontan", QUOTE), art("o2", "Tempo", QUOTE)], root)
     gen = store.current_generation(root)
     (gen / echoes.FILE).unlink()
-    (gen / echoes.TABLE).unlink()
     arc = Archive(root, refresh=0)
     try:
         assert arc.echoes("o1") == {}

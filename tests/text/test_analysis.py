@@ -18,7 +18,7 @@ def test_lowercases_every_term():
     assert all(t == t.lower() for t in terms)
 
 
-@pytest.mark.parametrize("word", ["sanksi-sanksi", "Korea-Rusia", "7.000", "11.000", "1.250.000,75", "2,5"])
+@pytest.mark.parametrize("word", ["sanksi-sanksi", "7.000", "11.000", "1.250.000,75", "2,5"])
 def test_numbers_and_hyphenated_words_stay_single_tokens(word):
     toks = list(tokens(word))
     assert len(toks) == 1

@@ -117,6 +117,7 @@ def test_file_format_and_reload_on_change(tmp_path, monkeypatch):
     f = tmp_path / "syn.txt"
     f.write_text("# comment\nKPU = Komisi Pemilihan Umum  # trailing comment\nlonely\n\n", encoding="utf-8")
     monkeypatch.setenv("KLIPING_SYNONYMS", str(f))
+    monkeypatch.setenv("KLIPING_NAMES", str(tmp_path / "no-names.txt"))
     assert dict(parse_query("KPU").expansions) == {"KPU": ("Komisi Pemilihan Umum",)}
     assert parse_query("kpu").expansions == ()
     assert parse_query("PBB").expansions == ()  # the default file is not read
@@ -141,3 +142,19 @@ def test_default_file_has_the_documented_groups():
     for typed in ["PBB", "DK PBB", "AS", "Korut", "Korsel", "RI", "KPK", "DPR", "TNI",
                   "kerjasama", "aktifitas", "praktek"]:
         assert table.lookup(typed.split()), typed
+
+
+def test_name_variants_ship_with_sources_and_are_editable(tmp_path, monkeypatch):
+    from search.text.synonyms import NAMES_PATH
+
+    text = NAMES_PATH.read_text(encoding="utf-8")
+    assert "id.wikipedia.org" in text  # where the variants come from
+    for typed, other in (("Jokowi", "Joko Widodo"), ("SBY", "Susilo Bambang Yudhoyono"),
+                         ("Ahok", "Basuki Tjahaja Purnama"), ("Setnov", "Setya Novanto"),
+                         ("ojol", "ojek online"), ("Pemprov", "pemerintah provinsi")):
+        assert other in dict(parse_query(typed).expansions)[typed], typed
+    f = tmp_path / "names.txt"
+    f.write_text("Pak Beye = Susilo Bambang Yudhoyono\n", encoding="utf-8")
+    monkeypatch.setenv("KLIPING_NAMES", str(f))
+    assert dict(parse_query("Pak Beye").expansions) == {"Pak Beye": ("Susilo Bambang Yudhoyono",)}
+    assert parse_query("Jokowi").expansions == ()

@@ -1,7 +1,7 @@
 """The fence around Whoosh 2.7.4's internals: what Kliping uses of them, checked once at import.
 
-Three modules go past Whoosh's public API for speed: writer.py (FastWriter: its own term pool
-and posting-block writer), postings.py (a term's whole extent read and decoded at once) and
+Three modules go past Whoosh's public API for speed: writer.py (FastWriter: its own term pool,
+run files, streaming merges and posting-block writer), postings.py (a term's whole extent read and decoded at once) and
 matching.py (prefix and wildcard expansion through `_btexts`). Every private name they use is
 listed below and checked when this module is first imported:
 - the version: Whoosh 2.7.4 exactly (VERSION);
@@ -61,6 +61,12 @@ NAMES = (
     (W3, "W3TermInfo.extent", "postings"),
     (W3, "W3TermInfo.is_inlined", "postings"),
     (W3, "W3TermsReader.term_info", "postings"),
+    (W3, "W3TermsReader.items_from", "writer (merges)"),
+    (W3, "W3TermsReader.indexed_field_names", "writer (merges)"),
+    (W3, "W3TermsReader.matcher", "writer (merges)"),
+    (W3, "W3TermInfo.inlined_postings", "writer (merges)"),
+    ("whoosh.writing", "SegmentWriter.write_per_doc", "writer (merges)"),
+    ("whoosh.reading", "SegmentReader.segment", "writer (merges)"),
     ("whoosh.system", "pack_int", "writer"),
     ("whoosh.system", "pack_ushort", "writer"),
     ("whoosh.system", "unpack_int", "postings"),
@@ -96,6 +102,8 @@ LIVE = (
     ("writer", "perdocwriter.add_field", None),
     ("writer", "perdocwriter.add_column_value", None),
     ("writer", "perdocwriter.finish_doc", None),
+    ("writer", "perdocwriter._fieldlengths", None),
+    ("writer", "_tempstorage.folder", "str"),
     ("fieldwriter", "_codec._compression", "int"),
     ("fieldwriter", "_codec._blocklimit", "int"),
     ("fieldwriter", "_postfile.file.write", None),

@@ -4,16 +4,20 @@ updated and read through the seam of search.engine.base.
 It keeps one `WhooshReader` of the served generation and swaps it when a build publishes a new
 generation or an update commits in place (checked at most every `refresh` seconds), closing
 the old one's files. Only this folder imports Whoosh.
+
+A server may open and warm the engine once and then fork its workers (gunicorn --preload):
+they share, copy-on-write, everything loaded so far (the stemmer's cache of the commonest words,
+the facet table, field lengths). Each child reopens the files themselves on its first use
+(`WhooshReader.reopened`): processes must not share file offsets.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
-from whoosh.filedb.filestore import FileStorage
 
 from search.engine.base import BuildReport, Engine, UpdateReport
 from search.engine.whoosh import build as builder
@@ -34,12 +38,16 @@ class WhooshEngine(Engine):
         self._stamp: tuple = (None,)
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._pid = os.getpid()  # the process whose files _reader reads
         # The index is read through open files (no mmap): close them when the engine goes.
         weakref.finalize(self, _close, self.__dict__)
 
     # -- reading ------------------------------------------------------------------------------
     def reader(self) -> WhooshReader:
         rd, now = self._reader, time.monotonic()
+        if self._pid != os.getpid():
+            self._forked()
+            rd = self._reader
         if rd is not None and now - self._checked < self.refresh:
             return rd
         with self._lock:
@@ -58,14 +66,26 @@ class WhooshEngine(Engine):
                 rd.close()
             return new
 
+    def _forked(self) -> None:
+        """In a forked child: the same reader through this process's own file handles."""
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            if self._reader is not None:
+                self._reader = self._reader.reopened()  # the parent's handles stay the parent's
+
     def _open(self) -> WhooshReader:
         gen = store.current_generation(self.root)
         manifest = store.check_version(gen, self.settings)
         # Without mmap: Whoosh maps the whole compound segment file, and every page it touches
         # counts against the server's memory (255 MB of RSS at 35k articles); reading through
         # ordinary file reads costs +1 MB and no measurable latency.
-        ix = FileStorage(str(gen), supports_mmap=False).open_index()
-        return WhooshReader(gen, manifest, ix, self.settings)
+        ix = store.open_index(gen, mmap=False)
+        try:
+            return WhooshReader(gen, manifest, ix, self.settings)
+        except Exception as e:  # a segment that opens but cannot be read through
+            raise store.unreadable(gen, e) from None
 
     def warm(self) -> bool:
         if not super().warm():
@@ -87,15 +107,22 @@ class WhooshEngine(Engine):
 
     # -- writing ------------------------------------------------------------------------------
     def build(self, items: Iterable, *, sources: list[str] | None = None, on_item: Callable | None = None,
-              wait: float = 0.0, allow_empty: bool = True) -> BuildReport:
-        return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
-                             allow_empty=allow_empty, settings=self.settings)
+              wait: float = 0.0, allow_empty: bool = True, progress=None) -> BuildReport:
+        with store.storage_errors(self.root, "Nothing was published: the served index is as it was."):
+            return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
+                                 allow_empty=allow_empty, settings=self.settings, progress=progress)
 
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
-        return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings)
+        with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
+            return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings,
+                               memory=int(self.settings.memory_mb * builder.POOL_SHARE) << 20)
 
     def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport:
-        return updater.remove(ids, self.root, wait=wait, settings=self.settings)
+        with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
+            return updater.remove(ids, self.root, wait=wait, settings=self.settings)
+
+    def optimize(self, *, wait: float = 0.0) -> dict:
+        return updater.optimize(self.root, wait=wait, settings=self.settings)
 
 
 def _close(attrs: dict) -> None:

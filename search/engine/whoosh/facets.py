@@ -16,7 +16,7 @@ from itertools import chain
 from search.engine.base import FILTERS, Plan, days_wanted
 
 SINGLE = ("outlet", "source", "date", "month")  # at most one value a document; date = the day
-MANY = ("editor", "tag")  # any number of values a document
+MANY = ("editor", "tag", "author")  # any number of values a document (author: `penulis:` only)
 
 
 @dataclass
@@ -32,6 +32,7 @@ class FacetTable:
     # C-level pass.
     single: dict[str, list] = field(default_factory=dict)
     totals: dict[str, Counter] = field(default_factory=dict)  # facet -> counts over live docs
+    paragraphs: Counter = field(default_factory=Counter)  # outlet (None: unknown) -> paragraphs of live docs
 
     @classmethod
     def load(cls, reader) -> FacetTable:
@@ -40,12 +41,14 @@ class FacetTable:
         values = {name: {} for name in MANY}
         n = reader.doc_count_all()
         single = {name: [None] * n for name in SINGLE}
+        paragraphs: Counter = Counter()
         col = reader.column_reader("facets") if n else None  # an empty index has no columns
         for doc in range(n):
             if reader.is_deleted(doc):
                 continue
             live.add(doc)
-            outlet, date, editors, source, tags, _dateline = json.loads(col[doc])
+            outlet, date, editors, source, tags, _dateline, count, authors = json.loads(col[doc])
+            paragraphs[outlet or None] += count
             if date:
                 dates[doc] = date
             for name, v in (("outlet", outlet), ("source", source), ("date", date),
@@ -53,14 +56,16 @@ class FacetTable:
                 if v:
                     single[name][doc] = v
                     index[name].setdefault(v, set()).add(doc)
-            for name, vals in (("editor", tuple(editors or ())), ("tag", tuple(tags or ()))):
+            for name, vals in (("editor", tuple(editors or ())), ("tag", tuple(tags or ())),
+                               ("author", tuple(authors or ()))):
                 values[name][doc] = vals
                 for v in vals:
                     index[name].setdefault(v, set()).add(doc)
         undated = sorted(live - dates.keys())
         by_date = sorted(dates, key=lambda d: (dates[d], d))
         newest = sorted(dates, key=lambda d: (dates[d], -d), reverse=True) + undated
-        table = cls(frozenset(live), dates, index, values, newest, by_date + undated, single)
+        table = cls(frozenset(live), dates, index, values, newest, by_date + undated, single,
+                    paragraphs=paragraphs)
         # The browse counts, computed here so that no visitor waits for them.
         table.totals = {name: _count(table, name, table.live) for name in index}
         return table

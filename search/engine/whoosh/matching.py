@@ -5,16 +5,29 @@ match through Whoosh's collector costs a Python call per posting; reading a term
 posting list (search.postings) costs a few C-level calls per block. So the match set is
 computed here, by set algebra over posting lists, and ranked by search.scoring.
 
-Queries this module does not understand fall back to Whoosh's matcher. Prefixes and wildcards
-are expanded with Whoosh's private `_btexts`, or on Whoosh's public path
-(search.engine.whoosh.compat) with `simplify`: the same terms.
+Queries this module does not understand fall back to Whoosh's matcher. Patterns (prefixes,
+wildcards, and any other of Whoosh's multi-term queries, such as fuzzy terms) are expanded by
+`expand` into the words they stand for, at most `Limits.expansions` words each and
+`Limits.expansions_total` in all, the first in the index's alphabetical order, as Elasticsearch's
+`max_expansions` does: `*a*` matched 19,888 words of IndoSum and took 10 s to score through
+Whoosh; capped, it is an alternative of 128 words, matched and scored like any other.
+
+With a `Budget` (search.engine.base), an OR stops taking in more alternatives once the time is
+spent: the match set is then smaller, never wrong.
 """
 from __future__ import annotations
+
+import copy
+from itertools import islice
 
 from whoosh import query as wq
 
 from search.cache import Cache
-from search.engine.whoosh import compat, postings
+from search.engine.base import Budget
+from search.engine.whoosh import postings
+from search.settings import Limits
+
+DEFAULT_LIMITS = Limits()
 
 POSTINGS_CACHE = 300_000  # postings remembered per reader (index generation) across term look-ups
 PHRASE_CACHE = 128  # phrases whose matching documents are remembered per reader
@@ -95,13 +108,87 @@ def _phrase_docs(reader, field: str, words) -> set[int]:
     return found
 
 
-def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
-    """The set of live documents matching `q`."""
+class Expansion(wq.DisjunctionMax):
+    """A pattern as the words it stands for: matched as any of them, scored by the best."""
+
+    def __init__(self, pattern: wq.Query, terms: list[wq.Term], capped: bool):
+        super().__init__(terms)
+        self.pattern, self.capped = pattern, capped
+
+    def __repr__(self):
+        return f"Expansion({self.pattern!r}, {len(self.subqueries)} words{', capped' if self.capped else ''})"
+
+
+def expand(reader, q: wq.Query, limits: Limits = DEFAULT_LIMITS) -> wq.Query:
+    """`q` with every pattern (a multi-term query of Whoosh: prefix, wildcard, fuzzy term)
+    replaced by an `Expansion` of at most `limits.expansions` words, and all of them together
+    at most `limits.expansions_total`; a query without patterns is returned as it is."""
+    left = [limits.expansions_total]
+
+    def walk(node):
+        if isinstance(node, wq.MultiTerm) and not isinstance(node, Expansion):
+            room = min(limits.expansions, left[0])
+            texts = [text for _, text in islice(node.expanded_terms(reader), room + 1)]
+            capped = len(texts) > room
+            texts = texts[:room]
+            left[0] -= len(texts)
+            field = node.field()
+            return Expansion(node, [wq.Term(field, reader.schema[field].from_bytes(t)) for t in texts], capped)
+        kids = list(node.children())
+        if not kids:
+            return node
+        new = [walk(k) for k in kids]
+        if all(a is b for a, b in zip(new, kids)):
+            return node
+        return _with_children(node, new)
+
+    return walk(q)
+
+
+def _with_children(node: wq.Query, kids: list) -> wq.Query:
+    """A copy of `node` with other children (Whoosh's `apply` would drop an Or's scale and
+    cannot rebuild our subclasses)."""
+    out = copy.copy(node)
+    if isinstance(node, wq.BinaryQuery):
+        out.a, out.b = kids
+        out.subqueries = (out.a, out.b)
+    elif isinstance(node, wq.CompoundQuery):
+        out.subqueries = list(kids)
+    elif isinstance(node, wq.Not):
+        out.query = kids[0]
+    elif isinstance(node, wq.WrappingQuery):
+        out.child = kids[0]
+    else:
+        raise TypeError(f"cannot rebuild {type(node).__name__}")
+    return out
+
+
+def capped_patterns(q: wq.Query) -> list[tuple[str, int]]:
+    """(pattern, words searched) of each `Expansion` in `q` that stood for more words."""
+    out = []
+
+    def walk(node):
+        if isinstance(node, Expansion) and node.capped:
+            out.append((getattr(node.pattern, "text", repr(node.pattern)), len(node.subqueries)))
+        for k in node.children():
+            walk(k)
+
+    walk(q)
+    return out
+
+
+def match_docs(searcher, q: wq.Query, live: frozenset[int], budget: Budget | None = None) -> set[int]:
+    """The set of live documents matching `q`; with a `budget`, an OR stops taking in
+    alternatives once it is spent (a subset of the matches, each a true match)."""
+    own = getattr(q, "kliping_match", None)  # proximity and filters (search.engine.whoosh.near)
+    if own is not None:
+        return own(searcher, live)
     reader = searcher.reader()
     if isinstance(q, wq.Term):
         return term_docs(reader, q.fieldname, q.text)
     if isinstance(q, wq.And):
-        sets = sorted((match_docs(searcher, c, live) for c in q.subqueries if not isinstance(c, wq.Not)), key=len)
+        sets = sorted((match_docs(searcher, c, live, budget) for c in q.subqueries if not isinstance(c, wq.Not)),
+                      key=len)
         result = set(live) if not sets else sets[0]
         for s in sets[1:]:
             result = result & s
@@ -112,23 +199,20 @@ def match_docs(searcher, q: wq.Query, live: frozenset[int]) -> set[int]:
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         result: set[int] = set()
         for c in q.subqueries:
-            result |= match_docs(searcher, c, live)
+            if result and budget is not None and budget.spent():
+                break
+            result |= match_docs(searcher, c, live, budget)
         return result
     if isinstance(q, wq.Not):
         return set(live) - match_docs(searcher, q.query, live)
     if isinstance(q, wq.AndNot):
-        return match_docs(searcher, q.a, live) - match_docs(searcher, q.b, live)
+        return match_docs(searcher, q.a, live, budget) - match_docs(searcher, q.b, live)
     if isinstance(q, wq.Every):
         return set(live)
     if isinstance(q, wq.Phrase) and q.slop == 1 and q.words:
         return phrase_docs(reader, q.fieldname, q.words, live)
-    if isinstance(q, (wq.Prefix, wq.Wildcard)):
-        if not compat.FAST:  # Whoosh's public expansion: an Or of the terms, a Term or nothing
-            return match_docs(searcher, q.simplify(reader), live)
-        result = set()
-        for text in q._btexts(reader):
-            result |= term_docs(reader, q.fieldname, text)
-        return result
+    if isinstance(q, wq.MultiTerm):
+        return match_docs(searcher, expand(reader, q), live, budget)
     # Phrases and anything else: let Whoosh find them (no scoring).
     m = q.matcher(searcher)
     return set(m.all_ids()) & live if m.is_active() else set()

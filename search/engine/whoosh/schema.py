@@ -7,6 +7,7 @@ the same text unstemmed (the analyzer without its last step), for quoted phrases
 words" option. It is kept lean: not stored, no offsets and no positions, only frequencies (about
 half the size of a positional field). A quoted phrase is matched as the stemmed phrase in
 `body` (same positions) AND each exact form in `exact` (an ExactPhrase query).
+`title` holds the headline's stems alone (the query language's `judul:`/`title:`).
 `answer` holds the answer-type marks of search.text.answers (`angka`, `waktu`) at the body positions
 of the words that carry them; it adds no length, so body's BM25 is unchanged.
 Facet values live in one packed column (`facets`), read once per searcher into plain lists
@@ -35,8 +36,13 @@ from search.text import answers
 from search.text.analysis import Analyzer, analyzer
 
 #: Bumped on any change to the fields or to the analysis' tokens, stop words or positions, or to
-#: what a stored Article holds (7: authors, paragraph anchors; credit lines leave the body).
-SCHEMA_FORMAT = 7
+#: what a stored Article holds. 7: authors, paragraph anchors, credit lines leave the body;
+#: 8: the facets column also holds the article's paragraph count; 9: compounds split into their
+#: parts, paragraphs at PARA_SPAN, a title field (issue 16); 10: all of them; 11: the facets
+#: column also holds the authors (`penulis:`); 12: echoes in echoes.sqlite (issue 13); 13: the
+#: generation also stores echo links judged for formula (echo store format 4) and its stories and
+#: quotes (stories.pickle, issue 17): a 12 index would show no echoes, stories or quotes until an add.
+SCHEMA_FORMAT = 13
 
 
 def schema_version(settings: Settings) -> str:
@@ -159,7 +165,8 @@ def _schema(kind: str) -> Schema:
         body=AnalyzedText(an, stemmed=True),
         exact=AnalyzedText(an, stemmed=False, phrase=False),
         answer=AnswerMarks(an),  # answer-type marks (search.text.answers), at body positions
-        # Packed facet record: JSON [outlet, date, editors, source, tags, dateline].
+        title=AnalyzedText(an, stemmed=True),  # the headline alone, for `judul:`
+        # Packed facet record: JSON [outlet, date, editors, source, tags, dateline, paragraphs, authors].
         facets=COLUMN(columns.VarBytesColumn()),
         hash=STORED(),
         article=STORED(),  # the whole Article as a JSON string, for pages and snippets

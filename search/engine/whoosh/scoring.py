@@ -15,7 +15,12 @@ expansions (`PBB` OR the phrase `Perserikatan Bangsa-Bangsa`) got arbitrary scor
 disjunction-max scores each document by its best alternative, and the coordination bonus counts
 each top-level clause once, however many synonyms it holds.
 
-Queries outside this (prefixes, wildcards) return None and Whoosh scores them.
+Patterns (prefixes, wildcards) come expanded into the words they stand for
+(search.engine.whoosh.matching.expand), scored as alternatives: each document by its best word.
+Queries outside this return None and Whoosh scores them.
+
+With a `Budget` (search.engine.base), alternatives and clauses not yet scored when the time is
+spent are left out, and so is the proximity bonus: plainer scores, none of them cached.
 
 On top of BM25, the best `proximity_top` documents of a query of several words get a
 term-proximity bonus (Büttcher, Clarke and Lushman 2006, "BM25TP"): each pair of neighbouring
@@ -42,6 +47,7 @@ from whoosh import query as wq
 from whoosh import scoring as ws
 
 from search.cache import Cache
+from search.engine.base import Budget
 from search.engine.bm25 import idf as _idf
 from search.engine.whoosh.matching import match_docs, term_positions, term_postings
 from search.settings import DEFAULT, Settings
@@ -49,37 +55,57 @@ from search.text import answers
 
 POSITIONS_FIELD = "body"
 SCORE_CACHE = 200_000  # (document, score) pairs kept across queries, per index generation
+TF_CACHE = 300_000  # (document, frequency) pairs of common words looked up for some documents
 
 
 class BulkScorer:
     """Per-searcher state: field lengths of every document (loaded once per field), and
     per-clause scores (a bounded cache, weighed by documents scored)."""
 
-    def __init__(self, searcher, settings: Settings = DEFAULT):
+    def __init__(self, searcher, settings: Settings = DEFAULT, lengths: dict | None = None):
         self.searcher, self.reader, self.s = searcher, searcher.reader(), settings
         self.n = self.reader.doc_count_all()
-        self._lengths: dict[str, tuple[array, float]] = {}
+        self._lengths: dict[str, tuple[array, float]] = dict(lengths or {})  # given: loaded, not derived
         self._cache: Cache[dict[int, float]] = Cache(SCORE_CACHE, weigh=len, name="clause scores")
+        self._tf: Cache[dict[int, float]] = Cache(TF_CACHE, weigh=len, name="term frequencies by document")
 
     def warm(self, field: str) -> None:
         self._field(field)
+
+    def lengths(self) -> dict[str, tuple[array, float]]:
+        """field -> (length of each document, average length), as loaded so far."""
+        return dict(self._lengths)
+
+    def rebound(self, searcher) -> BulkScorer:
+        """The same scorer over another searcher of the same index commit (new file handles):
+        field lengths and clause scores are kept."""
+        new = BulkScorer.__new__(BulkScorer)
+        new.__dict__.update(self.__dict__)
+        new.searcher, new.reader = searcher, searcher.reader()
+        return new
 
     def _field(self, field: str) -> tuple[array, float]:
         found = self._lengths.get(field)
         if found is None:
             dfl = self.reader.doc_field_length
-            found = self._lengths[field] = (array("f", (dfl(d, field, 1) for d in range(self.n))),
+            found = self._lengths[field] = (array("f", (dfl(d, field, 1) or 0 for d in range(self.n))),
                                             self.searcher.avg_field_length(field) or 1)
         return found
 
-    def score(self, q: wq.Query, docs, answer: str | None = None) -> dict[int, float] | None:
+    def score(self, q: wq.Query, docs, answer: str | None = None,
+              budget: Budget | None = None, k: int | None = None) -> dict[int, float] | None:
         """Scores of `docs` (which all match q), or None if q has parts this cannot score:
         BM25, plus the proximity bonus for the best of them. `answer` is the answer type a
         question asks for (search.text.answers): its mark is scored as one more word
         (answer_weight) and counts in the proximity bonus, but never decides which documents
-        match."""
+        match. With `k`, only documents that can still be among the best k are scored (see
+        `candidates`): the best k come out the same, with the same scores."""
         s = self.s
-        out = self.bm25(q, docs)
+        if k is not None and 0 <= s.prune_min < len(docs):
+            docs = self.candidates(q, docs, answer, max(k, s.proximity_top if s.proximity else 0)) or docs
+        out = self.bm25(q, docs, budget)
+        if out and budget is not None and budget.spent():
+            return out
         if out and answer and s.answer_weight:
             for d, v in self._term(answers.FIELD, answer, docs, POSITIONS_FIELD).items():
                 out[d] += s.answer_weight * v
@@ -91,8 +117,12 @@ class BulkScorer:
                     out[d] += s.proximity * bonus
         return out
 
-    def bm25(self, q: wq.Query, docs) -> dict[int, float] | None:
-        """BM25F scores of `docs`, equal to Whoosh's under `weighting()`, or None."""
+    def bm25(self, q: wq.Query, docs, budget: Budget | None = None) -> dict[int, float] | None:
+        """BM25F scores of `docs`, equal to Whoosh's under `weighting()`, or None. The
+        coordination bonus counts the clauses with postings in the index, as Whoosh's does
+        (whether or not they match any of `docs`), so scoring part of the matches gives
+        each the score it has among all of them. Clauses left out once the `budget` is spent
+        score nothing."""
         if not _supported(q):
             return None
         if isinstance(q, wq.Not):
@@ -101,17 +131,21 @@ class BulkScorer:
         if isinstance(q, wq.AndNot):
             clauses = [q.a]
         constant = float(sum(isinstance(c, wq.Not) for c in clauses))
-        tables = [self._scores(c, docs) for c in clauses if not isinstance(c, wq.Not)]
-        present = [t for t in tables if t]
+        positives = [c for c in clauses if not isinstance(c, wq.Not)]
+        tables = []
+        for c in positives:
+            spent = tables and budget is not None and budget.spent()
+            tables.append({} if spent else self._scores(c, docs, budget))
+        present_tables = [t for t in tables if t]
         scale = getattr(q, "scale", None) if isinstance(q, wq.Or) else None
-        count = len(present)
-        if count == 1 and not constant:  # one word (most queries): its table, read per doc
-            get = present[0].get
+        count = sum(1 for c, t in zip(positives, tables) if t or self._postings(c))
+        if count == 1 and len(present_tables) == 1 and not constant:  # one word (most queries)
+            get = present_tables[0].get
             return {d: get(d, 0.0) for d in docs}
         out = {}
         for d in docs:
             total, matching = constant, 0
-            for table in present:
+            for table in present_tables:
                 v = table.get(d)
                 if v is not None:
                     total += v
@@ -121,17 +155,21 @@ class BulkScorer:
             out[d] = total
         return out
 
-    def _scores(self, q: wq.Query, docs=None) -> dict[int, float]:
+    def _scores(self, q: wq.Query, docs=None, budget: Budget | None = None) -> dict[int, float]:
         """doc -> score for every document matching a positive clause; cached per searcher.
-        With `docs`, a word far more frequent than the documents asked about (`indonesia` in
-        `bank indonesia`) is scored for those documents only, and not cached."""
+        With `docs`, a word (or a word with its exact twin or synonyms) far more frequent than
+        the documents asked about (`indonesia` in `bank indonesia`) is scored for those
+        documents only, and not cached. Alternatives left out for the `budget` make a table
+        that is not cached either."""
         key = (type(q).__name__, repr(q))
         found = self._cache.get(key)
         if found is not None:
             return found
-        if isinstance(q, wq.Term) and docs is not None and \
-                len(term_postings(self.reader, q.fieldname, q.text)[0]) > len(docs) * self.s.partial_ratio:
-            return self._term(q.fieldname, q.text, docs)
+        if getattr(q, "kliping_filter", False):  # a filter (media:, tanggal:) scores nothing
+            return {d: 0.0 for d in q.docs}
+        if docs is not None and isinstance(q, (wq.Term, wq.Or, wq.DisjunctionMax)) and \
+                self._postings(q) > len(docs) * self.s.partial_ratio:
+            return self._partial(q, docs)
         if isinstance(q, wq.Term):
             found = self._term(q.fieldname, q.text)
         elif isinstance(q, wq.Phrase):
@@ -141,21 +179,141 @@ class BulkScorer:
         elif isinstance(q, wq.DisjunctionMax):
             found = {}
             for c in q.subqueries:
-                for d, v in self._scores(c).items():
+                if found and budget is not None and budget.spent():
+                    break
+                for d, v in self._scores(c, None, budget).items():
                     if v > found.get(d, -1.0):
                         found[d] = v
         elif isinstance(q, wq.Or):
             found = {}
             for c in q.subqueries:
-                for d, v in self._scores(c).items():
+                if found and budget is not None and budget.spent():
+                    break
+                for d, v in self._scores(c, None, budget).items():
                     found[d] = found.get(d, 0.0) + v
         elif isinstance(q, (wq.And, wq.AndNot)):
             positives = [c for c in (q.subqueries if isinstance(q, wq.And) else [q.a]) if not isinstance(c, wq.Not)]
-            tables = sorted((self._scores(c) for c in positives), key=len)
+            tables = sorted((self._scores(c, None, budget) for c in positives), key=len)
             found = {d: sum(t[d] for t in tables) for d in tables[0] if all(d in t for t in tables[1:])}
         else:  # not reached: _supported() guards
             raise TypeError(type(q).__name__)
+        if budget is not None and budget.partial:
+            return found
         return self._cache.put(key, found)
+
+    def _postings(self, q: wq.Query) -> int:
+        """Postings of a word, or of the words of an OR or a disjunction-max of words (0 for
+        anything else: never scored partially)."""
+        if isinstance(q, wq.Term):
+            return len(term_postings(self.reader, q.fieldname, q.text)[0])
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)) and all(isinstance(c, wq.Term) for c in q.subqueries):
+            return sum(self._postings(c) for c in q.subqueries)
+        return 0
+
+    def _partial(self, q: wq.Query, docs) -> dict[int, float]:
+        """`_scores` of a word, an OR or a disjunction-max of words, for `docs` only: the same
+        sums and maxima in the same order, so the same floats."""
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, docs)
+        found: dict[int, float] = {}
+        if isinstance(q, wq.DisjunctionMax):
+            for c in q.subqueries:
+                for d, v in self._term(c.fieldname, c.text, docs).items():
+                    if v > found.get(d, -1.0):
+                        found[d] = v
+        else:
+            for c in q.subqueries:
+                for d, v in self._term(c.fieldname, c.text, docs).items():
+                    found[d] = found.get(d, 0.0) + v
+        return found
+
+    # -- top-k pruning ----------------------------------------------------------------------------
+    def candidates(self, q: wq.Query, docs, answer: str | None, k: int) -> set[int] | None:
+        """The documents of `docs` that can be among the best `k` of a ranked OR (MaxScore,
+        Turtle and Flood 1995), or None when q is not one or nothing can be left out.
+
+        Each clause has an upper bound: its words' BM25 at their highest frequency in the
+        shortest document that holds them (from the term statistics, no posting read). First
+        the documents of the clauses with the highest bounds (rare words, short lists) are
+        scored exactly, until there are k of them: the k-th best score is a floor. Then the
+        clauses with the lowest bounds whose bounds together (with their coordination bonus
+        and the answer mark's) stay under the floor cannot lift a document to it on their
+        own: only documents holding some other clause are candidates. Common words are then
+        never scored for all their postings, only looked up for the candidates."""
+        if not isinstance(q, wq.Or) or not _supported(q) or len(q.subqueries) < 2:
+            return None
+        clauses = list(q.subqueries)
+        bounds = [self._bound(c) for c in clauses]
+        if None in bounds:
+            return None
+        count, scale = len(clauses), getattr(q, "scale", None)
+        bonus, shrink = (1 / (count - scale) ** 2, (count - 1) / count) if scale else (0.0, 1.0)
+        mark = 0.0
+        if answer and self.s.answer_weight:
+            mark = self.s.answer_weight * self._term_bound(answers.FIELD, answer, POSITIONS_FIELD)
+        live = frozenset(range(self.n))
+        sets: dict[int, set[int]] = {}
+
+        def matches(i: int) -> set[int]:
+            if i not in sets:
+                sets[i] = match_docs(self.searcher, clauses[i], live)
+            return sets[i]
+        seed: set[int] = set()
+        for i in sorted(range(count), key=lambda i: -bounds[i]):
+            seed |= matches(i) & docs
+            if len(seed) >= k:
+                break
+        if len(seed) < k:
+            return None
+        scores = self.bm25(q, seed)
+        if mark:
+            for d, v in self._term(answers.FIELD, answer, seed, POSITIONS_FIELD).items():
+                scores[d] += self.s.answer_weight * v
+        floor = heapq.nlargest(k, scores.values())[-1]
+        ascending = sorted(range(count), key=lambda i: bounds[i])
+        total, essential = 0.0, []
+        for n, i in enumerate(ascending):
+            total += bounds[i]
+            if ((total + n * bonus) * shrink + mark) * (1 + 1e-9) >= floor:  # a margin for rounding
+                essential = ascending[n:]
+                break
+        if len(essential) == count:
+            return None
+        # A candidate holds an essential clause. Its essential clauses' scores (full tables of
+        # the rarer words, cached) plus every other clause's bound must still reach the floor.
+        rest = ascending[:count - len(essential)]
+        reach = floor * (1 - 1e-9) / shrink - mark / shrink - sum(bounds[i] for i in rest) - (len(rest) - 1) * bonus
+        acc: dict[int, float] = {}
+        for i in essential:
+            for d, v in self._scores(clauses[i]).items():
+                acc[d] = acc.get(d, 0.0) + v + bonus  # each clause matched adds one bonus
+        return {d for d, v in acc.items() if v >= reach and d in docs}
+
+    def _bound(self, q: wq.Query) -> float | None:
+        """The highest score a clause can give one document (None: unknown)."""
+        if isinstance(q, wq.Term):
+            return self._term_bound(q.fieldname, q.text)
+        if isinstance(q, wq.Phrase):
+            return sum(self._term_bound(q.fieldname, w) for w in q.words)
+        parts = [self._bound(c) for c in q.subqueries] if isinstance(q, (wq.Or, wq.And, wq.DisjunctionMax)) else [None]
+        if None in parts:
+            return None
+        return max(parts, default=0.0) if isinstance(q, wq.DisjunctionMax) else sum(parts)
+
+    def _term_bound(self, field: str, text: str, length_field: str | None = None) -> float:
+        """BM25 of a word at its highest weight in the shortest document holding it (lengths
+        as stored, which are what scoring reads: a lower stored length bound is below every
+        document's)."""
+        try:
+            ti = self.reader.term_info(field, text)
+        except Exception:  # not in the index
+            return 0.0
+        tf = ti.max_weight()
+        minlen = ti.min_length() if length_field is None else 0
+        _, avgfl = self._field(length_field or field)
+        k1, b = self.s.k1, self.s.b
+        idf = _idf(self.n, self.reader.doc_frequency(field, text))
+        return idf * (tf * (k1 + 1)) / (tf + k1 * (1 - b) + k1 * b / avgfl * (minlen or 0))
 
     def proximity(self, words: list[str], docs, answer: str | None = None) -> dict[int, float]:
         """doc -> proximity bonus of `words` (distinct terms of the positions field) in `docs`,
@@ -202,7 +360,7 @@ class BulkScorer:
         k1, b = self.s.k1, self.s.b
         k0, norm, top = k1 * (1 - b), k1 * b / avgfl, k1 + 1  # bm25.term_score, unrolled
         if docs is not None:  # a dict from C-level zip, then Python arithmetic for docs only
-            tf_of = dict(zip(ids, tfs))
+            tf_of = self._tf.get_or((field, text), lambda: dict(zip(ids, tfs)))
             return {d: idf * (tf * top) / (tf + k0 + norm * lengths[d])
                     for d in docs if (tf := tf_of.get(d)) is not None}
         return {d: idf * (tf * top) / (tf + k0 + norm * lengths[d]) for d, tf in zip(ids, tfs)}
@@ -242,7 +400,10 @@ def _proximity_words(q: wq.Query) -> list[str]:
 
 
 def _supported(q: wq.Query, top: bool = True) -> bool:
-    """Terms, phrases, AND/OR/disjunction-max of those (a scaled OR only at the top), NOT."""
+    """Terms, phrases, AND/OR/disjunction-max of those (a scaled OR only at the top), NOT,
+    filters (search.engine.whoosh.near.DocSet)."""
+    if getattr(q, "kliping_filter", False):
+        return True
     if isinstance(q, (wq.Term, wq.Phrase)):
         return q.boost == 1.0
     if isinstance(q, wq.Not):

@@ -4,44 +4,69 @@
 Require and Every to Whoosh's own; Or to Or (with its `scale`, the coordination bonus);
 Alternatives to DisjunctionMax; and the two nodes Whoosh has no word for to the classes here:
 ExactPhrase (the phrase of the stems in `body` AND each written form in `exact`, which has no
-positions: search.engine.whoosh.schema) and ExactTwin (an Or of a stem and its written form).
+positions: search.engine.whoosh.schema) and ExactTwin (an Or of a stem and its written form);
+Near and SameParagraph to search.engine.whoosh.near's; the filters Field and DateRange to a
+DocSet of the documents `resolve` gives for them (the reader's facet table). Fuzzy words are
+resolved above the seam and never reach an engine.
 search.engine.whoosh.matching and .scoring read these queries.
 """
 from __future__ import annotations
 
 from whoosh import query as wq
 
+from search.engine.whoosh import near
 from search.query import ast
 
 
 class ExactPhrase(wq.And):
     """A phrase of exact forms: the stemmed phrase in `body` AND every written form in `exact`."""
 
-    def __init__(self, forms, stems, boost: float = 1.0):
-        self.words = tuple(forms)
-        super().__init__([wq.Phrase(ast.BODY, list(stems))]
+    def __init__(self, forms, stems, boost: float = 1.0, slop: int = 1):
+        self.words, self.slop = tuple(forms), slop
+        super().__init__([wq.Phrase(ast.BODY, list(stems), slop=slop)]
                          + [wq.Term(ast.EXACT, w) for w in dict.fromkeys(self.words)], boost=boost)
 
     def normalize(self):
         return self
 
     def __eq__(self, other):
-        return isinstance(other, ExactPhrase) and self.words == other.words and self.boost == other.boost
+        return isinstance(other, ExactPhrase) and self.words == other.words and self.boost == other.boost \
+            and getattr(self, "slop", 1) == getattr(other, "slop", 1)
 
     def __hash__(self):
-        return hash((ExactPhrase, self.words))
+        return hash((ExactPhrase, self.words, getattr(self, "slop", 1)))
 
     def __repr__(self):
-        return f"ExactPhrase({list(self.words)!r})"
+        slop = getattr(self, "slop", 1)
+        return f"ExactPhrase({list(self.words)!r}{f', slop={slop}' if slop != 1 else ''})"
 
 
 class ExactTwin(wq.Or):
     """A word's stem in `body` OR its written form in `exact` (read as the stem alone)."""
 
 
-def to_whoosh(node: ast.Node) -> wq.Query:
-    """The Whoosh query of a node."""
+def to_whoosh(node: ast.Node, resolve=None) -> wq.Query:
+    """The Whoosh query of a node; `resolve(filter node)` gives a filter's documents (a filter
+    without it matches nothing)."""
     kind = type(node)
+    if resolve is not None or kind in ast.FILTERS:
+        return _Translator(resolve).query(node)
+    return _translate(node, to_whoosh)
+
+
+class _Translator:
+    def __init__(self, resolve):
+        self.resolve = resolve
+
+    def query(self, node):
+        if isinstance(node, ast.FILTERS):
+            return near.DocSet(node, frozenset(self.resolve(node)) if self.resolve else frozenset())
+        return _translate(node, self.query)
+
+
+def _translate(node: ast.Node, sub) -> wq.Query:
+    kind = type(node)
+    to_whoosh = sub  # children through the same translation (and resolver)
     if kind is ast.Term:
         return wq.Term(node.field, node.text)
     if kind is ast.And:
@@ -53,7 +78,11 @@ def to_whoosh(node: ast.Node) -> wq.Query:
     if kind is ast.ExactTwin:
         return ExactTwin([to_whoosh(node.stem), to_whoosh(node.exact)])
     if kind is ast.ExactPhrase:
-        return ExactPhrase(node.forms, node.stems)
+        return ExactPhrase(node.forms, node.stems, slop=node.slop)
+    if kind is ast.Near:
+        return near.Near([to_whoosh(c) for c in node.children], node.distance)
+    if kind is ast.SameParagraph:
+        return near.SameParagraph([to_whoosh(c) for c in node.children])
     if kind is ast.Phrase:
         return wq.Phrase(node.field, list(node.words), slop=node.slop)
     if kind is ast.Not:
@@ -66,6 +95,8 @@ def to_whoosh(node: ast.Node) -> wq.Query:
         return _BINARY[kind](to_whoosh(node.a), to_whoosh(node.b))
     if kind is ast.Every:
         return wq.Every(node.field)
+    if kind is ast.Fuzzy:  # not resolved above the seam (search.query.archive does): the word as typed
+        return wq.Term(ast.EXACT, node.text)
     raise TypeError(f"not a query node: {node!r}")
 
 

@@ -296,3 +296,43 @@ def test_duplicate_ids_are_still_skipped_on_the_fast_path(sources, built):
                                      encoding="utf-8")
     rep = re_add(sources, built)
     assert [o.reason for o in rep.skipped] == [f"duplicate id j1, first seen in {sources / 'a.jsonl'}:1"]
+
+
+WORDS = ("harga cabai beras naik turun banjir gempa bekasi jakarta palu pemilu presiden bank "
+         "inflasi sekolah guru pasar ekspor minyak sawit").split()
+
+
+def varied(i: int, version: int = 0) -> Article:
+    """An article whose words depend on its number (and version): queries match varied sets."""
+    words = [WORDS[(i * k + version * 7) % len(WORDS)] for k in (1, 3, 5, 7, 11)]
+    return art(f"v{i}", " ".join(words) + ".", title=f"Berita {i} {words[0]}")
+
+
+def results(root: Path, q: str) -> tuple[int, list[str]]:
+    a = Archive(root)
+    try:
+        r = a.search(SearchRequest.from_args({"q": q, "per_page": "50"}))
+        return r.total, [x.id for x in r.results]
+    finally:
+        a.close()
+
+
+def test_an_add_of_new_and_changed_articles_gives_a_fresh_builds_results(tmp_path):
+    """40 built, then one add of 20 new and 10 changed: every query finds the same articles as
+    a fresh build of the final 60; after optimize (deletions dropped) in the same order too."""
+    from search.engine import open_engine
+
+    grown, fresh = tmp_path / "grown", tmp_path / "fresh"
+    build([varied(i) for i in range(40)], grown)
+    rep = updater.add([varied(i, 1) for i in range(30, 40)] + [varied(i) for i in range(40, 60)], grown)
+    assert (rep.count("added"), rep.count("updated")) == (20, 10)
+    build([varied(i) for i in range(30)] + [varied(i, 1) for i in range(30, 40)]
+          + [varied(i) for i in range(40, 60)], fresh)
+    queries = ["cabai", "banjir OR gempa", "harga naik", "presiden", "minyak sawit", "bekasi -banjir"]
+    for q in queries:
+        (t1, r1), (t2, r2) = results(grown, q), results(fresh, q)
+        assert t1 == t2 and set(r1) == set(r2), q
+    assert any(results(fresh, q)[0] for q in queries)
+    open_engine(grown).optimize()
+    for q in queries:
+        assert results(grown, q) == results(fresh, q), q

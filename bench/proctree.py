@@ -1,0 +1,105 @@
+"""Memory of a whole process tree, sampled while a command runs (builds fork children).
+
+    python bench/proctree.py -- python -m search build ...     # prints one JSON line
+
+`measure(cmd)` starts the command and, every `every` seconds until it exits, sums over it and
+every descendant the proportional set size (PSS, from /proc/PID/smaps_rollup: pages shared by a
+forked child and its parent are counted once, split between them) and the resident set size
+(RSS, which counts shared pages in each process). It returns the wall time, the peak of each
+sum, the most processes seen at once, the command's CPU time (its own and its children's, from
+wait4) and its exit status. PSS is the figure to quote for "memory of the build": the sum of
+RSS overstates a fork's copy-on-write sharing.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(d))
+    return kids
+
+
+def tree(pid: int) -> list[int]:
+    kids, out, todo = _children(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, ()))
+    return out
+
+
+def _kb(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process in kB; (0, 0) when it is gone."""
+    pss = rss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+    except OSError:
+        pass
+    return pss, rss
+
+
+def measure(cmd: list[str], cwd=None, env=None, every: float = 0.2) -> dict:
+    started = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    bufs = {"out": b"", "err": b""}
+
+    def drain(name, stream):
+        bufs[name] = stream.read()
+
+    threads = [threading.Thread(target=drain, args=("out", p.stdout)),
+               threading.Thread(target=drain, args=("err", p.stderr))]
+    for t in threads:
+        t.start()
+    peak_pss = peak_rss = procs = 0
+    status = ru = None
+    while True:
+        pid, st, r = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            status, ru = st, r
+            break
+        pids = tree(p.pid)
+        sizes = [_kb(x) for x in pids]
+        peak_pss = max(peak_pss, sum(s[0] for s in sizes))
+        peak_rss = max(peak_rss, sum(s[1] for s in sizes))
+        procs = max(procs, len(pids))
+        time.sleep(every)
+    wall = time.perf_counter() - started
+    for t in threads:
+        t.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": wall, "peak_tree_pss_mb": peak_pss / 1024, "peak_tree_rss_mb": peak_rss / 1024,
+            "peak_rss_mb": ru.ru_maxrss / 1024, "cpu_s": ru.ru_utime + ru.ru_stime, "processes": procs,
+            "rc": p.returncode, "stdout": bufs["out"].decode(errors="replace")[-2000:],
+            "stderr": bufs["err"].decode(errors="replace")[-2000:]}
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    r = measure(args, cwd=Path.cwd())
+    print(json.dumps({k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()
+                      if k not in ("stdout", "stderr")}))
+    sys.exit(r["rc"])

@@ -1,0 +1,114 @@
+"""Patterns expanded within the limits, and matching under a time budget, on a real index built
+from seeds/ plus the shared corpus (search.engine.whoosh.matching)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from whoosh import query as wq
+
+from conftest import SEEDS, corpus, search
+from search import ingest
+from search.engine.base import Budget
+from search.engine.whoosh.build import build
+from search.engine.whoosh.matching import Expansion, capped_patterns, expand, match_docs, term_docs
+from search.query.archive import Archive
+from search.settings import DEFAULT, Limits
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ix")
+    build(list(ingest.load([SEEDS])) + corpus(), root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def reader(root):
+    arc = Archive(root)
+    yield arc.engine.reader()
+    arc.close()
+
+
+def words(reader, pattern: str) -> list[str]:
+    """Every body word matching a regular expression, alphabetically (the reference)."""
+    rx = re.compile(pattern)
+    return sorted(w.decode() if isinstance(w, bytes) else w
+                  for w in reader.searcher.reader().lexicon("body")
+                  if rx.fullmatch(w.decode() if isinstance(w, bytes) else w))
+
+
+def test_a_pattern_stands_for_its_first_words_alphabetically_up_to_the_limit(reader):
+    r = reader.searcher.reader()
+    every = words(reader, r".*a.*")
+    assert len(every) > 20
+    q = expand(r, wq.Wildcard("body", "*a*"), Limits(expansions=20))
+    assert isinstance(q, Expansion) and q.capped
+    assert [t.text for t in q.subqueries] == every[:20]
+    assert capped_patterns(q) == [("*a*", 20)]
+    few = expand(r, wq.Prefix("body", "sank"), Limits(expansions=20))
+    assert not few.capped and [t.text for t in few.subqueries] == words(reader, r"sank.*")
+    assert capped_patterns(few) == []
+
+
+def test_all_the_patterns_of_a_query_share_the_total(reader):
+    r = reader.searcher.reader()
+    q = expand(r, wq.Or([wq.Wildcard("body", "*a*"), wq.Wildcard("body", "*e*"), wq.Term("body", "pbb")],
+                        scale=0.9), Limits(expansions=20, expansions_total=30))
+    a, e, term = q.subqueries
+    assert (len(a.subqueries), len(e.subqueries)) == (20, 10) and a.capped and e.capped
+    assert term == wq.Term("body", "pbb") and q.scale == 0.9  # the rest as it was, scale kept
+
+
+def test_expansion_leaves_a_query_without_patterns_as_it_is(reader):
+    q = wq.And([wq.Term("body", "sanksi"), wq.Not(wq.Term("body", "rusia"))])
+    assert expand(reader.searcher.reader(), q) is q
+
+
+def test_an_expanded_pattern_matches_what_whooshs_own_matcher_matches_when_not_capped(reader):
+    s = reader.searcher
+    live = reader.table.live
+    for pattern in (wq.Prefix("body", "kunjung"), wq.Wildcard("body", "s?nksi"), wq.Wildcard("body", "k*a")):
+        expected = set(pattern.matcher(s).all_ids()) & live
+        assert expected and match_docs(s, expand(s.reader(), pattern), live) == expected
+
+
+def test_an_or_stops_taking_alternatives_once_the_budget_is_spent(reader):
+    s, live = reader.searcher, reader.table.live
+    q = wq.Or([wq.Term("body", w) for w in ("minyak", "pameran", "rusia", "korea")])
+    whole = match_docs(s, q, live)
+    spent = Budget(0)
+    part = match_docs(s, q, live, spent)
+    assert spent.partial and part == term_docs(s.reader(), "body", "minyak") and part < whole
+    assert match_docs(s, q, live, Budget(60)) == whole
+
+
+def test_an_and_is_never_cut_by_the_budget(reader):
+    """Every part of an AND is needed for a right answer, so it runs whatever the budget."""
+    s, live = reader.searcher, reader.table.live
+    q = wq.And([wq.Term("body", "sanksi"), wq.Term("body", "pbb")])
+    assert match_docs(s, q, live, Budget(0)) == match_docs(s, q, live)
+
+
+def test_a_capped_search_says_so_and_a_spent_one_is_partial_and_not_cached(root):
+    capped = Archive(root, DEFAULT.with_(limits=Limits(expansions=5)))
+    try:
+        resp = search(capped, "*a*")
+        assert resp.total > 0 and [n.key for n in resp.notices] == ["pattern_capped"]
+        assert not resp.partial
+    finally:
+        capped.close()
+    hurried = Archive(root, DEFAULT.with_(limits=Limits(budget=1e-9)))
+    try:
+        resp = search(hurried, "sanksi OR rusia OR korea")
+        assert resp.partial and "partial" in [n.key for n in resp.notices]
+        assert all("<mark>" not in p.html for r in resp.results for p in r.paragraphs)  # plain ledes
+        assert not search(hurried, "sanksi OR rusia OR korea").cached
+    finally:
+        hurried.close()
+    calm = Archive(root)
+    try:
+        resp = search(calm, "sanksi OR rusia OR korea")
+        assert not resp.partial and not resp.notices and search(calm, "sanksi OR rusia OR korea").cached
+    finally:
+        calm.close()
