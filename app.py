@@ -42,7 +42,8 @@ from search.errors import BadRequest, KlipingError, NotFound
 from search.present import about, cite_formats, exports, i18n
 from search.present.anchors import locate, parse_anchor
 from search.present.citations import article_path, display_title, paragraph_path, web_link
-from search.present.jsonview import article_json, error_json, search_json
+from search.present.jsonview import article_json, error_json, quotes_json, search_json
+from search.present.marks import mark_quotes
 from search.present.openapi import spec as openapi_spec
 from search.present.pageview import article_view
 from search.present.web import (
@@ -60,7 +61,7 @@ from search.query import export
 from search.query.archive import Archive
 from search.query.explain import explain
 from search.query.facets import FACET_ORDER
-from search.query.params import SearchRequest
+from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import parse_query
 from search.query.snippets import highlight
 from search.text.provenance import WORD_LISTS
@@ -129,17 +130,20 @@ def feed():
 def article_page(article_id: str):
     article = archive().article(article_id)
     echoes = archive().echoes(article.id)
+    quotes = archive().article_quotes(article.id)
     parsed = parse_query(request.args.get("q", ""), settings=archive().settings)
     view = article_view(article, base_url(), g.lang, dt.date.today())
     paragraphs = [
-        dict(p, html=Markup(highlight(p["text"], parsed.highlight)),
-             echoes=[(e, paragraph_path(e.id, e.n)) for e in echoes.get(p["n"], ())])
+        dict(p, html=Markup(mark_quotes(p["text"], quotes.get(p["n"], []), parsed.highlight)),
+             echoes=[(e, paragraph_path(e.id, e.n)) for e in echoes.get(p["n"], ())],
+             quotes=quotes.get(p["n"], []))
         for p in view["paragraphs"]
     ]
     title = display_title(article)
     return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
                            title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
-                           meta=article.metadata(), view=view, back=_search_from_args())
+                           meta=article.metadata(), view=view, back=_search_from_args(),
+                           story=archive().story_of(article.id))
 
 
 def _search_from_args() -> str:
@@ -150,6 +154,17 @@ def _search_from_args() -> str:
     except KlipingError:  # a hand-made link with a bad parameter: keep what can be kept
         req = SearchRequest(q=request.args.get("q", "")[:1000])
     return req.qs() if req.params() else ""
+
+
+@pages.get("/kutipan")
+@pages.get("/quotes")
+def quotes_page():
+    """Who said what, first appearance first: searchable, with a speaker facet."""
+    if request.path.endswith("/quotes") and "lang" not in request.args and "lang" not in request.cookies:
+        g.lang = "en"  # the English address of the page
+    req = QuoteRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    page = archive().quotes(req)
+    return render_template("quotes.html", req=req, page=page)
 
 
 @pages.get("/articles/<article_id>/<anchor>")
@@ -225,7 +240,14 @@ def api_stats():
 @api.get("/articles/<article_id>")
 def api_article(article_id: str):
     article = archive().article(article_id)
-    return jsonify(article_json(article, base_url(), archive().echoes(article.id)))
+    return jsonify(article_json(article, base_url(), archive().echoes(article.id),
+                                archive().article_quotes(article.id), archive().story_of(article.id)))
+
+
+@api.get("/quotes")
+def api_quotes():
+    req = QuoteRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
+    return jsonify(quotes_json(archive().quotes(req), base_url(), req.speaker))
 
 
 def _cited(items, name: str, headers: dict | None = None) -> Response:
@@ -353,6 +375,10 @@ def template_helpers():
         """An app-relative path of the core (/articles/...) under the app's mount point."""
         return request.script_root + path
 
+    def para(article_id: str, n: int) -> str:
+        """A paragraph's page address (/articles/ID#pN) under the app's mount point."""
+        return request.script_root + paragraph_path(article_id, n)
+
     def search_url(qs: str) -> str:
         """The search page with a query string of the core (?q=...&outlet=...)."""
         return url_for("pages.search_page") + qs
@@ -366,6 +392,7 @@ def template_helpers():
         "script_words": {key: i18n.t(key, lang) for key in ui.SCRIPT},
         "lang_url": lang_url,
         "href": href,
+        "para": para,
         "search_url": search_url,
         "web_link": web_link,
         "explain": lambda node: explain(node, lang),

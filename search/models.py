@@ -141,6 +141,7 @@ class SearchResult:
     paragraphs: list[Snippet] = field(default_factory=list)
     article_url: str = ""  # this archive's page for the article, carrying the query
     title_html: str = ""  # the title, escaped, with query terms marked
+    story: Story | None = None  # the story it belongs to (search.stories.clusters)
     matching: int = 0  # paragraphs holding a match ("lihat semua N paragraf")
     tag_links: list[tuple[str, str]] = field(default_factory=list)  # (tag, query string filtering on it)
 
@@ -187,7 +188,8 @@ class Page:
 @dataclass(frozen=True)
 class Echo:
     """A paragraph of another article carrying the same or nearly the same passage
-    (search.echoes): where it is, whose it is, and how alike (Jaccard of the term sets)."""
+    (search.stories.echoes): where it is, whose it is, and how alike (Jaccard of the term sets).
+    `outlet` None is an unknown outlet, shown as such with the title and date."""
 
     id: str
     n: int
@@ -195,6 +197,66 @@ class Echo:
     date: str | None
     title: str  # the headline, or the first words of the text
     similarity: float
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story (search.stories.clusters): the articles of different outlets that carry it."""
+
+    id: str
+    size: int  # articles
+    outlets: tuple[str, ...]  # known outlets, most articles first
+    unknown: int = 0  # articles whose outlet is not known
+    members: tuple[str, ...] = ()  # article ids, oldest first
+
+    def others(self, outlet: str | None) -> int:
+        """Known outlets other than `outlet` that carry the story ("juga di N media")."""
+        return len([o for o in self.outlets if not outlet or o.casefold() != outlet.casefold()])
+
+
+@dataclass(frozen=True)
+class QuoteAppearance:
+    """A paragraph that carries a quote: where, whose, and how it matches the first appearance."""
+
+    article: str
+    n: int
+    outlet: str | None
+    date: str | None
+    title: str
+    match: str  # "exact", or "partial" (a partial quote or a paraphrase)
+
+
+@dataclass
+class QuoteResult:
+    """A statement and every paragraph of the archive that carries it, the first one first."""
+
+    id: str
+    text: str
+    speaker: str | None
+    first: QuoteAppearance
+    occurrences: list[QuoteAppearance]  # every appearance, the first one first, then by date
+    kind: str = "direct"  # "direct" (between quote marks) or "reported", as it first appeared
+
+
+@dataclass
+class QuotePage:
+    total: int
+    results: list[QuoteResult]
+    speakers: list[tuple[str, int]]  # speaker facet over the matching quotes, most first
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class QuoteMark:
+    """A quote in one paragraph of an article, for marking it on the article page."""
+
+    quote: str  # QuoteResult id
+    spans: tuple[tuple[int, int], ...]  # character offsets in the paragraph
+    speaker: str | None
+    kind: str  # "direct" or "reported"
+    first: QuoteAppearance
+    others: tuple[QuoteAppearance, ...]  # its other appearances in the archive
 
 
 @dataclass(frozen=True)

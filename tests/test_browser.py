@@ -87,3 +87,29 @@ def test_english_interface(page, server):
     assert page.locator("button[type=submit]").first.inner_text() == "Search"
     page.goto(server + "/")  # the choice is remembered
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_quotes_page_facet_and_first_appearance(page, server):
+    page.goto(server + "/kutipan?q=mekanisme+perdagangan&lang=id")
+    page.locator(".facets a", has_text="Vladimir Putin").first.click()
+    page.wait_for_url("**speaker=Vladimir+Putin**")
+    hit = page.locator("li.quote-hit", has_text="sebagian atau parafrase").first
+    assert "Vladimir Putin" in hit.inner_text()
+    hit.locator("p.meta a").first.click()  # the first appearance: Kontan, ¶3
+    page.wait_for_url("**/articles/002_a7e7424a1120ba56#p3")
+    para = page.locator("#p3")
+    assert para.locator("span.quote").count() >= 1
+    assert "pertama muncul di sini" in para.locator(".quote-note").first.inner_text()
+    para.locator(".quote-note a").first.click()  # its other appearance, in 003
+    page.wait_for_url("**/articles/003_89fcd6159c03982d#p3")
+
+
+def test_collapse_by_story_and_open_the_story(page, server):
+    page.goto(server + "/?q=Putin&lang=id")
+    every = page.locator("li.hit").count()
+    page.locator(".summary .collapse a").click()
+    page.wait_for_url("**collapse=story**")
+    assert page.locator("li.hit").count() == every - 1  # 002 and 003 are one story
+    page.locator("li.hit p.story a").first.click()
+    page.wait_for_url("**story=s**")
+    assert page.locator("li.hit").count() == 2 and page.locator("a.chip").count() >= 1

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 SEED_ID = "002_a7e7424a1120ba56"
 
-#: Every page type, as a path on the seeds index. Add one here (quotes, once they exist) and
+#: Every page type, as a path on the seeds index. Add one here and
 #: every check below runs on it. The search pages list facets.
 PAGE_TYPES = {
     "search": "/?q=sanksi&per_page=3",
@@ -27,10 +27,13 @@ PAGE_TYPES = {
     "article": f"/articles/{SEED_ID}?q=sanksi",
     "help": "/help",
     "about": "/about",
+    "search-stories": "/?q=sanksi&collapse=story&per_page=3",
+    "quotes": "/kutipan",
+    "quotes-search": "/kutipan?q=perdagangan",
     "404": "/tidak-ada-halaman-ini",
     "lost-paragraph": f"/articles/{SEED_ID}/p1-0000000000000000",  # a permalink nothing matches
 }
-FACETED = {"search", "browse", "zero"}
+FACETED = {"search", "search-stories", "browse", "zero"}
 WIDTHS = {"phone": 360, "desktop": 1440}
 LANGS = ("id", "en")
 TAP = 44  # px, WCAG 2.5.5

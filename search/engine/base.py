@@ -2,14 +2,16 @@
 
 An `Engine` owns one archive's storage: it builds it, updates it, and hands out a `Reader`
 of its current generation. A `Reader` answers one `Plan` (the parsed query, the filters, the
-order, how many, which facet counts, a day histogram, preferred forms) with `Hits` (the
-total, the top keys with their scores, the facet counts, the day counts), and gives stored
-articles, their echoes, term rarity (for snippets), statistics, and look-ups in its lexicon of
-written words (fuzzy words, did-you-mean). Query nodes are search.query.ast's; an engine
-matches Near/SameParagraph by positions and the Field/DateRange filters by metadata (the rule
-of search.query.fields); Fuzzy nodes are resolved above the seam with `similar_words`.
-Reading a query (search.query.parse), snippets, citations, echoes' computation and rendering
-stay above the seam, shared by every engine.
+order, how many, which facet counts, a day histogram, preferred forms, a collapse by story)
+with `Hits` (the total, the top keys with their scores, the facet counts, the day counts), and
+gives stored articles, their echoes, stories and quotes, term rarity (for snippets),
+statistics, and look-ups in its lexicon of written words (fuzzy words, did-you-mean). Query
+nodes are search.query.ast's; an engine matches Near/SameParagraph by positions and the
+Field/DateRange filters by metadata (the rule of search.query.fields); Fuzzy nodes are resolved
+above the seam with `similar_words`. Reading a query (search.query.parse), snippets,
+citations, the computation of echoes, stories and quotes (search.stories) and rendering stay
+above the seam, shared by every engine; an engine stores their results (the Whoosh engine as
+files of its generation, another in tables) and answers the look-ups below.
 
 Whoosh (search.engine.whoosh) is the embedded default; PostgreSQL is the scale-out engine.
 Keys in `Hits.top` are the engine's own (a document number, a row id): pass them back to the
@@ -23,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from search.models import Article, Coverage, Echo, OutletShare, Skipped
+from search.models import Article, Coverage, Echo, OutletShare, QuoteMark, QuotePage, Skipped, Story
 from search.query.ast import Node
 from search.settings import Settings
 
@@ -69,6 +71,8 @@ class Plan:
     sort: str = "relevance"
     limit: int = 10  # the best `limit` keys (the caller slices its page)
     facets: tuple[str, ...] = ()  # counts wanted; "date" (days) only when `days_wanted` says so
+    collapse: str = ""  # "story": the best article of each story only (search.stories.clusters)
+    story: str = ""  # a story id: only that story's articles
     budget: Budget | None = field(default=None, compare=False)  # None: no time limit
     histogram: bool = False  # count the kept documents by day (Hits.days), for the date histogram
     #: With relevance: documents matching more of these nodes rank first, then by score (the
@@ -87,6 +91,7 @@ class Hits:
     #: patterns that stood for more words than the limit (search.settings.Limits.expansions):
     #: (pattern as the index reads it, words searched)
     capped: tuple[tuple[str, int], ...] = ()
+    stories: int | None = None  # with collapse="story": how many stories the matches make
 
 
 def days_wanted(plan: Plan, months: Counter) -> bool:
@@ -114,6 +119,24 @@ class Reader(ABC):
     @abstractmethod
     def echoes(self, article_id: str) -> dict[int, list[Echo]]:
         """{paragraph n: echoes in other articles}, computed at build (search.stories.echoes)."""
+
+    @abstractmethod
+    def stories(self, article_ids: Iterable[str]) -> dict[str, Story]:
+        """{article id: its story} for the ids given that have one (search.stories.clusters)."""
+
+    @abstractmethod
+    def story(self, story_id: str) -> Story | None:
+        """A story by id, with its members."""
+
+    @abstractmethod
+    def quotes(self, terms: frozenset[str], speaker: str = "", page: int = 1,
+               per_page: int = 20) -> QuotePage:
+        """Quotes holding every term (analysed as the index is), of `speaker` if given, newest
+        first appearance first, with the speaker facet (search.stories.quotebook.QuoteBook)."""
+
+    @abstractmethod
+    def article_quotes(self, article_id: str) -> dict[int, list[QuoteMark]]:
+        """{paragraph n: the quotes in it, with their other appearances}."""
 
     @abstractmethod
     def idf(self) -> Callable[[str], float]:

@@ -4,11 +4,43 @@ permalink (search.present.anchors); `anchor` is today's `#p<n>`, `fragment` the 
 fragment, `original` the publisher's address with one (or null)."""
 from __future__ import annotations
 
-from search.models import Article, Echo
-from search.present.citations import fragment_path, original_fragment, paragraph_path, permalink_path
+from search.models import Article, Echo, QuoteAppearance, QuoteMark, QuotePage, Story
+from search.present.citations import article_path, fragment_path, original_fragment, paragraph_path, permalink_path
 from search.present.i18n import t
 from search.query.archive import SearchResponse
 from search.query.explain import explain
+
+
+def story_json(story: Story | None, base: str = "") -> dict | None:
+    """A result's story: its id, how many articles carry it, their known outlets, and the link
+    to all of them (the search page filtered to the story)."""
+    if story is None:
+        return None
+    return {"id": story.id, "size": story.size, "outlets": list(story.outlets),
+            "unknown_outlets": story.unknown, "url": f"{base}/?story={story.id}"}
+
+
+def appearance_json(a: QuoteAppearance, base: str = "", match: bool = True) -> dict:
+    out = {"article": a.article, "n": a.n, "outlet": a.outlet, "date": a.date, "title": a.title,
+           "url": base + paragraph_path(a.article, a.n)}
+    if match:
+        out["match"] = a.match
+    return out
+
+
+def quotes_json(page: QuotePage, base_url: str = "", speaker: str = "") -> dict:
+    """GET /api/quotes: {"total", "results": [{"id", "text", "speaker", "first", "occurrences"}],
+    "facets": {"speaker": [{"value", "count", "selected"}]}}."""
+    base = base_url.rstrip("/")
+    return {
+        "total": page.total, "page": page.page, "per_page": page.per_page,
+        "results": [{"id": r.id, "text": r.text, "speaker": r.speaker, "kind": r.kind,
+                     "first": appearance_json(r.first, base, match=False),
+                     "occurrences": [appearance_json(o, base) for o in r.occurrences]}
+                    for r in page.results],
+        "facets": {"speaker": [{"value": v, "count": n, "selected": v.casefold() == speaker.casefold()}
+                               for v, n in page.speakers]},
+    }
 
 
 def histogram_json(resp: SearchResponse) -> dict:
@@ -55,9 +87,12 @@ def search_json(resp: SearchResponse, base_url: str = "", search_url: str = "/")
                 "article_url": base + r.article_url,
                 "matching_paragraphs": r.matching,
                 "paragraphs": [{"n": p.n, "html": p.html, "url": base + p.url} for p in r.paragraphs],
+                "story": story_json(r.story, base),
             }
             for r in resp.results
         ],
+        "collapse": resp.request.collapse or None,
+        "stories": resp.stories,
         "facets": {
             f.name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in f.values]
             for f in resp.facets
@@ -70,7 +105,8 @@ def search_json(resp: SearchResponse, base_url: str = "", search_url: str = "/")
 
 
 def article_json(article: Article, base_url: str = "",
-                 echoes: dict[int, list[Echo]] | None = None) -> dict:
+                 echoes: dict[int, list[Echo]] | None = None,
+                 quotes: dict[int, list[QuoteMark]] | None = None, story: Story | None = None) -> dict:
     base = base_url.rstrip("/")
     out = {"id": article.id}
     out.update(article.metadata())
@@ -81,10 +117,20 @@ def article_json(article: Article, base_url: str = "",
         for n, text in enumerate(article.paragraphs, 1)
     ]
     out["echoes"] = {
-        str(n): [{"id": e.id, "n": e.n, "outlet": e.outlet, "date": e.date,
-                  "similarity": e.similarity} for e in lst]
+        str(n): [{"id": e.id, "n": e.n, "outlet": e.outlet, "date": e.date, "title": e.title,
+                  "similarity": e.similarity, "url": base + paragraph_path(e.id, e.n)} for e in lst]
         for n, lst in sorted((echoes or {}).items())
     }
+    out["quotes"] = {
+        str(n): [{"id": q.quote, "speaker": q.speaker, "kind": q.kind,
+                  "text": " … ".join(article.paragraphs[n - 1][s:e] for s, e in q.spans),
+                  "first": appearance_json(q.first, base, match=False),
+                  "others": [appearance_json(o, base) for o in q.others]} for q in lst]
+        for n, lst in sorted((quotes or {}).items())
+    }
+    out["story"] = story_json(story, base)
+    if story is not None:
+        out["story"]["articles"] = [base + article_path(a) for a in story.members]
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from search.models import META_FIELDS
 from search.present import cite_formats, exports
 from search.query.facets import FACET_ORDER
-from search.query.params import FILTERS, SORTS
+from search.query.params import COLLAPSES, FILTERS, SORTS
 from search.settings import Limits
 
 BASES = ("stated", "inferred", "curated", "unknown")
@@ -43,6 +43,34 @@ def _json(ref: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
+def _story(articles: bool = False) -> dict:
+    """A story (issue 17): the articles of different outlets that carry the same story."""
+    props = {"id": _STR, "size": {"type": "integer", "description": "articles in the story"},
+             "outlets": _STRS, "unknown_outlets": _INT,
+             "url": {"type": "string", "description": "the search page filtered to the story"}}
+    if articles:
+        props["articles"] = _STRS
+    return {"nullable": True, **_obj(props, required=[k for k in props if k != "articles"])}
+
+
+_APPEARANCE = {"article": _STR, "n": _INT, "outlet": _nullable("string"), "date": _nullable("string"),
+               "title": _STR, "url": _STR}
+_MATCH = {"type": "string", "enum": ["exact", "partial"],
+          "description": "exact, or partial (a part of the quote, or a paraphrase)"}
+_KIND = {"type": "string", "enum": ["direct", "reported"]}
+
+
+def _quotes() -> dict:
+    """GET /api/quotes: statements, their speakers and every paragraph that carries them."""
+    first = _obj(_APPEARANCE)
+    other = _obj({**_APPEARANCE, "match": _MATCH})
+    quote = _obj({"id": _STR, "text": _STR, "speaker": _nullable("string"), "kind": _KIND,
+                  "first": first, "occurrences": {"type": "array", "items": other}})
+    facet_value = _obj({"value": _STR, "count": _INT, "selected": {"type": "boolean"}})
+    return _obj({"total": _INT, "page": _INT, "per_page": _INT, "results": {"type": "array", "items": quote},
+                 "facets": _obj({"speaker": {"type": "array", "items": facet_value}})})
+
+
 def _schemas() -> dict:
     paragraph_hit = _obj({"n": _INT, "html": _STR, "url": _STR})
     result = _obj({
@@ -51,6 +79,7 @@ def _schemas() -> dict:
         "editors": _STRS, "tags": _STRS, "article_url": _STR,
         "matching_paragraphs": {"type": "integer", "description": "paragraphs of the article that hold the query"},
         "paragraphs": {"type": "array", "items": paragraph_hit},
+        "story": _story(),
     })
     facet_value = _obj({"value": _STR, "count": _INT, "selected": {"type": "boolean"}})
     search = _obj({
@@ -74,12 +103,14 @@ def _schemas() -> dict:
         "notices": {"type": "array", "items": _obj({"code": _STR, "message": _STR}),
                     "description": "what the request limits changed (a query cut, a pattern capped, a partial answer)"},
         "took_ms": {"type": "number"},
+        "collapse": _nullable("string", description="story: one result per story"),
+        "stories": _nullable("integer", description="with collapse=story: how many stories the matches make"),
     })
     meta = {"type": "object", "required": ["value", "basis"], "additionalProperties": False,
             "properties": {"value": {"nullable": True, "oneOf": [_STR, _STRS]},
                            "basis": {"type": "string", "enum": list(BASES)}, "note": _STR}}
     echo = _obj({"id": _STR, "n": _INT, "outlet": _nullable("string"), "date": _nullable("string"),
-                 "similarity": {"type": "number"}})
+                 "title": _STR, "similarity": {"type": "number"}, "url": _STR})
     article = _obj({
         "id": _STR, **{name: {"$ref": "#/components/schemas/Metadata"} for name in META_FIELDS},
         "paragraphs": {"type": "array", "items": _obj({
@@ -89,6 +120,11 @@ def _schemas() -> dict:
             "original": _nullable("string", description="the publisher's address with a text fragment")})},
         "echoes": {"type": "object", "additionalProperties": {"type": "array", "items": echo},
                    "description": "paragraph number -> passages of other outlets' articles nearly the same"},
+        "quotes": {"type": "object", "additionalProperties": {"type": "array", "items": _obj({
+            "id": _STR, "speaker": _nullable("string"), "kind": _KIND, "text": _STR,
+            "first": _obj(_APPEARANCE), "others": {"type": "array", "items": _obj({**_APPEARANCE, "match": _MATCH})}})},
+                   "description": "paragraph number -> the quotes it carries, their first and other appearances"},
+        "story": _story(articles=True),
     })
     error = _obj({"error": _obj({"code": _STR, "message": _STR})})
     health = _obj({"status": {"type": "string", "enum": ["ok", "unavailable"]}, "articles": _INT,
@@ -99,7 +135,8 @@ def _schemas() -> dict:
                             "dates": {"type": "object"}, "versions": {"type": "object"},
                             "built_at": _nullable("string"), "updated_at": _nullable("string"),
                             "licences": {"type": "object"}}}
-    return {"Stats": stats, "SearchResponse": search, "Article": article, "Metadata": meta, "Error": error,
+    return {"Stats": stats, "SearchResponse": search, "QuotesResponse": _quotes(),
+            "Article": article, "Metadata": meta, "Error": error,
             "Health": health}
 
 
@@ -126,6 +163,10 @@ def spec(limits: Limits | None = None) -> dict:
          "schema": {"type": "integer", "minimum": 1, "maximum": limits.per_page, "default": 10}},
         {"name": "exact", "in": "query", "schema": {"type": "string", "example": "1"},
          "description": "1, true, on or yes: match every word only in the form written"},
+        {"name": "collapse", "in": "query", "schema": {"type": "string", "enum": list(COLLAPSES)},
+         "description": "story: one result per story, with how many outlets also carry it"},
+        {"name": "story", "in": "query", "schema": {"type": "string", "pattern": "^s[0-9a-f]{6,40}$"},
+         "description": "a story id: only that story's articles"},
     ]
     for p in params:  # an empty value is no value (as a form sends an empty field)
         p["allowEmptyValue"] = True
@@ -208,6 +249,21 @@ def spec(limits: Limits | None = None) -> dict:
                                               {"value": _STR, "count": _INT, "selected": {"type": "boolean"}})}})}}},
                               "400": _error("a parameter is malformed or beyond a limit"),
                               "404": _error("no such facet"), "503": unavailable}}},
+            "/api/quotes": {"get": {
+                "summary": "Who said what: quotes matching words and a speaker, first appearance first",
+                "operationId": "quotes",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+                     "description": f"words of the quote or its speaker; read up to {limits.query_chars} characters"},
+                    {"name": "speaker", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+                     "description": "only this speaker's quotes (a value of the speaker facet)"},
+                    {"name": "page", "in": "query", "allowEmptyValue": True,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": limits.depth, "default": 1}},
+                    {"name": "per_page", "in": "query", "allowEmptyValue": True,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": limits.per_page, "default": 20}}],
+                "responses": {"200": _json("#/components/schemas/QuotesResponse", "a page of quotes"),
+                              "400": _error("a parameter is malformed or beyond a limit; the message names it"),
+                              "503": unavailable}}},
             "/api/openapi.json": {"get": {
                 "summary": "This description", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.0",

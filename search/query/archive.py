@@ -30,11 +30,24 @@ from pathlib import Path
 from search.cache import Cache
 from search.engine import open_engine
 from search.engine.base import Budget, Engine, Plan, Reader
-from search.models import Article, Chip, Coverage, Echo, Facet, Notice, Page, SearchResult, Snippet
+from search.models import (
+    Article,
+    Chip,
+    Coverage,
+    Echo,
+    Facet,
+    Notice,
+    Page,
+    QuoteMark,
+    QuotePage,
+    SearchResult,
+    Snippet,
+    Story,
+)
 from search.present.citations import article_path, display_title, permalink_path
 from search.query import ast, facets, suggest
 from search.query.histogram import Histogram, histogram
-from search.query.params import SearchRequest
+from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import ParsedQuery, parse_query
 from search.query.resolve import resolve
 from search.query.snippets import best_paragraphs, highlight, lede, matching_paragraphs
@@ -56,6 +69,8 @@ class SearchResponse:
     took_ms: float = 0.0
     sort: str = "relevance"
     cached: bool = False
+    stories: int | None = None  # with collapse=story: how many stories the matches make
+    story: Story | None = None  # the story a story= filter selects
     histogram: Histogram | None = None
     partial: bool = False  # the time budget ran out: fewer matches, plainer order or snippets
     notices: tuple[Notice, ...] = ()  # what the limits changed (search.models.Notice)
@@ -120,6 +135,28 @@ class Archive:
         with self._lock:
             return self.engine.reader().echoes(article_id)
 
+    def story(self, story_id: str) -> Story | None:
+        with self._lock:
+            return self.engine.reader().story(story_id)
+
+    def story_of(self, article_id: str) -> Story | None:
+        with self._lock:
+            return self.engine.reader().stories([article_id]).get(article_id)
+
+    def article_quotes(self, article_id: str) -> dict[int, list[QuoteMark]]:
+        """{paragraph n: its quotes, each with its other appearances} (search.stories.quotebook)."""
+        with self._lock:
+            return self.engine.reader().article_quotes(article_id)
+
+    def quotes(self, req: QuoteRequest) -> QuotePage:
+        """The quotes page: quotes with every word of `req.q` (analysed as the index is) in their
+        text or their speaker's name, of `req.speaker` if given."""
+        from search.text.analysis import analyzer
+
+        terms = analyzer(self.settings).term_set(req.q) if req.q else frozenset()
+        with self._lock:
+            return self.engine.reader().quotes(terms, req.speaker, req.page, req.per_page)
+
     def search(self, req: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         with self._lock:
@@ -146,11 +183,18 @@ class Archive:
             qs = req.qs() if req.params() else ""
             articles = reader.articles([key_ for _, key_ in shown])
             idf = reader.idf() if parsed.highlight else None
-            results = [self._result(a, score, parsed, qs, None if budget.spent() else idf)
+            stories = reader.stories([a.id for a in articles])
+            results = [self._result(a, score, parsed, qs, None if budget.spent() else idf, stories.get(a.id))
                        for (score, _), a in zip(shown, articles)]
             # After the snippets, which the budget also covers: a correction is an extra.
             dym = None if budget.spent() else self._did_you_mean(req, typed, reader, first_total)
-            pages = max(1, -(-hits.total // req.per_page))
+            count = hits.stories if req.collapse and hits.stories is not None else hits.total
+            pages = max(1, -(-count // req.per_page))
+            selected = reader.story(req.story) if req.story else None
+            chips = facets.chips(req)
+            if selected is not None:  # the story's chip reads as its first article's title
+                label = display_title(reader.article(selected.members[0]))
+                chips = [replace(c, label=label) if c.param == "story" else c for c in chips]
             limits = self.settings.limits
             cut = {"query_cut_chars": ("chars", limits.query_chars), "query_cut_terms": ("terms", limits.query_terms)}
             notices = [Notice(k, (cut[k],)) for k in req.notices if k in cut]
@@ -165,13 +209,14 @@ class Archive:
                 r.tag_links = list(req.toggles("tag", r.tags).items())
             resp = SearchResponse(
                 request=req, query=parsed, total=hits.total, results=results,
-                facets=facets.facet_results(hits.counts, req), chips=facets.chips(req),
-                page=Page(req.page, req.per_page, hits.total, pages,
+                facets=facets.facet_results(hits.counts, req), chips=chips,
+                page=Page(req.page, req.per_page, count, pages,
                           req.page_qs(req.page - 1) if req.page > 1 else None,
                           req.page_qs(req.page + 1) if req.page < pages else None),
                 took_ms=(time.perf_counter() - started) * 1000, sort=self.sort_of(req, parsed),
                 histogram=histogram(hits.days, req, hits.total), partial=budget.partial,
                 notices=tuple(notices), partial_matches=partial_matches, did_you_mean=dym,
+                stories=hits.stories, story=selected,
             )
             if not budget.partial:
                 cache.put(key, resp)
@@ -228,7 +273,8 @@ class Archive:
         lo, hi = req.date_range
         return Plan(query=parsed.query, answer=parsed.answer, filters=dict(req.filters), date_from=lo,
                     date_to=hi, sort=self.sort_of(req, parsed), limit=limit, facets=facets.WANTED,
-                    histogram=histogram, prefer=parsed.prefer, budget=budget)
+                    histogram=histogram, prefer=parsed.prefer, budget=budget, collapse=req.collapse,
+                    story=req.story)
 
     def _did_you_mean(self, req: SearchRequest, parsed: ParsedQuery, reader: Reader,
                       total: int) -> SearchRequest | None:
@@ -277,7 +323,8 @@ class Archive:
             self._responses = (reader.generation, Cache(RESPONSE_CACHE, name="responses"))
         return self._responses[1]
 
-    def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf) -> SearchResult:
+    def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf,
+                story: Story | None = None) -> SearchResult:
         hl = parsed.highlight
         # paragraphs holding the query ("lihat semua N"); left out once the time budget is spent
         matching = len(matching_paragraphs(article.paragraphs, hl)) if hl and idf is not None else 0
@@ -292,5 +339,5 @@ class Archive:
             dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
             paragraphs=[Snippet(n, html, permalink_path(article, n)) for n, html in snips],
             article_url=article_path(article.id) + qs,
-            title_html=highlight(title, hl), matching=matching,
+            title_html=highlight(title, hl), matching=matching, story=story,
         )

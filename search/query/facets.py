@@ -55,6 +55,8 @@ def chips(req: SearchRequest) -> list[Chip]:
         out.append(Chip("from", req.date_from, req.date_from, req.without_qs("from")))
     if req.date_to:
         out.append(Chip("to", req.date_to, req.date_to, req.without_qs("to")))
+    if req.story:
+        out.append(Chip("story", req.story, req.story, req.without_qs("story")))
     return out
 
 

@@ -24,6 +24,7 @@ DEFAULT_LIMITS = Limits()
 #: The facets a request may filter on; each is its own parameter (`outlet=Kontan&outlet=Antara`).
 FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
+COLLAPSES = ("story",)  # collapse=story: one result per story (search.stories.clusters)
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -70,6 +71,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     exact: bool = False  # `exact=1`: every word matches only the form written (no stemming)
+    collapse: str = ""  # "story": one result per story
+    story: str = ""  # a story id: that story's articles only
     #: what was cut to fit the limits (message keys: query_cut_chars, query_cut_terms)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
@@ -88,6 +91,14 @@ class SearchRequest:
             vals = many(name)
             return vals[-1] if vals else ""
 
+        collapse = one("collapse")
+        if collapse and collapse not in COLLAPSES:
+            raise BadRequest(f"'collapse' must be one of {', '.join(COLLAPSES)}; got '{collapse}'.",
+                             key="bad_collapse", choices=", ".join(COLLAPSES), value=collapse)
+        story = one("story")
+        if story and not re.fullmatch(r"s[0-9a-f]{6,40}", story):
+            raise BadRequest(f"'story' must be a story id like s3f9a0c1b2e; got '{story}'.",
+                             key="bad_story", value=story)
         sort = one("sort")
         if sort and sort not in SORTS:
             raise BadRequest(f"'sort' must be one of {', '.join(SORTS)}; got '{sort}'.",
@@ -102,6 +113,8 @@ class SearchRequest:
             page=_int("page", one("page"), 1, 1, limits.depth),
             per_page=_int("per_page", one("per_page"), 10, 1, limits.per_page),
             exact=one("exact").lower() in ("1", "true", "on", "yes"),
+            collapse=collapse,
+            story=story,
             notices=notices,
         )
         if req.page * req.per_page > limits.depth:
@@ -138,6 +151,10 @@ class SearchRequest:
             out.append(("sort", self.sort))
         if self.exact:
             out.append(("exact", "1"))
+        if self.collapse:
+            out.append(("collapse", self.collapse))
+        if self.story:
+            out.append(("story", self.story))
         if self.per_page != 10:
             out.append(("per_page", str(self.per_page)))
         if self.page != 1:
@@ -173,10 +190,16 @@ class SearchRequest:
         """Query string with a whole parameter (e.g. 'from') removed."""
         if param in ("from", "to"):
             return replace(self, **{"date_" + param: ""}, page=1).qs()
+        if param in ("collapse", "story"):
+            return replace(self, **{param: ""}, page=1).qs()
         return replace(self, filters={k: v for k, v in self.filters.items() if k != param}, page=1).qs()
 
     def page_qs(self, page: int) -> str:
         return replace(self, page=page).qs()
+
+    def collapse_qs(self, on: bool) -> str:
+        """This search with one result per story (`on`), or every article."""
+        return replace(self, collapse="story" if on else "", page=1).qs()
 
 
 def _check_counts(args: Mapping[str, Sequence[str] | str], limits: Limits) -> None:
@@ -219,3 +242,44 @@ def _pair(name: str, value: str) -> str:
     """`name=value` as urlencode writes it; facet values repeat across requests, so their
     encodings are kept (a results page has about forty toggle links)."""
     return quote_plus(name) + "=" + quote_plus(value)
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """A search of the quotes page (/kutipan) and GET /api/quotes: words, a speaker, a page."""
+
+    q: str = ""
+    speaker: str = ""
+    page: int = 1
+    per_page: int = 20
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Sequence[str] | str],
+                  limits: Limits = DEFAULT_LIMITS) -> QuoteRequest:
+        """Build from query-string style arguments within `limits`; BadRequest says what to fix."""
+        _check_counts(args, limits)
+
+        def one(name):
+            v = args.get(name, ())
+            vals = [v] if isinstance(v, str) else list(v)
+            vals = [x.strip() for x in vals if x and x.strip()]
+            return vals[-1] if vals else ""
+
+        return cls(q=clip_query(one("q"), limits)[0], speaker=one("speaker")[:200],
+                   page=_int("page", one("page"), 1, 1, limits.depth),
+                   per_page=_int("per_page", one("per_page"), 20, 1, limits.per_page))
+
+    def params(self) -> list[tuple[str, str]]:
+        out = [("q", self.q)] if self.q else []
+        if self.speaker:
+            out.append(("speaker", self.speaker))
+        if self.per_page != 20:
+            out.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def qs(self, **changes) -> str:
+        """The query string for this request with `changes` (page resets unless given)."""
+        changes.setdefault("page", 1)
+        return "?" + urlencode(replace(self, **changes).params())

@@ -46,6 +46,12 @@ either way. Term rarity is the build's; words first seen by an update count as r
 only steers which terms propose candidates.
 A generation without a store of this format has no echoes until the next `add` or `remove`
 repairs it (`repair`).
+
+Formula. With a `judge` (search.stories.formulaic, made by search.stories.storybook from the
+store's `echostore.Shapes`), the rows written are judged: a link between two groups stands only
+when the judge keeps it, and identical paragraphs (one group) only when `Judge.together` says
+so; boilerplate is decided before judging. An update judges the rows it rewrites; the other
+rows keep the verdicts they were written with.
 """
 from __future__ import annotations
 
@@ -76,6 +82,10 @@ CAP = MAX_ARTICLES + 1  # a group's article count is kept up to this
 FILE = st.FILE
 TABLE = st.FILE  # one file now holds what echoes.pickle and echoes-table.pickle held
 SPOOL_BATCH = 512  # articles per write to the spool
+
+# Makes the judge of a store's links (search.stories.formulaic.Judge) from its shapes
+# (search.stories.echostore.Shapes); search.stories.storybook gives one.
+JudgeMaker = Callable[[st.Shapes], object]
 
 
 def _same_outlet(a: str | None, b: str | None) -> bool:
@@ -200,8 +210,9 @@ class EchoTable:
         return total
 
     # -- files ------------------------------------------------------------------------------------
-    def save(self, gen: Path, stamp: int) -> None:
-        """Write the generation's store, stamped with the index commit it describes."""
+    def save(self, gen: Path, stamp: int, judge: JudgeMaker | None = None) -> None:
+        """Write the generation's store, stamped with the index commit it describes. `judge`
+        (given the store's search.stories.echostore.Shapes) makes the judge of its links."""
         gen = Path(gen)
         final = st.path(gen)
         tmp = final.with_name(final.name + ".tmp")
@@ -233,16 +244,20 @@ class EchoTable:
         st.index(con)
         # Rows for the articles of groups that can echo: held by 2 to MAX_ARTICLES articles, or linked.
         shown = {g for g, c in enumerate(counts) if c <= MAX_ARTICLES and (c >= 2 or self.links[g])}
-        work = Rows(con)
-        aids = {aid for g in shown for aid, _ in work.members(g)}
-        for aid in sorted(aids):
+        work = Rows(con, judge(st.Shapes(con)) if judge else None)
+        aids = sorted({aid for g in shown for aid, _ in work.members(g)})
+        work.prepare(aids)
+        for aid in aids:
             work.write(aid)
         st.set_meta(con, version=st.VERSION, stamp=stamp, next_gid=len(self.keys), next_new=-1)
         st.finish(con, tmp, final)
 
-    def echoes(self) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
-        """Not available before `save`: read a saved table with `EchoTable.load(...).echoes()`."""
-        raise RuntimeError("save the table, then read it with EchoTable.load(gen, stamp).echoes()")
+    def echoes(self, judge: JudgeMaker | None = None) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
+        """{article id: {n: [(other id, m, similarity)]}} of a joined table, as `save` would
+        store them (saved into a temporary folder and read back: for tests and benchmarks)."""
+        with tempfile.TemporaryDirectory(prefix="kliping-echoes-") as tmp:
+            self.save(Path(tmp), 0, judge)
+            return stored(Path(tmp))
 
     @classmethod
     def load(cls, gen: Path, stamp: int | None) -> StoredTable | None:
@@ -261,8 +276,10 @@ class Rows:
     """Per-article echo rows computed from a store, with what a computation reads cached for
     the life of this object (one build's save, or one update)."""
 
-    def __init__(self, con):
+    def __init__(self, con, judge=None):
         self.con = con
+        self.judge = judge  # search.stories.formulaic.Judge, or None: every link stands
+        self._kept: dict[tuple[int, int], bool] = {}
         self._members: dict[int, list] = {}
         self._links: dict[int, list] = {}
         self._boiler: dict[int, bool] = {}
@@ -302,6 +319,28 @@ class Rows:
                 return True
         return len(arts) > MAX_ARTICLES
 
+    def prepare(self, aids: Iterable[str]) -> None:
+        """Before the rows of `aids` are computed: the judge reads, in one pass over the groups,
+        what judging the links of their groups needs (Judge.prepare)."""
+        if self.judge is None:
+            return
+        pairs = set()
+        for aid in aids:
+            for (g,) in self.con.execute("SELECT gid FROM paras WHERE aid=?", (aid,)).fetchall():
+                if not self.boiler(g):
+                    pairs.update((min(g, o), max(g, o)) for o, _ in self.links(g) if not self.boiler(o))
+        self.judge.prepare(sorted(pairs))
+
+    def kept(self, g: int, other: int) -> bool:
+        """Whether the judge lets the link between groups `g` and `other` stand."""
+        if self.judge is None:
+            return True
+        pair = (g, other) if g < other else (other, g)
+        found = self._kept.get(pair)
+        if found is None:
+            found = self._kept[pair] = self.judge.keep(*pair)
+        return found
+
     def meta(self, aid: str) -> tuple:
         found = self._meta.get(aid)
         if found is None:
@@ -316,11 +355,14 @@ class Rows:
         for n, g in self.con.execute("SELECT n, gid FROM paras WHERE aid=? ORDER BY n", (aid,)).fetchall():
             if self.boiler(g):
                 continue
-            partners = [(p, 1.0) for p in self.members(g)]
-            partners += [(p, sim) for other, sim in self.links(g) if not self.boiler(other)
-                         for p in self.members(other)]
-            if len(partners) < 2:
+            same = self.members(g)
+            partners = [(p, sim) for other, sim in self.links(g) if not self.boiler(other) and self.kept(g, other)
+                        for p in self.members(other)]
+            if len(same) + len(partners) < 2:
                 continue
+            # identical paragraphs are judged pair by pair too (Judge.together: stock text)
+            together = self.judge.together if self.judge is not None and len(same) > 1 else None
+            partners = [(p, 1.0) for p in same if together is None or p == (aid, n) or together((aid, n), p)] + partners
             found = [(oid, m, sim) for (oid, m), sim in partners
                      if oid != aid and not _same_outlet(outlet, self.meta(oid)[0])]
             if found:
@@ -365,12 +407,12 @@ class EchoView:
 
 # -- hooks for the builder and the updater --------------------------------------------------------
 def finish_build(table: EchoTable, gen: Path, stamp: int,
-                 report: Callable[[int, int], None] | None = None) -> None:
+                 report: Callable[[int, int], None] | None = None, judge: JudgeMaker | None = None) -> None:
     """The builder collected every article into `table`: join and write into `gen`, stamped
     with the commit the build is making. `report(done, total)`: the join's progress, the save
-    counted as SAVE_SHARE's worth of groups."""
+    counted as SAVE_SHARE's worth of groups. `judge`: see EchoTable.save."""
     total = table.join(report)
-    table.save(gen, stamp)
+    table.save(gen, stamp, judge)
     if report is not None:
         report(total, total)
 
@@ -381,27 +423,37 @@ def is_current(gen: Path, stamp: int) -> bool:
 
 
 def update(gen: Path, changed: Iterable[Article], removed: Iterable[str], an: Analyzer, *,
-           before: int, after: int, everything: Callable[[], Iterable[Article]]) -> bool:
+           before: int, after: int, everything: Callable[[], Iterable[Article]],
+           judge: JudgeMaker | None = None) -> bool:
     """After `add` or `remove` committed (index commit `before` -> `after`): drop the removed
     and changed articles' paragraphs, add the changed ones again, and rewrite the rows they
     affect, in one transaction. When the store does not describe `before` (missing, or stale
     after a writer died between its commit and its echoes), it is built again from
-    `everything()`, the whole archive as committed. Returns True when it had to be rebuilt."""
+    `everything()`, the whole archive as committed. Returns True when it had to be rebuilt.
+    `judge` judges the links of the rows rewritten (rows not rewritten keep their verdicts)."""
     table = EchoTable.load(gen, before)
     if table is None:
-        EchoTable.build(everything(), an).save(gen, after)
+        EchoTable.build(everything(), an).save(gen, after, judge)
         return True
     changed = list(changed)
     table.remove_articles([*removed, *(a.id for a in changed)])
     table.add_articles(changed, an)
-    table.save(gen, after)
+    table.save(gen, after, judge)
     return False
 
 
-def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]]) -> bool:
+def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]],
+           judge: JudgeMaker | None = None) -> bool:
     """Before a writer's run: echoes that do not describe the served commit `stamp` are built
     again from `everything()`. True when they had to be."""
     if is_current(gen, stamp):
         return False
-    EchoTable.build(everything(), an).save(gen, stamp)
+    EchoTable.build(everything(), an).save(gen, stamp, judge)
     return True
+
+
+def stored(gen: Path) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
+    """{article id: {n: [(other id, m, similarity)]}}: every row of the generation's store
+    (what story clusters are derived from)."""
+    return {aid: {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in row}
+            for aid, row in st.all_rows(Path(gen))}

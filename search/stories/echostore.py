@@ -27,7 +27,8 @@ from array import array
 from pathlib import Path
 
 FILE = "echoes.sqlite"
-VERSION = 3  # 3: SQLite rows (2 was a pair of pickles stamped with the index commit)
+VERSION = 4  # 3: SQLite rows (2 was a pair of pickles stamped with the index commit); 4: links
+# judged for formula (search.stories.formulaic, issue 17)
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -184,3 +185,70 @@ class Rows:
             return con.execute("SELECT count(*) FROM echoes").fetchone()[0]
         except sqlite3.DatabaseError:
             return 0
+
+
+def all_rows(gen: Path):
+    """(article id, row) of every article with echoes in the generation's store."""
+    p = path(gen)
+    if not p.is_file():
+        return
+    con = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=30)
+    try:
+        for aid, data in con.execute("SELECT aid, data FROM echoes"):
+            yield aid, pickle.loads(data)
+    finally:
+        con.close()
+
+
+class Shapes:
+    """What a judge of links (search.stories.formulaic.Judge) reads of a store: the groups'
+    term ranks, where they are, the articles' dates, and how many groups hold each rank
+    (counted in one pass when first asked: 4 bytes a term of the build, a dict for the few
+    an update added)."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self._n: int | None = None
+        self._df = array("I")
+        self._new: dict[int, int] = {}  # ranks first seen by an update (negative)
+        self._dates: dict[str, str | None] = {}
+
+    def _count(self) -> None:
+        df, new, n = array("I"), self._new, 0
+        for (blob,) in self.con.execute("SELECT key FROM groups"):
+            n += 1
+            for r in unpack_key(blob):
+                if r < 0:
+                    new[r] = new.get(r, 0) + 1
+                else:
+                    if r >= len(df):
+                        df.extend([0] * (r + 1 - len(df)))
+                    df[r] += 1
+        self._df, self._n = df, n
+
+    def group_count(self) -> int:
+        if self._n is None:
+            self._count()
+        return self._n
+
+    def df(self, rank: int) -> int:
+        if self._n is None:
+            self._count()
+        return (self._new.get(rank, 0) if rank < 0 else self._df[rank] if rank < len(self._df) else 0) or 1
+
+    def terms(self, gid: int) -> tuple[int, ...]:
+        row = self.con.execute("SELECT key FROM groups WHERE gid=?", (gid,)).fetchone()
+        return unpack_key(row[0]) if row else ()
+
+    def term_sets(self):
+        for gid, blob in self.con.execute("SELECT gid, key FROM groups"):
+            yield gid, unpack_key(blob)
+
+    def where(self, gid: int) -> list[tuple[str, int]]:
+        return self.con.execute("SELECT aid, n FROM paras WHERE gid=?", (gid,)).fetchall()
+
+    def date_of(self, aid: str) -> str | None:
+        if aid not in self._dates:
+            row = self.con.execute("SELECT date FROM articles WHERE aid=?", (aid,)).fetchone()
+            self._dates[aid] = row[0] if row else None
+        return self._dates[aid]

@@ -177,12 +177,15 @@ class StoredTable:
         return {aid: {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in pickle.loads(data)}
                 for aid, data in self.con.execute("SELECT aid, data FROM echoes")}
 
-    def save(self, gen: Path, stamp: int) -> None:
-        """Rewrite the affected rows and commit, stamped with the index commit `stamp`."""
+    def save(self, gen: Path, stamp: int, judge=None) -> None:
+        """Rewrite the affected rows and commit, stamped with the index commit `stamp`; `judge`
+        (search.stories.echoes.JudgeMaker) judges their links."""
         self._begin()
         after = self._recount()
-        work = rules.Rows(self.con)
-        for aid in sorted(self._affected(after)):
+        work = rules.Rows(self.con, judge(st.Shapes(self.con)) if judge else None)
+        aids = sorted(self._affected(after))
+        work.prepare(aids)
+        for aid in aids:
             work.write(aid)  # a removed article has no paragraphs left: its row goes
         st.set_meta(self.con, stamp=stamp)
         self.con.execute("COMMIT")

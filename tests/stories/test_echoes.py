@@ -198,9 +198,15 @@ def test_article_page_shows_the_links(client, seed_index):
     miller3 = paragraph(arts, K003, "Matthew Miller")
     html = client.get(f"/articles/{K003}").get_data(as_text=True)
     assert f'href="/articles/{K002}#p{miller2}"' in html
-    assert "Juga di:" in html and f"Kontan ¶{miller2}" in html
+    assert "Juga di:" in html and "Kontan, Menjelang kunjungannya ke Korea Utara" in html
+    assert f"18 Juni 2024, ¶{miller2}</a>" in html
+    # an echo in an article of no known outlet says so, with its title and date
+    html2 = client.get(f"/articles/{K002}").get_data(as_text=True)
+    assert f"media tidak diketahui, Vladimir Putin meminta kerjasama dengan Korea Utara untuk menolak " \
+           f"sanksi-sanksi barat., tanpa tanggal, ¶{miller3}</a>" in html2
     html_en = client.get(f"/articles/{K002}?lang=en").get_data(as_text=True)
     assert "Also in:" in html_en and f'href="/articles/{K003}#p{miller3}"' in html_en
+    assert "unknown outlet, Vladimir Putin" in html_en
     assert "Juga di" not in client.get("/articles/000_faf80de4edf6396f").get_data(as_text=True)
 
 
@@ -211,7 +217,8 @@ def test_api_article_echoes_shape(client, seed_index):
     data = client.get(f"/api/articles/{K003}").get_json()
     assert set(data["echoes"]) >= {str(miller3)}
     entry = next(e for e in data["echoes"][str(miller3)] if e["id"] == K002)
-    assert set(entry) == {"id", "n", "outlet", "date", "similarity"}
+    assert set(entry) == {"id", "n", "outlet", "date", "title", "similarity", "url"}
     assert entry["n"] == miller2 and entry["outlet"] == "Kontan" and entry["date"] == "2024-06-18"
+    assert entry["title"].startswith("Menjelang kunjungannya") and entry["url"].endswith(f"{K002}#p{miller2}")
     assert 0 < entry["similarity"] <= 1
     assert client.get("/api/articles/000_faf80de4edf6396f").get_json()["echoes"] == {}

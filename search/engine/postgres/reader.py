@@ -38,7 +38,7 @@ from search.engine.postgres.query import (
 )
 from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table, unpack
 from search.errors import NotFound
-from search.models import Article, Coverage, Echo
+from search.models import Article, Coverage, Echo, QuoteMark, QuotePage, Story
 from search.query import ast
 from search.settings import Settings
 from search.text.analysis import analyzer
@@ -185,6 +185,20 @@ class PostgresReader(Reader):
         if row is None:
             raise NotFound(f"No article with id '{article_id}' in this archive.", key="not_found", id=article_id)
         return article_from_json(row[0])
+
+    # Story clusters and the quote book (issue 17) are built only by the Whoosh engine so far:
+    # on PostgreSQL there are none, and the pages say nothing rather than something wrong.
+    def stories(self, article_ids: Iterable[str]) -> dict[str, Story]:
+        return {}
+
+    def story(self, story_id: str) -> Story | None:
+        return None
+
+    def quotes(self, terms: frozenset[str], speaker: str = "", page: int = 1, per_page: int = 20) -> QuotePage:
+        return QuotePage(0, [], [], page, per_page)
+
+    def article_quotes(self, article_id: str) -> dict[int, list[QuoteMark]]:
+        return {}
 
     def echoes(self, article_id: str) -> dict[int, list[Echo]]:
         sql = (f"SELECT n, other_id, m, sim FROM {table('echoes', self.gen)} WHERE article_id = %s "

@@ -37,7 +37,7 @@ from search.indexing.progress import Progress, Quiet
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import DEFAULT, Settings
-from search.stories import echoes
+from search.stories import echoes, storybook
 from search.text.analysis import analyzer, join_paragraphs
 
 POOL_SHARE = 0.4  # of Settings.memory_mb: the writer's postings in memory before a run is written
@@ -85,6 +85,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             an = analyzer(settings)
             writer = open_writer(ix, memory=int(settings.memory_mb * POOL_SHARE) << 20)
             echo_table = echoes.EchoTable()
+            story_table = storybook.StoryTable()  # quotes, paragraph features, headlines
             for item in items:
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
@@ -95,6 +96,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                     # The body was just analysed for the index: echoes reuse that analysis.
                     echo_table.collect(item, an.paragraph_stems(doc["body"], skip=1 if item.title else 0,
                                                                 count=len(item.paragraphs)))
+                    story_table.collect(item, an)
                     report.added += 1
                     report.removals += len(item.removed)
                     if report.added >= look_at:  # how much the commit and the join will have
@@ -109,11 +111,13 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                                   + f"). The index in {root} is unchanged.",
                                   key="nothing_to_index", n=len(report.skipped), root=str(root),
                                   reasons=f": {reasons}" if reasons else "")
-            # The echo join runs in a forked child while this process commits (search.parallel).
+            # The echo join, its judge, stories and quotes run in a forked child while this
+            # process commits (search.parallel).
             stamp = writer.generation  # the index commit this build makes
             _expect(progress, writer, echo_table)
             progress.finish("index")
-            echo_step = Background(lambda tell: echoes.finish_build(echo_table, gen, stamp, tell), "echoes",
+            echo_step = Background(lambda tell: storybook.finish_build(echo_table, story_table, gen, stamp, tell),
+                                   "echoes and stories",
                                    on_progress=lambda done, total: progress.update("echoes", done, total))
             progress.concurrent = echo_step.pid is not None  # else the join runs at wait()
             progress.start("commit")

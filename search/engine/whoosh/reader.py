@@ -14,6 +14,7 @@ counts. The plan's `Budget` is handed to matching and scoring; what it left out 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
@@ -31,11 +32,13 @@ from search.engine.whoosh.matching import capped_patterns, expand, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
 from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
-from search.models import Article, Coverage, Echo
+from search.models import Article, Coverage, Echo, QuoteMark, QuotePage, Story
 from search.query import ast
 from search.query.fields import value_matches
 from search.settings import Settings
 from search.stories.echoes import EchoView
+from search.stories.storybook import FILE as STORIES_FILE
+from search.stories.storybook import StoryView
 from search.text.analysis import analyzer
 from search.text.spelling import Lexicon
 
@@ -59,6 +62,8 @@ class WhooshReader(Reader):
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
         self._expanded: Cache[wq.Query] = Cache(EXPANSION_CACHE, name="expanded queries")
         self._echoes: EchoView | None = None
+        self._stories: tuple | None = None  # (file stamp, StoryView)
+        self._story_of_doc: tuple | None = None  # (StoryView, [story index or -1 per docnum], ids)
         self._lexicon: Lexicon | None = None  # written words by letter pairs, made when first asked
         self._lexicon_lock = threading.Lock()
 
@@ -113,12 +118,16 @@ class WhooshReader(Reader):
     def search(self, plan: Plan) -> Hits:
         q = None if plan.query is None else self._query(plan.query)
         matched = self.table.live if q is None else self._match(plan.query, q, plan.budget)
+        if plan.story:
+            matched = matched & self._story_docs(plan.story)
         kept, per_facet = facets.restrict(self.table, matched, plan)
-        top = self._top(plan, q, kept)
+        label = self._doc_stories() if plan.collapse == "story" else None
+        top = self._top(plan, q, kept, label)
         days = facets.count(self.table, "date", kept) if plan.histogram else None
         return Hits(len(kept), top, facets.counts(self.table, plan, per_facet), days,
                     partial=plan.budget is not None and plan.budget.partial,
-                    capped=tuple(capped_patterns(q)) if q is not None else ())
+                    capped=tuple(capped_patterns(q)) if q is not None else (),
+                    stories=None if label is None else len({label[d] if label[d] >= 0 else -1 - d for d in kept}))
 
     def similar_words(self, word: str, max_distance: int, limit: int,
                       min_freq: int = 1) -> list[tuple[str, int, int]]:
@@ -156,6 +165,54 @@ class WhooshReader(Reader):
         if self._echoes is None:
             self._echoes = EchoView.load(self.gen, self.searcher.reader().generation())
         return self._echoes.for_article(article_id)
+
+    def _story_view(self) -> StoryView:
+        """The generation's stories file, read once, and again when an update rewrites it."""
+        try:
+            s = os.stat(self.gen / STORIES_FILE)
+            stamp = (s.st_ino, s.st_mtime_ns)
+        except FileNotFoundError:
+            stamp = None
+        if self._stories is None or self._stories[0] != stamp:
+            self._stories = (stamp, StoryView.load(self.gen, self.searcher.reader().generation()))
+        return self._stories[1]
+
+    def stories(self, article_ids: Iterable[str]) -> dict[str, Story]:
+        view = self._story_view()
+        return {aid: s for aid in article_ids if (s := view.story_of(aid)) is not None}
+
+    def story(self, story_id: str) -> Story | None:
+        return self._story_view().story(story_id)
+
+    def quotes(self, terms: frozenset[str], speaker: str = "", page: int = 1, per_page: int = 20) -> QuotePage:
+        return self._story_view().book.search(terms, speaker, page, per_page)
+
+    def article_quotes(self, article_id: str) -> dict[int, list[QuoteMark]]:
+        return self._story_view().book.for_article(article_id)
+
+    def _doc_stories(self) -> list[int]:
+        """Per document number, the index of its story (-1: none), read once per stories file:
+        the article ids come from the `id` field's terms, one document each."""
+        view = self._story_view()
+        if self._story_of_doc is None or self._story_of_doc[0] is not view:
+            reader = self.searcher.reader()
+            labels = [-1] * reader.doc_count_all()
+            index: dict[str, int] = {}
+            for term in reader.lexicon("id"):
+                aid = term.decode("utf-8") if isinstance(term, bytes) else term
+                story = view.story_of(aid)
+                if story is not None:  # (a replaced article's old document is deleted)
+                    for doc in reader.postings("id", term).all_ids():
+                        if not reader.is_deleted(doc):
+                            labels[doc] = index.setdefault(story.id, len(index))
+            self._story_of_doc = (view, labels, index)
+        return self._story_of_doc[1]
+
+    def _story_docs(self, story_id: str) -> frozenset[int]:
+        self._doc_stories()
+        index = self._story_of_doc[2].get(story_id)
+        labels = self._story_of_doc[1]
+        return frozenset(d for d, s in enumerate(labels) if s == index) if index is not None else frozenset()
 
     def idf(self) -> Callable[[str], float]:
         n, df, cache = max(1, self.searcher.doc_count()), self.searcher.doc_frequency, self._idf
@@ -229,30 +286,51 @@ class WhooshReader(Reader):
                 out |= docs
         return frozenset(out & t.live)
 
-    def _top(self, plan: Plan, q, kept: set[int]) -> list[tuple[float, int]]:
+    def _top(self, plan: Plan, q, kept: set[int], label: list[int] | None = None) -> list[tuple[float, int]]:
         """(score, docnum) of the first `plan.limit` documents of `kept` in the plan's order.
         Relevance: bulk BM25 when the query allows it, else Whoosh's own scoring (prefixes,
-        wildcards) with the same weighting, `kept` as its filter. Dates: the table's orders."""
+        wildcards) with the same weighting, `kept` as its filter. Dates: the table's orders.
+        With `label` (a story index per document), only the first document of each story."""
         if not kept:
             return []
+        first = _first_of_story(label, plan.limit)
         if plan.sort == "relevance" and q is not None:
-            scores = self._scorer().score(q, kept, plan.answer, plan.budget, k=plan.limit)
+            # collapsed, the best `limit` stories may need more than `limit` documents: all scored
+            scores = self._scorer().score(q, kept, plan.answer, plan.budget,
+                                          k=plan.limit if label is None else None)
             if scores is not None:
+                n = plan.limit if label is None else len(scores)
                 if plan.prefer:
-                    return tiered(scores, [self._match(p, self._query(p)) for p in plan.prefer], plan.limit)
-                return best(scores, plan.limit)
+                    ranked = tiered(scores, [self._match(p, self._query(p)) for p in plan.prefer], n)
+                else:
+                    ranked = best(scores, n)
+                return ranked if label is None else first(ranked)
             if _only_negative(q):
                 q = wq.And([wq.Every(), q])
-            results = self.searcher.search(q, limit=plan.limit, filter=set(kept), terms=False)
-            return [(score, doc) for score, doc in results.top_n]
+            limit = plan.limit if label is None else None
+            results = self.searcher.search(q, limit=limit, filter=set(kept), terms=False)
+            return first([(score, doc) for score, doc in results.top_n])
         order = self.table.oldest if plan.sort == "oldest" else self.table.newest
-        out = []
-        for doc in order:
-            if doc in kept:
-                out.append((0.0, doc))
-                if len(out) >= plan.limit:
-                    break
+        return first((0.0, doc) for doc in order if doc in kept)
+
+
+def _first_of_story(label: list[int] | None, limit: int):
+    """A function taking ranked (score, docnum) and keeping the first `limit`, one per story
+    when `label` is given (documents without a story are each their own)."""
+    def first(ranked) -> list[tuple[float, int]]:
+        out, seen = [], set()
+        for score, doc in ranked:
+            if label is not None:
+                key = label[doc] if label[doc] >= 0 else -1 - doc
+                if key in seen:
+                    continue
+                seen.add(key)
+            out.append((score, doc))
+            if len(out) >= limit:
+                break
         return out
+
+    return first
 
 
 def tiered(scores: dict[int, float], preferred: list[frozenset[int]], n: int) -> list[tuple[float, int]]:

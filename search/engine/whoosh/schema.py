@@ -39,8 +39,10 @@ from search.text.analysis import Analyzer, analyzer
 #: what a stored Article holds. 7: authors, paragraph anchors, credit lines leave the body;
 #: 8: the facets column also holds the article's paragraph count; 9: compounds split into their
 #: parts, paragraphs at PARA_SPAN, a title field (issue 16); 10: all of them; 11: the facets
-#: column also holds the authors (`penulis:`); 12: echoes in echoes.sqlite (issue 13).
-SCHEMA_FORMAT = 12
+#: column also holds the authors (`penulis:`); 12: echoes in echoes.sqlite (issue 13); 13: the
+#: generation also stores echo links judged for formula (echo store format 4) and its stories and
+#: quotes (stories.pickle, issue 17): a 12 index would show no echoes, stories or quotes until an add.
+SCHEMA_FORMAT = 13
 
 
 def schema_version(settings: Settings) -> str:

@@ -38,7 +38,7 @@ from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.present import anchors
 from search.settings import DEFAULT, Settings
-from search.stories import echoes
+from search.stories import storybook
 from search.text.analysis import analyzer
 
 
@@ -71,10 +71,10 @@ def stored_articles(ix) -> list[Article]:
 
 def _repair(gen: Path, ix, settings: Settings) -> int:
     """The served commit, with its side files repaired first if a writer died after its commit
-    and before them: the echoes (search.stories.echoes.repair) and the manifest's count.
-    (Fingerprints of another commit are ignored, and rewritten by the next run that cleans.)"""
+    and before them: the echoes and stories (search.stories.storybook.repair) and the manifest's
+    count. (Fingerprints of another commit are ignored, and rewritten by the next run that cleans.)"""
     stamp = ix.latest_generation()
-    echoes.repair(gen, analyzer(settings), stamp, lambda: stored_articles(ix))
+    storybook.repair(gen, analyzer(settings), stamp, lambda: stored_articles(ix))
     manifest = store.read_manifest(gen)
     if manifest.get("commit") != stamp:
         _touch_manifest(gen, ix.doc_count(), stamp, when=False)
@@ -155,8 +155,8 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                     store.sweep(root)  # what the failed commit wrote and no commit names
             raise
         if report.committed:
-            echoes.update(gen, written, (), analyzer(settings), before=before,
-                          after=ix.latest_generation(), everything=lambda: stored_articles(ix))
+            storybook.update(gen, written, (), analyzer(settings), before=before,
+                             after=ix.latest_generation(), everything=lambda: stored_articles(ix))
             _touch_manifest(gen, ix.doc_count(), ix.latest_generation())
         if report.committed or (cleaned and not prints_of and loaded is not None):
             # after a commit, or when stale fingerprints made every input be cleaned: the index
@@ -208,8 +208,8 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
                     store.sweep(root)
                 raise
             report.committed = True
-            echoes.update(gen, [], present, analyzer(settings), before=before,
-                          after=ix.latest_generation(), everything=lambda: stored_articles(ix))
+            storybook.update(gen, [], present, analyzer(settings), before=before,
+                             after=ix.latest_generation(), everything=lambda: stored_articles(ix))
             _touch_manifest(gen, ix.doc_count(), ix.latest_generation())
             if prints_of:
                 gone = set(present)
@@ -239,8 +239,8 @@ def optimize(root: str | Path, *, wait: float = 0.0, settings: Settings = DEFAUL
                 with contextlib.suppress(Exception):
                     store.sweep(root)
                 raise
-            echoes.update(gen, [], (), analyzer(settings), before=before,
-                          after=ix.latest_generation(), everything=lambda: stored_articles(ix))
+            storybook.update(gen, [], (), analyzer(settings), before=before,
+                             after=ix.latest_generation(), everything=lambda: stored_articles(ix))
             if prints_of:
                 fingerprints.write(gen, ix, prints_of)
             _touch_manifest(gen, ix.doc_count(), ix.latest_generation())

@@ -1,0 +1,312 @@
+"""Quotes across the archive: every paragraph that carries a statement, and where it came first.
+
+`QuoteIndex` (kept with the index, updated by `add` and `remove`) holds every quote of every
+article (search.stories.quotes) and the links between quotes of different articles:
+- exact: the shorter quote's words (EXACT_MIN_WORDS or more) run, in order, inside the other;
+- partial: a partial quote or a paraphrase (a translation, a trimmed or reworded quote): at least
+  LINK_MIN_SHARED shared terms holding PARTIAL of the smaller quote's weight (idf over quotes),
+  by the same speaker or where one side names none.
+Candidates come from a prefix filter: quotes sharing LINK_MIN_SHARED terms or more share one of
+each other's rarest |terms| - LINK_MIN_SHARED + 1 terms, so only those are posted; a new quote
+looks up the PROBE rarest of them and compares in full those found twice (a term already posted
+for MAX_POSTINGS quotes takes no more). Linking is near-linear; a pair whose shared terms are
+all commoner than both quotes' rarest PROBE is missed, an approximation chosen for speed.
+
+`book(meta)` turns it into `QuoteBook` records for readers: quotes linked to each other are one
+quote (`QuoteRecord`) with its first appearance (earliest date, then id and paragraph), its
+speaker (the first appearance's, else the one most of them name), and all its appearances, each
+marked exact or partial against the first.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from search.models import QuoteAppearance, QuoteMark, QuotePage, QuoteResult
+from search.stories.quotes import Quote
+from search.text.analysis import Analyzer, kept_words
+
+LINK_MIN_TERMS = 5  # a shorter quote ("Masih jauh dari itu") links to nothing
+LINK_MIN_SHARED = 5
+PARTIAL = 0.6
+EXACT_MIN_WORDS = 6
+MAX_POSTINGS = 200  # a term posted for this many quotes takes no more and proposes none
+PROBE = 8  # prefix terms a new quote looks up (all of its prefix is posted)
+
+_WORDS = re.compile(r"[^\W_]+(?:[.,]\d+)*")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(w.lower() for w in _WORDS.findall(text)) + " "
+
+
+def _exact(a: Unit, b: Unit) -> bool:
+    """The shorter quote's words (EXACT_MIN_WORDS or more) run, in order, inside the other."""
+    short, long_ = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    return short.words.count(" ") - 1 >= EXACT_MIN_WORDS and short.words in long_.words
+
+
+@dataclass
+class Unit:
+    aid: str
+    n: int
+    text: str
+    speaker: str | None
+    kind: str
+    spans: tuple[tuple[int, int], ...]
+    terms: frozenset[str]
+    words: str  # " w1 w2 … " lowercased, for exact matching
+
+
+class QuoteIndex:
+    """Every quote of the archive and the links between them; plain data, pickled as is.
+    Quotes with the very same words are one node (`same`), so a statement copied by many
+    articles costs one entry in the join, not one link per pair of copies."""
+
+    def __init__(self):
+        self.units: dict[int, Unit] = {}
+        self.by_article: dict[str, list[int]] = {}
+        self.canon: dict[str, int] = {}  # words -> the node of quotes with those words
+        self.node_of: dict[int, int] = {}  # quote -> its node
+        self.same: dict[int, list[int]] = {}  # node -> its quotes
+        self.df: Counter = Counter()  # nodes holding each term
+        self.postings: dict[str, list[int]] = {}
+        self.links: dict[int, dict[int, str]] = {}  # node -> {node: "exact"|"partial"}
+        self.next_uid = 0
+
+    # -- adding and removing -----------------------------------------------------------------------
+    def collect(self, aid: str, quotes: Iterable[Quote], an: Analyzer) -> list[int]:
+        """Build, first pass: remember the quotes (linked by `join`); returns the new nodes."""
+        self.remove_articles([aid])
+        new = []
+        for q in quotes:
+            uid = self.next_uid
+            self.next_uid += 1
+            words = _words(q.text)
+            node = self.canon.get(words)
+            terms = self.units[node].terms if node is not None else an.term_set(q.text)
+            self.units[uid] = Unit(aid, q.n, q.text, q.speaker, q.kind, q.spans, terms, words)
+            self.by_article.setdefault(aid, []).append(uid)
+            if node is None:
+                node = self.canon[words] = uid
+                self.same[node] = []
+                self.links[node] = {}
+                self.df.update(terms)
+                new.append(node)
+            self.same[node].append(uid)
+            self.node_of[uid] = node
+        return new
+
+    def join(self, nodes: Iterable[int] | None = None) -> None:
+        """Link nodes (all of them, or the new ones after an update) to the nodes posted so far."""
+        self.__dict__.pop("_idf", None)  # the rarities change with every update
+        for node in sorted(self.same if nodes is None else nodes):
+            u = self.units.get(node)
+            if u is None or len(u.terms) < LINK_MIN_TERMS:
+                continue
+            self._post(node, probe=True)
+
+    def _post(self, node: int, probe: bool) -> None:
+        u = self.units[node]
+        prefix = sorted(u.terms, key=lambda t: (self.df[t], t))[:len(u.terms) - LINK_MIN_SHARED + 1]
+        if probe:  # the PROBE rarest: a pair is also found from its other side
+            hits = Counter(o for t in prefix[:PROBE] if len(p := self.postings.get(t, ())) < MAX_POSTINGS
+                           for o in p)
+            for other, h in hits.items():
+                if h >= 2 and other in self.same and other != node:
+                    how = self.match(u, self.units[other])
+                    if how:
+                        self.links[node][other] = self.links[other][node] = how
+        for t in prefix:
+            p = self.postings.setdefault(t, [])
+            if len(p) < MAX_POSTINGS:
+                p.append(node)
+
+    def add_articles(self, quotes_of: Mapping[str, list[Quote]], an: Analyzer) -> None:
+        new = []
+        for aid, quotes in quotes_of.items():
+            new += self.collect(aid, quotes, an)
+        self.join(new)
+
+    def remove_articles(self, ids: Iterable[str]) -> None:
+        for aid in ids:
+            for uid in self.by_article.pop(aid, ()):
+                u = self.units[uid]
+                node = self.node_of.pop(uid)
+                members = self.same[node]
+                members.remove(uid)
+                if uid != node:
+                    del self.units[uid]
+                    continue
+                links = self.links.pop(node)
+                for other in links:
+                    self.links[other].pop(node, None)
+                del self.same[node]
+                if members:  # another copy of these words takes the node's place
+                    heir = members[0]
+                    self.same[heir], self.canon[u.words], self.links[heir] = members, heir, links
+                    for m in members:
+                        self.node_of[m] = heir
+                    for other, how in links.items():
+                        self.links[other][heir] = how
+                    if len(u.terms) >= LINK_MIN_TERMS:
+                        self._post(heir, probe=False)
+                else:
+                    del self.canon[u.words]
+                    self.df.subtract(u.terms)
+                del self.units[uid]
+        # postings keep dead nodes; look-ups skip them
+
+    def match(self, a: Unit, b: Unit) -> str | None:
+        if a.aid == b.aid:
+            return None
+        if _exact(a, b):
+            return "exact"
+        shared = a.terms & b.terms
+        if len(shared) < LINK_MIN_SHARED:
+            return None
+        if a.speaker and b.speaker and a.speaker.casefold() != b.speaker.casefold():
+            return None
+        small = min(a.terms, b.terms, key=lambda s: self._weight(s))
+        return "partial" if self._weight(shared) >= PARTIAL * self._weight(small) else None
+
+    def _weight(self, terms: Iterable[str]) -> float:
+        """Summed idf over quotes: common words weigh little."""
+        n = max(2, len(self.same))
+        idf, df = self.__dict__.setdefault("_idf", {}), self.df
+        total = 0.0
+        for t in terms:
+            w = idf.get(t)
+            if w is None:
+                w = idf[t] = math.log(1 + n / max(1, df[t]))
+            total += w
+        return total
+
+    # -- reading -----------------------------------------------------------------------------------
+    def groups(self) -> list[list[int]]:
+        """Quotes joined by links (and quotes of the same words), each group a list of unit ids."""
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for uid, others in self.links.items():
+            for o in others:
+                a, b = find(uid), find(o)
+                if a != b:
+                    parent[a] = b
+        out: dict[int, list[int]] = {}
+        for node, members in self.same.items():
+            out.setdefault(find(node), []).extend(members)
+        return list(out.values())
+
+    def book(self, meta: Mapping[str, tuple]) -> QuoteBook:
+        """The readers' records; `meta` maps an article id to (outlet, date, title)."""
+        records, marks = [], {}
+
+        def when(uid: int):
+            u = self.units[uid]
+            return (meta.get(u.aid, (None, None, ""))[1] or "9999", u.aid, u.n)
+
+        for members in self.groups():
+            members.sort(key=when)
+            first = self.units[members[0]]
+            speakers = Counter(self.units[m].speaker for m in members if self.units[m].speaker)
+            speaker = first.speaker or (speakers.most_common(1)[0][0] if speakers else None)
+            qid = "q" + hashlib.sha1(f"{first.aid}\n{first.n}\n{first.text[:60]}".encode()).hexdigest()[:12]
+            occ = []
+            for m in members:
+                u = self.units[m]
+                outlet, date, title = meta.get(u.aid, (None, None, ""))
+                how = "exact" if m == members[0] or u.words == first.words or _exact(u, first) else "partial"
+                occ.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, u.speaker))
+                marks.setdefault(u.aid, []).append((u.n, len(records), len(occ) - 1))
+            terms = frozenset().union(*(self.units[m].terms for m in members),
+                                      kept_words(speaker or ""))
+            records.append(QuoteRecord(qid, first.text, speaker, occ, terms))
+        return QuoteBook(records, marks)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    article: str
+    n: int
+    outlet: str | None
+    date: str | None
+    title: str
+    match: str  # "exact" or "partial", against the first appearance
+    spans: tuple[tuple[int, int], ...] = ()
+    kind: str = "direct"
+    speaker: str | None = None
+
+
+@dataclass
+class QuoteRecord:
+    id: str
+    text: str
+    speaker: str | None
+    occurrences: list[Occurrence]  # the first appearance first, then by date
+    terms: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @property
+    def first(self) -> Occurrence:
+        return self.occurrences[0]
+
+
+    def appearance(self, i: int) -> QuoteAppearance:
+        o = self.occurrences[i]
+        return QuoteAppearance(o.article, o.n, o.outlet, o.date, o.title, o.match)
+
+    def result(self) -> QuoteResult:
+        every = [self.appearance(i) for i in range(len(self.occurrences))]
+        return QuoteResult(self.id, self.text, self.speaker, every[0], every, self.occurrences[0].kind)
+
+
+@dataclass
+class QuoteBook:
+    """What readers load: quote records, and where each article's quotes are. The search and
+    the article marks are Kliping's own; any engine that stores a QuoteBook can serve them."""
+
+    records: list[QuoteRecord]
+    marks: dict[str, list[tuple[int, int, int]]]  # article id -> [(n, record index, occurrence index)]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def search(self, terms: frozenset[str] = frozenset(), speaker: str = "", page: int = 1,
+               per_page: int = 20, facet_size: int = 30) -> QuotePage:
+        """Quotes holding every term (in their words or their speaker's name), of `speaker` if
+        given; newest first appearance first. The speaker facet counts the quotes matching the
+        terms, whatever speaker is selected."""
+        matching = [r for r in self.records if terms <= r.terms] if terms else list(self.records)
+        counts = Counter(r.speaker for r in matching if r.speaker)
+        if speaker:
+            matching = [r for r in matching if (r.speaker or "").casefold() == speaker.casefold()]
+        matching.sort(key=lambda r: (r.first.date or "", len(r.occurrences), r.id), reverse=True)
+        shown = matching[(page - 1) * per_page: page * per_page]
+        return QuotePage(len(matching), [r.result() for r in shown], counts.most_common(facet_size),
+                         page, per_page)
+
+    def for_article(self, article_id: str) -> dict[int, list[QuoteMark]]:
+        """{paragraph n: the quotes in it}, each with its first and other appearances."""
+        out: dict[int, list[QuoteMark]] = {}
+        for n, ri, oi in self.marks.get(article_id, ()):
+            r = self.records[ri]
+            o = r.occurrences[oi]
+            others = tuple(r.appearance(i) for i in range(len(r.occurrences)) if i != oi)
+            out.setdefault(n, []).append(QuoteMark(r.id, o.spans, o.speaker or r.speaker, o.kind,
+                                                   r.appearance(0), others))
+        return out
+
+    def get(self, quote_id: str) -> QuoteResult | None:
+        for r in self.records:
+            if r.id == quote_id:
+                return r.result()
+        return None
