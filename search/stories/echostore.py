@@ -109,6 +109,12 @@ def meta(con: sqlite3.Connection, key: str, default=None):
     return default if row is None else row[0]
 
 
+def articles_of(con: sqlite3.Connection, gid: int) -> int:
+    """How many articles hold group `gid` (capped at echoes.CAP); 0 for a group not stored."""
+    row = con.execute("SELECT articles FROM groups WHERE gid=?", (gid,)).fetchone()
+    return row[0] if row else 0
+
+
 def set_meta(con: sqlite3.Connection, **values) -> None:
     con.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values.items())
 

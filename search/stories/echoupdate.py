@@ -15,6 +15,7 @@ from search.models import Article
 from search.present.citations import display_title
 from search.stories import echoes as rules
 from search.stories import echostore as st
+from search.stories.echorows import RowWriter
 from search.text.analysis import Analyzer
 
 
@@ -33,8 +34,7 @@ class StoredTable:
             self._open = True
 
     def _count(self, g: int) -> int:
-        row = self.con.execute("SELECT articles FROM groups WHERE gid=?", (g,)).fetchone()
-        return row[0] if row else 0
+        return st.articles_of(self.con, g)
 
     def _touch(self, g: int) -> None:
         if g not in self.before:
@@ -182,7 +182,7 @@ class StoredTable:
         (search.stories.echoes.JudgeMaker) judges their links."""
         self._begin()
         after = self._recount()
-        work = rules.Rows(self.con, judge(st.Shapes(self.con)) if judge else None)
+        work = RowWriter(self.con, judge(st.Shapes(self.con)) if judge else None)
         aids = sorted(self._affected(after))
         work.prepare(aids)
         for aid in aids:
