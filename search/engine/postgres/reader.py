@@ -18,9 +18,10 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 
 from search.cache import Cache
+from search.engine import proximity
 from search.engine.base import FACETS, Hits, Plan, Reader, coverage_of, days_wanted
 from search.engine.bm25 import idf as _idf
-from search.engine.postgres import near, proximity
+from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.query import (
     FALSE,

@@ -47,6 +47,7 @@ from whoosh import query as wq
 from whoosh import scoring as ws
 
 from search.cache import Cache
+from search.engine import proximity
 from search.engine.base import Budget
 from search.engine.bm25 import idf as _idf
 from search.engine.whoosh.matching import match_docs, term_positions, term_postings
@@ -332,24 +333,7 @@ class BulkScorer:
                 occurrences.setdefault(d, []).extend((p, i) for p in positions)
         lengths, avgfl = self._field(field)
         counted = len(words)  # the answer mark, last, is not part of the coverage
-        whole = sum(idf[:counted])
-        out = {}
-        for d, occ in occurrences.items():
-            occ.sort()
-            acc, held = [0.0] * len(terms), [False] * counted
-            for _, i in occ:
-                if i < counted:
-                    held[i] = True
-            for (p, i), (p2, j) in zip(occ, occ[1:]):
-                if i != j and p != p2:  # a number asked about is its own mark, not a neighbour
-                    acc[i] += idf[j] / (p2 - p) ** 2
-                    acc[j] += idf[i] / (p2 - p) ** 2
-            k = s.k1 * (1 - s.b + s.b * lengths[d] / avgfl)
-            bonus = sum(a * (s.k1 + 1) / (a + k) for a in acc if a)
-            if bonus:
-                coverage = sum(x for x, h in zip(idf, held) if h) / whole if whole else 0.0
-                out[d] = bonus * coverage ** s.coverage_power
-        return out
+        return proximity.bonus(occurrences, idf, counted, lengths, avgfl, s)
 
     def _term(self, field: str, text: str, docs=None, length_field: str | None = None) -> dict[int, float]:
         """doc -> BM25 of one term, for every posting or only for `docs`; lengths are those of
