@@ -149,10 +149,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
         except BaseException:
             reader.close()
             if writer is not None:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-                with contextlib.suppress(Exception):
-                    store.sweep(root)  # what the failed commit wrote and no commit names
+                _abandon(writer, root)
             raise
         if report.committed:
             storybook.update(gen, written, (), analyzer(settings), before=before,
@@ -202,10 +199,7 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
                     writer.delete_document(docs[i])
                 writer.commit(mergetype=merging.policy)
             except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-                with contextlib.suppress(Exception):
-                    store.sweep(root)
+                _abandon(writer, root)
                 raise
             report.committed = True
             storybook.update(gen, [], present, analyzer(settings), before=before,
@@ -234,10 +228,7 @@ def optimize(root: str | Path, *, wait: float = 0.0, settings: Settings = DEFAUL
             try:
                 writer.commit(mergetype=merging.everything)
             except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-                with contextlib.suppress(Exception):
-                    store.sweep(root)
+                _abandon(writer, root)
                 raise
             storybook.update(gen, [], (), analyzer(settings), before=before,
                              after=ix.latest_generation(), everything=lambda: stored_articles(ix))
@@ -245,6 +236,15 @@ def optimize(root: str | Path, *, wait: float = 0.0, settings: Settings = DEFAUL
                 fingerprints.write(gen, ix, prints_of)
             _touch_manifest(gen, ix.doc_count(), ix.latest_generation())
     return {"segments": len(segments), "deleted": deleted, "seconds": time.perf_counter() - started}
+
+
+def _abandon(writer, root: Path) -> None:
+    """After a failed write: cancel the writer and sweep what the failed commit wrote and no
+    commit names; neither may hide the error being raised."""
+    with contextlib.suppress(Exception):
+        writer.cancel()
+    with contextlib.suppress(Exception):
+        store.sweep(root)
 
 
 def _touch_manifest(gen: Path, articles: int, commit: int, when: bool = True) -> None:
