@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from search.models import Article, Coverage, Echo, OutletShare, QuoteMark, QuotePage, Skipped, Story
@@ -248,6 +248,22 @@ class UpdateReport:
     #: Articles cleaned from source, and inputs found unchanged by fingerprint without cleaning.
     cleaned: int = 0
     fingerprinted: int = 0
+
+    def articles(self, items: Iterable, on_item: Callable | None = None) -> Iterator[Article]:
+        """The articles among an `add`'s inputs, for the engine to compare with its index. Inputs
+        found unchanged by fingerprint (search.ingest.fingerprints.Unchanged) and skipped ones
+        are recorded here as they pass; `on_item` hears every input that was read."""
+        for item in items:
+            if not isinstance(item, (Article, Skipped)):  # fingerprints.Unchanged: not read
+                self.outcomes.append(Outcome(item.origin, UNCHANGED, item.id))
+                self.fingerprinted += 1
+                continue
+            if on_item:
+                on_item(item)
+            if isinstance(item, Skipped):
+                self.outcomes.append(Outcome(item.origin, "skipped", reason=item.reason))
+                continue
+            yield item
 
     def count(self, outcome: str) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)

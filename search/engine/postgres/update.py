@@ -56,16 +56,7 @@ def add(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, wai
         known: dict[str, str] | None = None
         written: dict[str, Article] = {}
         cleaned: list[str] = []
-        for item in items:
-            if isinstance(item, fingerprints.Unchanged):
-                report.outcomes.append(Outcome(item.origin, UNCHANGED, item.id))
-                report.fingerprinted += 1
-                continue
-            if on_item:
-                on_item(item)
-            if isinstance(item, Skipped):
-                report.outcomes.append(Outcome(item.origin, "skipped", reason=item.reason))
-                continue
+        for item in report.articles(items, on_item):
             cleaned.append(item.id)
             if known is None:
                 known = dict(conn.execute(f"SELECT id, hash FROM {docs}").fetchall())

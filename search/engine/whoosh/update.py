@@ -108,16 +108,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
         batch: dict[str, str] = {}  # id -> content hash of this batch's articles
         reader = ix.reader()  # the one reader of this batch: ids -> document numbers and hashes
         try:
-            for item in items:
-                if isinstance(item, fingerprints.Unchanged):
-                    report.outcomes.append(Outcome(item.origin, UNCHANGED, item.id))
-                    report.fingerprinted += 1
-                    continue
-                if on_item:
-                    on_item(item)
-                if isinstance(item, Skipped):
-                    report.outcomes.append(Outcome(item.origin, "skipped", reason=item.reason))
-                    continue
+            for item in report.articles(items, on_item):
                 digest = item.content_hash
                 if item.id in batch:
                     if batch[item.id] == digest:
