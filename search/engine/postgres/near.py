@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from search.engine import spans as spans_of
 from search.engine.postgres.schema import unpack
 from search.query import ast
-from search.text.analysis import PARA_SHIFT
 
 MAX_EXPANSION = 200  # words of a prefix or pattern whose positions a part reads (as Whoosh's)
 
@@ -87,17 +87,7 @@ def _phrase_spans(words: tuple[str, ...], slop: int, pos) -> Spans:
         lists = [ps.get(w) for w in words]
         if not all(lists):
             continue
-        found = []
-        for start in lists[0]:
-            at, ok = start, True
-            for k in range(1, len(words)):
-                nxt = [p for p in lists[k] if at < p <= at + slop]
-                if not nxt:
-                    ok = False
-                    break
-                at = nxt[0]
-            if ok:
-                found.append((start, at))
+        found = spans_of.phrase(lists, slop)
         if found:
             out[d] = found
     return out
@@ -105,28 +95,9 @@ def _phrase_spans(words: tuple[str, ...], slop: int, pos) -> Spans:
 
 def holds(node: ast.Near | ast.SameParagraph, parts: list[list[tuple[int, int]] | None]) -> bool:
     """Whether one document's parts' spans satisfy the node (None: a part without positions)."""
-    known = [s for s in parts if s is not None]
     if isinstance(node, ast.Near):
-        return all(_near(a, b, node.distance) for a, b in zip(known, known[1:]))
-    common = None
-    for s in known:
-        paragraphs = {a >> PARA_SHIFT for a, _ in s} | {b >> PARA_SHIFT for _, b in s}
-        common = paragraphs if common is None else common & paragraphs
-        if not common:
-            return False
-    return True
-
-
-def _near(a: list[tuple[int, int]], b: list[tuple[int, int]], distance: int) -> bool:
-    b = sorted(b)
-    for s1, e1 in a:
-        for s2, e2 in b:
-            if s2 - e1 > distance:
-                break
-            gap = s2 - e1 if s2 > e1 else (s1 - e2 if s1 > e2 else 0)
-            if gap <= distance:
-                return True
-    return False
+        return spans_of.near(parts, node.distance)
+    return spans_of.same_paragraph(parts)
 
 
 def kept(node: ast.Near | ast.SameParagraph, pos: dict[str, dict[str, list[int]]],

@@ -17,9 +17,9 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
+from search.engine import spans as spans_of
 from search.engine.whoosh import compat
 from search.engine.whoosh.matching import match_docs, term_positions
-from search.text.analysis import PARA_SHIFT
 
 POSITIONS = "body"
 MAX_EXPANSION = 200  # terms of a prefix or pattern whose positions a near operand reads
@@ -56,10 +56,9 @@ class Near(wq.And):
         spans = [operand_spans(reader, c, candidates) for c in self.subqueries]
         return {d for d in candidates if self.holds([s.get(d) for s in spans])}
 
-    def holds(self, spans: list) -> bool:
+    def holds(self, parts: list) -> bool:
         """Each part near the next; a part without positions (None) does not narrow."""
-        known = [s for s in spans if s is not None]
-        return all(_near(a, b, self.distance) for a, b in zip(known, known[1:]))
+        return spans_of.near(parts, self.distance)
 
 
 class SameParagraph(Near):
@@ -68,28 +67,8 @@ class SameParagraph(Near):
     def __init__(self, subqueries, boost: float = 1.0):
         super().__init__(subqueries, 0, boost)
 
-    def holds(self, spans: list) -> bool:
-        common = None
-        for s in spans:
-            if s is None:
-                continue
-            paragraphs = {a >> PARA_SHIFT for a, _ in s} | {b >> PARA_SHIFT for _, b in s}
-            common = paragraphs if common is None else common & paragraphs
-            if not common:
-                return False
-        return True
-
-
-def _near(a: list[tuple[int, int]], b: list[tuple[int, int]], distance: int) -> bool:
-    b = sorted(b)
-    for s1, e1 in a:
-        for s2, e2 in b:
-            if s2 - e1 > distance:
-                break
-            gap = s2 - e1 if s2 > e1 else (s1 - e2 if s1 > e2 else 0)
-            if gap <= distance:
-                return True
-    return False
+    def holds(self, parts: list) -> bool:
+        return spans_of.same_paragraph(parts)
 
 
 def operand_spans(reader, q, docs) -> dict[int, list[tuple[int, int]]]:
@@ -134,17 +113,7 @@ def _phrase_spans(reader, words: list[str], slop: int, docs) -> dict[int, list[t
         lists = [pw.get(d) for pw in per_word]
         if not all(lists):
             continue
-        found = []
-        for start in lists[0]:
-            at, ok = start, True
-            for k in range(1, len(words)):
-                nxt = [p for p in lists[k] if at < p <= at + slop]
-                if not nxt:
-                    ok = False
-                    break
-                at = nxt[0]
-            if ok:
-                found.append((start, at))
+        found = spans_of.phrase(lists, slop)
         if found:
             out[d] = found
     return out
