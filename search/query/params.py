@@ -47,6 +47,12 @@ def _date_bound(name: str, value: str, end: bool) -> str:
     return f"{y:04d}-{month:02d}-{day:02d}"
 
 
+def _values(args: Mapping[str, Sequence[str] | str], name: str) -> list[str]:
+    """A parameter's values as given (one string or several), stripped, the empty ones left out."""
+    v = args.get(name, ())
+    return [x.strip() for x in ([v] if isinstance(v, str) else v) if x and x.strip()]
+
+
 def _int(name: str, value: str | None, default: int, lo: int, hi: int) -> int:
     if value in (None, ""):
         return default
@@ -83,9 +89,7 @@ class SearchRequest:
         _check_counts(args, limits)
 
         def many(name):
-            v = args.get(name, ())
-            vals = [v] if isinstance(v, str) else list(v)
-            return tuple(dict.fromkeys(x.strip() for x in vals if x and x.strip()))
+            return tuple(dict.fromkeys(_values(args, name)))
 
         def one(name):
             vals = many(name)
@@ -260,9 +264,7 @@ class QuoteRequest:
         _check_counts(args, limits)
 
         def one(name):
-            v = args.get(name, ())
-            vals = [v] if isinstance(v, str) else list(v)
-            vals = [x.strip() for x in vals if x and x.strip()]
+            vals = _values(args, name)
             return vals[-1] if vals else ""
 
         return cls(q=clip_query(one("q"), limits)[0], speaker=one("speaker")[:200],
