@@ -58,14 +58,14 @@ raise SystemExit(main({argv!r}))
 
 BUILD_POINTS = [("new_generation", "store.py", 1), ("add_document", "writer.py", 150), ("commit", "whoosh/writing.py", 1),
                 ("_flush_segment", "writer.py", 1),
-                ("finish_build", "echoes.py", 1), ("wait", "parallel.py", 1), ("save_build", "fingerprints.py", 1),
+                ("finish_build", "echoes.py", 1), ("wait", "parallel.py", 1), ("write_stream", "fingerprints.py", 1),
                 ("write_manifest", "store.py", 1), ("publish", "store.py", 1), ("prune", "store.py", 1)]
-ADD_POINTS = [("_repair", "update.py", 1), ("update_document", "whoosh/writing.py", 40),
+ADD_POINTS = [("_repair", "update.py", 1), ("add_document", "writer.py", 40),
               ("commit", "whoosh/writing.py", 1), ("_flush_segment", "writer.py", 1),
-              ("update", "echoes.py", 1), ("save", "echoes.py", 1), ("_dump", "echoes.py", 1), ("_dump", "echoes.py", 2),
+              ("update", "echoes.py", 1), ("save", "echoupdate.py", 1), ("write", "echorows.py", 1), ("write", "echorows.py", 2),
               ("_touch_manifest", "update.py", 1), ("write_manifest", "store.py", 1), ("_update_prints", "update.py", 1),
               ("write", "fingerprints.py", 1)]
-REMOVE_POINTS = [("delete_by_term", "", 3), ("commit", "whoosh/writing.py", 1), ("update", "echoes.py", 1), ("_touch_manifest", "update.py", 1),
+REMOVE_POINTS = [("delete_document", "whoosh/writing.py", 3), ("commit", "whoosh/writing.py", 1), ("update", "echoes.py", 1), ("_touch_manifest", "update.py", 1),
                  ("write", "fingerprints.py", 1)]
 FRACTIONS = [0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 0.95]
 

@@ -177,11 +177,3 @@ def write_stream(gen: Path, ix, entries) -> None:
             f.write(("," if i else "") + json.dumps(aid, ensure_ascii=False) + ":" + json.dumps(fp))
         f.write("}}")
     os.replace(tmp, path(gen))
-
-
-def save_build(gen: Path, ix, items) -> None:
-    """After a build's commit: the fingerprints of what `ingest.load` yielded, if it was that
-    (and not taken as they came: search.engine.whoosh.build takes them)."""
-    prints = getattr(items, "prints", None)  # a Loaded, or a parallel.Prefetched one
-    if isinstance(prints, Prints):
-        write(gen, ix, prints.seen)

@@ -42,14 +42,6 @@ from search.stories import storybook
 from search.text.analysis import analyzer
 
 
-def stored_hashes(ix) -> dict[str, str]:
-    """{id: content hash} of every live document, read once from the stored fields (the whole
-    archive: for checks and repairs, never on the path of an `add`)."""
-    with ix.searcher() as s:
-        reader = s.reader()
-        return {f["id"]: f.get("hash") for _, f in reader.iter_docs()}
-
-
 def lookup(reader, article_id: str) -> tuple[int | None, str | None]:
     """(document number, stored content hash) of the live document with this id, or (None,
     None): one term look-up and one document's stored fields."""
