@@ -57,11 +57,23 @@ def main(argv=None) -> int:
     reqs = [SearchRequest.from_args(q) for q in read_queries(args.queries)]
 
     def clear():
+        """Forget what a request leaves behind for a repeat of it: the archive's responses and
+        the reader's match sets, expanded patterns and clause scores (what a server has not
+        got the first time a request arrives; word-level caches stay, as they do there)."""
         st = getattr(archive, "_state", None)
-        for name in ("responses", "matches"):  # Archive's per-generation caches, when it has them
+        for name in ("responses", "matches"):  # older checkouts: per-generation caches in _state
             cache = getattr(st, name, None)
             if hasattr(cache, "clear"):
                 cache.clear()
+        if getattr(archive, "_responses", None) is not None:
+            archive._responses[1].clear()
+        reader = archive.engine.reader() if hasattr(archive, "engine") else None
+        for owner, names in ((reader, ("_matches", "_expanded")),
+                             (getattr(reader, "scorer", None), ("_cache", "_tf"))):
+            for name in names:
+                cache = getattr(owner, name, None)
+                if hasattr(cache, "clear"):
+                    cache.clear()
 
     def one(req):
         if not args.cached:

@@ -35,11 +35,14 @@ class Term:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Stems at consecutive positions of BODY (slop 1), or within `slop` positions."""
+    """Stems at consecutive positions of BODY (slop 1), or within `slop` positions. It scores
+    the sum of its words, times `weight`: below 1 for a variant longer than the form typed
+    (search.query.build.expansion), which weighs as many words as were typed."""
 
     field: str
     words: tuple[str, ...]
     slop: int = 1
+    weight: float = 1.0
     typed: str | None = field(default=None, compare=False, repr=False)
 
 

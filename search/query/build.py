@@ -42,22 +42,31 @@ def build(top: Group, exact: bool, an: Analyzer, matches=(), scale: float | None
     return None if q is NULL else q
 
 
-def _form(form: str, field: str, an: Analyzer):
-    """One written form (of a synonym group) as a Term, a phrase, or None (stop words only)."""
+def _form(form: str, field: str, an: Analyzer, typed_words: int | None = None):
+    """One written form (of a synonym group) as a Term, a phrase, or None (stop words only).
+    `typed_words`: the words of the form typed, when this one is a variant of it: a longer
+    phrase weighs that many words (see `expansion`)."""
     words = tuple(t.text for t in an.tokens(form, stem=field != ast.EXACT))
     if not words:
         return None
     if len(words) == 1:
         return ast.Term(field, words[0])
-    return ast.ExactPhrase(words, tuple(map(an.stem, words))) if field == ast.EXACT else \
-        ast.Phrase(field, words, typed=form)
+    if field == ast.EXACT:
+        return ast.ExactPhrase(words, tuple(map(an.stem, words)))
+    weight = min(1.0, typed_words / len(words)) if typed_words else 1.0
+    return ast.Phrase(field, words, weight=weight, typed=form)
 
 
 def expansion(m: synonyms.Match, an: Analyzer, field: str = ast.BODY):
     """One match as Alternatives of its forms (multi-word forms as phrases), plus the And of its
     parts' own expansions: the forms of one word count once, so a document saying both `AS`
-    and `Amerika Serikat` is not counted twice. None if no form has a word to search."""
-    alts = [_form(f, field, an) for f in (m.typed,) + m.alternatives]
+    and `Amerika Serikat` is not counted twice. None if no form has a word to search.
+    A variant never weighs more words than the form typed: `KPU` finds `Komisi Pemilihan
+    Umum`, scored as one word (its phrase's sum times 1/3), not three, so a document that
+    spells the name out does not outrank one that says `KPU` for that alone. (A compound's
+    parts are what was typed: `Jong-un` scores as `Jong Un`, see `compound`.)"""
+    typed_words = sum(1 for _ in an.tokens(m.typed, stem=field != ast.EXACT)) or None
+    alts = [_form(m.typed, field, an)] + [_form(f, field, an, typed_words) for f in m.alternatives]
     if m.parts:
         parts = [expansion(p, an, field) if p else _form(t, field, an) for t, p in m.parts]
         parts = [q for q in parts if q is not None]

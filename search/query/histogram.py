@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from search.query.params import SearchRequest
 
@@ -42,6 +42,17 @@ def _start(day: dt.date, unit: str) -> dt.date:
     if unit == "year":
         return day.replace(month=1, day=1)
     return day
+
+
+def _start_iso(day: str, unit: str) -> str:
+    """`_start` of an ISO day, as ISO text."""
+    if unit == "day":
+        return day
+    if unit == "month":
+        return day[:8] + "01"
+    if unit == "year":
+        return day[:5] + "01-01"
+    return _start(dt.date.fromisoformat(day), unit).isoformat()
 
 
 def _next(day: dt.date, unit: str) -> dt.date:
@@ -82,13 +93,13 @@ def histogram(days: Counter | None, req: SearchRequest, total: int = 0) -> Histo
     if want_hi:
         hi = max(hi, dt.date.fromisoformat(want_hi))
     unit = unit_for(lo, hi)
-    counts: Counter = Counter()
+    counts: Counter = Counter()  # by the bucket's first day, as ISO text (days are ISO: cut, not parsed)
     for d, n in dated.items():
-        counts[_start(dt.date.fromisoformat(d), unit)] += n
-    buckets, at = [], _start(lo, unit)
+        counts[_start_iso(d, unit)] += n
+    buckets, at, narrowed, day = [], _start(lo, unit), req.range_qs(), dt.timedelta(days=1)
     while at <= hi:
-        end = _next(at, unit) - dt.timedelta(days=1)
-        narrowed = replace(req, date_from=at.isoformat(), date_to=end.isoformat(), page=1)
-        buckets.append(Bucket(at.isoformat(), end.isoformat(), counts.get(at, 0), narrowed.qs()))
-        at = _next(at, unit)
+        after = _next(at, unit)
+        start, end = at.isoformat(), (after - day).isoformat()
+        buckets.append(Bucket(start, end, counts.get(start, 0), narrowed(start, end)))
+        at = after
     return Histogram(unit, buckets, total - sum(dated.values()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus, urlencode
 
@@ -168,6 +168,16 @@ class SearchRequest:
     def qs(self) -> str:
         """The query string for this request, with a leading '?' (or '?' alone)."""
         return "?" + urlencode(self.params())
+
+    def range_qs(self) -> Callable[[str, str], str]:
+        """(from, to) -> `qs()` of this request narrowed to those days, page 1: the same string,
+        with every other parameter encoded once for all the ranges (the histogram's bars: up
+        to sixty links a results page)."""
+        params = replace(self, date_from="", date_to="", page=1).params()
+        cut = next((i for i, (k, _) in enumerate(params) if k != "q" and k not in FILTERS), len(params))
+        head, tail = urlencode(params[:cut]), urlencode(params[cut:])
+        head, tail = head + "&" if head else "", "&" + tail if tail else ""
+        return lambda lo, hi: f"?{head}{_pair('from', lo)}&{_pair('to', hi)}{tail}"
 
     def with_filter(self, param: str, value: str, on: bool) -> SearchRequest:
         values = [v for v in self.filters.get(param, ()) if v != value]

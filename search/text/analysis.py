@@ -22,6 +22,8 @@ positions (`Kim Jong-un` -> kim jong un, `e-KTP` and `eKTP` -> e ktp), so the hy
 spaced and the camel-case forms match each other (a word typed joined in lowercase, `ektp`,
 finds only itself). Stop words among the parts are dropped, as between spaced words. (Indexing
 the joined form too lengthened every document holding a compound: facqa-dev MRR@10 lost 0.0015.)
+A split compound is still one word of its field's length (`word_count`, `joins`): the engines
+store that length, so splitting moves no document's BM25 length normalisation.
 
 Paragraphs are joined with PARA_SEP. Paragraph k's positions start at k * PARA_SPAN, so a
 phrase never matches across two paragraphs, two positions are in the same paragraph when
@@ -131,7 +133,7 @@ class Analyzer:
         #: Part of an index's schema version: terms differ when this does. (A change to the
         #: tokens, stop words or positions bumps the engines' schema versions instead.)
         self.version = self.stemmer.version
-        self._memo: tuple = (None, None, None, None)  # the last two texts index_terms analysed, and their terms
+        self._memo: tuple = (None, None, None, None)  # the last two texts analysed, and their (terms, joins)
 
     def __reduce__(self):
         """Pickled as its kind (an index's stored schema refers to the process's analyzer)."""
@@ -162,12 +164,30 @@ class Analyzer:
         """(stem, surface, position) of every term, for the indexer: the same steps as
         `tokens` without building a Term per token (the indexing hot path). The fields of one
         document are fed the same string, so the second field reuses the first's analysis."""
+        return self._analysed(text)[0]
+
+    def joins(self, text: str) -> list[int]:
+        """The indexes in `index_terms(text)` of the terms that continue a compound (`jong` and
+        `un` of `Kim Jong-un`): a compound is one word of a field's length (see `word_count`)."""
+        return self._analysed(text)[1]
+
+    def word_count(self, text: str, below: int | None = None) -> int:
+        """A field's length in words, as BM25 reads it: its terms, a split compound counting
+        once (so splitting `Williams-Darling` leaves its document's length as written).
+        `below`: only the terms at positions under it (a title: `PARA_SPAN`)."""
+        terms, joins = self._analysed(text)
+        if below is None:
+            return len(terms) - len(joins)
+        return sum(1 for t in terms if t[2] < below) - sum(1 for i in joins if terms[i][2] < below)
+
+    def _analysed(self, text: str) -> tuple[list[tuple[str, str, int]], list[int]]:
+        """index_terms and joins of `text`; the last two texts' are kept."""
         memo = self._memo
         if memo[0] is text:
             return memo[1]
         if memo[2] is text:
             return memo[3]
-        stem, terms, base, kind, stop = self.stem, [], 0, self.kind, STOP_WORDS
+        stem, terms, joins, base, kind, stop = self.stem, [], [], 0, self.kind, STOP_WORDS
         add = terms.append
         for para in text.split(PARA_SEP):
             pos, last = base, base + PARA_SPAN - PARA_GAP - 1
@@ -180,12 +200,14 @@ class Analyzer:
                     add((stem(word), word, pos if pos < last else last))
                     pos += 1
                     continue
+                joins.extend(range(len(terms) + 1, len(terms) + len(split)))
                 for _a, _b, part in split:
                     add((stem(part), part, pos if pos < last else last))
                     pos += 1
             base += PARA_SPAN
-        self._memo = (text, terms) + memo[:2]
-        return terms
+        found = (terms, joins)
+        self._memo = (text, found) + memo[:2]
+        return found
 
     def paragraph_stems(self, text: str, skip: int = 0, count: int = 0) -> list[frozenset[str]]:
         """The stem set of each paragraph of a text joined by join_paragraphs, from the

@@ -240,3 +240,19 @@ def test_a_field_on_a_name_reads_in_the_field():
 ])
 def test_dates_read_as_typed(q, said):
     assert explain(parse_query(q).query, "id") == said
+
+
+def test_a_longer_variant_weighs_the_words_typed(make_index):
+    """`KPU` finds `Komisi Pemilihan Umum` scored as one word: the phrase's sum over 3, so a
+    paragraph spelling the name out does not outrank, for that alone, one that says `KPU`."""
+    same = " menetapkan hasil pemilihan daerah di provinsi itu."
+    arc = make_index([Article(id="k1", outlet="Antara", paragraphs=["KPU" + same]),
+                      Article(id="k2", outlet="Antara", paragraphs=["Komisi Pemilihan Umum" + same]),
+                      Article(id="k3", outlet="Tempo", paragraphs=["Harga cabai naik di pasar induk kota."]),
+                      Article(id="k4", outlet="Tempo", paragraphs=["Kereta cepat berhenti di stasiun baru."])])
+    q = parse_query("KPU").query
+    assert [type(c).__name__ for c in q.children] == ["Term", "Phrase"] and q.children[1].weight == 1 / 3
+    typed = {r.id: r.score for r in search(arc, "KPU").results}
+    spelled = {r.id: r.score for r in search(arc, "Komisi Pemilihan Umum").results}  # the phrase whole
+    assert set(typed) == {"k1", "k2"}
+    assert typed["k2"] == pytest.approx(spelled["k2"] / 3, abs=1e-4)  # scores are rounded to 4 places

@@ -1,6 +1,7 @@
 """SearchRequest: validation with messages naming the parameter, and round-tripping query strings."""
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 import pytest
@@ -180,3 +181,14 @@ def test_a_query_of_too_many_words_keeps_the_first_ones_whole_and_says_so():
 def test_a_query_cut_for_length_is_cut_at_a_space():
     req = SearchRequest.from_args({"q": "sanksi perserikatan bangsa"}, Limits(query_chars=15))
     assert req.q == "sanksi" and req.notices == ("query_cut_chars",)
+
+
+@pytest.mark.parametrize("args", [{}, {"q": "sanksi PBB"}, {"q": "a&b=c", "outlet": ["Kontan", "Tempo+"]},
+                                  {"q": "x", "tag": "é", "from": "2024-01-01", "to": "2024-02-01", "sort": "newest",
+                                   "exact": "1", "collapse": "story", "per_page": "20", "page": "3"},
+                                  {"editor": "Rina Sari", "per_page": "50"}])
+def test_range_qs_is_the_narrowed_requests_qs(args):
+    req = SearchRequest.from_args(args)
+    narrowed = req.range_qs()
+    for lo, hi in (("2024-06-01", "2024-06-30"), ("1999-01-01", "1999-01-01")):
+        assert narrowed(lo, hi) == replace(req, date_from=lo, date_to=hi, page=1).qs()

@@ -275,6 +275,8 @@ class Compiler:
             lexes = tuple(lexeme(node.field, w) for w in node.words)
             flag = self.phrase_flag(phrase_tsquery(lexes, node.slop))
             total = " + ".join(self.bm25(w) for w in lexes)
+            if node.weight != 1.0:  # a variant longer than the form typed, as the Whoosh engine's boost
+                total = f"({total}) * {node.weight!r}::float8"
             return flag, f"(CASE WHEN {flag} THEN {total} ELSE 0 END)"
         if kind in (ast.Prefix, ast.Wildcard):  # the words it stands for, as alternatives
             return self._union([(f"({self.tf(lex)} > 0)", self.bm25(lex)) for lex in self._expanded(node)], "max")

@@ -12,7 +12,8 @@ spans two):
 One tsvector and one GIN index answer any boolean query over the three fields. A tsvector keeps
 at most 256 positions of a lexeme and positions up to 16,383 (PostgreSQL's limits): a word used
 more than 256 times in one article counts 256 times, and phrases past the 16,383rd position of a
-very long article are read there. `len` is the body's length in terms; `blen` that length as
+very long article are read there. `len` is the body's length in words (a split compound counts
+once: Analyzer.word_count, as the Whoosh engine stores it); `blen` that length as
 Whoosh stores it (search.engine.bm25.stored_length), so BM25 agrees with the Whoosh engine.
 
 Per generation (a build makes a new one and publishes it by one update of `kliping_meta`):
@@ -35,8 +36,9 @@ from search.text.analysis import PARA_GAP, PARA_SHIFT, PARA_SPAN, Analyzer, anal
 
 #: Bumped on any change to these tables, to how an article becomes a row, or to what a stored
 #: Article holds (2: authors, paragraph anchors; credit lines leave the body; 3: compounds, the
-#: `authors` and `paras` columns, echoes kept as search.stories.echostore's file).
-SCHEMA_FORMAT = 3
+#: `authors` and `paras` columns, echoes kept as search.stories.echostore's file; 4: `len` and `tlen`
+#: count a split compound as one word, search.text.analysis.Analyzer.word_count).
+SCHEMA_FORMAT = 4
 EXACT_MARK, ANSWER_MARK, TITLE_MARK = "=", "?", "^"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"
@@ -98,17 +100,17 @@ def lexemes(an: Analyzer, article: Article) -> tuple[dict[str, list[int]], int, 
     terms = an.index_terms(text)
     at, starts = positions(terms, len(texts))
     out: dict[str, list[int]] = {}
-    titled, tlen = bool(article.title), 0
+    titled = bool(article.title)
     for stem, surface, pos in terms:
         p = at[pos]
         out.setdefault(stem, []).append(p)
         out.setdefault(EXACT_MARK + surface, []).append(p)
         if titled and pos < PARA_SPAN:  # paragraph 0 is the headline
             out.setdefault(TITLE_MARK + stem, []).append(p)
-            tlen += 1
     for mark, found in answers.marks(terms).items():
         out[ANSWER_MARK + mark] = [at[p] for p in found]
-    return out, len(terms), text, starts, tlen
+    tlen = an.word_count(text, PARA_SPAN) if titled else 0  # lengths in words, as the Whoosh engine's
+    return out, an.word_count(text), text, starts, tlen
 
 
 def positions(terms: list[tuple[str, str, int]], paragraphs: int) -> tuple[dict[int, int], list[int]]:

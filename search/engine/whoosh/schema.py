@@ -41,8 +41,9 @@ from search.text.analysis import Analyzer, analyzer
 #: parts, paragraphs at PARA_SPAN, a title field (issue 16); 10: all of them; 11: the facets
 #: column also holds the authors (`penulis:`); 12: echoes in echoes.sqlite (issue 13); 13: the
 #: generation also stores echo links judged for formula (echo store format 4) and its stories and
-#: quotes (stories.pickle, issue 17): a 12 index would show no echoes, stories or quotes until an add.
-SCHEMA_FORMAT = 13
+#: quotes (stories.pickle, issue 17): a 12 index would show no echoes, stories or quotes until an add;
+#: 14: a split compound is one word of the stored field lengths (Analyzer.word_count).
+SCHEMA_FORMAT = 14
 
 
 def schema_version(settings: Settings) -> str:
@@ -94,10 +95,23 @@ class AnalyzedText(TEXT):
         self.an, self.stemmed, self.phrase = an, stemmed, phrase
 
     def index(self, value, **kwargs):
-        """Whoosh's interface: (term bytes, frequency, weight, encoded value) per distinct term."""
+        """Whoosh's interface: (term bytes, frequency, weight, encoded value) per distinct term.
+        Whoosh's own writer (the public path) sums the frequencies into the field's length and
+        uses them for nothing else, so a term's occurrences that continue a compound are taken
+        off its frequency (never off its weight): the sum is `length(value)`, as FastWriter
+        stores it."""
         boost = self.format.field_boost
+        joins = self.an.joins(value) if self.scorable else ()
+        if joins:
+            terms, slot = self.an.index_terms(value), 0 if self.stemmed else 1
+            cont = Counter(terms[i][slot] for i in joins)
         for word, n, v in self.postings(value):
-            yield word.encode("utf-8"), n, n * boost, v
+            yield word.encode("utf-8"), (n - cont.get(word, 0)) if joins else n, n * boost, v
+
+    def length(self, value) -> int:
+        """The field's length in words, a split compound counting once (Analyzer.word_count):
+        what BM25 reads as this document's length, on every write path and in both engines."""
+        return self.an.word_count(value)
 
     def postings(self, value) -> list[tuple[str, int, bytes]]:
         """(term, frequency, value encoded as Whoosh's Positions/Frequency formats do) per

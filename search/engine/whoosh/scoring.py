@@ -177,6 +177,8 @@ class BulkScorer:
             words = [self._term(q.fieldname, w) for w in q.words]
             live = frozenset(range(self.n))
             found = {d: sum(w[d] for w in words) for d in match_docs(self.searcher, q, live)}
+            if q.boost != 1.0:  # a variant longer than the form typed (ast.Phrase.weight)
+                found = {d: v * q.boost for d, v in found.items()}
         elif isinstance(q, wq.DisjunctionMax):
             found = {}
             for c in q.subqueries:
@@ -295,7 +297,7 @@ class BulkScorer:
         if isinstance(q, wq.Term):
             return self._term_bound(q.fieldname, q.text)
         if isinstance(q, wq.Phrase):
-            return sum(self._term_bound(q.fieldname, w) for w in q.words)
+            return sum(self._term_bound(q.fieldname, w) for w in q.words) * q.boost
         parts = [self._bound(c) for c in q.subqueries] if isinstance(q, (wq.Or, wq.And, wq.DisjunctionMax)) else [None]
         if None in parts:
             return None
@@ -388,7 +390,9 @@ def _supported(q: wq.Query, top: bool = True) -> bool:
     filters (search.engine.whoosh.near.DocSet)."""
     if getattr(q, "kliping_filter", False):
         return True
-    if isinstance(q, (wq.Term, wq.Phrase)):
+    if isinstance(q, wq.Phrase):
+        return True  # its boost: ast.Phrase.weight, scored as Whoosh's WrappingMatcher does
+    if isinstance(q, wq.Term):
         return q.boost == 1.0
     if isinstance(q, wq.Not):
         return True

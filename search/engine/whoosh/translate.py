@@ -84,7 +84,7 @@ def _translate(node: ast.Node, sub) -> wq.Query:
     if kind is ast.SameParagraph:
         return near.SameParagraph([to_whoosh(c) for c in node.children])
     if kind is ast.Phrase:
-        return wq.Phrase(node.field, list(node.words), slop=node.slop)
+        return wq.Phrase(node.field, list(node.words), slop=node.slop, boost=node.weight)
     if kind is ast.Not:
         return wq.Not(to_whoosh(node.child))
     if kind is ast.Prefix:

@@ -255,7 +255,6 @@ class FastWriter(SegmentWriter):
                     postings = field.postings(value)
                     posted += len(postings)
                     for word, n, vbytes in postings:
-                        length += n
                         entry = terms.get(word)
                         if entry is None:
                             terms[word] = (array("I", (docnum,)), array("d", (n * boost,)), [vbytes])
@@ -264,8 +263,7 @@ class FastWriter(SegmentWriter):
                             entry[0].append(docnum)
                             entry[1].append(n * boost)
                             entry[2].append(vbytes)
-                    if not field.scorable:
-                        length = 0
+                    length = field.length(value) if field.scorable else 0  # words: a compound is one
                 else:
                     scorable = field.scorable
                     for tbytes, freq, weight, vbytes in field.index(value):
