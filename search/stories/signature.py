@@ -11,8 +11,8 @@ place of its parts: the unit it had before compounds were split, and the one a w
 without the hyphen or the capital gives.
 
 Every other token is the index's own term (stop words out, stemmed), so a paragraph without a
-compound keeps the term set the indexer computed (`signature` then only checks the text for a
-hyphen or a small letter before a capital, and reuses the set).
+compound keeps the term set the indexer computed (`signature` then only looks at its hyphenated
+and camel-case words, and reuses the set); only a paragraph with a compound is read again.
 """
 from __future__ import annotations
 
@@ -20,16 +20,21 @@ import re
 
 from search.text.analysis import Analyzer, joined, kept_matches, parts
 
-# A compound has a hyphen or a small letter before a capital; a paragraph without either has none.
-_MAY_HOLD = re.compile(r"-|[a-z][A-Z]")
+# The words that may be compounds: hyphenated, or with a small letter before a capital (a
+# superset of the analyzer's compound tokens; a paragraph without any of them has none).
+_MAY_BE = re.compile(r"\b[^\W_]+(?:-[^\W_]+)+|\b[^\W_]*?[a-z][A-Z][^\W_]*")
+_MAY_HOLD = re.compile(r"-|[a-z][A-Z]")  # a first, cheaper look: most paragraphs have neither
 
 
 def signature(an: Analyzer, text: str, stems: frozenset[str] | None = None) -> frozenset[str]:
     """The echo signature of one paragraph. `stems`, when given, is its index term set
-    (Analyzer.paragraph_stems), returned as is when the text holds no compound."""
-    if stems is not None and _MAY_HOLD.search(text) is None:
+    (Analyzer.paragraph_stems), returned as is when the text holds no compound (most
+    paragraphs: their hyphenated words are reduplications, `sanksi-sanksi`)."""
+    kind = an.kind
+    if stems is not None and (_MAY_HOLD.search(text) is None or
+                              all(parts(m.group(), kind) is None for m in _MAY_BE.finditer(text))):
         return stems
-    stem, kind, out = an.stem, an.kind, set()
+    stem, out = an.stem, set()
     for m, word in kept_matches(text):
         if parts(m.group(), kind) is None:
             out.add(stem(word))
