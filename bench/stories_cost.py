@@ -82,13 +82,14 @@ def steps(arts: list[Article]) -> tuple[dict[str, float], dict]:
     for a in arts:
         table.collect(a, an)
     out["quotes and features"] = time.process_time() - c
-    stems = [an.paragraph_stems(join_paragraphs(a.paragraphs), count=len(a.paragraphs)) for a in arts]
-    c = time.process_time()
-    for a, sets in zip(arts, stems):
+    spent = 0.0
+    for a in arts:  # article by article: the term sets of a large corpus do not fit in memory
+        sets = an.paragraph_stems(join_paragraphs(a.paragraphs), count=len(a.paragraphs))
+        c = time.process_time()
         for text, terms in zip(a.paragraphs, sets):
             signature(an, text, terms)
-    out["echo signatures"] = time.process_time() - c
-    del stems
+        spent += time.process_time() - c
+    out["echo signatures"] = spent
     echo_table = echoes.EchoTable.build(arts, an)
     c = time.process_time()
     raw = echo_table.echoes()
