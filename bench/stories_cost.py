@@ -10,6 +10,8 @@ own, in CPU seconds (it runs inside the build, partly in the forked child beside
 
 - quotes and features: search.stories.storybook.StoryTable.collect over every article (quote
   extraction, speakers, paragraph features for the judge);
+- echo signatures: search.stories.signature over every paragraph, given the indexer's term sets
+  (what seeing a compound as one word adds to the echoes' collect);
 - judge: search.stories.echoes.EchoTable.echoes with search.stories.formulaic's judge, less the
   same without it;
 - quote links: QuoteIndex.join; clusters: search.stories.clusters.cluster; quote book: the
@@ -36,13 +38,14 @@ from search.ingest import load
 from search.models import Article
 from search.stories import echoes
 from search.stories.clusters import cluster
+from search.stories.signature import signature
 from search.stories.storybook import StoryTable
-from search.text.analysis import analyzer
+from search.text.analysis import analyzer, join_paragraphs
 
 INDOSUM = HERE.parent.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
 MAP = {"outlet": "source", "url": "source_url", "date": "date_from_id_timestamp", "tags": "category"}
 BEGIN, END = "<!-- stories_cost -->", "<!-- /stories_cost -->"
-STEPS = ("quotes and features", "judge", "quote links", "clusters", "quote book")
+STEPS = ("quotes and features", "echo signatures", "judge", "quote links", "clusters", "quote book")
 
 
 def corpus(size: str) -> Path:
@@ -79,6 +82,14 @@ def steps(arts: list[Article]) -> tuple[dict[str, float], dict]:
     for a in arts:
         table.collect(a, an)
     out["quotes and features"] = time.process_time() - c
+    spent = 0.0
+    for a in arts:  # article by article: the term sets of a large corpus do not fit in memory
+        sets = an.paragraph_stems(join_paragraphs(a.paragraphs), count=len(a.paragraphs))
+        c = time.process_time()
+        for text, terms in zip(a.paragraphs, sets):
+            signature(an, text, terms)
+        spent += time.process_time() - c
+    out["echo signatures"] = spent
     echo_table = echoes.EchoTable.build(arts, an)
     c = time.process_time()
     raw = echo_table.echoes()

@@ -9,7 +9,8 @@ The rule, chosen on the seeds and IndoSum. On the seeds, the 002/003 pairs (Puti
 J 0.46; Matthew Miller's claim, 0.47; the thanks for support in Ukraine, 0.57) pass and nothing
 else comes closer than 0.37 (the Russian delegation, 002/003), so THRESHOLD 0.40 leaves a
 margin; at 0.35 IndoSum gains many formulaic look-alikes (police spokesman quotes, match reports).
-- A paragraph is its set of index terms (Analyzer.term_set: stems, stop words dropped).
+- A paragraph is its echo signature (search.stories.signature): its set of index terms (stems,
+  stop words dropped), with each compound as one word (`motogp`, not `moto` + `gp`).
   Paragraphs with fewer than MIN_TERMS distinct terms are too short to echo anything.
 - Two paragraphs echo each other when their term sets share at least MIN_SHARED terms and their
   Jaccard similarity |A & B| / |A | B| is at least THRESHOLD. Translations of one statement
@@ -67,6 +68,7 @@ from pathlib import Path
 from search.models import Article, Echo
 from search.present.citations import display_title
 from search.stories import echostore as st
+from search.stories.signature import signature
 from search.text.analysis import Analyzer
 
 MIN_TERMS = 8
@@ -113,7 +115,8 @@ class EchoTable:
     `save` into a generation. Distinct term sets stay in memory; everything per article goes to
     a spool file. `EchoTable.load` gives the stored table of a generation instead (for updates)."""
 
-    def __init__(self):
+    def __init__(self, an: Analyzer):
+        self.an = an  # the index's analyzer: what the signatures are made with
         self.by_terms: dict[frozenset[str], int] = {}  # distinct term set -> gid, in order
         fd, name = tempfile.mkstemp(prefix="kliping-echoes-")
         os.unlink(name)
@@ -133,19 +136,21 @@ class EchoTable:
     @classmethod
     def build(cls, articles: Iterable[Article], an: Analyzer) -> EchoTable:
         """Everything from scratch: group, order terms by rarity, join."""
-        table = cls()
+        table = cls(an)
         for a in articles:
             table.collect(a, [an.term_set(text) for text in a.paragraphs])
         table.join()
         return table
 
     def collect(self, a: Article, stems: list[frozenset[str]]) -> None:
-        """Build, first pass: an article's paragraphs as term sets, grouped, given the term sets
-        (from the indexer's own analysis: Analyzer.paragraph_stems)."""
+        """Build, first pass: an article's paragraphs as signatures, grouped, given their index
+        term sets (from the indexer's own analysis: Analyzer.paragraph_stems; only a paragraph
+        holding a compound is read again)."""
         if len(stems) != len(a.paragraphs):
             raise ValueError(f"{a.id}: {len(stems)} term sets for {len(a.paragraphs)} paragraphs")
-        by_terms, row = self.by_terms, []
-        for n, terms in enumerate(stems, 1):
+        by_terms, row, an = self.by_terms, [], self.an
+        for n, (text, terms) in enumerate(zip(a.paragraphs, stems), 1):
+            terms = signature(an, text, terms)
             if len(terms) >= MIN_TERMS:
                 gid = by_terms.get(terms)
                 if gid is None:

@@ -27,8 +27,9 @@ from array import array
 from pathlib import Path
 
 FILE = "echoes.sqlite"
-VERSION = 4  # 3: SQLite rows (2 was a pair of pickles stamped with the index commit); 4: links
-# judged for formula (search.stories.formulaic, issue 17)
+VERSION = 5  # 3: SQLite rows (2 was a pair of pickles stamped with the index commit); 4: links
+# judged for formula (search.stories.formulaic, issue 17); 5: groups keyed by echo signatures,
+# a compound one word (search.stories.signature)
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;

@@ -16,6 +16,7 @@ from search.present.citations import display_title
 from search.stories import echoes as rules
 from search.stories import echostore as st
 from search.stories.echorows import RowWriter
+from search.stories.signature import signature
 from search.text.analysis import Analyzer
 
 
@@ -61,7 +62,7 @@ class StoredTable:
                         (a.id, a.outlet, a.date, display_title(a)))
             rows = []
             for n, text in enumerate(a.paragraphs, 1):
-                terms = an.term_set(text)
+                terms = signature(an, text)
                 if len(terms) >= rules.MIN_TERMS:
                     g = self._group(terms)
                     self._touch(g)

@@ -15,7 +15,8 @@ all commoner than both quotes' rarest PROBE is missed, an approximation chosen f
 `book(meta)` turns it into `QuoteBook` records for readers: quotes linked to each other are one
 quote (`QuoteRecord`) with its first appearance (earliest date, then id and paragraph), its
 speaker (the first appearance's, else the one most of them name), and all its appearances, each
-marked exact or partial against the first.
+marked exact or partial against the first. A one-word speaker name that can only be one full name
+of the archive's speakers is shown and faceted under it (search.stories.fullnames).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from search.models import QuoteAppearance, QuoteMark, QuotePage, QuoteResult
+from search.stories.fullnames import full_names
 from search.stories.quotes import Quote
 from search.text.analysis import Analyzer, kept_words
 
@@ -210,6 +212,14 @@ class QuoteIndex:
     def book(self, meta: Mapping[str, tuple]) -> QuoteBook:
         """The readers' records; `meta` maps an article id to (outlet, date, title)."""
         records, marks = [], {}
+        quoted: dict[str, set[str]] = {}
+        for u in self.units.values():
+            if u.speaker:
+                quoted.setdefault(u.speaker, set()).add(u.aid)
+        aliases = full_names(Counter({name: len(aids) for name, aids in quoted.items()}))
+
+        def named(speaker: str | None) -> str | None:
+            return aliases.get(speaker.casefold(), speaker) if speaker else speaker
 
         def when(uid: int):
             u = self.units[uid]
@@ -218,20 +228,20 @@ class QuoteIndex:
         for members in self.groups():
             members.sort(key=when)
             first = self.units[members[0]]
-            speakers = Counter(self.units[m].speaker for m in members if self.units[m].speaker)
-            speaker = first.speaker or (speakers.most_common(1)[0][0] if speakers else None)
+            speakers = Counter(named(self.units[m].speaker) for m in members if self.units[m].speaker)
+            speaker = named(first.speaker) or (speakers.most_common(1)[0][0] if speakers else None)
             qid = "q" + hashlib.sha1(f"{first.aid}\n{first.n}\n{first.text[:60]}".encode()).hexdigest()[:12]
             occ = []
             for m in members:
                 u = self.units[m]
                 outlet, date, title = meta.get(u.aid, (None, None, ""))
                 how = "exact" if m == members[0] or u.words == first.words or _exact(u, first) else "partial"
-                occ.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, u.speaker))
+                occ.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, named(u.speaker)))
                 marks.setdefault(u.aid, []).append((u.n, len(records), len(occ) - 1))
             terms = frozenset().union(*(self.units[m].terms for m in members),
                                       kept_words(speaker or ""))
             records.append(QuoteRecord(qid, first.text, speaker, occ, terms))
-        return QuoteBook(records, marks)
+        return QuoteBook(records, marks, aliases)
 
 
 @dataclass(frozen=True)
@@ -276,6 +286,7 @@ class QuoteBook:
 
     records: list[QuoteRecord]
     marks: dict[str, list[tuple[int, int, int]]]  # article id -> [(n, record index, occurrence index)]
+    aliases: dict[str, str] = field(default_factory=dict)  # short name -> full name (fullnames)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -287,8 +298,9 @@ class QuoteBook:
         terms, whatever speaker is selected."""
         matching = [r for r in self.records if terms <= r.terms] if terms else list(self.records)
         counts = Counter(r.speaker for r in matching if r.speaker)
-        if speaker:
-            matching = [r for r in matching if (r.speaker or "").casefold() == speaker.casefold()]
+        if speaker:  # a short name asked for is its full name, as the facet shows it
+            speaker = self.aliases.get(speaker.casefold(), speaker).casefold()
+            matching = [r for r in matching if (r.speaker or "").casefold() == speaker]
         matching.sort(key=lambda r: (r.first.date or "", len(r.occurrences), r.id), reverse=True)
         shown = matching[(page - 1) * per_page: page * per_page]
         return QuotePage(len(matching), [r.result() for r in shown], counts.most_common(facet_size),

@@ -70,6 +70,10 @@ _LEAD = re.compile(r"^(?:di|pada|saat|hari|kepada|dalam|usai|seusai|sebelum|sete
                    r"sementara|selain|terkait|sedangkan|namun|tapi|tetapi|bahkan|lebih|kemudian|"
                    r"selanjutnya|sebelumnya|adapun|meski|walau|jika|karena|sebab|senin|selasa|rabu|kamis|jumat|"
                    r"sabtu|minggu|\d|[(])", re.I)
+#: A source credit ("Mengutip Reuters", "seperti dilansir AFP", "Dikutip dari Antara"): the outlet
+#: the text was taken from, never the speaker of the sentence's statement (the agency is the
+#: speaker only where the text says it stated something: "Reuters melaporkan", "kata Reuters").
+_CREDIT = re.compile(r"^(?:seperti\s+|sebagaimana\s+)?(?:mengutip|dikutip|dilansir|melansir|bersumber)\b", re.I)
 _CONJUNCTION = re.compile(r"^(?:namun|tapi|tetapi|dan|lalu|kemudian|bahkan|sedangkan|sementara)\s+(?=[A-Z])",
                           re.I)
 _ADVERBS = re.compile(r"(?:\s+(?:juga|pun|sendiri|kembali|telah|sudah|sempat|akhirnya|lalu|memang|"
@@ -130,13 +134,14 @@ def _segment_speaker(before: str) -> str | None:
     fallback = None
     for part in reversed(parts):
         part = re.split(r"\s+yang\s+", part)[0] if not part.lower().startswith("yang") else part
+        part = re.split(r"\s+kepada\s+", part)[0]  # "Ahmad Kamal kepada Antara": Antara was told
         part = _ADVERBS.sub("", part).strip()
         part = _CONJUNCTION.sub("", part)  # "Namun Menlu Retno menjelaskan"
         m = re.search(r"\b(?:ia|dia|beliau)$", part)
         if m:
             return fallback or m.group()
-        if not part or _LEAD.match(part):
-            continue
+        if not part or _LEAD.match(part) or _CREDIT.match(part):
+            continue  # an adverbial, or a source credit ("Mengutip Reuters"): not who speaks
         if re.match(r"(?:seorang|salah\s+(?:satu|seorang)|sebuah|sejumlah)\b", part, re.I) and part != parts[0]:
             continue  # "Jenny Town, seorang rekan senior, mengatakan": the name is before
         if name_in(words_of(part)) or re.match(r"[A-Z]", part):

@@ -55,7 +55,7 @@ universitas institut fakultas kementerian badan lembaga partai fraksi golkar ger
 nasdem demokrat pdip pdi perjuangan pkb pks pan ppp perindo psi berkarya dpr dprd dpd mpr kpk
 kpu bawaslu bpk bpn bnn bnpb bmkg ojk bi tni republik kerajaan federasi persatuan kesatuan kota
 kabupaten provinsi utara selatan timur barat tengah raya jaya metro pusat daerah negeri kremlin
-pentagon istana media publikasi harian kantor berita
+pentagon istana media publikasi harian kantor berita menkopolhukam informatika officer utama
 """.split()) | frozenset("""
 indonesia malaysia singapura thailand filipina vietnam kamboja laos myanmar brunei timor china
 tiongkok jepang korea rusia amerika as inggris prancis perancis jerman italia spanyol portugal

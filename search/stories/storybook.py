@@ -34,7 +34,7 @@ from search.text.analysis import Analyzer
 
 FILE = "stories.pickle"
 TABLE = "stories-table.pickle"
-VERSION = 1
+VERSION = 2  # 2: QuoteBook.aliases (search.stories.fullnames)
 
 
 def _dump(path: Path, stamp: int, data) -> None:

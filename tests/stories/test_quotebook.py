@@ -143,3 +143,38 @@ def test_a_generation_without_story_files_has_no_quotes_and_the_next_add_repairs
     repaired = arc.quotes(QuoteRequest(q="mekanisme")).results
     assert [o.article for o in repaired[0].occurrences] == [K002, K003]
     assert arc.story_of(K002).size == 2
+
+
+def test_seed_002_paragraph_2_is_putins_not_the_agency_it_was_taken_from(make_index):
+    """"Mengutip Reuters, …, presiden Rusia mengatakan …": Reuters is the credit, the president
+    (named in full in ¶1) the speaker; no quote of the seeds is Reuters'."""
+    arts = seeds()
+    arc = make_index(arts)
+    a002 = next(a for a in arts if a.id == K002)
+    n = next(i for i, p in enumerate(a002.paragraphs, 1) if p.startswith("Mengutip Reuters"))
+    marks = arc.article_quotes(K002)[n]
+    assert [m.speaker for m in marks] == ["Vladimir Putin"]
+    assert "Reuters" not in dict(arc.quotes(QuoteRequest(per_page=100)).speakers)
+
+
+def _said(aid: str, outlet: str, date: str, who: str, words: str) -> Article:
+    return Article(id=aid, outlet=outlet, date=date, title=f"Berita {aid}",
+                   paragraphs=[f"Penyidik senior KPK itu ditemui di Jakarta pada {date}.",
+                               f'"{words} sebelum akhir bulan ini," kata {who}.'])
+
+
+def test_a_short_speaker_name_is_shown_under_the_one_full_name_it_can_be(make_index, tmp_path):
+    arts = [_said("n1", "Satu", "2017-04-01", "Novel Baswedan", "Kami akan menyerahkan bukti baru"),
+            _said("n2", "Dua", "2017-04-02", "Novel Baswedan", "Saya sudah siap memberikan keterangan"),
+            _said("n3", "Tiga", "2017-04-03", "Novel", "Pemeriksaan ini harus berjalan terbuka")]
+    arc = make_index(arts)
+    facet = dict(arc.quotes(QuoteRequest()).speakers)
+    assert facet == {"Novel Baswedan": 3}
+    assert arc.article_quotes("n3")[2][0].speaker == "Novel Baswedan"
+    assert arc.quotes(QuoteRequest(speaker="Novel")).total == 3  # asking for the short name
+    # a second full name it could be: the short name stays as written
+    more = [_said("b1", "Empat", "2017-05-01", "Novel Bamukmin", "Aksi kami berlangsung damai dan tertib"),
+            _said("b2", "Lima", "2017-05-02", "Novel Bamukmin", "Massa akan bergerak dari masjid raya")]
+    arc = make_index(arts + more, root=tmp_path / "ix2")
+    facet = dict(arc.quotes(QuoteRequest()).speakers)
+    assert facet == {"Novel Baswedan": 2, "Novel Bamukmin": 2, "Novel": 1}

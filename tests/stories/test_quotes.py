@@ -79,3 +79,15 @@ def test_quote_spans_over_paragraphs():
     spans, still_open = quote_spans("“Awal kutipan yang panjang sekali")
     assert still_open and spans == [(1, len("“Awal kutipan yang panjang sekali"))]
     assert quote_spans("lanjutan kutipan itu”", open_at_start=True) == ([(0, 20)], False)
+
+
+def test_an_agency_credit_or_the_one_told_is_not_the_speaker():
+    found = quotes(
+        "Ketua KPK Agus Rahardjo hadir di gedung DPR.",
+        "Mengutip Antara, Senin (3/4), dalam keterangan tertulis, ketua KPK mengatakan pemeriksaan "
+        "akan dilanjutkan pekan depan.",
+        "Kabid Humas Polda Papua Kombes Ahmad Kamal kepada Antara, mengakui kedua anggota yang "
+        "tertembak itu sudah dievakuasi.",
+        "Antara melaporkan, kedua korban dirawat di rumah sakit Tembagapura.",
+    )
+    assert [(q.n, q.speaker) for q in found] == [(2, "Agus Rahardjo"), (3, "Ahmad Kamal"), (4, "Antara")]

@@ -107,7 +107,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
         conn.execute(docs_ddl(docs))
     df: Counter = Counter()
     total_len, total_tlen, seq = 0, 0, 0
-    echo_table = echoes.EchoTable()
+    echo_table = echoes.EchoTable(an)
     targets = shard_conns or [conn]
     with ExitStack() as stack:
         copies = [stack.enter_context(c.cursor().copy(COPY_DOCS.format(docs))) for c in targets]

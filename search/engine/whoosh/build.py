@@ -84,7 +84,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             ix = whoosh_index.create_in(str(gen), schema(settings))
             an = analyzer(settings)
             writer = open_writer(ix, memory=int(settings.memory_mb * POOL_SHARE) << 20)
-            echo_table = echoes.EchoTable()
+            echo_table = echoes.EchoTable(an)
             story_table = storybook.StoryTable()  # quotes, paragraph features, headlines
             for item in items:
                 if isinstance(item, Skipped):
