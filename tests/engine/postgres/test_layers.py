@@ -74,7 +74,9 @@ def test_the_api_answers_the_same_on_both_engines(both, pg):
         app = create_app({"ENGINE": str(archive.engine.location), "TESTING": True})
         c = app.test_client()
         pages = [c.get(u) for u in ("/api/quotes", "/api/quotes?q=pemerintah", "/api/search?q=indonesia&collapse=story",
-                                    f"/api/search?story={story.id}", f"/api/articles/{story.members[0]}")]
+                                    f"/api/search?story={story.id}", f"/api/articles/{story.members[0]}",
+                                    "/api/search?q=pemerintah+jakarta&collapse=story",
+                                    "/api/search?q=pemerintah&collapse=story&sort=newest&page=2")]
         assert all(p.status_code == 200 for p in pages), name
         got[name] = [drop_engine(p.get_json()) for p in pages]
         pages = [c.get(u).get_data(as_text=True) for u in (f"/articles/{story.members[0]}", "/kutipan?q=pemerintah")]
