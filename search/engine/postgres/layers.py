@@ -5,7 +5,8 @@ words and did-you-mean.
 - Stories and quotes: the build and every update run search.stories.storybook (the Whoosh
   engine's steps) and keep its readers' file, `stories.pickle`, whole in the generation's
   `files` table (search.engine.postgres.build.save_echoes). It is read once per generation and
-  commit (a bytea, about 1 MB at 3.5k articles) into a `StoryView`, so `/kutipan`,
+  commit (a bytea: 6.1 MB at 4,463 IndoSum articles, growing with the archive; PostgreSQL's
+  limit for one value is 1 GB) into a `StoryView`, so `/kutipan`,
   `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh engine's
   answers.
 - Written words: the lexicon table's `exact` lexemes (`=word`) with their document
@@ -41,7 +42,7 @@ class Layers:
             return self._view
 
     def words(self) -> Lexicon:
-        """The written words and their document frequencies (about 0.3 s for IndoSum's 3.5k)."""
+        """The written words and their document frequencies (bench/pg_words.py measures it)."""
         with self._lock:
             if self._words is None:
                 # In the Whoosh field's order (byte order: ties among candidates fall the same
