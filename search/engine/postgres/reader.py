@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 
 from search.cache import Cache
 from search.engine import proximity
-from search.engine.base import FACETS, Hits, Plan, Reader, coverage_of, days_wanted
+from search.engine.base import FACETS, Budget, Hits, Plan, Reader, coverage_of, days_wanted
 from search.engine.bm25 import idf as _idf
 from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
@@ -50,6 +50,7 @@ from search.text.analysis import analyzer
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
 FACET_SQL = {"outlet": "outlet", "source": "source", "month": "month", "date": "day"}
 MANY_SQL = {"editor": "editors", "tag": "tags"}
+HURRIED_MS = 200  # a search cancelled at its time budget then looks this long for its newest matches
 
 
 class PostgresReader(Reader):
@@ -118,9 +119,8 @@ class PostgresReader(Reader):
         fetch = None if plan.collapse else max(plan.limit, self.settings.proximity_top if nearness else 0)
         sql = self._statement(comp, where, plan, score, presences, fetch, tier)
         rows = self.servers.read_within(sql, plan.budget)
-        if rows is None:  # the time budget ran out in PostgreSQL: nothing found in time
-            return Hits(0, [], {f: Counter() for f in plan.facets}, Counter() if plan.histogram else None,
-                        partial=True, capped=tuple(comp.capped), stories=0 if plan.collapse else None)
+        if rows is None:  # PostgreSQL cancelled it at the time budget
+            return self._hurried(where, plan, comp)
         top, total, counts = [], 0, {}
         for kind, key, value, n, t in rows:
             if kind == "top":
@@ -142,6 +142,17 @@ class PostgresReader(Reader):
             del wanted["date"]
         return Hits(total, hits, wanted, days, capped=tuple(comp.capped), stories=stories,
                     partial=plan.budget is not None and plan.budget.partial)
+
+    def _hurried(self, where: list[str], plan: Plan, comp: Compiler) -> Hits:
+        """After the search was cancelled at its time budget: up to `limit` matches in date
+        order (newest first, unless `oldest`), found in at most HURRIED_MS by the date index
+        (none if that runs out too); no counts, no scores; partial."""
+        order = "day ASC NULLS LAST, seq" if plan.sort == "oldest" else "day DESC NULLS LAST, seq"
+        sql = (f"SELECT id FROM {self.docs} WHERE {' AND '.join(where)} AND {self._kept(plan)} "
+               f"ORDER BY {order} LIMIT {int(plan.limit)}")
+        top = [(0.0, r[0]) for r in self.servers.read_within(sql, Budget(HURRIED_MS / 1000)) or []]
+        return Hits(len(top), top, {f: Counter() for f in plan.facets}, Counter() if plan.histogram else None,
+                    partial=True, capped=tuple(comp.capped), stories=len(top) if plan.collapse else None)
 
     def _proximity(self, node: ast.Node, comp: Compiler) -> None:
         """The ids each proximity node holds for, innermost first (search.engine.postgres.near)."""
@@ -343,13 +354,9 @@ class PostgresReader(Reader):
                              " '{a}') AS w"] if exprs else [])
             m = (f"SELECT {', '.join(select)} FROM (SELECT {', '.join(inner)} FROM {self.docs} "
                  f"WHERE {' AND '.join(where)} OFFSET 0) d")
-        conds = self._filters(plan)
         # The date range filters every count, but m keeps the matches outside it: a scaled OR's
         # coordination counts the clauses that match anywhere, as the Whoosh engine does.
-        span = [f"day >= {sql_literal(plan.date_from)}"] * bool(plan.date_from) \
-            + [f"day <= {sql_literal(plan.date_to)}"] * bool(plan.date_to)
-        if span:
-            conds["range"] = "(" + " AND ".join(span) + ")"
+        conds = self._conditions(plan)
         kept = " AND ".join(conds.values()) or "TRUE"
         source = "m"
         if presences:
@@ -378,6 +385,18 @@ class PostgresReader(Reader):
                              f"WHERE v <> '' AND {others} GROUP BY v")
         return (f"WITH m AS MATERIALIZED ({m}), s AS MATERIALIZED (SELECT id, seq, day, {score} AS score, "
                 f"{tier} AS tier FROM {source} WHERE {kept}) " + " UNION ALL ".join(parts))
+
+    def _kept(self, plan: Plan) -> str:
+        return " AND ".join(self._conditions(plan).values()) or "TRUE"
+
+    def _conditions(self, plan: Plan) -> dict[str, str]:
+        """Each filter's SQL, and the date range's ("range")."""
+        conds = self._filters(plan)
+        span = [f"day >= {sql_literal(plan.date_from)}"] * bool(plan.date_from) \
+            + [f"day <= {sql_literal(plan.date_to)}"] * bool(plan.date_to)
+        if span:
+            conds["range"] = "(" + " AND ".join(span) + ")"
+        return conds
 
     @staticmethod
     def _filters(plan: Plan) -> dict[str, str]:

@@ -4,6 +4,7 @@ after a build and after `add` and `remove`; fuzzy words and did-you-mean; the ti
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -152,3 +153,22 @@ def test_a_search_past_its_time_budget_is_partial_not_an_error(both, pg):
         assert servers.read(lambda c: c.execute("SHOW statement_timeout").fetchone()[0]) == "0"
     finally:
         servers.close()
+
+
+def test_a_search_cancelled_at_its_budget_shows_its_newest_matches(both):
+    """What the reader answers once PostgreSQL cancelled the search: the newest matches, as
+    sort=newest finds them, partial and without counts."""
+    from search.engine.base import Plan
+    from search.query.parse import parse_query
+
+    archives, _ = both
+    reader, w = archives["postgres"].engine.reader(), archives["whoosh"].engine.reader()
+    node = parse_query("pemerintah").query
+    outlet = w.articles([w.search(Plan(query=node, limit=1)).top[0][1]])[0].outlet
+    plan = Plan(query=node, limit=5, facets=("outlet",), filters={"outlet": (outlet,)})
+    want = w.search(replace(plan, sort="newest", facets=()))
+    assert len(want.top) == 5
+    comp = reader._compiler(node, None)
+    hits = reader._hurried([comp.where(node)], plan, comp)
+    assert hits.partial and hits.counts == {"outlet": {}}
+    assert [k for _, k in hits.top] == [a.id for a in w.articles([k for _, k in want.top])]
