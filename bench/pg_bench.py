@@ -141,6 +141,7 @@ def measure_size(label: str, reps: int, failover: bool) -> dict:
                     ROOT, env)
             web.append(s)
         queries = read_queries()
+        res["queries"] = len(queries)
         tops: dict[str, dict[str, list[str]]] = {s.name: {} for s in web}
         lat = {s.name: ([], []) for s in web}
         for rnd in range(reps + 1):
@@ -155,6 +156,8 @@ def measure_size(label: str, reps: int, failover: bool) -> dict:
                         data = json.loads(body)
                         res["totals"].setdefault(label_of(pairs), {})[s.name] = data["total"]
                         tops[s.name][label_of(pairs)] = [r["id"] for r in data["results"]]
+                        if data.get("partial"):  # the time budget ran out (a loaded machine)
+                            res.setdefault("partial", {}).setdefault(s.name, []).append(label_of(pairs))
             log(f"{label} round {rnd + 1}/{reps + 1}")
         for s in web:
             res["cold"][s.name] = summary(lat[s.name][0])
@@ -245,7 +248,8 @@ def markdown(run: dict) -> str:
            f"One run, {run['date']}, sizes {', '.join(s['label'] for s in run['sizes'])}, {run['reps']} warm rounds "
            "over bench/queries.txt. pg-1: one PostgreSQL 15 server; pg-2shards: a coordinator and two shards "
            "(postgres_fdw hash partitions), all on this 2-core machine. Datasette serves SQLite FTS5. "
-           "Cold: each of the 36 requests' first time on a fresh server; warm: the later rounds, which every "
+           f"Cold: each of the {run['sizes'][0]['queries'] if run['sizes'] and 'queries' in run['sizes'][0] else 40} "
+           "requests' first time on a fresh server; warm: the later rounds, which every "
            "Kliping engine answers from its response cache (the web layer, not the engine). Build and add are "
            "`python -m search` runs, timed from outside; the machine is shared (its load is in the run's JSON).",
            ""]
@@ -268,6 +272,8 @@ def markdown(run: dict) -> str:
             out.append(f"- {n}: same totals as Whoosh on {o['same_totals']}/{o['queries']} queries"
                        + (f" (differ: {', '.join(o['differ'])})" if o["differ"] else "")
                        + f"; top-10 overlap min {o['min']:.2f}, mean {o['mean']:.3f}")
+        for n, qs in s.get("partial", {}).items():
+            out.append(f"- {n}: answered partial (time budget spent) on {len(qs)} cold requests: {', '.join(qs)}")
         if s.get("failover", {}).get("error"):
             out.append(f"- failover: not measured ({s['failover']['error']})")
         elif s.get("failover"):

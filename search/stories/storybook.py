@@ -18,6 +18,7 @@ steps of search.stories.echoes with the judge and then the stories'.
 """
 from __future__ import annotations
 
+import io
 import os
 import pickle
 from collections.abc import Callable, Iterable
@@ -167,6 +168,18 @@ class StoryView:
     def load(cls, gen: Path, stamp: int | None) -> StoryView:
         """The generation's stories if they describe index commit `stamp`; none otherwise."""
         return cls(_load(Path(gen) / FILE, stamp))
+
+    @classmethod
+    def from_bytes(cls, data: bytes | None, stamp: int | None) -> StoryView:
+        """The same from the bytes of a stories file kept elsewhere (the PostgreSQL engine keeps
+        it in a table)."""
+        if not data:
+            return cls()
+        fh = io.BytesIO(data)
+        try:
+            return cls(pickle.load(fh) if _head(fh, stamp) else None)
+        except (EOFError, pickle.UnpicklingError):
+            return cls()
 
     def story_of(self, article_id: str) -> Story | None:
         return self.stories.get(article_id)

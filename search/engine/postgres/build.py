@@ -4,8 +4,10 @@ Rows are streamed with COPY as articles arrive: into the coordinator's own table
 straight into each shard's table, routed by PostgreSQL's own hash partitioning
 (`satisfies_hash_partition`, asked of the coordinator a batch at a time), so the shards load in
 parallel instead of one row at a time through postgres_fdw. Indexes are made after the load,
-on every shard at once. The echo join (search.stories.echoes), the lexicon and the input
-fingerprints go to the coordinator; then one update of the meta row publishes the generation.
+on every shard at once. The echo join, judged, with the story clusters and the quote book
+(search.stories.storybook: the Whoosh engine's very steps, run in a temporary folder whose
+files are then kept in the `files` table), the lexicon and the input fingerprints go to the
+coordinator; then one update of the meta row publishes the generation.
 A failed or interrupted build drops its tables; the served generation never changes under it.
 """
 from __future__ import annotations
@@ -38,7 +40,7 @@ from search.indexing.licences import licences
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import Settings
-from search.stories import echoes
+from search.stories import echoes, storybook
 from search.text.analysis import analyzer
 
 BATCH = 2000  # rows routed to shards per look-up of their partitions
@@ -108,6 +110,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
     df: Counter = Counter()
     total_len, total_tlen, seq = 0, 0, 0
     echo_table = echoes.EchoTable(an)
+    story_table = storybook.StoryTable()  # quotes, paragraph features, headlines (issue 17)
     targets = shard_conns or [conn]
     with ExitStack() as stack:
         copies = [stack.enter_context(c.cursor().copy(COPY_DOCS.format(docs))) for c in targets]
@@ -133,6 +136,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
                 total_tlen += values[DOC_COLUMNS.index("tlen")]
                 echo_table.collect(item, an.paragraph_stems(text, skip=1 if item.title else 0,
                                                             count=len(item.paragraphs)))
+                story_table.collect(item, an)
                 report.added += 1
                 report.removals += len(item.removed)
                 if len(pending) >= BATCH:
@@ -143,7 +147,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
     indexing = _index(targets, docs)  # on the servers, while the echo join runs here
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            echoes.finish_build(echo_table, Path(tmp), 0)
+            storybook.finish_build(echo_table, story_table, Path(tmp), 0)
         finally:
             indexing()
         save_echoes(conn, gen, Path(tmp))
@@ -199,8 +203,9 @@ def _index(conns, docs: str) -> Callable[[], None]:
 
 # -- the echo store, kept in a table -----------------------------------------------------------------
 def save_echoes(conn, gen: int, folder: Path) -> None:
-    """The echo store search.stories.echoes wrote into `folder` (its SQLite file, kept whole for
-    `add` and `remove`) and its links, one row each, replacing what the generation held."""
+    """The files search.stories.storybook wrote into `folder` (the echo store's SQLite file and
+    the stories' files, each kept whole: the story table for `add` and `remove`, the readers'
+    StoryView) and the echo links, one row each, replacing what the generation held."""
     files, links = table("files", gen), table("echoes", gen)
     conn.execute(f"DELETE FROM {files}")
     for path in sorted(Path(folder).iterdir()):

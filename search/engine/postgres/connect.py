@@ -7,6 +7,9 @@ recovery is marked down for DOWN_SECONDS and the call is retried elsewhere: read
 idempotent, so a replica stopping under load costs no failed search. A replica is used for a
 generation only once it has replayed the primary's WAL up to where the reader saw it
 (`need_lsn`), so a search never reads a generation the replica does not have yet.
+`read_within(sql, budget)` runs a search's statement under a `statement_timeout` of the time
+its budget has left (search.engine.base.Budget): cancelled, it answers None and the search is
+partial, and the server is not marked down.
 """
 from __future__ import annotations
 
@@ -14,16 +17,20 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import psycopg
 from psycopg import errors
 
 from search.errors import IndexMissing
 
+if TYPE_CHECKING:
+    from search.engine.base import Budget
+
 T = TypeVar("T")
 DOWN_SECONDS = 5.0  # a failed replica is left alone this long before it is tried again
 CONNECT_TIMEOUT = 5
+MIN_TIMEOUT_MS = 1  # a search whose time budget is already spent still gets this long
 POOL_SIZE = 8  # idle connections kept per server
 #: Every session: no JIT (it costs more than it saves on these short queries); partitionwise
 #: aggregation, so that per-document work runs on each shard (search.engine.postgres.reader);
@@ -124,6 +131,8 @@ class Servers:
                 if not self._caught_up(server):
                     continue
                 out = self._on(server, fn)
+            except errors.QueryCanceled:
+                raise  # the search's own statement_timeout (search.engine.postgres.reader): not the server's fault
             except (*RETRY, IndexMissing):
                 server.down_until = time.monotonic() + DOWN_SECONDS
                 continue
@@ -134,6 +143,24 @@ class Servers:
         out = self._on(self.primary, fn)
         self.used[self.primary.dsn] = self.used.get(self.primary.dsn, 0) + 1
         return out
+
+    def read_within(self, sql: str, budget: Budget | None) -> list[tuple] | None:
+        """The statement's rows; with a budget, under a `statement_timeout` of the time left
+        (at least MIN_TIMEOUT_MS): None, and the budget spent, when PostgreSQL cancelled it."""
+        if budget is None:
+            return self.read(lambda c: c.execute(sql).fetchall())
+
+        def run(c):
+            left = int((budget.deadline - time.monotonic()) * 1000)
+            with c.transaction():
+                c.execute(f"SET LOCAL statement_timeout = {max(MIN_TIMEOUT_MS, left)}")
+                return c.execute(sql).fetchall()
+
+        try:
+            return self.read(run)
+        except errors.QueryCanceled:
+            budget.partial = True
+            return None
 
     def _caught_up(self, server: Server) -> bool:
         need = self.need_lsn

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from itertools import product
 
 from search.engine.bm25 import idf as _idf
@@ -57,6 +57,28 @@ def tf_sql(lex: str, column: str = "terms") -> str:
 
 def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def as_typed(node: ast.Node | None) -> ast.Node | None:
+    """The node with each fuzzy word not resolved above the seam (search.query.resolve; a
+    did-you-mean check runs one) read as the word as typed, as the Whoosh engine reads it."""
+    if node is None or not any(type(n) is ast.Fuzzy for n in ast.leaves(node)):
+        return node
+    if type(node) is ast.Fuzzy:
+        return ast.Term(ast.EXACT, node.text)
+    changes = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, tuple) and value and is_dataclass(value[0]):
+            changes[f.name] = tuple(as_typed(c) for c in value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            changes[f.name] = as_typed(value)
+    return replace(node, **changes)
+
+
+def text_array(values) -> str:
+    """A text[] literal of `values` (possibly none)."""
+    return "ARRAY[" + ", ".join(map(sql_literal, values)) + "]::text[]"
 
 
 def expansions(node: ast.Node) -> list[tuple[str, str, bool]]:

@@ -19,15 +19,17 @@ from collections.abc import Callable, Hashable, Iterable
 
 from search.cache import Cache
 from search.engine import proximity
-from search.engine.base import FACETS, Hits, Plan, Reader, coverage_of, days_wanted
+from search.engine.base import FACETS, Budget, Hits, Plan, Reader, coverage_of, days_wanted
 from search.engine.bm25 import idf as _idf
 from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
+from search.engine.postgres.layers import Layers
 from search.engine.postgres.query import (
     FALSE,
     FIELD_COLUMNS,
     TRUE,
     Compiler,
+    as_typed,
     bulk_scored,
     expansions,
     lexeme,
@@ -35,6 +37,7 @@ from search.engine.postgres.query import (
     proximity_words,
     special,
     sql_literal,
+    text_array,
     tf_sql,
 )
 from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table, unpack
@@ -47,6 +50,7 @@ from search.text.analysis import analyzer
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
 FACET_SQL = {"outlet": "outlet", "source": "source", "month": "month", "date": "day"}
 MANY_SQL = {"editor": "editors", "tag": "tags"}
+HURRIED_MS = 200  # a search cancelled at its time budget then looks this long for its newest matches
 
 
 class PostgresReader(Reader):
@@ -63,16 +67,21 @@ class PostgresReader(Reader):
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
         self._totals: tuple[int, dict[str, Counter], Counter] | None = None  # browsing's counts, days
         self._values: dict[str, list[str]] = {}  # a metadata field's distinct values (Field nodes)
+        self.layers = Layers(servers, self.gen, int(meta.get("commit", 0)))  # stories, quotes, words
 
     # -- the seam -------------------------------------------------------------------------------
     def search(self, plan: Plan) -> Hits:
-        if plan.query is None and not any(plan.filters.values()) and not (plan.date_from or plan.date_to):
+        if plan.query is None and not any(plan.filters.values()) and not (plan.date_from or plan.date_to) \
+                and not (plan.story or plan.collapse):
             return self._browse(plan)
         return self._search(plan)
 
     def warm(self) -> None:
-        """The counts over the whole archive (browsing), made now so that no visitor waits."""
+        """The counts over the whole archive (browsing), the stories and the written words
+        (did-you-mean), made now so that no visitor waits."""
         self._browse(Plan(query=None, limit=0))
+        self.layers.stories()
+        self.layers.words()
 
     def _browse(self, plan: Plan) -> Hits:
         """Every article, newest (or oldest) first: the counts over the whole archive are made
@@ -90,22 +99,28 @@ class PostgresReader(Reader):
         return Hits(total, top, wanted, Counter(days) if plan.histogram else None)
 
     def _search(self, plan: Plan) -> Hits:
-        node = plan.query
+        node = as_typed(plan.query)
         comp = self._compiler(node, plan.answer)
         where = ["TRUE"]
         if node is not None:
             self._proximity(node, comp)
             where = [comp.where(node)]
+        if plan.story:  # that story's articles only (none when it is unknown)
+            story = self.layers.stories().story(plan.story)
+            where.append(f"id = ANY({text_array(story.members if story else ())})")
         ranked = plan.sort == "relevance" and node is not None
         bulk = ranked and bulk_scored(node)  # else neither an answer mark nor nearness counts
         answer = plan.answer if bulk else None
         score, presences = comp.score(node, answer) if ranked else ("0.0::float8", [])
-        tier = self._tier(comp, plan.prefer) if bulk and plan.prefer else "0"
+        tier = self._tier(comp, tuple(map(as_typed, plan.prefer))) if bulk and plan.prefer else "0"
         words = proximity_words(node, comp.expanded_of) if bulk and self.settings.proximity else []
-        near = bulk and len(words) + bool(answer and self.settings.answer_nearness) > 1
-        fetch = max(plan.limit, self.settings.proximity_top if near else 0)
+        nearness = bulk and len(words) + bool(answer and self.settings.answer_nearness) > 1
+        # collapsed, the best `limit` stories may need every match (as the Whoosh engine scores all)
+        fetch = None if plan.collapse else max(plan.limit, self.settings.proximity_top if nearness else 0)
         sql = self._statement(comp, where, plan, score, presences, fetch, tier)
-        rows = self.servers.read(lambda c: c.execute(sql).fetchall())
+        rows = self.servers.read_within(sql, plan.budget)
+        if rows is None:  # PostgreSQL cancelled it at the time budget
+            return self._hurried(where, plan, comp)
         top, total, counts = [], 0, {}
         for kind, key, value, n, t in rows:
             if kind == "top":
@@ -115,14 +130,29 @@ class PostgresReader(Reader):
             elif n:
                 counts.setdefault(kind, Counter())[key] = n
         top.sort(key=lambda r: r[1])  # (score, rank, id, tier) in the plan's order
-        if near and top:
-            top = self._near(top, words, answer)
+        if nearness and top and not (plan.budget is not None and plan.budget.spent()):
+            top = self._near(top, words, answer)  # left out once the budget is spent (plainer order)
+        stories = None
+        if plan.collapse:
+            top, stories = self.layers.collapse(top, plan.limit)
         hits = [(float(s), key) for s, _, key, _ in top[:plan.limit]]
         days = counts.pop("days", Counter()) if plan.histogram else None
         wanted = {f: counts.get(f, Counter()) for f in plan.facets}
         if "date" in wanted and not days_wanted(plan, wanted.get("month", Counter())):
             del wanted["date"]
-        return Hits(total, hits, wanted, days, capped=tuple(comp.capped))
+        return Hits(total, hits, wanted, days, capped=tuple(comp.capped), stories=stories,
+                    partial=plan.budget is not None and plan.budget.partial)
+
+    def _hurried(self, where: list[str], plan: Plan, comp: Compiler) -> Hits:
+        """After the search was cancelled at its time budget: up to `limit` matches in date
+        order (newest first, unless `oldest`), found in at most HURRIED_MS by the date index
+        (none if that runs out too); no counts, no scores; partial."""
+        order = "day ASC NULLS LAST, seq" if plan.sort == "oldest" else "day DESC NULLS LAST, seq"
+        sql = (f"SELECT id FROM {self.docs} WHERE {' AND '.join(where)} AND {self._kept(plan)} "
+               f"ORDER BY {order} LIMIT {int(plan.limit)}")
+        top = [(0.0, r[0]) for r in self.servers.read_within(sql, Budget(HURRIED_MS / 1000)) or []]
+        return Hits(len(top), top, {f: Counter() for f in plan.facets}, Counter() if plan.histogram else None,
+                    partial=True, capped=tuple(comp.capped), stories=len(top) if plan.collapse else None)
 
     def _proximity(self, node: ast.Node, comp: Compiler) -> None:
         """The ids each proximity node holds for, innermost first (search.engine.postgres.near)."""
@@ -154,9 +184,7 @@ class PostgresReader(Reader):
 
     def similar_words(self, word: str, max_distance: int, limit: int,
                       min_freq: int = 1) -> list[tuple[str, int, int]]:
-        """None: fuzzy words and did-you-mean are the Whoosh engine's for now (its in-memory
-        lexicon of written words); on PostgreSQL `sanski~` finds nothing and nothing is offered."""
-        return []
+        return self.layers.words().similar(word, max_distance, limit, min_freq)
 
     def word_frequency(self, word: str) -> int:
         """Documents holding a written word: its `exact` lexeme's document frequency."""
@@ -187,19 +215,19 @@ class PostgresReader(Reader):
             raise NotFound(f"No article with id '{article_id}' in this archive.", key="not_found", id=article_id)
         return article_from_json(row[0])
 
-    # Story clusters and the quote book (issue 17) are built only by the Whoosh engine so far:
-    # on PostgreSQL there are none, and the pages say nothing rather than something wrong.
+    # Story clusters and the quote book (issue 17): search.engine.postgres.layers.
     def stories(self, article_ids: Iterable[str]) -> dict[str, Story]:
-        return {}
+        view = self.layers.stories()
+        return {aid: s for aid in article_ids if (s := view.story_of(aid)) is not None}
 
     def story(self, story_id: str) -> Story | None:
-        return None
+        return self.layers.stories().story(story_id)
 
     def quotes(self, terms: frozenset[str], speaker: str = "", page: int = 1, per_page: int = 20) -> QuotePage:
-        return QuotePage(0, [], [], page, per_page)
+        return self.layers.stories().book.search(terms, speaker, page, per_page)
 
     def article_quotes(self, article_id: str) -> dict[int, list[QuoteMark]]:
-        return {}
+        return self.layers.stories().book.for_article(article_id)
 
     def echoes(self, article_id: str) -> dict[int, list[Echo]]:
         sql = (f"SELECT n, other_id, m, sim FROM {table('echoes', self.gen)} WHERE article_id = %s "
@@ -308,7 +336,7 @@ class PostgresReader(Reader):
                         capped=capped, values=self._field_values, avg_title=self.avg_title)
 
     def _statement(self, comp: Compiler, where: list[str], plan: Plan, score: str, presences: list[str],
-                   fetch: int, tier: str = "0") -> str:
+                   fetch: int | None, tier: str = "0") -> str:
         cols = ["id", "seq", "outlet", "source", "day", "month", "editors", "tags", "authors", "blen", "tblen"]
         # On one node, each matching row's tsvector is read (detoasted) once, into `w`: its
         # scored terms alone, which every term frequency and phrase below then reads. (Shards
@@ -326,13 +354,9 @@ class PostgresReader(Reader):
                              " '{a}') AS w"] if exprs else [])
             m = (f"SELECT {', '.join(select)} FROM (SELECT {', '.join(inner)} FROM {self.docs} "
                  f"WHERE {' AND '.join(where)} OFFSET 0) d")
-        conds = self._filters(plan)
         # The date range filters every count, but m keeps the matches outside it: a scaled OR's
         # coordination counts the clauses that match anywhere, as the Whoosh engine does.
-        span = [f"day >= {sql_literal(plan.date_from)}"] * bool(plan.date_from) \
-            + [f"day <= {sql_literal(plan.date_to)}"] * bool(plan.date_to)
-        if span:
-            conds["range"] = "(" + " AND ".join(span) + ")"
+        conds = self._conditions(plan)
         kept = " AND ".join(conds.values()) or "TRUE"
         source = "m"
         if presences:
@@ -345,7 +369,7 @@ class PostgresReader(Reader):
         else:
             order = "day DESC NULLS LAST, seq"
         parts = [f"(SELECT 'top'::text, id, score, row_number() OVER (ORDER BY {order}), tier FROM s "
-                 f"ORDER BY {order} LIMIT {int(fetch)})",
+                 f"ORDER BY {order} LIMIT {'ALL' if fetch is None else int(fetch)})",
                  "SELECT 'total', NULL, NULL, count(*), NULL FROM s"]
         if plan.histogram:
             parts.append("SELECT 'days', day, NULL, count(*), NULL FROM s WHERE day IS NOT NULL GROUP BY day")
@@ -362,13 +386,25 @@ class PostgresReader(Reader):
         return (f"WITH m AS MATERIALIZED ({m}), s AS MATERIALIZED (SELECT id, seq, day, {score} AS score, "
                 f"{tier} AS tier FROM {source} WHERE {kept}) " + " UNION ALL ".join(parts))
 
+    def _kept(self, plan: Plan) -> str:
+        return " AND ".join(self._conditions(plan).values()) or "TRUE"
+
+    def _conditions(self, plan: Plan) -> dict[str, str]:
+        """Each filter's SQL, and the date range's ("range")."""
+        conds = self._filters(plan)
+        span = [f"day >= {sql_literal(plan.date_from)}"] * bool(plan.date_from) \
+            + [f"day <= {sql_literal(plan.date_to)}"] * bool(plan.date_to)
+        if span:
+            conds["range"] = "(" + " AND ".join(span) + ")"
+        return conds
+
     @staticmethod
     def _filters(plan: Plan) -> dict[str, str]:
         out = {}
         for name, values in plan.filters.items():
             if not values:
                 continue
-            arr = "ARRAY[" + ", ".join(sql_literal(v) for v in values) + "]::text[]"
+            arr = text_array(values)
             if name in ("outlet", "source"):
                 out[name] = f"{name} = ANY({arr})"
             elif name in MANY_SQL:

@@ -19,7 +19,8 @@ Whoosh stores it (search.engine.bm25.stored_length), so BM25 agrees with the Who
 Per generation (a build makes a new one and publishes it by one update of `kliping_meta`):
 docs (sharded: hash-partitioned on `id` across the shards' servers through postgres_fdw),
 lexicon (document frequency of every lexeme: idf, wildcards), echoes (search.stories.echoes'
-links, one row each), files (the echo table's files, for `add` and `remove`), prints (input
+links, one row each), files (search.stories.storybook's files, each whole: the echo table and
+story table for `add` and `remove`, the readers' stories and quote book), prints (input
 fingerprints, search.ingest.fingerprints). All but docs live on the coordinator.
 """
 from __future__ import annotations
@@ -37,8 +38,9 @@ from search.text.analysis import PARA_GAP, PARA_SHIFT, PARA_SPAN, Analyzer, anal
 #: Bumped on any change to these tables, to how an article becomes a row, or to what a stored
 #: Article holds (2: authors, paragraph anchors; credit lines leave the body; 3: compounds, the
 #: `authors` and `paras` columns, echoes kept as search.stories.echostore's file; 4: `len` and `tlen`
-#: count a split compound as one word, search.text.analysis.Analyzer.word_count).
-SCHEMA_FORMAT = 4
+#: count a split compound as one word, search.text.analysis.Analyzer.word_count; 5: the files
+#: table also keeps search.stories.storybook's: judged echoes, stories, quotes).
+SCHEMA_FORMAT = 5
 EXACT_MARK, ANSWER_MARK, TITLE_MARK = "=", "?", "^"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"

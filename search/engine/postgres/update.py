@@ -6,7 +6,8 @@ replaces (search.present.anchors.carry), so permalinks taken before still land; 
 fingerprint (search.ingest.fingerprints) made the stored article are counted unchanged without
 being cleaned; re-adding unchanged files writes nothing. Everything one update changes (rows on
 the shards through postgres_fdw, the lexicon's document frequencies, the echo table and its
-links, the fingerprints, the meta row's counts and commit) is written in one transaction of the
+links, the stories and quotes (search.stories.storybook.update, the Whoosh engine's step), the
+fingerprints, the meta row's counts and commit) is written in one transaction of the
 coordinator, so readers see it all or none of it; with shards, postgres_fdw commits their part
 when the coordinator commits.
 """
@@ -27,7 +28,7 @@ from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.present import anchors
 from search.settings import Settings
-from search.stories import echoes
+from search.stories import storybook
 from search.text.analysis import analyzer
 
 
@@ -133,11 +134,11 @@ def _commit(conn, meta: dict, settings: Settings, new: list[Article], gone: list
                 count += 1
         _lexicon(conn, lexicon, df)
         with tempfile.TemporaryDirectory() as tmp:
-            # The store as this commit left it; one that does not describe it (none, or an
-            # older format) is made again from the rows as this transaction sees them.
+            # The echo store and story table as this commit left them; those that do not describe
+            # it (none, or an older format) are made again from the rows as this transaction sees.
             restore_echoes(conn, gen, Path(tmp))
-            echoes.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
-                          everything=lambda: _everything(conn, docs))
+            storybook.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
+                             everything=lambda: _everything(conn, docs))
             save_echoes(conn, gen, Path(tmp))
         conn.execute(f"DELETE FROM {prints}")
         if prints_of:

@@ -1,0 +1,68 @@
+"""What a PostgreSQL reader loads once per generation for Kliping's own layers, as the Whoosh
+reader does from its files: the stories and the quote book, and the written words for fuzzy
+words and did-you-mean.
+
+- Stories and quotes: the build and every update run search.stories.storybook (the Whoosh
+  engine's steps) and keep its readers' file, `stories.pickle`, whole in the generation's
+  `files` table (search.engine.postgres.build.save_echoes). It is read once per generation and
+  commit (a bytea: 6.1 MB at 4,463 IndoSum articles, growing with the archive; PostgreSQL's
+  limit for one value is 1 GB) into a `StoryView`, so `/kutipan`,
+  `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh engine's
+  answers.
+- Written words: the lexicon table's `exact` lexemes (`=word`) with their document
+  frequencies, indexed once per generation and commit by search.text.spelling.Lexicon, the
+  very index the Whoosh reader makes of its `exact` field: the same candidates, in the same
+  order.
+"""
+from __future__ import annotations
+
+import threading
+
+from search.engine.postgres.connect import Servers
+from search.engine.postgres.schema import EXACT_MARK, table
+from search.stories.storybook import FILE as STORIES_FILE
+from search.stories.storybook import StoryView
+from search.text.spelling import MAX_LENGTH, Lexicon
+
+
+class Layers:
+    def __init__(self, servers: Servers, gen: int, commit: int):
+        self.servers, self.gen, self.commit = servers, gen, commit
+        self._lock = threading.Lock()
+        self._view: StoryView | None = None
+        self._words: Lexicon | None = None
+
+    def stories(self) -> StoryView:
+        """The generation's StoryView at this commit (none when its file describes another)."""
+        with self._lock:
+            if self._view is None:
+                sql = f"SELECT data FROM {table('files', self.gen)} WHERE name = %s"
+                row = self.servers.read(lambda c: c.execute(sql, (STORIES_FILE,)).fetchone())
+                self._view = StoryView.from_bytes(bytes(row[0]) if row else None, self.commit)
+            return self._view
+
+    def words(self) -> Lexicon:
+        """The written words and their document frequencies (bench/pg_words.py measures it)."""
+        with self._lock:
+            if self._words is None:
+                # In the Whoosh field's order (byte order: ties among candidates fall the same
+                # way); the Lexicon keeps only words up to MAX_LENGTH, so the rest stay here.
+                sql = (f"SELECT substr(term, 2), df FROM {table('lexicon', self.gen)} "
+                       "WHERE field = 'e' AND length(term) <= %s ORDER BY term COLLATE \"C\"")
+                rows = self.servers.read(lambda c: c.execute(sql, (MAX_LENGTH + len(EXACT_MARK),)).fetchall())
+                self._words = Lexicon(rows)
+            return self._words
+
+    def collapse(self, top: list[tuple], limit: int) -> tuple[list[tuple], int]:
+        """The first `limit` ranked rows, one per story, and how many stories all the rows make
+        (an article without a story is its own)."""
+        view = self.stories()
+        out, seen = [], set()
+        for r in top:
+            story = view.story_of(r[2])
+            key = story.id if story is not None else (None, r[2])
+            if key not in seen:
+                seen.add(key)
+                if len(out) < limit:
+                    out.append(r)
+        return out, len(seen)
