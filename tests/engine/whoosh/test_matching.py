@@ -10,8 +10,17 @@ from whoosh import query as wq
 from conftest import SEEDS, corpus, search
 from search import ingest
 from search.engine.base import Budget
+from search.engine.whoosh import postings
 from search.engine.whoosh.build import build
-from search.engine.whoosh.matching import Expansion, capped_patterns, expand, match_docs, term_docs
+from search.engine.whoosh.matching import (
+    Expansion,
+    capped_patterns,
+    expand,
+    match_docs,
+    phrase_docs,
+    positions_decoder,
+    term_docs,
+)
 from search.query.archive import Archive
 from search.settings import DEFAULT, Limits
 
@@ -112,3 +121,29 @@ def test_a_capped_search_says_so_and_a_spent_one_is_partial_and_not_cached(root)
         assert not resp.partial and not resp.notices and search(calm, "sanksi OR rusia OR korea").cached
     finally:
         calm.close()
+
+
+def test_positions_decode_as_whooshs_own_decoder_does(reader):
+    r = reader.searcher.reader()
+    fast, own = positions_decoder(r, "body"), r.schema["body"].format.decode_positions
+    checked = 0
+    for word in ("sanksi", "dewan", "aman", "pbb", "indonesia"):
+        for value in postings.read(r, "body", word, values=True)[2]:
+            assert fast(value) == own(value)
+            checked += 1
+    assert checked > 10
+
+
+@pytest.mark.parametrize("words", [("dewan", "aman"), ("aman", "dewan"), ("dewan", "aman", "bangsa"),
+                                   ("dewan", "dewan")])
+def test_a_phrase_matches_what_whooshs_phrase_matcher_matches(reader, words):
+    searcher = reader.searcher
+    r = searcher.reader()
+    r.__dict__.pop("_kliping_postings", None), r.__dict__.pop("_kliping_phrases", None)  # read afresh
+    live = reader.table.live
+    q = wq.Phrase("body", list(words))
+    m = q.matcher(searcher)
+    expected = set(m.all_ids()) & live if m.is_active() else set()
+    assert phrase_docs(r, "body", list(words), live) == expected
+    assert phrase_docs(r, "body", list(words), live) == expected  # remembered
+    assert expected or words != ("dewan", "aman")
