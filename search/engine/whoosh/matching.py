@@ -211,6 +211,22 @@ def capped_patterns(q: wq.Query) -> list[tuple[str, int]]:
     return out
 
 
+def _or_docs(searcher, q, live, budget, result: set[int]) -> None:
+    """The documents of an OR (or a disjunction-max) into `result`: its words' posting lists
+    go in whole, nested ORs flattened, so no set is made for each word (deleted documents
+    included: the caller keeps the live ones)."""
+    reader = searcher.reader()
+    for c in q.subqueries:
+        if result and budget is not None and budget.spent():
+            break
+        if isinstance(c, wq.Term):
+            result.update(term_postings(reader, c.fieldname, c.text)[0])
+        elif isinstance(c, (wq.Or, wq.DisjunctionMax)) and getattr(c, "kliping_match", None) is None:
+            _or_docs(searcher, c, live, budget, result)
+        else:
+            result |= match_docs(searcher, c, live, budget)
+
+
 def match_docs(searcher, q: wq.Query, live: frozenset[int], budget: Budget | None = None) -> set[int]:
     """The set of live documents matching `q`; with a `budget`, an OR stops taking in
     alternatives once it is spent (a subset of the matches, each a true match)."""
@@ -232,10 +248,9 @@ def match_docs(searcher, q: wq.Query, live: frozenset[int], budget: Budget | Non
         return result
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         result: set[int] = set()
-        for c in q.subqueries:
-            if result and budget is not None and budget.spent():
-                break
-            result |= match_docs(searcher, c, live, budget)
+        _or_docs(searcher, q, live, budget, result)
+        if reader.has_deletions():
+            result &= live
         return result
     if isinstance(q, wq.Not):
         return set(live) - match_docs(searcher, q.query, live)
