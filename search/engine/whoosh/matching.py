@@ -57,6 +57,15 @@ def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]
     return found
 
 
+def deleted_docs(reader) -> frozenset[int]:
+    """The reader's deleted document numbers, found once per reader."""
+    found = reader.__dict__.get("_kliping_deleted")
+    if found is None:
+        found = reader.__dict__["_kliping_deleted"] = frozenset(
+            d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+    return found
+
+
 def term_docs(reader, field: str, text: str) -> set[int]:
     """Every live document containing one term."""
     docs = set(term_postings(reader, field, text)[0])
@@ -214,7 +223,7 @@ def capped_patterns(q: wq.Query) -> list[tuple[str, int]]:
 def _or_docs(searcher, q, live, budget, result: set[int]) -> None:
     """The documents of an OR (or a disjunction-max) into `result`: its words' posting lists
     go in whole, nested ORs flattened, so no set is made for each word (deleted documents
-    included: the caller keeps the live ones)."""
+    included: the caller drops them)."""
     reader = searcher.reader()
     for c in q.subqueries:
         if result and budget is not None and budget.spent():
@@ -250,7 +259,7 @@ def match_docs(searcher, q: wq.Query, live: frozenset[int], budget: Budget | Non
         result: set[int] = set()
         _or_docs(searcher, q, live, budget, result)
         if reader.has_deletions():
-            result &= live
+            result -= deleted_docs(reader)
         return result
     if isinstance(q, wq.Not):
         return set(live) - match_docs(searcher, q.query, live)

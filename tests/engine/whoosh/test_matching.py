@@ -147,3 +147,26 @@ def test_a_phrase_matches_what_whooshs_phrase_matcher_matches(reader, words):
     assert phrase_docs(r, "body", list(words), live) == expected
     assert phrase_docs(r, "body", list(words), live) == expected  # remembered
     assert expected or words != ("dewan", "aman")
+
+
+def test_an_or_never_holds_a_deleted_document(tmp_path):
+    """Even asked with every document number as `live` (as scoring asks), an OR of words leaves
+    out the documents an update deleted, like each word alone does."""
+    from search.engine.whoosh import update
+    from search.models import Article
+
+    arts = [Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(10)]
+    build(arts, tmp_path)
+    update.remove(["a1", "a4"], tmp_path)
+    arc = Archive(tmp_path)
+    try:
+        searcher = arc.engine.reader().searcher
+        r = searcher.reader()
+        everything = frozenset(range(r.doc_count_all()))
+        assert r.has_deletions()
+        q = wq.Or([wq.DisjunctionMax([wq.Term("body", "cabai"), wq.Term("exact", "cabai")]), wq.Term("body", "beras")])
+        found = match_docs(searcher, q, everything)
+        assert found == term_docs(r, "body", "cabai") and len(found) == 8
+        assert not any(r.is_deleted(d) for d in found)
+    finally:
+        arc.close()
