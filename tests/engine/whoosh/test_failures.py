@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,9 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def one_line(proc: subprocess.CompletedProcess, *needles: str) -> str:
     assert proc.returncode != 0, proc.stdout
-    lines = [line for line in proc.stderr.splitlines() if not line.startswith(("Adding", "Indexing"))]
+    # progress lines ("[1/2] reading 13% · 0:02 elapsed") show when the machine is slow
+    lines = [line for line in proc.stderr.splitlines()
+             if not line.startswith(("Adding", "Indexing")) and not re.match(r"\[\d+/\d+\] ", line)]
     assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
     assert "Traceback" not in proc.stderr
     for needle in needles:
