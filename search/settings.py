@@ -97,6 +97,9 @@ class Settings:
     #: about how much memory a build or an add may take, in MB, all its processes together; the
     #: indexer's postings get POOL_SHARE of it and go to disk past that (`--memory MB`)
     memory_mb: int = 768
+    #: live articles under which an `add`'s segments are merged into every later add's new one
+    #: (tier 0 of search.engine.whoosh.merging); tiers above it are this times 10, 100, ...
+    merge_floor: int = 1_000
 
     def __post_init__(self):
         if self.stemmer not in STEMMERS:

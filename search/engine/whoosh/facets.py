@@ -110,9 +110,15 @@ def count(table: FacetTable, name: str, docs: set[int]) -> Counter:
     Over all live documents (browsing) the counts are computed once per table. Otherwise a
     facet with few values intersects each value's documents with `docs`, and one with many
     counts the values of each document. Measured at 35k articles, counting every facet over
-    all documents took 12 ms a request before the totals were kept."""
+    all documents took 12 ms a request before the totals were kept. Over more than half of
+    the live documents, the rest is counted and taken from the totals: the 12-word question
+    at 100k matches 73% of the archive."""
     if len(docs) == len(table.live):  # docs are live documents: all of them
         return Counter(table.totals[name])
+    if 2 * len(docs) > len(table.live):  # most documents: the totals less those of the rest
+        counts = Counter(table.totals[name])
+        counts.subtract(_count(table, name, table.live - docs))
+        return +counts  # zero counts dropped
     return _count(table, name, docs)
 
 

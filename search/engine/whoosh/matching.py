@@ -18,13 +18,15 @@ spent: the match set is then smaller, never wrong.
 from __future__ import annotations
 
 import copy
-from itertools import islice
+from itertools import accumulate, islice
+from pickle import loads
 
 from whoosh import query as wq
+from whoosh.formats import Positions
 
 from search.cache import Cache
 from search.engine.base import Budget
-from search.engine.whoosh import postings
+from search.engine.whoosh import compat, postings
 from search.settings import Limits
 
 DEFAULT_LIMITS = Limits()
@@ -55,6 +57,15 @@ def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]
     return found
 
 
+def deleted_docs(reader) -> frozenset[int]:
+    """The reader's deleted document numbers, found once per reader."""
+    found = reader.__dict__.get("_kliping_deleted")
+    if found is None:
+        found = reader.__dict__["_kliping_deleted"] = frozenset(
+            d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+    return found
+
+
 def term_docs(reader, field: str, text: str) -> set[int]:
     """Every live document containing one term."""
     docs = set(term_postings(reader, field, text)[0])
@@ -72,7 +83,7 @@ def _positions(reader, field: str, word: str, candidates: set[int]) -> dict[int,
 
 def term_positions(reader, field: str, word: str, docs) -> dict[int, list[int]]:
     """doc -> positions of `word` in `field`, for the given documents only."""
-    decode = reader.schema[field].format.decode_positions
+    decode = positions_decoder(reader, field)
     return {d: decode(v) for d, v in _positions(reader, field, word, set(docs)).items()}
 
 
@@ -89,23 +100,55 @@ def phrase_docs(reader, field: str, words, live) -> set[int]:
 
 
 def _phrase_docs(reader, field: str, words) -> set[int]:
-    candidates = set(range(reader.doc_count_all()))
-    for w in set(words):
-        candidates &= term_docs(reader, field, w)
+    """Candidates by intersecting the words' document lists, rarest first (no set of every
+    document, no set of a common word's list), then positions decoded for those only. A word
+    whose postings are not remembered yet is read once with its positions (they come in the
+    same blocks), and remembered for term_postings."""
+    memo = _cache(reader, "_kliping_postings", POSTINGS_CACHE, weigh=lambda v: len(v[0]) + 1)
+    uniq = sorted(set(words), key=lambda w: reader.doc_frequency(field, w))
+    whole: dict[str, tuple[list[int], list]] = {}  # word -> (ids, encoded positions), read here
+    candidates: set[int] = set()
+    for i, w in enumerate(uniq):
+        found = memo.get((field, w))
+        if found is None:
+            ids, weights, values = postings.read(reader, field, w, values=True)
+            memo.put((field, w), (ids, weights))
+            whole[w] = (ids, values)
+        else:
+            ids = found[0]
+        candidates = set(ids) if i == 0 else candidates.intersection(ids)
         if not candidates:
             return set()
-    decode = reader.schema[field].format.decode_positions
-    encoded = {w: _positions(reader, field, w, candidates) for w in set(words)}
-    found = set()
+    if reader.has_deletions():
+        candidates = {d for d in candidates if not reader.is_deleted(d)}
+    decode = positions_decoder(reader, field)
+    encoded = {w: {d: v for d, v in zip(*whole[w]) if d in candidates} if w in whole
+               else _positions(reader, field, w, candidates) for w in uniq}
+    first, later = encoded[words[0]], [(k, encoded[w]) for k, w in enumerate(words[1:], 1)]
+    found_docs = set()
     for d in candidates:
-        starts = set(decode(encoded[words[0]][d]))
-        for k, w in enumerate(words[1:], 1):
-            starts &= {p - k for p in decode(encoded[w][d])}
+        starts = set(decode(first[d]))
+        for k, enc in later:
+            starts.intersection_update([p - k for p in decode(enc[d])])
             if not starts:
                 break
         if starts:
-            found.add(d)
-    return found
+            found_docs.add(d)
+    return found_docs
+
+
+def positions_decoder(reader, field: str):
+    """The field's decode_positions; for Whoosh's own Positions format on the fast path
+    (search.engine.whoosh.compat), the same decoding with C-level calls (a pickled list of
+    deltas after a 4-byte count, its final STOP byte sometimes left off)."""
+    fmt = reader.schema[field].format
+    if not (compat.FAST and type(fmt) is Positions):
+        return fmt.decode_positions
+
+    def decode(value: bytes) -> list[int]:
+        return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+    return decode
 
 
 class Expansion(wq.DisjunctionMax):
@@ -177,6 +220,22 @@ def capped_patterns(q: wq.Query) -> list[tuple[str, int]]:
     return out
 
 
+def _or_docs(searcher, q, live, budget, result: set[int]) -> None:
+    """The documents of an OR (or a disjunction-max) into `result`: its words' posting lists
+    go in whole, nested ORs flattened, so no set is made for each word (deleted documents
+    included: the caller drops them)."""
+    reader = searcher.reader()
+    for c in q.subqueries:
+        if result and budget is not None and budget.spent():
+            break
+        if isinstance(c, wq.Term):
+            result.update(term_postings(reader, c.fieldname, c.text)[0])
+        elif isinstance(c, (wq.Or, wq.DisjunctionMax)) and getattr(c, "kliping_match", None) is None:
+            _or_docs(searcher, c, live, budget, result)
+        else:
+            result |= match_docs(searcher, c, live, budget)
+
+
 def match_docs(searcher, q: wq.Query, live: frozenset[int], budget: Budget | None = None) -> set[int]:
     """The set of live documents matching `q`; with a `budget`, an OR stops taking in
     alternatives once it is spent (a subset of the matches, each a true match)."""
@@ -198,10 +257,9 @@ def match_docs(searcher, q: wq.Query, live: frozenset[int], budget: Budget | Non
         return result
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         result: set[int] = set()
-        for c in q.subqueries:
-            if result and budget is not None and budget.spent():
-                break
-            result |= match_docs(searcher, c, live, budget)
+        _or_docs(searcher, q, live, budget, result)
+        if reader.has_deletions():
+            result -= deleted_docs(reader)
         return result
     if isinstance(q, wq.Not):
         return set(live) - match_docs(searcher, q.query, live)

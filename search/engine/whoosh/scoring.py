@@ -174,9 +174,9 @@ class BulkScorer:
         if isinstance(q, wq.Term):
             found = self._term(q.fieldname, q.text)
         elif isinstance(q, wq.Phrase):
-            words = [self._term(q.fieldname, w) for w in q.words]
-            live = frozenset(range(self.n))
-            found = {d: sum(w[d] for w in words) for d in match_docs(self.searcher, q, live)}
+            matched = match_docs(self.searcher, q, frozenset(range(self.n)))
+            words = [self._term(q.fieldname, w, matched) for w in q.words]  # for its documents only
+            found = {d: sum(w[d] for w in words) for d in matched}
             if q.boost != 1.0:  # a variant longer than the form typed (ast.Phrase.weight)
                 found = {d: v * q.boost for d, v in found.items()}
         elif isinstance(q, wq.DisjunctionMax):

@@ -127,7 +127,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                                                item.id, flags=item.flags() or None))
             reader.close()
             if writer is not None:
-                writer.commit(mergetype=merging.policy)
+                writer.commit(mergetype=merging.policy(settings.merge_floor))
                 report.committed = True
         except BaseException:
             reader.close()
@@ -180,7 +180,7 @@ def remove(ids: Iterable[str], root: str | Path, *, wait: float = 0.0,
             try:
                 for i in present:
                     writer.delete_document(docs[i])
-                writer.commit(mergetype=merging.policy)
+                writer.commit(mergetype=merging.policy(settings.merge_floor))
             except BaseException:
                 _abandon(writer, root)
                 raise

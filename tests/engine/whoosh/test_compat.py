@@ -230,14 +230,16 @@ def _indosum_items(tmp: Path) -> list[Article]:
 
 
 def grow(items: list[Article], root: Path) -> None:
-    """A build, an add, an add that also updates three articles, and a remove."""
+    """A build, an add, an add that also updates three articles, and a remove, in three
+    segments (a merge floor of 1: no segment is small enough to be merged into the next add's)."""
     a, b = len(items) // 2, len(items) * 3 // 4
+    keep = replace(DEFAULT, merge_floor=1)
     build(items[:a], root)
-    update.add(items[a:b], root)
+    update.add(items[a:b], root, settings=keep)
     changed = [replace(x, paragraphs=x.paragraphs + ["Sanksi tambahan diumumkan pada 2017."])
                for x in items[:3]]
-    update.add(items[b:] + changed, root)
-    update.remove([items[5].id, items[a + 1].id, items[-1].id], root)
+    update.add(items[b:] + changed, root, settings=keep)
+    update.remove([items[5].id, items[a + 1].id, items[-1].id], root, settings=keep)
 
 
 @pytest.fixture(scope="module", params=["seeds", "indosum"])

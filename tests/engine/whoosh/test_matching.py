@@ -10,8 +10,17 @@ from whoosh import query as wq
 from conftest import SEEDS, corpus, search
 from search import ingest
 from search.engine.base import Budget
+from search.engine.whoosh import postings
 from search.engine.whoosh.build import build
-from search.engine.whoosh.matching import Expansion, capped_patterns, expand, match_docs, term_docs
+from search.engine.whoosh.matching import (
+    Expansion,
+    capped_patterns,
+    expand,
+    match_docs,
+    phrase_docs,
+    positions_decoder,
+    term_docs,
+)
 from search.query.archive import Archive
 from search.settings import DEFAULT, Limits
 
@@ -112,3 +121,52 @@ def test_a_capped_search_says_so_and_a_spent_one_is_partial_and_not_cached(root)
         assert not resp.partial and not resp.notices and search(calm, "sanksi OR rusia OR korea").cached
     finally:
         calm.close()
+
+
+def test_positions_decode_as_whooshs_own_decoder_does(reader):
+    r = reader.searcher.reader()
+    fast, own = positions_decoder(r, "body"), r.schema["body"].format.decode_positions
+    checked = 0
+    for word in ("sanksi", "dewan", "aman", "pbb", "indonesia"):
+        for value in postings.read(r, "body", word, values=True)[2]:
+            assert fast(value) == own(value)
+            checked += 1
+    assert checked > 10
+
+
+@pytest.mark.parametrize("words", [("dewan", "aman"), ("aman", "dewan"), ("dewan", "aman", "bangsa"),
+                                   ("dewan", "dewan")])
+def test_a_phrase_matches_what_whooshs_phrase_matcher_matches(reader, words):
+    searcher = reader.searcher
+    r = searcher.reader()
+    r.__dict__.pop("_kliping_postings", None), r.__dict__.pop("_kliping_phrases", None)  # read afresh
+    live = reader.table.live
+    q = wq.Phrase("body", list(words))
+    m = q.matcher(searcher)
+    expected = set(m.all_ids()) & live if m.is_active() else set()
+    assert phrase_docs(r, "body", list(words), live) == expected
+    assert phrase_docs(r, "body", list(words), live) == expected  # remembered
+    assert expected or words != ("dewan", "aman")
+
+
+def test_an_or_never_holds_a_deleted_document(tmp_path):
+    """Even asked with every document number as `live` (as scoring asks), an OR of words leaves
+    out the documents an update deleted, like each word alone does."""
+    from search.engine.whoosh import update
+    from search.models import Article
+
+    arts = [Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(10)]
+    build(arts, tmp_path)
+    update.remove(["a1", "a4"], tmp_path)
+    arc = Archive(tmp_path)
+    try:
+        searcher = arc.engine.reader().searcher
+        r = searcher.reader()
+        everything = frozenset(range(r.doc_count_all()))
+        assert r.has_deletions()
+        q = wq.Or([wq.DisjunctionMax([wq.Term("body", "cabai"), wq.Term("exact", "cabai")]), wq.Term("body", "beras")])
+        found = match_docs(searcher, q, everything)
+        assert found == term_docs(r, "body", "cabai") and len(found) == 8
+        assert not any(r.is_deleted(d) for d in found)
+    finally:
+        arc.close()
