@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from hashlib import blake2b
 from urllib.parse import quote
 
-from search.cache import memoize
+from search.cache import Cache, memoize
 from search.models import Article
 
 NEAR_BITS = 12  # an edited paragraph found by fingerprint alone: at most this many bits differ,
@@ -49,20 +49,61 @@ _ANCHOR = re.compile(r"^p(\d{1,6})-([0-9a-f]{16})$")
 
 
 _BIT = [bytes((x >> j) & 1 for x in range(256)) for j in range(8)]  # byte -> its bit j
+# The big-integer count (see fingerprint): bit j of every byte of the hashes laid in one integer,
+# folded modulo 2**64 - 1, sums byte k of every hash into byte k of a 64-bit word; a byte counts
+# to 255 without carrying, and the threshold added below keeps it under 256 for up to LANES.
+LANES = 127  # features counted at once by the big-integer path (longer paragraphs: byte by byte)
+_ONES = int.from_bytes(b"\x01" * (8 * LANES), "little")
+_FOLD = (1 << 64) - 1
+_EACH = 0x0101010101010101
+_TOP = 0x8080808080808080
+_DIGESTS: Cache = Cache(1 << 15, name="word hashes of paragraph fingerprints")
+
+
+def _digest(feature: str) -> bytes:
+    return blake2b(feature.encode("utf-8"), digest_size=8).digest()
+
+
+def _word_digests(words: list[str]) -> list[bytes]:
+    """The 8-byte hash of each word, remembered (words recur across paragraphs; pairs rarely)."""
+    hot, out = _DIGESTS.hot, []
+    for w in words:
+        d = hot.get(w)
+        if d is None:
+            d = _DIGESTS.get(w)
+            if d is None:
+                d = _DIGESTS.put(w, _digest(w))
+        out.append(d)
+    return out
 
 
 @memoize(8192, name="paragraph fingerprints")
 def fingerprint(text: str) -> str:
     """The simhash of a paragraph's words and word pairs, as 16 hex digits. The features'
     64-bit hashes (little-endian) are laid end to end; bit 8k+j of the simhash is set when more
-    than half of them have bit j set in their byte k, counted in C: the bytes are translated to
-    their bit j, and byte k of every hash is a stride-8 slice."""
+    than half of them have bit j set in their byte k. Counted in C: bit j of every byte, masked
+    out of the hashes read as one integer and folded modulo 2**64 - 1, gives in its byte k how
+    many hashes have bit j set in byte k; adding 128 less the threshold to every byte sets each
+    byte's top bit exactly when its count reaches the threshold (`_counted`, the reference, counts
+    byte by byte; the tests compare them)."""
     words = _WORD.findall(text.lower())
-    features = words + [a + " " + b for a, b in zip(words, words[1:])]
-    n = len(features)
-    if not n:
+    if not words:
         return "0" * 16
-    raw = b"".join([blake2b(f.encode("utf-8"), digest_size=8).digest() for f in features])
+    n = 2 * len(words) - 1  # the words and their pairs
+    raw = b"".join(_word_digests(words) + [_digest(a + " " + b) for a, b in zip(words, words[1:])])
+    if n > LANES:
+        return _counted(raw, n)
+    x = int.from_bytes(raw, "little")
+    add = (128 - (n // 2 + 1)) * _EACH  # count >= n // 2 + 1, i.e. more than half
+    out = 0
+    for j in range(8):
+        out |= ((((x >> j) & _ONES) % _FOLD + add) & _TOP) >> (7 - j)
+    return f"{out:016x}"
+
+
+def _counted(raw: bytes, n: int) -> str:
+    """The simhash of `n` features' hashes `raw`, counted byte by byte: the bytes are translated
+    to their bit j, and byte k of every hash is a stride-8 slice."""
     out = 0
     for j, table in enumerate(_BIT):
         bits = raw.translate(table)

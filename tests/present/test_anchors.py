@@ -12,7 +12,10 @@ from search.engine import open_engine
 from search.ingest import load
 from search.models import Article
 from search.present.anchors import (
+    LANES,
     NEAR_BITS,
+    _counted,
+    _digest,
     anchor,
     carry,
     distance,
@@ -37,6 +40,24 @@ def test_fingerprints_are_stable_and_near_for_small_edits():
     edited = P[1].replace("lusinan", "puluhan")
     assert 0 < distance(fingerprint(P[1]), fingerprint(edited)) <= NEAR_BITS
     assert min(distance(fingerprint(a), fingerprint(b)) for a in P for b in P if a != b) > NEAR_BITS
+
+
+def test_fingerprints_keep_the_values_of_links_already_given():
+    # Computed by the first implementation (one hash per feature, counted byte by byte): a
+    # faster one must give the very same digits, or every permalink out there breaks.
+    assert fingerprint("Dewan Keamanan PBB menjatuhkan sanksi baru.") == "75c46d81ef35b941"
+    assert fingerprint(" ".join(f"kata{i}" for i in range(64))) == "b7e8706f9069e80f"  # 127 features
+    assert fingerprint(" ".join(f"kata{i}" for i in range(70))) == "f7ec706f9c68e80f"  # 139: counted
+    assert fingerprint("") == fingerprint(" ,. ") == "0" * 16
+
+
+@pytest.mark.parametrize("words", [1, 2, 3, 17, LANES // 2, LANES // 2 + 1, LANES // 2 + 2, 90, 200])
+def test_the_big_integer_count_equals_counting_byte_by_byte(words):
+    for seed in range(25):  # repeated words too: the count must hold when many hashes agree
+        ws = [f"w{(i * (seed + 3)) % (seed + 2)}x{seed}" for i in range(words)]
+        features = ws + [a + " " + b for a, b in zip(ws, ws[1:])]
+        expected = _counted(b"".join(_digest(f) for f in features), len(features))
+        assert fingerprint(" ".join(ws)) == expected
 
 
 def test_anchor_round_trip():
