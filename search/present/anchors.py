@@ -31,9 +31,10 @@ import difflib
 import re
 from dataclasses import dataclass
 from hashlib import blake2b
+from itertools import chain
 from urllib.parse import quote
 
-from search.cache import Cache, memoize
+from search.cache import memoize
 from search.models import Article
 
 NEAR_BITS = 12  # an edited paragraph found by fingerprint alone: at most this many bits differ,
@@ -57,24 +58,6 @@ _ONES = int.from_bytes(b"\x01" * (8 * LANES), "little")
 _FOLD = (1 << 64) - 1
 _EACH = 0x0101010101010101
 _TOP = 0x8080808080808080
-_DIGESTS: Cache = Cache(1 << 15, name="word hashes of paragraph fingerprints")
-
-
-def _digest(feature: str) -> bytes:
-    return blake2b(feature.encode("utf-8"), digest_size=8).digest()
-
-
-def _word_digests(words: list[str]) -> list[bytes]:
-    """The 8-byte hash of each word, remembered (words recur across paragraphs; pairs rarely)."""
-    hot, out = _DIGESTS.hot, []
-    for w in words:
-        d = hot.get(w)
-        if d is None:
-            d = _DIGESTS.get(w)
-            if d is None:
-                d = _DIGESTS.put(w, _digest(w))
-        out.append(d)
-    return out
 
 
 @memoize(8192, name="paragraph fingerprints")
@@ -90,7 +73,8 @@ def fingerprint(text: str) -> str:
     if not words:
         return "0" * 16
     n = 2 * len(words) - 1  # the words and their pairs
-    raw = b"".join(_word_digests(words) + [_digest(a + " " + b) for a, b in zip(words, words[1:])])
+    raw = b"".join([blake2b(f.encode("utf-8"), digest_size=8).digest()
+                    for f in chain(words, map(" ".join, zip(words, words[1:])))])
     if n > LANES:
         return _counted(raw, n)
     x = int.from_bytes(raw, "little")
@@ -111,6 +95,10 @@ def _counted(raw: bytes, n: int) -> str:
             if 2 * bits[k::8].count(1) > n:
                 out |= 1 << (8 * k + j)
     return f"{out:016x}"
+
+
+def _digest(feature: str) -> bytes:
+    return blake2b(feature.encode("utf-8"), digest_size=8).digest()
 
 
 def fingerprints(paragraphs: list[str]) -> list[str]:
