@@ -3,6 +3,8 @@ the Flask test client on one index, as /api/search JSON (less `took_ms`) and as 
 
     python bench/same_answers.py --index bench/work/index-kliping-3.5k \
         --repo before=/path/to/old/checkout --repo after=.
+    python bench/same_answers.py --repo before=../old:bench/work/index-before-3.5k \
+        --repo after=.:bench/work/index-after-3.5k   # each its own index (another schema version)
 
 Each checkout runs in its own process (its own imports) and answers every request once, on a
 fresh app (no response cache). Prints how many answers are identical and, for each that is not,
@@ -28,9 +30,8 @@ from run import read_queries  # bench/ is not a package: run.py is found beside 
 def dump(repo: Path, index: Path, out: Path, pages: bool) -> None:
     """Answer every bench request with the checkout at `repo`; one JSON line per answer."""
     sys.path.insert(0, str(repo.resolve()))
-    from app import create_app
-
     import search
+    from app import create_app
     print(f"{repo}: search from {Path(search.__file__).parent}", file=sys.stderr)
     client = create_app({"INDEX_DIR": str(index), "ACCESS_LOG": ""}).test_client()
     with out.open("w", encoding="utf-8") as f:
@@ -54,8 +55,8 @@ def lines_of(body) -> list[str]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--index", required=True, type=Path)
-    ap.add_argument("--repo", action="append", default=[], help="NAME=CHECKOUT (twice)")
+    ap.add_argument("--index", type=Path, help="the index both checkouts read (unless each names its own)")
+    ap.add_argument("--repo", action="append", default=[], help="NAME=CHECKOUT[:INDEX] (twice)")
     ap.add_argument("--no-pages", dest="pages", action="store_false", help="JSON only, not the HTML page")
     ap.add_argument("--dump", type=Path, help=argparse.SUPPRESS)  # internal: one checkout's answers
     args = ap.parse_args(argv)
@@ -67,9 +68,13 @@ def main(argv=None) -> int:
     answers = {}
     for spec in args.repo:
         name, _, repo = spec.partition("=")
+        repo, _, index = repo.partition(":")
+        if not (index or args.index):
+            ap.error(f"{spec}: give --index or CHECKOUT:INDEX")
         out = HERE / "out" / f"answers-{name}.jsonl"
         out.parent.mkdir(exist_ok=True)
-        cmd = [sys.executable, __file__, "--index", str(args.index), "--repo", repo, "--dump", str(out)]
+        cmd = [sys.executable, __file__, "--index", str(Path(index or args.index).resolve()), "--repo", repo,
+               "--dump", str(out)]
         if not args.pages:
             cmd.append("--no-pages")
         subprocess.run(cmd, check=True, cwd=repo)

@@ -102,7 +102,22 @@ def _digest(feature: str) -> bytes:
 
 
 def fingerprints(paragraphs: list[str]) -> list[str]:
-    return [fingerprint(p) for p in paragraphs]
+    return [fingerprint.__wrapped__(p) for p in paragraphs]
+
+
+def article_prints(article: Article) -> list[str]:
+    """The article's paragraph fingerprints: those stored with it (`Article.prints`, made when it
+    was read), else computed."""
+    if len(article.prints) == len(article.paragraphs):
+        return article.prints
+    return [fingerprint(p) for p in article.paragraphs]
+
+
+def paragraph_print(article: Article, n: int) -> str:
+    """Paragraph n's fingerprint (from 1): the stored one when the article has them."""
+    if len(article.prints) == len(article.paragraphs):
+        return article.prints[n - 1]
+    return fingerprint(article.paragraphs[n - 1])
 
 
 def distance(a: str, b: str) -> int:
@@ -110,9 +125,10 @@ def distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def anchor(n: int, text: str) -> str:
-    """The last step of a paragraph's permalink: "p8-3f9a1c2b7d4e5f60"."""
-    return f"p{n}-{fingerprint(text)}"
+def anchor(n: int, text: str, fp: str | None = None) -> str:
+    """The last step of a paragraph's permalink: "p8-3f9a1c2b7d4e5f60" (`fp`: its fingerprint,
+    when known)."""
+    return f"p{n}-{fp or fingerprint(text)}"
 
 
 def parse_anchor(value: str) -> tuple[int, str] | None:
@@ -136,7 +152,7 @@ class Located:
 
 def locate(article: Article, n: int, fp: str) -> Located:
     """Resolve a permalink taken as paragraph n with fingerprint fp (see the module docstring)."""
-    fps = fingerprints(article.paragraphs)
+    fps = article_prints(article)
     here = _nearest(fps, fp, n)
     if here is not None:
         return Located("here", here)
@@ -178,7 +194,7 @@ def carry(old: Article | None, new: Article) -> Article:
         return new
     moved = dict(old.anchors.get("moved", {}))
     gone = dict(old.anchors.get("gone", {}))
-    old_fps, new_fps = fingerprints(old.paragraphs), fingerprints(new.paragraphs)
+    old_fps, new_fps = article_prints(old), article_prints(new)
     match = _align(old.paragraphs, old_fps, new.paragraphs, new_fps)
     for i, fp in enumerate(old_fps):
         j = match.get(i)

@@ -14,6 +14,7 @@ from search.models import Article
 from search.present.anchors import (
     LANES,
     NEAR_BITS,
+    Located,
     _counted,
     _digest,
     anchor,
@@ -24,6 +25,7 @@ from search.present.anchors import (
     parse_anchor,
     text_fragment,
 )
+from search.present.citations import permalink_path
 
 P = [
     "Presiden tiba di Pyongyang pada Rabu dini hari untuk kunjungan kenegaraan dua hari.",
@@ -207,3 +209,20 @@ def test_todays_anchors_stay_on_the_page_and_bad_links_say_so(served):
     assert lost.status_code == 404 and "tidak tersimpan" in lost.get_data(as_text=True)
     assert client.get(f"/articles/{SEED}/p8?lang=en").status_code == 404
     assert client.get(f"/articles/nope/{anchor(1, P[0])}").status_code == 404
+
+
+def test_fingerprints_are_made_when_read_stored_and_used(served):
+    src, root, client = served
+    read = next(a for a in load([src]) if isinstance(a, Article) and a.id == SEED)
+    assert read.prints == [fingerprint(p) for p in read.paragraphs]  # made when read from its file
+    stored = client.application.extensions["kliping"].article(SEED)
+    assert stored.prints == read.prints and stored.content_hash == read.content_hash
+    bare = Article(SEED, list(read.paragraphs))  # made otherwise: none stored, computed
+    with_prints = Article(SEED, list(read.paragraphs), prints=read.prints)
+    assert not bare.prints and bare.content_hash == with_prints.content_hash
+    assert paragraph_urls(client)[1] == f"/articles/{SEED}/{anchor(2, read.paragraphs[1])}"
+    # The stored ones are what a permalink shows (here a made-up one, to tell them apart).
+    fake = Article(SEED, list(read.paragraphs), prints=["0123456789abcdef"] * len(read.paragraphs))
+    assert permalink_path(fake, 2) == f"/articles/{SEED}/p2-0123456789abcdef"
+    assert permalink_path(bare, 2) == f"/articles/{SEED}/{anchor(2, read.paragraphs[1])}"
+    assert locate(fake, 2, "0123456789abcdef") == Located("here", 2)

@@ -37,8 +37,9 @@ from search.text.analysis import PARA_GAP, PARA_SHIFT, PARA_SPAN, Analyzer, anal
 #: Bumped on any change to these tables, to how an article becomes a row, or to what a stored
 #: Article holds (2: authors, paragraph anchors; credit lines leave the body; 3: compounds, the
 #: `authors` and `paras` columns, echoes kept as search.stories.echostore's file; 4: `len` and `tlen`
-#: count a split compound as one word, search.text.analysis.Analyzer.word_count).
-SCHEMA_FORMAT = 4
+#: count a split compound as one word, search.text.analysis.Analyzer.word_count; 5: a stored Article
+#: holds its paragraphs' fingerprints, `Article.prints`).
+SCHEMA_FORMAT = 5
 EXACT_MARK, ANSWER_MARK, TITLE_MARK = "=", "?", "^"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"
