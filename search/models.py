@@ -38,7 +38,10 @@ class Article:
     a value has basis "unknown". `notes` holds a free-text note per field (e.g. why a date is
     unknown). `anchors` is the paragraphs' history across re-ingests (search.present.anchors:
     {"moved": {old fingerprint: new}, "gone": {fingerprint: {"n", "text"}}}); it is stored with
-    the article but is not part of its content hash.
+    the article but is not part of its content hash. `prints` are the paragraphs' fingerprints
+    (search.present.anchors.fingerprint), made once when the article is read from its source and
+    stored with it, so a search's permalinks need no hashing; derived, so not part of the content
+    hash either. An Article made otherwise, or stored before them, has none (they are computed).
     """
 
     id: str
@@ -57,6 +60,7 @@ class Article:
     origin: str = ""  # where it came from: a path, or path:line for JSONL
     removed: list[Removal] = field(default_factory=list)
     anchors: dict = field(default_factory=dict)
+    prints: list[str] = field(default_factory=list)
 
     def basis_of(self, name: str) -> str:
         value = getattr(self, name)
@@ -98,6 +102,7 @@ class Article:
         payload = self.record()
         payload.pop("origin")
         payload.pop("anchors")  # history, not content: re-adding the same file changes nothing
+        payload.pop("prints")  # derived from the paragraphs (and absent from older indexes)
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -24,6 +24,7 @@ from search.ingest.extract import extract, outlet_from_url
 from search.ingest.metafile import Field, Meta, parse_meta, read_sidecar, split_front_matter
 from search.ingest.records import ID_RE, decode_text
 from search.models import Article
+from search.present.anchors import fingerprints
 
 #: HTML that survives sanitizing Markdown output; everything else is stripped (its text kept),
 #: and script/style elements are dropped with their content.
@@ -157,7 +158,7 @@ def build_article(art_id: str, cleaned: Cleaned, layers: list[Meta], *, origin: 
             fields["outlet"] = Field(found, "inferred", f"from the address {url.value}")
 
     art = Article(id=art_id, paragraphs=list(cleaned.paragraphs), origin=origin,
-                  removed=list(cleaned.removed))
+                  removed=list(cleaned.removed), prints=fingerprints(cleaned.paragraphs))
     for name, f in fields.items():
         if f.value not in (None, "", []):
             setattr(art, name, list(f.value) if isinstance(f.value, list) else f.value)

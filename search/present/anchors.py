@@ -31,6 +31,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from hashlib import blake2b
+from itertools import chain
 from urllib.parse import quote
 
 from search.cache import memoize
@@ -49,20 +50,44 @@ _ANCHOR = re.compile(r"^p(\d{1,6})-([0-9a-f]{16})$")
 
 
 _BIT = [bytes((x >> j) & 1 for x in range(256)) for j in range(8)]  # byte -> its bit j
+# The big-integer count (see fingerprint): bit j of every byte of the hashes laid in one integer,
+# folded modulo 2**64 - 1, sums byte k of every hash into byte k of a 64-bit word; a byte counts
+# to 255 without carrying, and the threshold added below keeps it under 256 for up to LANES.
+LANES = 127  # features counted at once by the big-integer path (longer paragraphs: byte by byte)
+_ONES = int.from_bytes(b"\x01" * (8 * LANES), "little")
+_FOLD = (1 << 64) - 1
+_EACH = 0x0101010101010101
+_TOP = 0x8080808080808080
 
 
 @memoize(8192, name="paragraph fingerprints")
 def fingerprint(text: str) -> str:
     """The simhash of a paragraph's words and word pairs, as 16 hex digits. The features'
     64-bit hashes (little-endian) are laid end to end; bit 8k+j of the simhash is set when more
-    than half of them have bit j set in their byte k, counted in C: the bytes are translated to
-    their bit j, and byte k of every hash is a stride-8 slice."""
+    than half of them have bit j set in their byte k. Counted in C: bit j of every byte, masked
+    out of the hashes read as one integer and folded modulo 2**64 - 1, gives in its byte k how
+    many hashes have bit j set in byte k; adding 128 less the threshold to every byte sets each
+    byte's top bit exactly when its count reaches the threshold (`_counted`, the reference, counts
+    byte by byte; the tests compare them)."""
     words = _WORD.findall(text.lower())
-    features = words + [a + " " + b for a, b in zip(words, words[1:])]
-    n = len(features)
-    if not n:
+    if not words:
         return "0" * 16
-    raw = b"".join([blake2b(f.encode("utf-8"), digest_size=8).digest() for f in features])
+    n = 2 * len(words) - 1  # the words and their pairs
+    raw = b"".join([blake2b(f.encode("utf-8"), digest_size=8).digest()
+                    for f in chain(words, map(" ".join, zip(words, words[1:])))])
+    if n > LANES:
+        return _counted(raw, n)
+    x = int.from_bytes(raw, "little")
+    add = (128 - (n // 2 + 1)) * _EACH  # count >= n // 2 + 1, i.e. more than half
+    out = 0
+    for j in range(8):
+        out |= ((((x >> j) & _ONES) % _FOLD + add) & _TOP) >> (7 - j)
+    return f"{out:016x}"
+
+
+def _counted(raw: bytes, n: int) -> str:
+    """The simhash of `n` features' hashes `raw`, counted byte by byte: the bytes are translated
+    to their bit j, and byte k of every hash is a stride-8 slice."""
     out = 0
     for j, table in enumerate(_BIT):
         bits = raw.translate(table)
@@ -72,8 +97,27 @@ def fingerprint(text: str) -> str:
     return f"{out:016x}"
 
 
+def _digest(feature: str) -> bytes:
+    return blake2b(feature.encode("utf-8"), digest_size=8).digest()
+
+
 def fingerprints(paragraphs: list[str]) -> list[str]:
-    return [fingerprint(p) for p in paragraphs]
+    return [fingerprint.__wrapped__(p) for p in paragraphs]
+
+
+def article_prints(article: Article) -> list[str]:
+    """The article's paragraph fingerprints: those stored with it (`Article.prints`, made when it
+    was read), else computed."""
+    if len(article.prints) == len(article.paragraphs):
+        return article.prints
+    return [fingerprint(p) for p in article.paragraphs]
+
+
+def paragraph_print(article: Article, n: int) -> str:
+    """Paragraph n's fingerprint (from 1): the stored one when the article has them."""
+    if len(article.prints) == len(article.paragraphs):
+        return article.prints[n - 1]
+    return fingerprint(article.paragraphs[n - 1])
 
 
 def distance(a: str, b: str) -> int:
@@ -81,9 +125,10 @@ def distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def anchor(n: int, text: str) -> str:
-    """The last step of a paragraph's permalink: "p8-3f9a1c2b7d4e5f60"."""
-    return f"p{n}-{fingerprint(text)}"
+def anchor(n: int, text: str, fp: str | None = None) -> str:
+    """The last step of a paragraph's permalink: "p8-3f9a1c2b7d4e5f60" (`fp`: its fingerprint,
+    when known)."""
+    return f"p{n}-{fp or fingerprint(text)}"
 
 
 def parse_anchor(value: str) -> tuple[int, str] | None:
@@ -107,7 +152,7 @@ class Located:
 
 def locate(article: Article, n: int, fp: str) -> Located:
     """Resolve a permalink taken as paragraph n with fingerprint fp (see the module docstring)."""
-    fps = fingerprints(article.paragraphs)
+    fps = article_prints(article)
     here = _nearest(fps, fp, n)
     if here is not None:
         return Located("here", here)
@@ -149,7 +194,7 @@ def carry(old: Article | None, new: Article) -> Article:
         return new
     moved = dict(old.anchors.get("moved", {}))
     gone = dict(old.anchors.get("gone", {}))
-    old_fps, new_fps = fingerprints(old.paragraphs), fingerprints(new.paragraphs)
+    old_fps, new_fps = article_prints(old), article_prints(new)
     match = _align(old.paragraphs, old_fps, new.paragraphs, new_fps)
     for i, fp in enumerate(old_fps):
         j = match.get(i)

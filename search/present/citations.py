@@ -20,7 +20,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from search.models import Article, web_link
-from search.present.anchors import anchor, text_fragment
+from search.present.anchors import anchor, paragraph_print, text_fragment
 from search.present.i18n import format_date, t
 
 FIRST_WORDS = 12
@@ -36,8 +36,9 @@ def paragraph_path(article_id: str, n: int) -> str:
 
 
 def permalink_path(article: Article, n: int) -> str:
-    """The paragraph's durable permalink: /articles/<id>/p<n>-<fingerprint>."""
-    return f"{article_path(article.id)}/{anchor(n, article.paragraphs[n - 1])}"
+    """The paragraph's durable permalink: /articles/<id>/p<n>-<fingerprint> (the fingerprint
+    stored with the article, when it has them)."""
+    return f"{article_path(article.id)}/{anchor(n, article.paragraphs[n - 1], paragraph_print(article, n))}"
 
 
 def fragment_path(article: Article, n: int) -> str:

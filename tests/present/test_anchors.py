@@ -12,7 +12,11 @@ from search.engine import open_engine
 from search.ingest import load
 from search.models import Article
 from search.present.anchors import (
+    LANES,
     NEAR_BITS,
+    Located,
+    _counted,
+    _digest,
     anchor,
     carry,
     distance,
@@ -21,6 +25,7 @@ from search.present.anchors import (
     parse_anchor,
     text_fragment,
 )
+from search.present.citations import permalink_path
 
 P = [
     "Presiden tiba di Pyongyang pada Rabu dini hari untuk kunjungan kenegaraan dua hari.",
@@ -37,6 +42,24 @@ def test_fingerprints_are_stable_and_near_for_small_edits():
     edited = P[1].replace("lusinan", "puluhan")
     assert 0 < distance(fingerprint(P[1]), fingerprint(edited)) <= NEAR_BITS
     assert min(distance(fingerprint(a), fingerprint(b)) for a in P for b in P if a != b) > NEAR_BITS
+
+
+def test_fingerprints_keep_the_values_of_links_already_given():
+    # Computed by the first implementation (one hash per feature, counted byte by byte): a
+    # faster one must give the very same digits, or every permalink out there breaks.
+    assert fingerprint("Dewan Keamanan PBB menjatuhkan sanksi baru.") == "75c46d81ef35b941"
+    assert fingerprint(" ".join(f"kata{i}" for i in range(64))) == "b7e8706f9069e80f"  # 127 features
+    assert fingerprint(" ".join(f"kata{i}" for i in range(70))) == "f7ec706f9c68e80f"  # 139: counted
+    assert fingerprint("") == fingerprint(" ,. ") == "0" * 16
+
+
+@pytest.mark.parametrize("words", [1, 2, 3, 17, LANES // 2, LANES // 2 + 1, LANES // 2 + 2, 90, 200])
+def test_the_big_integer_count_equals_counting_byte_by_byte(words):
+    for seed in range(25):  # repeated words too: the count must hold when many hashes agree
+        ws = [f"w{(i * (seed + 3)) % (seed + 2)}x{seed}" for i in range(words)]
+        features = ws + [a + " " + b for a, b in zip(ws, ws[1:])]
+        expected = _counted(b"".join(_digest(f) for f in features), len(features))
+        assert fingerprint(" ".join(ws)) == expected
 
 
 def test_anchor_round_trip():
@@ -186,3 +209,20 @@ def test_todays_anchors_stay_on_the_page_and_bad_links_say_so(served):
     assert lost.status_code == 404 and "tidak tersimpan" in lost.get_data(as_text=True)
     assert client.get(f"/articles/{SEED}/p8?lang=en").status_code == 404
     assert client.get(f"/articles/nope/{anchor(1, P[0])}").status_code == 404
+
+
+def test_fingerprints_are_made_when_read_stored_and_used(served):
+    src, root, client = served
+    read = next(a for a in load([src]) if isinstance(a, Article) and a.id == SEED)
+    assert read.prints == [fingerprint(p) for p in read.paragraphs]  # made when read from its file
+    stored = client.application.extensions["kliping"].article(SEED)
+    assert stored.prints == read.prints and stored.content_hash == read.content_hash
+    bare = Article(SEED, list(read.paragraphs))  # made otherwise: none stored, computed
+    with_prints = Article(SEED, list(read.paragraphs), prints=read.prints)
+    assert not bare.prints and bare.content_hash == with_prints.content_hash
+    assert paragraph_urls(client)[1] == f"/articles/{SEED}/{anchor(2, read.paragraphs[1])}"
+    # The stored ones are what a permalink shows (here a made-up one, to tell them apart).
+    fake = Article(SEED, list(read.paragraphs), prints=["0123456789abcdef"] * len(read.paragraphs))
+    assert permalink_path(fake, 2) == f"/articles/{SEED}/p2-0123456789abcdef"
+    assert permalink_path(bare, 2) == f"/articles/{SEED}/{anchor(2, read.paragraphs[1])}"
+    assert locate(fake, 2, "0123456789abcdef") == Located("here", 2)

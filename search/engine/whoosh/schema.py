@@ -42,8 +42,9 @@ from search.text.analysis import Analyzer, analyzer
 #: column also holds the authors (`penulis:`); 12: echoes in echoes.sqlite (issue 13); 13: the
 #: generation also stores echo links judged for formula (echo store format 4) and its stories and
 #: quotes (stories.pickle, issue 17): a 12 index would show no echoes, stories or quotes until an add;
-#: 14: a split compound is one word of the stored field lengths (Analyzer.word_count).
-SCHEMA_FORMAT = 14
+#: 14: a split compound is one word of the stored field lengths (Analyzer.word_count); 15: a stored
+#: Article holds its paragraphs' fingerprints (`Article.prints`), which 14's code cannot read.
+SCHEMA_FORMAT = 15
 
 
 def schema_version(settings: Settings) -> str:
