@@ -109,20 +109,38 @@ class WhooshEngine(Engine):
     def build(self, items: Iterable, *, sources: list[str] | None = None, on_item: Callable | None = None,
               wait: float = 0.0, allow_empty: bool = True, progress=None) -> BuildReport:
         with store.storage_errors(self.root, "Nothing was published: the served index is as it was."):
-            return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
-                                 allow_empty=allow_empty, settings=self.settings, progress=progress)
+            try:
+                return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
+                                     allow_empty=allow_empty, settings=self.settings, progress=progress)
+            finally:
+                self._wrote()
 
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
         with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
-            return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings,
-                               memory=int(self.settings.memory_mb * builder.POOL_SHARE) << 20)
+            try:
+                return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings,
+                                   memory=int(self.settings.memory_mb * builder.POOL_SHARE) << 20)
+            finally:
+                self._wrote()
 
     def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport:
         with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
-            return updater.remove(ids, self.root, wait=wait, settings=self.settings)
+            try:
+                return updater.remove(ids, self.root, wait=wait, settings=self.settings)
+            finally:
+                self._wrote()
 
     def optimize(self, *, wait: float = 0.0) -> dict:
-        return updater.optimize(self.root, wait=wait, settings=self.settings)
+        try:
+            return updater.optimize(self.root, wait=wait, settings=self.settings)
+        finally:
+            self._wrote()
+
+    def _wrote(self) -> None:
+        """After this engine's own write: its next `reader()` looks for the new commit at once,
+        not after `refresh` (an old reader would find the stories and echoes files describing
+        the new commit, not its own, and show none)."""
+        self._checked = float("-inf")
 
 
 def _close(attrs: dict) -> None:

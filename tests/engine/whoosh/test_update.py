@@ -94,6 +94,23 @@ def test_an_open_reader_sees_the_update(index):
     a.close()
 
 
+def test_the_engine_that_wrote_reads_its_write_at_once(index):
+    """No `refresh` wait after the engine's own add: its reader is of the new commit, so the
+    stories and quotes files (which describe that commit) are read, not shown as none."""
+    from search.engine import open_engine
+
+    engine = open_engine(index, refresh=3600)
+    assert engine.reader().stories(["b1"])  # every article has its story, of size 1
+    quote = "“Kami akan menaikkan harga beras tahun depan,” kata Budi Santoso, Menteri Pertanian."
+    engine.add([art("b3", quote)])
+    reader = engine.reader()
+    assert reader.stories(["b1", "b3"]).keys() == {"b1", "b3"}
+    assert reader.quotes(frozenset(), page=1, per_page=10).total == 1
+    engine.remove(["b1"])
+    assert engine.reader().stories(["b1", "b3"]).keys() == {"b3"}
+    engine.close()
+
+
 HOLD = """
 import sys, time
 from search.engine.whoosh import store
