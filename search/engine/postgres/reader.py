@@ -19,10 +19,11 @@ from collections.abc import Callable, Hashable, Iterable
 
 from search.cache import Cache
 from search.engine import proximity
-from search.engine.base import FACETS, Budget, Hits, Plan, Reader, coverage_of, days_wanted
+from search.engine.base import FACETS, Budget, Hits, Plan, Reader, days_wanted
 from search.engine.bm25 import idf as _idf
 from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
+from search.engine.postgres.facts import ArchiveFacts
 from search.engine.postgres.layers import Layers
 from search.engine.postgres.query import (
     FALSE,
@@ -42,10 +43,9 @@ from search.engine.postgres.query import (
 )
 from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table, unpack
 from search.errors import NotFound
-from search.models import Article, Coverage, Echo, QuoteMark, QuotePage, Story
+from search.models import Article, QuoteMark, QuotePage, Story
 from search.query import ast
 from search.settings import Settings
-from search.text.analysis import analyzer
 
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
 FACET_SQL = {"outlet": "outlet", "source": "source", "month": "month", "date": "day"}
@@ -53,7 +53,7 @@ MANY_SQL = {"editor": "editors", "tag": "tags"}
 HURRIED_MS = 200  # a search cancelled at its time budget then looks this long for its newest matches
 
 
-class PostgresReader(Reader):
+class PostgresReader(ArchiveFacts, Reader):
     def __init__(self, servers: Servers, meta: dict, settings: Settings):
         self.servers, self.meta, self.settings = servers, meta, settings
         self.gen = int(meta["gen"])
@@ -229,23 +229,6 @@ class PostgresReader(Reader):
     def article_quotes(self, article_id: str) -> dict[int, list[QuoteMark]]:
         return self.layers.stories().book.for_article(article_id)
 
-    def echoes(self, article_id: str) -> dict[int, list[Echo]]:
-        sql = (f"SELECT n, other_id, m, sim FROM {table('echoes', self.gen)} WHERE article_id = %s "
-               "ORDER BY n, rank")
-        rows = self.servers.read(lambda c: c.execute(sql, (article_id,)).fetchall())
-        if not rows:
-            return {}
-        others = sorted({r[1] for r in rows})
-        meta_sql = f"SELECT id, outlet, day, label FROM {self.docs} WHERE id = ANY(%s)"
-        meta = {r[0]: r[1:] for r in self.servers.read(lambda c: c.execute(meta_sql, (others,)).fetchall())}
-        out: dict[int, list[Echo]] = {}
-        for n, oid, m, sim in rows:
-            if oid in meta:
-                outlet, day, label = meta[oid]
-                out.setdefault(n, []).append(Echo(id=oid, n=m, outlet=outlet, date=day, title=label,
-                                                  similarity=round(sim, 3)))
-        return out
-
     def idf(self) -> Callable[[str], float]:
         cache, n = self._idf, self.n
 
@@ -253,34 +236,6 @@ class PostgresReader(Reader):
             return cache.get_or(term, lambda: _idf(n, self._df([term]).get(term, 0)))
 
         return idf
-
-    def stats(self) -> dict:
-        sql = f"SELECT count(*), count(DISTINCT outlet), count(day), min(day), max(day) FROM {self.docs}"
-        terms_sql = f"SELECT count(*) FROM {self.lexicon} WHERE field = 'b'"
-        (articles, outlets, dated, first, last), (terms,) = self.servers.read(
-            lambda c: (c.execute(sql).fetchone(), c.execute(terms_sql).fetchone()))
-        return {"engine": "postgresql", "generation": f"pg-{self.gen}",
-                "schema_version": self.meta.get("schema_version"),
-                "built_at": self.meta.get("built_at"), "updated_at": self.meta.get("updated_at"),
-                "articles": articles, "outlets": outlets, "dated": dated, "first_date": first, "last_date": last,
-                "terms": terms, "shards": len(self.meta.get("shards") or [])}
-
-    def coverage(self) -> Coverage:
-        """Articles and paragraphs per outlet, articles per month: two grouped statements (on a
-        sharded archive each shard counts its part); the build's meta row as the manifest."""
-        by_outlet = (f"SELECT outlet, count(*), sum(jsonb_array_length(article::jsonb -> 'paragraphs')) "
-                     f"FROM {self.docs} GROUP BY outlet")
-        by_month = f"SELECT month, count(*), min(day), max(day) FROM {self.docs} WHERE day IS NOT NULL GROUP BY month"
-        outlets, months, (version,) = self.servers.read(lambda c: (
-            c.execute(by_outlet).fetchall(), c.execute(by_month).fetchall(),
-            c.execute("SHOW server_version").fetchone()))
-        articles = Counter({o: n for o, n, _ in outlets})
-        paragraphs = Counter({o: int(p or 0) for o, _, p in outlets})
-        dates = (min((r[2] for r in months), default=None), max((r[3] for r in months), default=None))
-        versions = {"index_version": self.meta.get("schema_version"), "stemmer": analyzer(self.settings).version,
-                    "engine": f"postgresql {version}"}
-        return coverage_of(sum(articles.values()), articles, paragraphs, Counter({m: n for m, n, _, _ in months}),
-                           dates, self.meta, versions)
 
     # -- steps ----------------------------------------------------------------------------------
     def _df(self, lexemes: list[str]) -> dict[str, int]:
