@@ -98,6 +98,7 @@ def _counted(raw: bytes, n: int) -> str:
 
 
 def _digest(feature: str) -> bytes:
+    """A feature's 64-bit hash, as `fingerprint` makes it inline (the tests' reference)."""
     return blake2b(feature.encode("utf-8"), digest_size=8).digest()
 
 
@@ -108,16 +109,17 @@ def fingerprints(paragraphs: list[str]) -> list[str]:
 def article_prints(article: Article) -> list[str]:
     """The article's paragraph fingerprints: those stored with it (`Article.prints`, made when it
     was read), else computed."""
-    if len(article.prints) == len(article.paragraphs):
-        return article.prints
-    return [fingerprint(p) for p in article.paragraphs]
+    return article.prints if _stored(article) else [fingerprint(p) for p in article.paragraphs]
 
 
 def paragraph_print(article: Article, n: int) -> str:
     """Paragraph n's fingerprint (from 1): the stored one when the article has them."""
-    if len(article.prints) == len(article.paragraphs):
-        return article.prints[n - 1]
-    return fingerprint(article.paragraphs[n - 1])
+    return article.prints[n - 1] if _stored(article) else fingerprint(article.paragraphs[n - 1])
+
+
+def _stored(article: Article) -> bool:
+    """Whether the article carries its paragraphs' fingerprints (one per paragraph)."""
+    return len(article.prints) == len(article.paragraphs)
 
 
 def distance(a: str, b: str) -> int:

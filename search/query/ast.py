@@ -17,7 +17,7 @@ user wrote, for `explain`, which says how a query was read in the user's own wor
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 BODY, EXACT, ANSWER, TITLE = "body", "exact", "answer", "title"
 
@@ -201,6 +201,21 @@ def children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, BINARIES):
         return (node.a, node.b)
     return ()
+
+
+def rebuild(node: Node, fn) -> Node:
+    """The node with `fn` applied to each of its child nodes (in tuples of children or alone);
+    the node itself when it has none. `fn` usually recurses through `rebuild`."""
+    if not is_dataclass(node) or not children(node):
+        return node
+    changes = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, tuple) and value and is_dataclass(value[0]):
+            changes[f.name] = tuple(fn(c) for c in value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            changes[f.name] = fn(value)
+    return replace(node, **changes)
 
 
 def leaves(node: Node):

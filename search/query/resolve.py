@@ -8,7 +8,7 @@ and the highlight marks them. A fuzzy word that finds no word matches nothing.
 """
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 
 from search.engine.base import Reader
 from search.query import ast
@@ -45,16 +45,7 @@ def resolve(parsed: ParsedQuery, reader: Reader, settings: Settings) -> ParsedQu
             terms = tuple(ast.Term(ast.BODY, s) for s in stems)
             return ast.Alternatives(terms, f"{node.text}~{node.distance}") if len(terms) > 1 else \
                 ast.Term(ast.BODY, stems[0], typed=f"{node.text}~{node.distance}")
-        if not is_dataclass(node) or not ast.children(node):
-            return node
-        changes = {}
-        for f in fields(node):
-            value = getattr(node, f.name)
-            if isinstance(value, tuple) and value and is_dataclass(value[0]):
-                changes[f.name] = tuple(walk(c) for c in value)
-            elif is_dataclass(value) and not isinstance(value, type):
-                changes[f.name] = walk(value)
-        return replace(node, **changes)
+        return ast.rebuild(node, walk)
 
     q = simplify(walk(parsed.query))
     q = None if q is NULL else q

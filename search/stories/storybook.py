@@ -52,13 +52,21 @@ def _head(fh, stamp: int | None) -> bool:
     return isinstance(head, dict) and head.get("version") == VERSION and (stamp is None or head.get("stamp") == stamp)
 
 
+def _read(fh, stamp: int | None):
+    """The data _dump wrote into `fh`, if its header matches (any commit when `stamp` is None);
+    else None, as for a truncated or foreign file."""
+    try:
+        return pickle.load(fh) if _head(fh, stamp) else None
+    except (EOFError, pickle.UnpicklingError):
+        return None
+
+
 def _load(path: Path, stamp: int | None):
-    """The data of a file _dump wrote, if its header matches (any commit when `stamp` is None);
-    else None."""
+    """The data of a file _dump wrote (see _read); None when there is none."""
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh) if _head(fh, stamp) else None
-    except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            return _read(fh, stamp)
+    except FileNotFoundError:
         return None
 
 
@@ -173,13 +181,7 @@ class StoryView:
     def from_bytes(cls, data: bytes | None, stamp: int | None) -> StoryView:
         """The same from the bytes of a stories file kept elsewhere (the PostgreSQL engine keeps
         it in a table)."""
-        if not data:
-            return cls()
-        fh = io.BytesIO(data)
-        try:
-            return cls(pickle.load(fh) if _head(fh, stamp) else None)
-        except (EOFError, pickle.UnpicklingError):
-            return cls()
+        return cls(_read(io.BytesIO(data), stamp) if data else None)
 
     def story_of(self, article_id: str) -> Story | None:
         return self.stories.get(article_id)

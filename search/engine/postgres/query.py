@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field
 from itertools import product
 
 from search.engine.bm25 import idf as _idf
@@ -66,14 +66,7 @@ def as_typed(node: ast.Node | None) -> ast.Node | None:
         return node
     if type(node) is ast.Fuzzy:
         return ast.Term(ast.EXACT, node.text)
-    changes = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple) and value and is_dataclass(value[0]):
-            changes[f.name] = tuple(as_typed(c) for c in value)
-        elif is_dataclass(value) and not isinstance(value, type):
-            changes[f.name] = as_typed(value)
-    return replace(node, **changes)
+    return ast.rebuild(node, as_typed)
 
 
 def text_array(values) -> str:
