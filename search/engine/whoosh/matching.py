@@ -70,7 +70,7 @@ def term_docs(reader, field: str, text: str) -> set[int]:
     """Every live document containing one term."""
     docs = set(term_postings(reader, field, text)[0])
     if reader.has_deletions():
-        docs = {d for d in docs if not reader.is_deleted(d)}
+        docs -= deleted_docs(reader)
     return docs
 
 
@@ -120,7 +120,7 @@ def _phrase_docs(reader, field: str, words) -> set[int]:
         if not candidates:
             return set()
     if reader.has_deletions():
-        candidates = {d for d in candidates if not reader.is_deleted(d)}
+        candidates -= deleted_docs(reader)
     decode = positions_decoder(reader, field)
     encoded = {w: {d: v for d, v in zip(*whole[w]) if d in candidates} if w in whole
                else _positions(reader, field, w, candidates) for w in uniq}
