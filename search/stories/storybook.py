@@ -167,6 +167,7 @@ class StoryView:
     """The readers' side: an article's story, a story's articles, the quote book."""
 
     def __init__(self, data: dict | None = None):
+        self.missing = data is None  # no file describing the commit asked for
         data = data or {}
         self.stories: dict[str, Story] = data.get("stories", {})
         self.book: QuoteBook = data.get("quotes") or QuoteBook([], {})

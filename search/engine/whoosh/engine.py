@@ -17,6 +17,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from search.engine.base import BuildReport, Engine, UpdateReport
@@ -108,39 +109,37 @@ class WhooshEngine(Engine):
     # -- writing ------------------------------------------------------------------------------
     def build(self, items: Iterable, *, sources: list[str] | None = None, on_item: Callable | None = None,
               wait: float = 0.0, allow_empty: bool = True, progress=None) -> BuildReport:
-        with store.storage_errors(self.root, "Nothing was published: the served index is as it was."):
-            try:
-                return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
-                                     allow_empty=allow_empty, settings=self.settings, progress=progress)
-            finally:
-                self._wrote()
+        with self._writing("Nothing was published: the served index is as it was."):
+            return builder.build(items, self.root, sources=sources, on_item=on_item, wait=wait,
+                                 allow_empty=allow_empty, settings=self.settings, progress=progress)
 
     def add(self, items: Iterable, *, wait: float = 0.0, on_item: Callable | None = None) -> UpdateReport:
-        with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
-            try:
-                return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings,
-                                   memory=int(self.settings.memory_mb * builder.POOL_SHARE) << 20)
-            finally:
-                self._wrote()
+        with self._writing("Nothing was committed: the served index is as it was."):
+            return updater.add(items, self.root, wait=wait, on_item=on_item, settings=self.settings,
+                               memory=int(self.settings.memory_mb * builder.POOL_SHARE) << 20)
 
     def remove(self, ids: Iterable[str], *, wait: float = 0.0) -> UpdateReport:
-        with store.storage_errors(self.root, "Nothing was committed: the served index is as it was."):
-            try:
-                return updater.remove(ids, self.root, wait=wait, settings=self.settings)
-            finally:
-                self._wrote()
+        with self._writing("Nothing was committed: the served index is as it was."):
+            return updater.remove(ids, self.root, wait=wait, settings=self.settings)
 
     def optimize(self, *, wait: float = 0.0) -> dict:
-        try:
+        with self._writing(None):
             return updater.optimize(self.root, wait=wait, settings=self.settings)
-        finally:
-            self._wrote()
 
-    def _wrote(self) -> None:
-        """After this engine's own write: its next `reader()` looks for the new commit at once,
-        not after `refresh` (an old reader would find the stories and echoes files describing
-        the new commit, not its own, and show none)."""
-        self._checked = float("-inf")
+    @contextmanager
+    def _writing(self, unchanged: str | None):
+        """One of this engine's writes: storage errors said plainly (`unchanged`: what they left
+        as it was), and afterwards its next `reader()` looks for the new commit at once, not
+        after `refresh` (an old reader would find the stories and echoes files describing the
+        new commit, not its own, and show none)."""
+        try:
+            if unchanged is None:
+                yield
+            else:
+                with store.storage_errors(self.root, unchanged):
+                    yield
+        finally:
+            self._checked = float("-inf")
 
 
 def _close(attrs: dict) -> None:

@@ -174,7 +174,10 @@ class WhooshReader(Reader):
         except FileNotFoundError:
             stamp = None
         if self._stories is None or self._stories[0] != stamp:
-            self._stories = (stamp, StoryView.load(self.gen, self.searcher.reader().generation()))
+            view = StoryView.load(self.gen, self.searcher.reader().generation())
+            if self._stories is not None and view.missing and not self._stories[1].missing:
+                view = self._stories[1]  # the file moved on to a newer commit: this one's view stays
+            self._stories = (stamp, view)
         return self._stories[1]
 
     def stories(self, article_ids: Iterable[str]) -> dict[str, Story]:

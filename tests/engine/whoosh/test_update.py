@@ -111,6 +111,20 @@ def test_the_engine_that_wrote_reads_its_write_at_once(index):
     engine.close()
 
 
+def test_a_reader_keeps_its_commits_stories_when_another_process_adds(index):
+    """An add from elsewhere rewrites the stories file for the new commit; a reader of the
+    commit before keeps the view it had read (not none) until the engine moves to the new one."""
+    from search.engine import open_engine
+
+    engine = open_engine(index, refresh=3600)
+    reader = engine.reader()
+    assert reader.stories(["b1", "b2"]).keys() == {"b1", "b2"}
+    updater.add([art("b3", "Gempa di Palu.")], index)  # not through this engine
+    assert engine.reader() is reader  # within `refresh`: still the old commit's reader
+    assert reader.stories(["b1", "b2", "b3"]).keys() == {"b1", "b2"}
+    engine.close()
+
+
 HOLD = """
 import sys, time
 from search.engine.whoosh import store
