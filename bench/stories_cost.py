@@ -104,13 +104,15 @@ def steps(arts: list[Article]) -> tuple[dict[str, float], dict]:
     stories = cluster(table.meta, found, table.titles)
     out["clusters"] = time.process_time() - c
     c = time.process_time()
-    book = table.quotes.book(table.meta)
+    q = table.quotes
+    aliases = q.aliases()
+    records = [q.record(nodes, table.meta.get, aliases) for nodes in q.groups()]
     out["quote book"] = time.process_time() - c
     links = lambda e: sum(len(lst) for p in e.values() for lst in p.values()) // 2  # noqa: E731
     counts = {"echo links before the judge": links(raw), "echo links kept": links(found),
               "stories of 2+ articles": len({s.id for s in stories.values() if s.size > 1}),
               "quotes": len(table.quotes.units),
-              "quotes appearing in 2+ articles": sum(1 for r in book.records
+              "quotes appearing in 2+ articles": sum(1 for r in records
                                                      if len({o.article for o in r.occurrences}) > 1)}
     return out, counts
 

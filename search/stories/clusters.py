@@ -13,7 +13,7 @@ article stays: "s" and a digest of that article's id.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from search.models import Story
@@ -22,6 +22,7 @@ STORY_DAYS = 3
 STRONG_ECHOES = 2
 TITLE_SHARED = 3
 TITLE_SIMILARITY = 0.5
+COMMON_TITLES = 500  # a headline term held by more headlines proposes no pair
 
 
 def _day(iso: str | None) -> int | None:
@@ -31,10 +32,39 @@ def _day(iso: str | None) -> int | None:
         return None
 
 
+def near(meta: Mapping[str, tuple], a: str, b: str) -> bool | None:
+    """Published within STORY_DAYS of each other; None when a date is unknown."""
+    da, db = _day(meta[a][1]), _day(meta[b][1])
+    return None if da is None or db is None else abs(da - db) <= STORY_DAYS
+
+
+def echo_joins(close: bool | None, shared: int) -> bool:
+    """Two articles sharing `shared` echoed passages are one story."""
+    return bool(close) or (close is None and shared >= STRONG_ECHOES)
+
+
+def titles_join(ta: frozenset[str], tb: frozenset[str], close: bool | None) -> bool:
+    inter = len(ta & tb)
+    return inter >= TITLE_SHARED and inter / len(ta | tb) >= TITLE_SIMILARITY and bool(close)
+
+
+def echo_pairs(rows: Mapping[str, Mapping[int, list]], keep: Callable[[str], bool]) -> dict[tuple[str, str], set[int]]:
+    """{(a, b) with a < b: a's passages echoed in b}, from a's row (both kept by `keep`)."""
+    shared: dict[tuple[str, str], set[int]] = {}
+    for aid, paras in rows.items():
+        for n, lst in paras.items():
+            for oid, *_ in lst:
+                if aid < oid and keep(oid) and keep(aid):
+                    shared.setdefault((aid, oid), set()).add(n)
+    return shared
+
+
 def cluster(meta: Mapping[str, tuple], echoes: Mapping[str, Mapping[int, list]],
-            titles: Mapping[str, frozenset[str]]) -> dict[str, Story]:
+            titles: Mapping[str, frozenset[str]], common: Callable[[str], bool] | None = None) -> dict[str, Story]:
     """{article id: its Story} for every article of `meta` (id -> (outlet, date, title)), from
-    the echoes ({id: {n: [(other id, m, similarity)]}}) and the headlines' term sets."""
+    the echoes ({id: {n: [(other id, m, similarity)]}}) and the headlines' term sets. A headline
+    term held by more than COMMON_TITLES headlines (`common`, counted over `titles` unless given)
+    proposes no pair."""
     parent = {aid: aid for aid in meta}
 
     def find(x: str) -> str:
@@ -43,54 +73,53 @@ def cluster(meta: Mapping[str, tuple], echoes: Mapping[str, Mapping[int, list]],
             x = parent[x]
         return x
 
-    def near(a: str, b: str) -> bool | None:
-        da, db = _day(meta[a][1]), _day(meta[b][1])
-        return None if da is None or db is None else abs(da - db) <= STORY_DAYS
-
-    shared: dict[tuple[str, str], set[int]] = {}
-    for aid, paras in echoes.items():
-        for n, lst in paras.items():
-            for oid, _m, _sim in lst:
-                if oid in parent and aid in parent and aid < oid:
-                    shared.setdefault((aid, oid), set()).add(n)
-    for (a, b), ns in shared.items():
-        close = near(a, b)
-        if close or (close is None and len(ns) >= STRONG_ECHOES):
+    for (a, b), ns in echo_pairs(echoes, parent.__contains__).items():
+        if echo_joins(near(meta, a, b), len(ns)):
             parent[find(a)] = find(b)
     by_word: dict[str, list[str]] = {}
     for aid, terms in titles.items():
         if aid in parent:
             for t in terms:
                 by_word.setdefault(t, []).append(aid)
+    if common is None:
+        def common(t: str) -> bool:
+            return len(by_word[t]) > COMMON_TITLES
     checked: set[tuple[str, str]] = set()
     for aid, terms in titles.items():
+        if aid not in parent:
+            continue
         for t in terms:
+            if common(t):
+                continue
             for other in by_word.get(t, ()):
                 pair = (aid, other) if aid < other else (other, aid)
-                if other == aid or pair in checked or len(by_word[t]) > 500:
+                if other == aid or pair in checked:
                     continue
                 checked.add(pair)
-                ot = titles[other]
-                inter = len(terms & ot)
-                if inter >= TITLE_SHARED and inter / len(terms | ot) >= TITLE_SIMILARITY and near(aid, other):
+                if titles_join(terms, titles[other], near(meta, aid, other)):
                     parent[find(aid)] = find(other)
     groups: dict[str, list[str]] = {}
     for aid in meta:
         groups.setdefault(find(aid), []).append(aid)
     out: dict[str, Story] = {}
     for members in groups.values():
-        members.sort(key=lambda a: (meta[a][1] or "9999", a))
-        counts: dict[str, int] = {}
-        unknown = 0
-        for a in members:
-            outlet = meta[a][0]
-            if outlet:
-                counts[outlet] = counts.get(outlet, 0) + 1
-            else:
-                unknown += 1
-        sid = "s" + hashlib.sha1(members[0].encode("utf-8")).hexdigest()[:10]
-        story = Story(sid, len(members), tuple(sorted(counts, key=lambda o: (-counts[o], o))), unknown,
-                      tuple(members))
+        story = make_story(members, meta)
         for a in members:
             out[a] = story
     return out
+
+
+def make_story(members: list[str], meta: Mapping[str, tuple]) -> Story:
+    """The Story of these articles: earliest first; its id from the earliest's."""
+    members = sorted(members, key=lambda a: (meta[a][1] or "9999", a))
+    counts: dict[str, int] = {}
+    unknown = 0
+    for a in members:
+        outlet = meta[a][0]
+        if outlet:
+            counts[outlet] = counts.get(outlet, 0) + 1
+        else:
+            unknown += 1
+    sid = "s" + hashlib.sha1(members[0].encode("utf-8")).hexdigest()[:10]
+    return Story(sid, len(members), tuple(sorted(counts, key=lambda o: (-counts[o], o))), unknown,
+                 tuple(members))

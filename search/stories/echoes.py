@@ -325,22 +325,22 @@ def is_current(gen: Path, stamp: int) -> bool:
 
 def update(gen: Path, changed: Iterable[Article], removed: Iterable[str], an: Analyzer, *,
            before: int, after: int, everything: Callable[[], Iterable[Article]],
-           judge: JudgeMaker | None = None) -> bool:
+           judge: JudgeMaker | None = None) -> set[str] | None:
     """After `add` or `remove` committed (index commit `before` -> `after`): drop the removed
     and changed articles' paragraphs, add the changed ones again, and rewrite the rows they
     affect, in one transaction. When the store does not describe `before` (missing, or stale
     after a writer died between its commit and its echoes), it is built again from
-    `everything()`, the whole archive as committed. Returns True when it had to be rebuilt.
+    `everything()`, the whole archive as committed. Returns the articles whose rows were
+    rewritten, or None when the whole store had to be built again.
     `judge` judges the links of the rows rewritten (rows not rewritten keep their verdicts)."""
     table = EchoTable.load(gen, before)
     if table is None:
         EchoTable.build(everything(), an).save(gen, after, judge)
-        return True
+        return None
     changed = list(changed)
     table.remove_articles([*removed, *(a.id for a in changed)])
     table.add_articles(changed, an)
-    table.save(gen, after, judge)
-    return False
+    return table.save(gen, after, judge)
 
 
 def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]],

@@ -178,9 +178,10 @@ class StoredTable:
         return {aid: {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in pickle.loads(data)}
                 for aid, data in self.con.execute("SELECT aid, data FROM echoes")}
 
-    def save(self, gen: Path, stamp: int, judge=None) -> None:
+    def save(self, gen: Path, stamp: int, judge=None) -> set[str]:
         """Rewrite the affected rows and commit, stamped with the index commit `stamp`; `judge`
-        (search.stories.echoes.JudgeMaker) judges their links."""
+        (search.stories.echoes.JudgeMaker) judges their links. Returns the articles whose rows
+        were rewritten (or removed)."""
         self._begin()
         after = self._recount()
         work = RowWriter(self.con, judge(st.Shapes(self.con)) if judge else None)
@@ -192,4 +193,5 @@ class StoredTable:
         self.con.execute("COMMIT")
         self._open = False
         self.con.close()
+        return set(aids)
 

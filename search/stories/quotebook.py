@@ -12,10 +12,11 @@ looks up the PROBE rarest of them and compares in full those found twice (a term
 for MAX_POSTINGS quotes takes no more). Linking is near-linear; a pair whose shared terms are
 all commoner than both quotes' rarest PROBE is missed, an approximation chosen for speed.
 
-`book(meta)` turns it into `QuoteBook` records for readers: quotes linked to each other are one
-quote (`QuoteRecord`) with its first appearance (earliest date, then id and paragraph), its
-speaker (the first appearance's, else the one most of them name), and all its appearances, each
-marked exact or partial against the first. A one-word speaker name that can only be one full name
+`record(nodes, …)` turns a group into the readers' record (search.stories.storybook keeps them
+in search.stories.storystore): quotes linked to each other are one quote (`QuoteRecord`) with
+its first appearance (earliest date, then id and paragraph), its speaker (the first
+appearance's, else the one most of them name), and all its appearances, each marked exact or
+partial against the first. A one-word speaker name that can only be one full name
 of the archive's speakers is shown and faceted under it (search.stories.fullnames).
 """
 from __future__ import annotations
@@ -24,10 +25,10 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from search.models import QuoteAppearance, QuoteMark, QuotePage, QuoteResult
+from search.models import QuoteAppearance, QuoteMark, QuoteResult
 from search.stories.fullnames import full_names
 from search.stories.quotes import Quote
 from search.text.analysis import Analyzer, kept_words
@@ -78,13 +79,17 @@ class QuoteIndex:
         self.df: Counter = Counter()  # nodes holding each term
         self.postings: dict[str, list[int]] = {}
         self.links: dict[int, dict[int, str]] = {}  # node -> {node: "exact"|"partial"}
+        self.speakers: Counter = Counter()  # speaker name -> articles quoting it
         self.next_uid = 0
+        self.touched: set[int] = set()  # nodes whose quotes or links changed (not kept)
 
     # -- adding and removing -----------------------------------------------------------------------
     def collect(self, aid: str, quotes: Iterable[Quote], an: Analyzer) -> list[int]:
         """Build, first pass: remember the quotes (linked by `join`); returns the new nodes."""
         self.remove_articles([aid])
         new = []
+        quotes = list(quotes)
+        self.speakers.update({q.speaker for q in quotes if q.speaker})
         for q in quotes:
             uid = self.next_uid
             self.next_uid += 1
@@ -101,6 +106,7 @@ class QuoteIndex:
                 new.append(node)
             self.same[node].append(uid)
             self.node_of[uid] = node
+            self.touched.add(node)
         return new
 
     def join(self, nodes: Iterable[int] | None = None) -> None:
@@ -123,6 +129,7 @@ class QuoteIndex:
                     how = self.match(u, self.units[other])
                     if how:
                         self.links[node][other] = self.links[other][node] = how
+                        self.touched.update((node, other))
         for t in prefix:
             p = self.postings.setdefault(t, [])
             if len(p) < MAX_POSTINGS:
@@ -136,20 +143,25 @@ class QuoteIndex:
 
     def remove_articles(self, ids: Iterable[str]) -> None:
         for aid in ids:
-            for uid in self.by_article.pop(aid, ()):
+            uids = self.by_article.pop(aid, ())
+            self.speakers.subtract({self.units[uid].speaker for uid in uids if self.units[uid].speaker})
+            for uid in uids:
                 u = self.units[uid]
                 node = self.node_of.pop(uid)
+                self.touched.add(node)
                 members = self.same[node]
                 members.remove(uid)
                 if uid != node:
                     del self.units[uid]
                     continue
                 links = self.links.pop(node)
+                self.touched.update(links)
                 for other in links:
                     self.links[other].pop(node, None)
                 del self.same[node]
                 if members:  # another copy of these words takes the node's place
                     heir = members[0]
+                    self.touched.add(heir)
                     self.same[heir], self.canon[u.words], self.links[heir] = members, heir, links
                     for m in members:
                         self.node_of[m] = heir
@@ -190,7 +202,7 @@ class QuoteIndex:
 
     # -- reading -----------------------------------------------------------------------------------
     def groups(self) -> list[list[int]]:
-        """Quotes joined by links (and quotes of the same words), each group a list of unit ids."""
+        """Nodes joined by links, each group a list of node ids (the build's: all of them)."""
         parent: dict[int, int] = {}
 
         def find(x: int) -> int:
@@ -205,43 +217,49 @@ class QuoteIndex:
                 if a != b:
                     parent[a] = b
         out: dict[int, list[int]] = {}
-        for node, members in self.same.items():
-            out.setdefault(find(node), []).extend(members)
+        for node in self.same:
+            out.setdefault(find(node), []).append(node)
         return list(out.values())
 
-    def book(self, meta: Mapping[str, tuple]) -> QuoteBook:
-        """The readers' records; `meta` maps an article id to (outlet, date, title)."""
-        records, marks = [], {}
-        quoted: dict[str, set[str]] = {}
-        for u in self.units.values():
-            if u.speaker:
-                quoted.setdefault(u.speaker, set()).add(u.aid)
-        aliases = full_names(Counter({name: len(aids) for name, aids in quoted.items()}))
+    def aliases(self) -> dict[str, str]:
+        """Short speaker names -> the one full name each can be (search.stories.fullnames)."""
+        return self.aliases_from(self.speakers)
+
+    @staticmethod
+    def aliases_from(speakers: Mapping[str, int]) -> dict[str, str]:
+        """The same from {speaker name: articles quoting it}."""
+        return full_names(Counter({k: v for k, v in speakers.items() if v > 0}))
+
+    def record(self, nodes: list[int], meta: Callable[[str], tuple], aliases: Mapping[str, str]) -> QuoteRecord:
+        """The readers' record of one group of linked nodes; `meta(article id)` gives (outlet,
+        date, title)."""
 
         def named(speaker: str | None) -> str | None:
             return aliases.get(speaker.casefold(), speaker) if speaker else speaker
 
-        def when(uid: int):
-            u = self.units[uid]
-            return (meta.get(u.aid, (None, None, ""))[1] or "9999", u.aid, u.n)
+        units = self.units
+        seen: dict[str, tuple] = {}
 
-        for members in self.groups():
-            members.sort(key=when)
-            first = self.units[members[0]]
-            speakers = Counter(named(self.units[m].speaker) for m in members if self.units[m].speaker)
-            speaker = named(first.speaker) or (speakers.most_common(1)[0][0] if speakers else None)
-            qid = "q" + hashlib.sha1(f"{first.aid}\n{first.n}\n{first.text[:60]}".encode()).hexdigest()[:12]
-            occ = []
-            for m in members:
-                u = self.units[m]
-                outlet, date, title = meta.get(u.aid, (None, None, ""))
-                how = "exact" if m == members[0] or u.words == first.words or _exact(u, first) else "partial"
-                occ.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, named(u.speaker)))
-                marks.setdefault(u.aid, []).append((u.n, len(records), len(occ) - 1))
-            terms = frozenset().union(*(self.units[m].terms for m in members),
-                                      kept_words(speaker or ""))
-            records.append(QuoteRecord(qid, first.text, speaker, occ, terms))
-        return QuoteBook(records, marks, aliases)
+        def about(aid: str) -> tuple:
+            if aid not in seen:
+                seen[aid] = meta(aid) or (None, None, "")
+            return seen[aid]
+
+        members = [uid for node in nodes for uid in self.same[node]]
+        members.sort(key=lambda uid: (about(units[uid].aid)[1] or "9999", units[uid].aid, units[uid].n))
+        first = units[members[0]]
+        speakers = Counter(named(units[m].speaker) for m in members if units[m].speaker)
+        speaker = named(first.speaker) or (speakers.most_common(1)[0][0] if speakers else None)
+        qid = "q" + hashlib.sha1(f"{first.aid}\n{first.n}\n{first.text[:60]}".encode()).hexdigest()[:12]
+        occ = []
+        for m in members:
+            u = units[m]
+            outlet, date, title = about(u.aid)
+            how = "exact" if m == members[0] or u.words == first.words or _exact(u, first) else "partial"
+            occ.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, named(u.speaker)))
+        terms = frozenset().union(*(units[m].terms for m in members), kept_words(speaker or ""))
+        names = frozenset(units[m].speaker.casefold() for m in members if units[m].speaker)
+        return QuoteRecord(qid, first.text, speaker, occ, terms, names)
 
 
 @dataclass(frozen=True)
@@ -259,16 +277,19 @@ class Occurrence:
 
 @dataclass
 class QuoteRecord:
+    """One quote as readers see it: its first appearance first, then by date. `names`: the
+    casefolded speaker names its appearances give (a change of full names re-reads it)."""
+
     id: str
     text: str
     speaker: str | None
-    occurrences: list[Occurrence]  # the first appearance first, then by date
+    occurrences: list[Occurrence]
     terms: frozenset[str] = field(default=frozenset(), repr=False)
+    names: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def first(self) -> Occurrence:
         return self.occurrences[0]
-
 
     def appearance(self, i: int) -> QuoteAppearance:
         o = self.occurrences[i]
@@ -278,47 +299,13 @@ class QuoteRecord:
         every = [self.appearance(i) for i in range(len(self.occurrences))]
         return QuoteResult(self.id, self.text, self.speaker, every[0], every, self.occurrences[0].kind)
 
+    def mark(self, i: int) -> QuoteMark:
+        """Appearance `i` as its paragraph marks it, with the first and the other appearances."""
+        o = self.occurrences[i]
+        others = tuple(self.appearance(j) for j in range(len(self.occurrences)) if j != i)
+        return QuoteMark(self.id, o.spans, o.speaker or self.speaker, o.kind, self.appearance(0), others)
 
-@dataclass
-class QuoteBook:
-    """What readers load: quote records, and where each article's quotes are. The search and
-    the article marks are Kliping's own; any engine that stores a QuoteBook can serve them."""
-
-    records: list[QuoteRecord]
-    marks: dict[str, list[tuple[int, int, int]]]  # article id -> [(n, record index, occurrence index)]
-    aliases: dict[str, str] = field(default_factory=dict)  # short name -> full name (fullnames)
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def search(self, terms: frozenset[str] = frozenset(), speaker: str = "", page: int = 1,
-               per_page: int = 20, facet_size: int = 30) -> QuotePage:
-        """Quotes holding every term (in their words or their speaker's name), of `speaker` if
-        given; newest first appearance first. The speaker facet counts the quotes matching the
-        terms, whatever speaker is selected."""
-        matching = [r for r in self.records if terms <= r.terms] if terms else list(self.records)
-        counts = Counter(r.speaker for r in matching if r.speaker)
-        if speaker:  # a short name asked for is its full name, as the facet shows it
-            speaker = self.aliases.get(speaker.casefold(), speaker).casefold()
-            matching = [r for r in matching if (r.speaker or "").casefold() == speaker]
-        matching.sort(key=lambda r: (r.first.date or "", len(r.occurrences), r.id), reverse=True)
-        shown = matching[(page - 1) * per_page: page * per_page]
-        return QuotePage(len(matching), [r.result() for r in shown], counts.most_common(facet_size),
-                         page, per_page)
-
-    def for_article(self, article_id: str) -> dict[int, list[QuoteMark]]:
-        """{paragraph n: the quotes in it}, each with its first and other appearances."""
-        out: dict[int, list[QuoteMark]] = {}
-        for n, ri, oi in self.marks.get(article_id, ()):
-            r = self.records[ri]
-            o = r.occurrences[oi]
-            others = tuple(r.appearance(i) for i in range(len(r.occurrences)) if i != oi)
-            out.setdefault(n, []).append(QuoteMark(r.id, o.spans, o.speaker or r.speaker, o.kind,
-                                                   r.appearance(0), others))
-        return out
-
-    def get(self, quote_id: str) -> QuoteResult | None:
-        for r in self.records:
-            if r.id == quote_id:
-                return r.result()
-        return None
+    def marks(self):
+        """(article id, (n, quote id, appearance index)) of every appearance."""
+        for i, o in enumerate(self.occurrences):
+            yield o.article, (o.n, self.id, i)

@@ -1,83 +1,63 @@
 """What the build works out across articles, beside the echoes: formula judged out of them,
-story clusters, and quotes; kept with the index and read by its readers.
+story clusters, and quotes; kept with the index (search.stories.storystore) and read by its
+readers (`StoryView`).
 
-`StoryTable` (the build and update side) collects, per article, what the later steps need: its
-outlet, date and headline, the features of its paragraphs (search.stories.formulaic) and its
-quotes (search.stories.quotes, linked across articles by search.stories.quotebook). When the
-echoes are joined it judges their links (`judge`), then derives the stories
-(search.stories.clusters) and the quote book (`derive`).
+`StoryTable` collects, per article, what the later steps need: its outlet, date and headline,
+the features of its paragraphs (search.stories.formulaic) and its quotes (search.stories.quotes,
+linked across articles by search.stories.quotebook). When the echoes are joined it judges their
+links (`judge`), then derives the stories (search.stories.clusters) and the quote records.
 
-Files, in the generation directory next to the echoes' (search.stories.echoes), each with a
-header naming the index commit it describes:
-- `stories.pickle`: what readers load, once per generation (`StoryView`);
-- `stories-table.pickle`: the table, for `add` and `remove`.
-A generation without them (built before issue 17) has no stories and no quotes.
+A build holds the table in plain dicts and writes it, with everything derived from it, into a
+new file. An update (`add`, `remove`) opens the file's table as row maps (search.stories.rowmap)
+and reads and writes only the rows its batch touches; search.stories.storyupdate derives again
+only the stories and quotes the batch can have changed.
 
 `finish_build`, `update` and `repair` are the builder's and updater's hooks; they run the echo
 steps of search.stories.echoes with the judge and then the stories'.
 """
 from __future__ import annotations
 
-import io
-import os
 import pickle
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from search.models import Article, Story
+from search.models import Article
 from search.present.citations import display_title
-from search.stories import echoes
+from search.stories import echoes, rowmap, storyupdate
+from search.stories import storystore as ss
 from search.stories.clusters import cluster
 from search.stories.formulaic import Features, Judge, features
-from search.stories.quotebook import QuoteBook, QuoteIndex
+from search.stories.quotebook import QuoteIndex
 from search.stories.quotes import Quote, extract
+from search.stories.storystore import FILE, StoryView  # noqa: F401  (the readers' side)
 from search.text.analysis import Analyzer
 
-FILE = "stories.pickle"
-TABLE = "stories-table.pickle"
-VERSION = 2  # 2: QuoteBook.aliases (search.stories.fullnames)
-
-
-def _dump(path: Path, stamp: int, data) -> None:
-    """A header (format version, index commit) and the data, atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump({"version": VERSION, "stamp": stamp}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-
-
-def _head(fh, stamp: int | None) -> bool:
-    head = pickle.load(fh)
-    return isinstance(head, dict) and head.get("version") == VERSION and (stamp is None or head.get("stamp") == stamp)
-
-
-def _read(fh, stamp: int | None):
-    """The data _dump wrote into `fh`, if its header matches (any commit when `stamp` is None);
-    else None, as for a truncated or foreign file."""
-    try:
-        return pickle.load(fh) if _head(fh, stamp) else None
-    except (EOFError, pickle.UnpicklingError):
-        return None
-
-
-def _load(path: Path, stamp: int | None):
-    """The data of a file _dump wrote (see _read); None when there is none."""
-    try:
-        with open(path, "rb") as fh:
-            return _read(fh, stamp)
-    except FileNotFoundError:
-        return None
+_TABLE = ("t_meta", "t_titles", "t_features")
+_QUOTES = {"units": "q_units", "by_article": "q_by_article", "canon": "q_canon", "node_of": "q_node_of",
+           "same": "q_same", "postings": "q_postings", "links": "q_links"}
 
 
 class StoryTable:
-    """Per article: (outlet, date, title), headline terms, paragraph features, quotes."""
+    """Per article: (outlet, date, title), headline terms, paragraph features, quotes. Plain
+    dicts for a build; row maps over an open file (`con`) for an update."""
 
-    def __init__(self):
-        self.meta: dict[str, tuple[str | None, str | None, str]] = {}
-        self.titles: dict[str, frozenset[str]] = {}
-        self.features: dict[str, dict[int, Features]] = {}
+    def __init__(self, con: sqlite3.Connection | None = None):
+        self.con = con
         self.quotes = QuoteIndex()
+        self.changed: set[str] = set()  # articles added, replaced or removed by this update
+        self.removed_titles: dict[str, frozenset[str]] = {}  # their headline terms before it
+        if con is None:
+            self.meta: dict[str, tuple[str | None, str | None, str]] = {}
+            self.titles: dict[str, frozenset[str]] = {}
+            self.features: dict[str, dict[int, Features]] = {}
+            return
+        self.meta, self.titles, self.features = (rowmap.RowMap(con, t) for t in _TABLE)
+        q = self.quotes
+        for attr, name in _QUOTES.items():
+            setattr(q, attr, rowmap.RowMap(con, name))
+        q.df, q.speakers = rowmap.RowCounter(con, "q_df"), rowmap.RowCounter(con, "q_speakers")
+        q.next_uid = ss.meta(con, "next_uid", 0)
 
     def collect(self, a: Article, an: Analyzer) -> None:
         """Build, first pass (the quotes are linked by `derive`)."""
@@ -108,7 +88,11 @@ class StoryTable:
     def _describe(self, a: Article, an: Analyzer) -> None:
         self.meta[a.id] = (a.outlet, a.date, display_title(a))
         if a.title:
-            self.titles[a.id] = an.term_set(a.title)
+            terms = an.term_set(a.title)
+            self.titles[a.id] = terms
+            if self.con is not None:
+                self.con.executemany("INSERT OR IGNORE INTO title_terms(term, aid) VALUES (?, ?)",
+                                     ((t, a.id) for t in terms))
 
     def add_articles(self, articles: Iterable[Article], an: Analyzer) -> None:
         nodes = []
@@ -117,14 +101,19 @@ class StoryTable:
             self._describe(a, an)
             nodes += self.quotes.collect(a.id, found, an)
             self._features(a, found)
+            self.changed.add(a.id)
         self.quotes.join(nodes)
 
     def remove_articles(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for aid in ids:
             self.meta.pop(aid, None)
-            self.titles.pop(aid, None)
+            terms = self.titles.pop(aid, None)
+            if terms and self.con is not None:
+                self.removed_titles.setdefault(aid, terms)
+                self.con.executemany("DELETE FROM title_terms WHERE term=? AND aid=?", ((t, aid) for t in terms))
             self.features.pop(aid, None)
+            self.changed.add(aid)
         self.quotes.remove_articles(ids)
 
     # -- deriving ----------------------------------------------------------------------------------
@@ -133,27 +122,49 @@ class StoryTable:
         feats = self.features
         return Judge(table, lambda aid, n: feats.get(aid, {}).get(n))
 
-    def derive(self, found_echoes: dict, joined: bool = True) -> dict:
-        """The readers' data: stories and the quote book. `joined=False` links the quotes
-        first (a build collects them unlinked)."""
-        if not joined:
-            self.quotes.join()
-        stories = cluster(self.meta, found_echoes, self.titles)
-        return {"stories": {aid: s for aid, s in stories.items()},
-                "quotes": self.quotes.book(self.meta)}
+    def save(self, target: Path, stamp: int, found_echoes: dict) -> None:
+        """Build: link the quotes, derive stories and quote records, write all into `target`."""
+        q = self.quotes
+        q.join()
+        tmp = target.with_name(target.name + ".tmp")
+        con = ss.create(tmp)
+        for name, data in zip(_TABLE, (self.meta, self.titles, self.features)):
+            rowmap.save_rows(con, name, data.items())
+        for attr, name in _QUOTES.items():
+            rowmap.save_rows(con, name, getattr(q, attr).items())
+        rowmap.save_rows(con, "q_df", ((k, v) for k, v in q.df.items() if v > 0))
+        rowmap.save_rows(con, "q_speakers", ((k, v) for k, v in q.speakers.items() if v > 0))
+        con.executemany("INSERT INTO title_terms(term, aid) VALUES (?, ?)",
+                        ((t, aid) for aid, terms in self.titles.items() for t in terms))
+        for story in {s.id: s for s in cluster(self.meta, found_echoes, self.titles).values()}.values():
+            ss.write_story(con, story)
+        aliases = q.aliases()
+        group_of, group_nodes, marks = {}, {}, {}
+        for nodes in q.groups():
+            r = q.record(nodes, self.meta.get, aliases)
+            ss.write_record(con, r)
+            group_nodes[r.id] = nodes
+            group_of.update((n, r.id) for n in nodes)
+            for aid, mark in r.marks():
+                marks.setdefault(aid, []).append(mark)
+        rowmap.save_rows(con, "q_group_of", group_of.items())
+        rowmap.save_rows(con, "q_group_nodes", group_nodes.items())
+        rowmap.save_rows(con, "marks", ((aid, sorted(m)) for aid, m in marks.items()))
+        ss.set_meta(con, next_uid=q.next_uid, aliases=pickle.dumps(aliases, pickle.HIGHEST_PROTOCOL))
+        ss.finish(con, tmp, target, stamp)
 
-    def save(self, gen: Path, stamp: int, data: dict) -> None:
-        _dump(Path(gen) / TABLE, stamp, self.__dict__)
-        _dump(Path(gen) / FILE, stamp, data)
+    def quotes_rows(self, name: str) -> rowmap.RowMap:
+        """Update: one of the file's other row maps (the quote records' bookkeeping)."""
+        return rowmap.RowMap(self.con, name)
 
-    @classmethod
-    def load(cls, gen: Path, stamp: int | None) -> StoryTable | None:
-        data = _load(Path(gen) / TABLE, stamp)
-        if data is None:
-            return None
-        table = cls()
-        table.__dict__.update(data)
-        return table
+    def flush(self) -> None:
+        """Update: write every row the batch touched."""
+        for m in (self.meta, self.titles, self.features):
+            m.flush()
+        q = self.quotes
+        for attr in (*_QUOTES, "df", "speakers"):
+            getattr(q, attr).flush()
+        ss.set_meta(self.con, next_uid=q.next_uid)
 
     @classmethod
     def build(cls, articles: Iterable[Article], an: Analyzer) -> StoryTable:
@@ -163,81 +174,56 @@ class StoryTable:
         return table
 
 
-class StoryView:
-    """The readers' side: an article's story, a story's articles, the quote book."""
-
-    def __init__(self, data: dict | None = None):
-        self.missing = data is None  # no file describing the commit asked for
-        data = data or {}
-        self.stories: dict[str, Story] = data.get("stories", {})
-        self.book: QuoteBook = data.get("quotes") or QuoteBook([], {})
-        self._by_id: dict[str, Story] | None = None
-
-    @classmethod
-    def load(cls, gen: Path, stamp: int | None) -> StoryView:
-        """The generation's stories if they describe index commit `stamp`; none otherwise."""
-        return cls(_load(Path(gen) / FILE, stamp))
-
-    @classmethod
-    def from_bytes(cls, data: bytes | None, stamp: int | None) -> StoryView:
-        """The same from the bytes of a stories file kept elsewhere (the PostgreSQL engine keeps
-        it in a table)."""
-        return cls(_read(io.BytesIO(data), stamp) if data else None)
-
-    def story_of(self, article_id: str) -> Story | None:
-        return self.stories.get(article_id)
-
-    def story(self, story_id: str) -> Story | None:
-        if self._by_id is None:
-            self._by_id = {s.id: s for s in self.stories.values()}
-        return self._by_id.get(story_id)
-
-
 # -- hooks for the builder and the updater --------------------------------------------------------
 def finish_build(echo_table, story_table: StoryTable, gen: Path, stamp: int,
                  report: Callable[[int, int], None] | None = None) -> None:
     """Join and judge the echoes (`report`: the join's progress, search.stories.echoes), then
     derive the stories and quotes from the stored echoes; write all into `gen`."""
     echoes.finish_build(echo_table, gen, stamp, report, judge=story_table.judge)
-    story_table.save(gen, stamp, story_table.derive(echoes.stored(gen), joined=False))
+    story_table.save(ss.path(gen), stamp, echoes.stored(gen))
 
 
 def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyzer, *, before: int,
            after: int, everything: Callable[[], Iterable[Article]]) -> None:
     """After `add` or `remove` committed: the echoes (search.stories.echoes.update) judged by
-    this table, then the table's own update; built again from `everything()` when stale."""
-    table = StoryTable.load(gen, before)
-    if table is None:
+    this table, then the table's own update, reading and writing only the rows the batch
+    touches; built again from `everything()` when the file does not describe `before`."""
+    con = ss.open_rw(gen, before)
+    if con is None:
         table = StoryTable.build(everything(), an)
-        table.quotes.join()
-    else:
-        removed = list(removed)
+        echoes.update(gen, changed, removed, an, before=before, after=after, everything=everything,
+                      judge=table.judge)
+        table.save(ss.path(gen), after, echoes.stored(gen))
+        return
+    try:
+        table = StoryTable(con)
         table.remove_articles([*removed, *(a.id for a in changed)])
         table.add_articles(changed, an)
-    echoes.update(gen, changed, removed, an, before=before, after=after, everything=everything,
-                  judge=table.judge)
-    table.save(gen, after, table.derive(echoes.stored(gen)))
+        rewritten = echoes.update(gen, changed, removed, an, before=before, after=after,
+                                  everything=everything, judge=table.judge)
+        storyupdate.refresh(table, gen, rewritten)
+        table.flush()
+        ss.commit(con, after)
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        con.close()
+        raise
 
 
 def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterable[Article]]) -> None:
     """Before a writer's run: echoes, stories and quotes that do not describe the served
-    commit `stamp` are built again from `everything()`."""
-    if echoes.is_current(gen, stamp) and is_current(gen, stamp):
+    commit `stamp` are built again from `everything()` (the echoes only when they are stale)."""
+    echoes_current = echoes.is_current(gen, stamp)
+    if echoes_current and is_current(gen, stamp):
         return
     articles = list(everything())
     table = StoryTable.build(articles, an)
-    table.quotes.join()
-    echoes.EchoTable.build(articles, an).save(gen, stamp, table.judge)
-    table.save(gen, stamp, table.derive(echoes.stored(gen)))
+    if not echoes_current:
+        echoes.EchoTable.build(articles, an).save(gen, stamp, table.judge)
+    table.save(ss.path(gen), stamp, echoes.stored(gen))
 
 
 def is_current(gen: Path, stamp: int) -> bool:
-    """True when the generation's story files describe index commit `stamp` (headers only)."""
-    for name in (TABLE, FILE):
-        try:
-            with open(Path(gen) / name, "rb") as fh:
-                if not _head(fh, stamp):
-                    return False
-        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
-            return False
-    return True
+    """True when the generation's story file describes index commit `stamp`."""
+    return ss.stamp_of(gen) == stamp

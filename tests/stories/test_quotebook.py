@@ -136,7 +136,6 @@ def test_a_generation_without_story_files_has_no_quotes_and_the_next_add_repairs
     arc = make_index(seeds(), root=root)
     gen = store.current_generation(root)
     (gen / storybook.FILE).unlink()
-    (gen / storybook.TABLE).unlink()
     assert arc.quotes(QuoteRequest()).total == 0 and arc.article_quotes(K002) == {}
     assert arc.story_of(K002) is None and arc.article(K002).outlet == "Kontan"
     updater.add([Article(id="n1", outlet="Tempo", paragraphs=["Harga cabai naik di pasar induk."])], root)

@@ -3,10 +3,10 @@ reader does from its files: the stories and the quote book, and the written word
 words and did-you-mean.
 
 - Stories and quotes: the build and every update run search.stories.storybook (the Whoosh
-  engine's steps) and keep its readers' file, `stories.pickle`, whole in the generation's
-  `files` table (search.engine.postgres.build.save_echoes). It is read once per generation and
-  commit (a bytea: 6.1 MB at 4,463 IndoSum articles, growing with the archive; PostgreSQL's
-  limit for one value is 1 GB) into a `StoryView`, so `/kutipan`,
+  engine's steps) and keep its file, `stories.sqlite` (search.stories.storystore), whole in the
+  generation's `files` table (search.engine.postgres.build.save_echoes). It is read once per
+  generation and commit (a bytea growing with the archive; PostgreSQL's limit for one value is
+  1 GB) into an in-memory SQLite database behind a `StoryView`, so `/kutipan`,
   `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh engine's
   answers.
 - Written words: the lexicon table's `exact` lexemes (`=word`) with their document
@@ -56,10 +56,10 @@ class Layers:
     def collapse(self, top: list[tuple], limit: int) -> tuple[list[tuple], int]:
         """The first `limit` ranked rows, one per story, and how many stories all the rows make
         (an article without a story is its own)."""
-        view = self.stories()
+        found = self.stories().stories_of([r[2] for r in top])
         out, seen = [], set()
         for r in top:
-            story = view.story_of(r[2])
+            story = found.get(r[2])
             key = story.id if story is not None else (None, r[2])
             if key not in seen:
                 seen.add(key)

@@ -218,7 +218,7 @@ class PostgresReader(ArchiveFacts, Reader):
     # Story clusters and the quote book (issue 17): search.engine.postgres.layers.
     def stories(self, article_ids: Iterable[str]) -> dict[str, Story]:
         view = self.layers.stories()
-        return {aid: s for aid in article_ids if (s := view.story_of(aid)) is not None}
+        return view.stories_of(article_ids)
 
     def story(self, story_id: str) -> Story | None:
         return self.layers.stories().story(story_id)

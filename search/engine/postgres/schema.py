@@ -40,8 +40,9 @@ from search.text.analysis import PARA_GAP, PARA_SHIFT, PARA_SPAN, Analyzer, anal
 #: `authors` and `paras` columns, echoes kept as search.stories.echostore's file; 4: `len` and `tlen`
 #: count a split compound as one word, search.text.analysis.Analyzer.word_count; 5: the files
 #: table also keeps search.stories.storybook's: judged echoes, stories, quotes; 6: a stored Article
-#: holds its paragraphs' fingerprints, `Article.prints`).
-SCHEMA_FORMAT = 6
+#: holds its paragraphs' fingerprints, `Article.prints`; 7: the stories' file is
+#: search.stories.storystore's rows, `stories.sqlite`).
+SCHEMA_FORMAT = 7
 EXACT_MARK, ANSWER_MARK, TITLE_MARK = "=", "?", "^"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"

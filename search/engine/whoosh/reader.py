@@ -62,8 +62,8 @@ class WhooshReader(Reader):
         self._idf: Cache[float] = Cache(IDF_CACHE, name="snippet idf")
         self._expanded: Cache[wq.Query] = Cache(EXPANSION_CACHE, name="expanded queries")
         self._echoes: EchoView | None = None
-        self._stories: tuple | None = None  # (file stamp, StoryView)
-        self._story_of_doc: tuple | None = None  # (StoryView, [story index or -1 per docnum], ids)
+        self._stories: StoryView | None = None
+        self._story_of_doc: tuple | None = None  # (file stat, [story index or -1 per docnum], ids)
         self._lexicon: Lexicon | None = None  # written words by letter pairs, made when first asked
         self._lexicon_lock = threading.Lock()
 
@@ -167,22 +167,14 @@ class WhooshReader(Reader):
         return self._echoes.for_article(article_id)
 
     def _story_view(self) -> StoryView:
-        """The generation's stories file, read once, and again when an update rewrites it."""
-        try:
-            s = os.stat(self.gen / STORIES_FILE)
-            stamp = (s.st_ino, s.st_mtime_ns)
-        except FileNotFoundError:
-            stamp = None
-        if self._stories is None or self._stories[0] != stamp:
-            view = StoryView.load(self.gen, self.searcher.reader().generation())
-            if self._stories is not None and view.missing and not self._stories[1].missing:
-                view = self._stories[1]  # the file moved on to a newer commit: this one's view stays
-            self._stories = (stamp, view)
-        return self._stories[1]
+        """The generation's stories and quotes (search.stories.storystore), read a row at a time."""
+        if self._stories is None:
+            self._stories = StoryView.load(self.gen, self.searcher.reader().generation())
+        return self._stories
 
     def stories(self, article_ids: Iterable[str]) -> dict[str, Story]:
         view = self._story_view()
-        return {aid: s for aid in article_ids if (s := view.story_of(aid)) is not None}
+        return view.stories_of(article_ids)
 
     def story(self, story_id: str) -> Story | None:
         return self._story_view().story(story_id)
@@ -194,21 +186,26 @@ class WhooshReader(Reader):
         return self._story_view().book.for_article(article_id)
 
     def _doc_stories(self) -> list[int]:
-        """Per document number, the index of its story (-1: none), read once per stories file:
-        the article ids come from the `id` field's terms, one document each."""
-        view = self._story_view()
-        if self._story_of_doc is None or self._story_of_doc[0] is not view:
+        """Per document number, the index of its story (-1: none), read once per change of the
+        stories file: the article ids come from the `id` field's terms, one document each."""
+        try:
+            st = os.stat(self.gen / STORIES_FILE)
+            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            stamp = None
+        if self._story_of_doc is None or self._story_of_doc[0] != stamp:
+            story_ids = self._story_view().story_ids()
             reader = self.searcher.reader()
             labels = [-1] * reader.doc_count_all()
             index: dict[str, int] = {}
             for term in reader.lexicon("id"):
                 aid = term.decode("utf-8") if isinstance(term, bytes) else term
-                story = view.story_of(aid)
-                if story is not None:  # (a replaced article's old document is deleted)
+                sid = story_ids.get(aid)
+                if sid is not None:  # (a replaced article's old document is deleted)
                     for doc in reader.postings("id", term).all_ids():
                         if not reader.is_deleted(doc):
-                            labels[doc] = index.setdefault(story.id, len(index))
-            self._story_of_doc = (view, labels, index)
+                            labels[doc] = index.setdefault(sid, len(index))
+            self._story_of_doc = (stamp, labels, index)
         return self._story_of_doc[1]
 
     def _story_docs(self, story_id: str) -> frozenset[int]:

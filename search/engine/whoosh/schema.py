@@ -43,8 +43,9 @@ from search.text.analysis import Analyzer, analyzer
 #: generation also stores echo links judged for formula (echo store format 4) and its stories and
 #: quotes (stories.pickle, issue 17): a 12 index would show no echoes, stories or quotes until an add;
 #: 14: a split compound is one word of the stored field lengths (Analyzer.word_count); 15: a stored
-#: Article holds its paragraphs' fingerprints (`Article.prints`), which 14's code cannot read.
-SCHEMA_FORMAT = 15
+#: Article holds its paragraphs' fingerprints (`Article.prints`), which 14's code cannot read;
+#: 16: stories and quotes kept as rows (stories.sqlite, search.stories.storystore), updated per batch.
+SCHEMA_FORMAT = 16
 
 
 def schema_version(settings: Settings) -> str:

@@ -111,9 +111,10 @@ def test_the_engine_that_wrote_reads_its_write_at_once(index):
     engine.close()
 
 
-def test_a_reader_keeps_its_commits_stories_when_another_process_adds(index):
-    """An add from elsewhere rewrites the stories file for the new commit; a reader of the
-    commit before keeps the view it had read (not none) until the engine moves to the new one."""
+def test_a_reader_keeps_stories_when_another_process_adds(index):
+    """An add from elsewhere updates the stories file for the new commit; a reader of the
+    commit before still shows stories (the newer commit's rows: search.stories.storystore), not
+    none, until the engine moves to the new commit."""
     from search.engine import open_engine
 
     engine = open_engine(index, refresh=3600)
@@ -121,7 +122,26 @@ def test_a_reader_keeps_its_commits_stories_when_another_process_adds(index):
     assert reader.stories(["b1", "b2"]).keys() == {"b1", "b2"}
     updater.add([art("b3", "Gempa di Palu.")], index)  # not through this engine
     assert engine.reader() is reader  # within `refresh`: still the old commit's reader
-    assert reader.stories(["b1", "b2", "b3"]).keys() == {"b1", "b2"}
+    assert reader.stories(["b1", "b2", "b3"]).keys() == {"b1", "b2", "b3"}
+    engine.close()
+
+
+def test_a_stories_file_older_than_the_readers_commit_shows_nothing(index):
+    """A writer that died between its index commit and the stories leaves a file of the commit
+    before: readers of the new commit show no stories rather than stale ones."""
+    from search.engine.whoosh import store
+    from search.stories import storystore
+
+    gen = store.current_generation(index)
+    saved = (gen / storystore.FILE).read_bytes()
+    updater.add([art("b3", "Gempa di Palu.")], index)
+    (gen / storystore.FILE).write_bytes(saved)  # as the dead writer left it
+    from search.engine import open_engine
+
+    engine = open_engine(index, refresh=0)
+    assert engine.reader().stories(["b1", "b2"]) == {}
+    updater.add([art("b4", "Banjir di Medan.")], index)  # the next writer repairs it
+    assert engine.reader().stories(["b1", "b2", "b4"]).keys() == {"b1", "b2", "b4"}
     engine.close()
 
 
