@@ -237,16 +237,19 @@ class QuoteIndex:
         def named(speaker: str | None) -> str | None:
             return aliases.get(speaker.casefold(), speaker) if speaker else speaker
 
-        units = self.units
-        seen: dict[str, tuple] = {}
+        same, seen = self.same, {}
+        units = {uid: self.units[uid] for node in nodes for uid in same[node]}  # each read once
 
         def about(aid: str) -> tuple:
             if aid not in seen:
                 seen[aid] = meta(aid) or (None, None, "")
             return seen[aid]
 
-        members = [uid for node in nodes for uid in self.same[node]]
-        members.sort(key=lambda uid: (about(units[uid].aid)[1] or "9999", units[uid].aid, units[uid].n))
+        def when(uid: int) -> tuple:
+            u = units[uid]
+            return (about(u.aid)[1] or "9999", u.aid, u.n)
+
+        members = sorted(units, key=when)
         first = units[members[0]]
         speakers = Counter(named(units[m].speaker) for m in members if units[m].speaker)
         speaker = named(first.speaker) or (speakers.most_common(1)[0][0] if speakers else None)

@@ -2,9 +2,9 @@
 batch touches (search.stories.storybook keeps its story table and quote index this way).
 
 `RowMap` is a MutableMapping over a two-column table (`k` primary key, `v` a pickled value).
-A key is read from its row the first time it is asked for; every key read or written stays in
-memory until `flush()` writes the touched ones back (values are mutable lists, dicts and sets,
-changed in place, so a key read counts as touched). `RowCounter` is the same for counts, with
+A key is read from its row the first time it is asked for and stays in memory until `flush()`
+writes back the keys set or deleted; in a `mutable` map (values such as lists and dicts changed
+in place) every key read is written back too. `RowCounter` is the same for counts, with
 a missing key counting 0 and no row kept for 0.
 
 Iterating or sizing a RowMap reads the whole table: an update does neither (the build works on
@@ -31,9 +31,10 @@ def save_rows(con: sqlite3.Connection, name: str, items: Iterable[tuple]) -> Non
 
 
 class RowMap(MutableMapping):
-    def __init__(self, con: sqlite3.Connection, name: str):
-        self.con, self.name = con, name
+    def __init__(self, con: sqlite3.Connection, name: str, mutable: bool = False):
+        self.con, self.name, self.mutable = con, name, mutable
         self._seen: dict = {}  # key -> value, or _GONE (no row, or deleted)
+        self._dirty: set = set()  # keys set or deleted
         self._size: int | None = None
 
     def _row(self, k):
@@ -55,6 +56,7 @@ class RowMap(MutableMapping):
         if self._size is not None and self._row(k) is _GONE:
             self._size += 1
         self._seen[k] = v
+        self._dirty.add(k)
 
     def __delitem__(self, k) -> None:
         if self._row(k) is _GONE:
@@ -62,6 +64,7 @@ class RowMap(MutableMapping):
         if self._size is not None:
             self._size -= 1
         self._seen[k] = _GONE
+        self._dirty.add(k)
 
     def __len__(self) -> int:
         if self._size is None:
@@ -82,16 +85,16 @@ class RowMap(MutableMapping):
             if v is not _GONE and not self._stored(k):
                 yield k
 
-    def touched(self) -> dict:
-        """The keys read or written so far, with their values (or _GONE)."""
-        return self._seen
-
     def flush(self) -> None:
-        """Write every touched key back: its value, or no row for a deleted (or zero) one."""
-        gone = [(k,) for k, v in self._seen.items() if v is _GONE or self._empty(v)]
-        kept = [(k, pickle.dumps(v, _P)) for k, v in self._seen.items() if v is not _GONE and not self._empty(v)]
+        """Write the keys set or deleted (every key read, if `mutable`) back: the value, or no
+        row for a deleted (or zero) one."""
+        keys = self._seen if self.mutable else self._dirty
+        items = [(k, self._seen[k]) for k in keys]
+        gone = [(k,) for k, v in items if v is _GONE or self._empty(v)]
+        kept = [(k, pickle.dumps(v, _P)) for k, v in items if v is not _GONE and not self._empty(v)]
         self.con.executemany(f"DELETE FROM {self.name} WHERE k=?", gone)
         self.con.executemany(f"INSERT OR REPLACE INTO {self.name}(k, v) VALUES (?, ?)", kept)
+        self._dirty = set()
 
     def _empty(self, v) -> bool:
         return False

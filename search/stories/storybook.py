@@ -36,6 +36,7 @@ from search.text.analysis import Analyzer
 _TABLE = ("t_meta", "t_titles", "t_features")
 _QUOTES = {"units": "q_units", "by_article": "q_by_article", "canon": "q_canon", "node_of": "q_node_of",
            "same": "q_same", "postings": "q_postings", "links": "q_links"}
+_IN_PLACE = {"by_article", "same", "postings", "links"}
 
 
 class StoryTable:
@@ -54,8 +55,8 @@ class StoryTable:
             return
         self.meta, self.titles, self.features = (rowmap.RowMap(con, t) for t in _TABLE)
         q = self.quotes
-        for attr, name in _QUOTES.items():
-            setattr(q, attr, rowmap.RowMap(con, name))
+        for attr, name in _QUOTES.items():  # lists and dicts changed in place: written back when read
+            setattr(q, attr, rowmap.RowMap(con, name, mutable=attr in _IN_PLACE))
         q.df, q.speakers = rowmap.RowCounter(con, "q_df"), rowmap.RowCounter(con, "q_speakers")
         q.next_uid = ss.meta(con, "next_uid", 0)
 

@@ -146,9 +146,11 @@ def write_record(con: sqlite3.Connection, r) -> None:
     con.executemany("INSERT OR IGNORE INTO record_speakers(name, qid) VALUES (?, ?)", ((s, r.id) for s in r.names))
 
 
-def delete_record(con: sqlite3.Connection, qid: str) -> None:
-    for t in ("records", "record_terms", "record_speakers"):
-        con.execute(f"DELETE FROM {t} WHERE qid=?", (qid,))
+def delete_record(con: sqlite3.Connection, r) -> None:
+    """A record write_record wrote, with its term and name rows (found by their keys)."""
+    con.execute("DELETE FROM records WHERE qid=?", (r.id,))
+    con.executemany("DELETE FROM record_terms WHERE term=? AND qid=?", ((t, r.id) for t in r.terms))
+    con.executemany("DELETE FROM record_speakers WHERE name=? AND qid=?", ((s, r.id) for s in r.names))
 
 
 class StoryView:

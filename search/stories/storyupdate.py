@@ -145,8 +145,9 @@ def _quotes(table) -> None:
     for qid in old_qids:
         row = con.execute("SELECT data FROM records WHERE qid=?", (qid,)).fetchone()
         if row is not None:
-            articles.update(o.article for o in pickle.loads(row[0]).occurrences)
-        ss.delete_record(con, qid)
+            old = pickle.loads(row[0])
+            articles.update(o.article for o in old.occurrences)
+            ss.delete_record(con, old)
         group_nodes.pop(qid, None)
     for x in seen:
         group_of.pop(x, None)

@@ -149,7 +149,7 @@ def test_rowmap_reads_and_writes_back_only_what_was_touched(tmp_path):
     con = sqlite3.connect(tmp_path / "m.sqlite", isolation_level=None)
     rowmap.create_table(con, "m")
     rowmap.save_rows(con, "m", [("a", [1]), ("b", [2])])
-    m = rowmap.RowMap(con, "m")
+    m = rowmap.RowMap(con, "m", mutable=True)
     m["a"].append(3)  # changed in place: written back
     m.setdefault("c", []).append(4)
     del m["b"]
@@ -157,6 +157,10 @@ def test_rowmap_reads_and_writes_back_only_what_was_touched(tmp_path):
     m.flush()
     again = rowmap.RowMap(con, "m")
     assert dict(again.items()) == {"a": [1, 3], "c": [4]}
+    again["a"].append(5)  # not a mutable map: only keys set or deleted are written
+    again["d"] = [6]
+    again.flush()
+    assert dict(rowmap.RowMap(con, "m").items()) == {"a": [1, 3], "c": [4], "d": [6]}
     rowmap.create_table(con, "n")
     counts = rowmap.RowCounter(con, "n")
     counts.update(["x", "x", "y"])
