@@ -309,6 +309,11 @@ class QuoteRecord:
         return QuoteMark(self.id, o.spans, o.speaker or self.speaker, o.kind, self.appearance(0), others)
 
     def marks(self):
-        """(article id, (n, quote id, appearance index)) of every appearance."""
-        for i, o in enumerate(self.occurrences):
-            yield o.article, (o.n, self.id, i)
+        """(article id, (n, quote id)) of every appearance (an article's marks change only when
+        the quote's id does, or the article's appearances)."""
+        for o in self.occurrences:
+            yield o.article, (o.n, self.id)
+
+    def marks_in(self, article: str, n: int) -> list[QuoteMark]:
+        """The marks of the quote's appearances in paragraph `n` of `article`."""
+        return [self.mark(i) for i, o in enumerate(self.occurrences) if o.article == article and o.n == n]

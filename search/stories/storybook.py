@@ -147,7 +147,7 @@ class StoryTable:
             group_nodes[r.id] = nodes
             group_of.update((n, r.id) for n in nodes)
             for aid, mark in r.marks():
-                marks.setdefault(aid, []).append(mark)
+                marks.setdefault(aid, set()).add(mark)
         rowmap.save_rows(con, "q_group_of", group_of.items())
         rowmap.save_rows(con, "q_group_nodes", group_nodes.items())
         rowmap.save_rows(con, "marks", ((aid, sorted(m)) for aid, m in marks.items()))

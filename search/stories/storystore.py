@@ -12,7 +12,7 @@ Tables:
 - what readers read: `story_of` (article -> story id), `stories` (story id -> pickled Story),
   `records` (quote id, first appearance's date, appearances, speaker, pickled QuoteRecord),
   `record_terms` and `record_speakers` (for finding quotes by term and by a speaker's name),
-  `marks` (article -> [(n, quote id, appearance index)]).
+  `marks` (article -> [(n, quote id)]).
 
 Writers change it in one transaction that also sets the stamp. Readers (`StoryView`) open it
 read-only and show what it holds when it describes their commit or a newer one (an `add` by
@@ -33,7 +33,7 @@ from search.models import QuoteMark, QuotePage, QuoteResult, Story
 from search.stories import rowmap
 
 FILE = "stories.sqlite"
-VERSION = 3  # 2: pickles (QuoteBook.aliases); 3: SQLite rows, updated per batch
+VERSION = 4  # 2: pickles (QuoteBook.aliases); 3: SQLite rows, updated per batch; 4: marks (n, quote id)
 
 MAPS = {"t_meta": "TEXT", "t_titles": "TEXT", "t_features": "TEXT",
         "q_units": "INTEGER", "q_by_article": "TEXT", "q_canon": "TEXT", "q_node_of": "INTEGER",
@@ -314,14 +314,15 @@ class StoredBook:
             row = con.execute("SELECT v FROM marks WHERE k=?", (article_id,)).fetchone()
             out: dict[int, list[QuoteMark]] = {}
             records: dict = {}
-            for n, qid, oi in (pickle.loads(row[0]) if row else ()):
+            for n, qid in (pickle.loads(row[0]) if row else ()):
                 if qid not in records:
                     found = con.execute("SELECT data FROM records WHERE qid=?", (qid,)).fetchone()
                     records[qid] = pickle.loads(found[0]) if found else None
-                r = records[qid]
-                if r is not None and oi < len(r.occurrences):
-                    out.setdefault(n, []).append(r.mark(oi))
-            return out
+                if records[qid] is not None:
+                    out.setdefault(n, []).extend(records[qid].marks_in(article_id, n))
+            for marks in out.values():  # in reading order
+                marks.sort(key=lambda m: (m.spans[0] if m.spans else (0, 0), m.quote))
+            return {n: marks for n, marks in out.items() if marks}
 
     def get(self, quote_id: str) -> QuoteResult | None:
         with self.view.reading() as con:

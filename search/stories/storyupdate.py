@@ -141,17 +141,18 @@ def _quotes(table) -> None:
         if x in q.same:
             alive.add(x)
             stack.extend(q.links.get(x, ()))
-    articles: set[str] = set()
+    before: dict[str, set] = {}  # article -> its marks of the old records
     for qid in old_qids:
         row = con.execute("SELECT data FROM records WHERE qid=?", (qid,)).fetchone()
         if row is not None:
             old = pickle.loads(row[0])
-            articles.update(o.article for o in old.occurrences)
+            for aid, mark in old.marks():
+                before.setdefault(aid, set()).add(mark)
             ss.delete_record(con, old)
         group_nodes.pop(qid, None)
     for x in seen:
         group_of.pop(x, None)
-    new_marks: dict[str, list] = {}
+    after: dict[str, set] = {}
     for nodes in _components(q, alive):
         r = q.record(nodes, table.meta.get, aliases)
         ss.write_record(con, r)
@@ -159,13 +160,15 @@ def _quotes(table) -> None:
         for n in nodes:
             group_of[n] = r.id
         for aid, mark in r.marks():
-            new_marks.setdefault(aid, []).append(mark)
-    for aid in articles | new_marks.keys():
-        kept = [m for m in marks.get(aid, ()) if m[1] not in old_qids] + new_marks.get(aid, [])
-        if kept:
-            marks[aid] = sorted(kept)
-        else:
-            marks.pop(aid, None)
+            after.setdefault(aid, set()).add(mark)
+    for aid in before.keys() | after.keys():  # only the articles whose marks changed are read
+        old, new = before.get(aid, set()), after.get(aid, set())
+        if old != new:
+            kept = {tuple(m) for m in marks.get(aid, ())} - old | new
+            if kept:
+                marks[aid] = sorted(kept)
+            else:
+                marks.pop(aid, None)
     for m in (group_of, group_nodes, marks):
         m.flush()
     ss.set_meta(con, aliases=pickle.dumps(aliases, pickle.HIGHEST_PROTOCOL))
