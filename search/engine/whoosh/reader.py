@@ -26,7 +26,7 @@ from whoosh import query as wq
 from search.cache import Cache
 from search.engine import bm25
 from search.engine.base import Hits, Plan, Reader, coverage_of
-from search.engine.whoosh import facets, sharing, store
+from search.engine.whoosh import facets, matching, postings, sharing, store
 from search.engine.whoosh.facets import FacetTable
 from search.engine.whoosh.matching import capped_patterns, expand, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
@@ -198,12 +198,12 @@ class WhooshReader(Reader):
             reader = self.searcher.reader()
             labels = [-1] * reader.doc_count_all()
             index: dict[str, int] = {}
-            for term in reader.lexicon("id"):
-                aid = term.decode("utf-8") if isinstance(term, bytes) else term
+            deleted = matching.deleted_docs(reader) if reader.has_deletions() else frozenset()
+            for aid, docs in postings.every_term(reader, "id"):
                 sid = story_ids.get(aid)
                 if sid is not None:  # (a replaced article's old document is deleted)
-                    for doc in reader.postings("id", term).all_ids():
-                        if not reader.is_deleted(doc):
+                    for doc in docs:
+                        if doc not in deleted:
                             labels[doc] = index.setdefault(sid, len(index))
             self._story_of_doc = (stamp, labels, index)
         return self._story_of_doc[1]
