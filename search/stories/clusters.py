@@ -13,7 +13,7 @@ article stays: "s" and a digest of that article's id.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from search.models import Story
@@ -48,23 +48,12 @@ def titles_join(ta: frozenset[str], tb: frozenset[str], close: bool | None) -> b
     return inter >= TITLE_SHARED and inter / len(ta | tb) >= TITLE_SIMILARITY and bool(close)
 
 
-def echo_pairs(rows: Mapping[str, Mapping[int, list]], keep: Callable[[str], bool]) -> dict[tuple[str, str], set[int]]:
-    """{(a, b) with a < b: a's passages echoed in b}, from a's row (both kept by `keep`)."""
-    shared: dict[tuple[str, str], set[int]] = {}
-    for aid, paras in rows.items():
-        for n, lst in paras.items():
-            for oid, *_ in lst:
-                if aid < oid and keep(oid) and keep(aid):
-                    shared.setdefault((aid, oid), set()).add(n)
-    return shared
-
-
-def cluster(meta: Mapping[str, tuple], echoes: Mapping[str, Mapping[int, list]],
+def cluster(meta: Mapping[str, tuple], echoes: Mapping[str, Mapping[int, list]] | Iterable[tuple],
             titles: Mapping[str, frozenset[str]], common: Callable[[str], bool] | None = None) -> dict[str, Story]:
     """{article id: its Story} for every article of `meta` (id -> (outlet, date, title)), from
-    the echoes ({id: {n: [(other id, m, similarity)]}}) and the headlines' term sets. A headline
-    term held by more than COMMON_TITLES headlines (`common`, counted over `titles` unless given)
-    proposes no pair."""
+    the echoes ({id: {n: [(other id, m, similarity)]}}, or its items streamed) and the
+    headlines' term sets. A headline term held by more than COMMON_TITLES headlines (`common`,
+    counted over `titles` unless given) proposes no pair."""
     parent = {aid: aid for aid in meta}
 
     def find(x: str) -> str:
@@ -73,8 +62,22 @@ def cluster(meta: Mapping[str, tuple], echoes: Mapping[str, Mapping[int, list]],
             x = parent[x]
         return x
 
-    for (a, b), ns in echo_pairs(echoes, parent.__contains__).items():
-        if echo_joins(near(meta, a, b), len(ns)):
+    # Echo pairs published close together join at once; only those of an unknown date wait
+    # for their count of shared passages (so the pairs are never all held at once).
+    undated: dict[tuple[str, str], set[int]] = {}
+    for aid, paras in echoes.items() if isinstance(echoes, Mapping) else echoes:
+        if aid not in parent:
+            continue
+        for n, lst in paras.items():
+            for oid, *_ in lst:
+                if aid < oid and oid in parent:
+                    close = near(meta, aid, oid)
+                    if close:
+                        parent[find(aid)] = find(oid)
+                    elif close is None:
+                        undated.setdefault((aid, oid), set()).add(n)
+    for (a, b), ns in undated.items():
+        if echo_joins(None, len(ns)):
             parent[find(a)] = find(b)
     by_word: dict[str, list[str]] = {}
     for aid, terms in titles.items():

@@ -353,6 +353,13 @@ def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterabl
     return True
 
 
+def stored_rows(gen: Path):
+    """(article id, {n: [(other id, m, similarity)]}) of every row of the generation's store,
+    one at a time (what story clusters are derived from)."""
+    for aid, row in st.all_rows(Path(gen)):
+        yield aid, {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in row}
+
+
 def stored(gen: Path) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
     """{article id: {n: [(other id, m, similarity)]}}: every row of the generation's store
     (what story clusters are derived from)."""

@@ -96,10 +96,15 @@ class QuoteIndex:
         for q in quotes:
             uid = self.next_uid
             self.next_uid += 1
-            words = _words(q.text)
+            words, text = _words(q.text), q.text
             node = self.canon.get(words)
-            terms = self.units[node].terms if node is not None else an.term_set(q.text)
-            self.units[uid] = Unit(aid, q.n, q.text, q.speaker, q.kind, q.spans, terms, words)
+            if node is not None:  # a copy shares the first one's strings and terms in memory
+                first = self.units[node]
+                words, terms = first.words, first.terms
+                text = first.text if text == first.text else text
+            else:
+                terms = an.term_set(q.text)
+            self.units[uid] = Unit(aid, q.n, text, q.speaker, q.kind, q.spans, terms, words)
             self.by_article.setdefault(aid, []).append(uid)
             if node is None:
                 node = self.canon[words] = uid

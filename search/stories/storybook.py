@@ -123,7 +123,7 @@ class StoryTable:
         feats = self.features
         return Judge(table, lambda aid, n: feats.get(aid, {}).get(n))
 
-    def save(self, target: Path, stamp: int, found_echoes: dict) -> None:
+    def save(self, target: Path, stamp: int, found_echoes) -> None:
         """Build: link the quotes, derive stories and quote records, write all into `target`."""
         q = self.quotes
         q.join()
@@ -181,7 +181,7 @@ def finish_build(echo_table, story_table: StoryTable, gen: Path, stamp: int,
     """Join and judge the echoes (`report`: the join's progress, search.stories.echoes), then
     derive the stories and quotes from the stored echoes; write all into `gen`."""
     echoes.finish_build(echo_table, gen, stamp, report, judge=story_table.judge)
-    story_table.save(ss.path(gen), stamp, echoes.stored(gen))
+    story_table.save(ss.path(gen), stamp, echoes.stored_rows(gen))
 
 
 def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyzer, *, before: int,
@@ -194,7 +194,7 @@ def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyz
         table = StoryTable.build(everything(), an)
         echoes.update(gen, changed, removed, an, before=before, after=after, everything=everything,
                       judge=table.judge)
-        table.save(ss.path(gen), after, echoes.stored(gen))
+        table.save(ss.path(gen), after, echoes.stored_rows(gen))
         return
     try:
         table = StoryTable(con)
@@ -222,7 +222,7 @@ def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterabl
     table = StoryTable.build(articles, an)
     if not echoes_current:
         echoes.EchoTable.build(articles, an).save(gen, stamp, table.judge)
-    table.save(ss.path(gen), stamp, echoes.stored(gen))
+    table.save(ss.path(gen), stamp, echoes.stored_rows(gen))
 
 
 def is_current(gen: Path, stamp: int) -> bool:
