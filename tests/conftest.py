@@ -64,6 +64,19 @@ def ids(resp) -> list[str]:
     return [r.id for r in resp.results]
 
 
+def seeds_and_indosum(tmp: Path, sample: int) -> list[Article]:
+    """The seeds and the first `sample` IndoSum articles (the seeds alone without the corpus)."""
+    from search import ingest
+
+    arts = [a for a in ingest.load([SEEDS]) if isinstance(a, Article)]
+    if INDOSUM.exists():
+        part = tmp / "indosum-sample.jsonl"
+        with INDOSUM.open(encoding="utf-8") as f:
+            part.write_text("".join(itertools.islice(f, sample)), encoding="utf-8")
+        arts += [a for a in ingest.load([part], field_map=INDOSUM_MAP) if isinstance(a, Article)]
+    return arts
+
+
 def corpus() -> list[Article]:
     """Fresh Article records (a new list each call, so a test may change them freely)."""
     return [

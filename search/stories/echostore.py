@@ -122,15 +122,17 @@ def set_meta(con: sqlite3.Connection, **values) -> None:
 
 def stamp_of(gen: Path) -> int | None:
     """The index commit the generation's store describes, None without a readable one."""
-    p = path(gen)
+    return file_stamp(path(gen), VERSION)
+
+
+def file_stamp(p: Path, version: int) -> int | None:
+    """The `stamp` in the meta table of the SQLite file `p`, if its `version` is this one."""
     if not p.is_file():
         return None
     try:
         con = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=30)
         try:
-            if meta(con, "version") != VERSION:
-                return None
-            return meta(con, "stamp")
+            return meta(con, "stamp") if meta(con, "version") == version else None
         finally:
             con.close()
     except sqlite3.DatabaseError:

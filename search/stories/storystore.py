@@ -30,7 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from search.models import QuoteMark, QuotePage, QuoteResult, Story
-from search.stories import rowmap
+from search.stories import echostore, rowmap
+from search.stories.echostore import meta, set_meta
 
 FILE = "stories.sqlite"
 VERSION = 4  # 2: pickles (QuoteBook.aliases); 3: SQLite rows, updated per batch; 4: marks (n, quote id)
@@ -106,28 +107,9 @@ def finish(con: sqlite3.Connection, tmp: Path, final: Path, stamp: int) -> None:
     os.replace(tmp, final)
 
 
-def meta(con: sqlite3.Connection, key: str, default=None):
-    row = con.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-    return default if row is None else row[0]
-
-
-def set_meta(con: sqlite3.Connection, **values) -> None:
-    con.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values.items())
-
-
 def stamp_of(gen: Path) -> int | None:
     """The index commit the generation's file describes, None without a readable one."""
-    p = path(gen)
-    if not p.is_file():
-        return None
-    try:
-        con = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=30)
-        try:
-            return meta(con, "stamp") if meta(con, "version") == VERSION else None
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        return None
+    return echostore.file_stamp(path(gen), VERSION)
 
 
 # -- what readers read -------------------------------------------------------------------------------

@@ -3,15 +3,13 @@ its batch can change, and the file then holds what deriving everything again fro
 table gives; the stories are those of a fresh build of the same articles."""
 from __future__ import annotations
 
-import itertools
 import pickle
 import sqlite3
 from dataclasses import replace
 
 import pytest
 
-from conftest import INDOSUM, INDOSUM_MAP, SEEDS
-from search import ingest
+from conftest import seeds_and_indosum
 from search.engine.whoosh import store
 from search.engine.whoosh import update as updater
 from search.engine.whoosh.build import build
@@ -25,13 +23,7 @@ SAMPLE = 400
 
 
 def corpus(tmp) -> list[Article]:
-    arts = [a for a in ingest.load([SEEDS]) if isinstance(a, Article)]
-    if INDOSUM.exists():
-        part = tmp / "indosum-sample.jsonl"
-        with INDOSUM.open(encoding="utf-8") as f:
-            part.write_text("".join(itertools.islice(f, SAMPLE)), encoding="utf-8")
-        arts += [a for a in ingest.load([part], field_map=INDOSUM_MAP) if isinstance(a, Article)]
-    return arts
+    return seeds_and_indosum(tmp, SAMPLE)
 
 
 def _plain(con, name: str) -> dict:

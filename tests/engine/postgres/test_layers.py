@@ -3,14 +3,12 @@ the Whoosh engine over the same articles: stories and quotes (search.engine.post
 after a build and after `add` and `remove`; fuzzy words and did-you-mean; the time budget."""
 from __future__ import annotations
 
-import itertools
 from dataclasses import replace
 
 import pytest
 
 from app import create_app
-from conftest import INDOSUM, INDOSUM_MAP, SEEDS, search
-from search import ingest
+from conftest import search, seeds_and_indosum
 from search.engine import open_engine
 from search.engine.base import Budget
 from search.engine.postgres.connect import Servers
@@ -23,13 +21,7 @@ SAMPLE = 300  # IndoSum articles beside the seeds: enough for stories across out
 
 
 def corpus(tmp) -> list[Article]:
-    arts = [a for a in ingest.load([SEEDS]) if isinstance(a, Article)]
-    if INDOSUM.exists():
-        part = tmp / "indosum-sample.jsonl"
-        with INDOSUM.open(encoding="utf-8") as f:
-            part.write_text("".join(itertools.islice(f, SAMPLE)), encoding="utf-8")
-        arts += [a for a in ingest.load([part], field_map=INDOSUM_MAP) if isinstance(a, Article)]
-    return arts
+    return seeds_and_indosum(tmp, SAMPLE)
 
 
 @pytest.fixture(scope="module")
