@@ -27,6 +27,7 @@ from search.engine.postgres import store
 from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import (
     DOC_COLUMNS,
+    FILE_PART,
     coordinator_ddl,
     docs_ddl,
     docs_indexes,
@@ -203,14 +204,22 @@ def _index(conns, docs: str) -> Callable[[], None]:
 
 # -- the echo store, kept in a table -----------------------------------------------------------------
 def save_echoes(conn, gen: int, folder: Path) -> None:
-    """The files search.stories.storybook wrote into `folder` (the echo store's SQLite file and
-    the stories' files, each kept whole: the story table for `add` and `remove`, the readers'
-    StoryView) and the echo links, one row each, replacing what the generation held."""
+    """The files search.stories.storybook wrote into `folder` (the echo store's and the stories'
+    SQLite files, each kept whole, in parts of FILE_PART bytes) and the echo links, one row
+    each, replacing what the generation held."""
     files, links = table("files", gen), table("echoes", gen)
     conn.execute(f"DELETE FROM {files}")
     for path in sorted(Path(folder).iterdir()):
         if path.is_file():
-            conn.execute(f"INSERT INTO {files} (name, data) VALUES (%s, %s)", (path.name, path.read_bytes()))
+            with open(path, "rb") as fh:
+                part = 0
+                while True:
+                    data = fh.read(FILE_PART)
+                    if not data and part:
+                        break
+                    conn.execute(f"INSERT INTO {files} (name, part, data) VALUES (%s, %s, %s)",
+                                 (path.name, part, data))
+                    part += 1
     conn.execute(f"DELETE FROM {links}")
     stored = echoes.EchoTable.load(Path(folder), None)
     if stored is None:
@@ -227,6 +236,17 @@ def save_echoes(conn, gen: int, folder: Path) -> None:
 
 
 def restore_echoes(conn, gen: int, folder: Path) -> None:
-    """The generation's echo store, written into `folder` (search.stories.echoes reads it there)."""
-    for name, data in conn.execute(f"SELECT name, data FROM {table('files', gen)}").fetchall():
-        (Path(folder) / name).write_bytes(data)
+    """The generation's echo store and stories' file, written into `folder` (search.stories
+    reads them there), a part at a time."""
+    names = [n for (n,) in conn.execute(f"SELECT DISTINCT name FROM {table('files', gen)}").fetchall()]
+    for name in names:
+        with open(Path(folder) / name, "wb") as fh:
+            for (data,) in conn.execute(f"SELECT data FROM {table('files', gen)} WHERE name = %s ORDER BY part",
+                                        (name,)):
+                fh.write(data)
+
+
+def read_file(conn, gen: int, name: str) -> bytes | None:
+    """One of the generation's files, whole; None when it has none of that name."""
+    parts = conn.execute(f"SELECT data FROM {table('files', gen)} WHERE name = %s ORDER BY part", (name,)).fetchall()
+    return b"".join(bytes(d) for (d,) in parts) if parts else None

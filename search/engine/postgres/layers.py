@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 
+from search.engine.postgres.build import read_file
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.schema import EXACT_MARK, table
 from search.stories.storybook import FILE as STORIES_FILE
@@ -36,9 +37,8 @@ class Layers:
         """The generation's StoryView at this commit (none when its file describes another)."""
         with self._lock:
             if self._view is None:
-                sql = f"SELECT data FROM {table('files', self.gen)} WHERE name = %s"
-                row = self.servers.read(lambda c: c.execute(sql, (STORIES_FILE,)).fetchone())
-                self._view = StoryView.from_bytes(bytes(row[0]) if row else None, self.commit)
+                data = self.servers.read(lambda c: read_file(c, self.gen, STORIES_FILE))
+                self._view = StoryView.from_bytes(data, self.commit)
             return self._view
 
     def words(self) -> Lexicon:

@@ -19,8 +19,9 @@ Whoosh stores it (search.engine.bm25.stored_length), so BM25 agrees with the Who
 Per generation (a build makes a new one and publishes it by one update of `kliping_meta`):
 docs (sharded: hash-partitioned on `id` across the shards' servers through postgres_fdw),
 lexicon (document frequency of every lexeme: idf, wildcards), echoes (search.stories.echoes'
-links, one row each), files (search.stories.storybook's files, each whole: the echo table and
-story table for `add` and `remove`, the readers' stories and quote book), prints (input
+links, one row each), files (search.stories.storybook's SQLite files, each kept whole in parts
+of FILE_PART bytes, under PostgreSQL's 1 GB a value: the echo store and the stories' file,
+search.stories.storystore), prints (input
 fingerprints, search.ingest.fingerprints). All but docs live on the coordinator.
 """
 from __future__ import annotations
@@ -41,8 +42,9 @@ from search.text.analysis import PARA_GAP, PARA_SHIFT, PARA_SPAN, Analyzer, anal
 #: count a split compound as one word, search.text.analysis.Analyzer.word_count; 5: the files
 #: table also keeps search.stories.storybook's: judged echoes, stories, quotes; 6: a stored Article
 #: holds its paragraphs' fingerprints, `Article.prints`; 7: the stories' file is
-#: search.stories.storystore's rows, `stories.sqlite`).
+#: search.stories.storystore's rows, `stories.sqlite`, and files are kept in parts, FILE_PART).
 SCHEMA_FORMAT = 7
+FILE_PART = 64 << 20  # bytes of a file per row of the files table
 EXACT_MARK, ANSWER_MARK, TITLE_MARK = "=", "?", "^"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"
@@ -87,7 +89,8 @@ def coordinator_ddl(gen: int) -> list[str]:
         f"CREATE TABLE {table('echoes', gen)} (article_id text NOT NULL, n integer NOT NULL, rank integer NOT NULL,"
         " other_id text NOT NULL, m integer NOT NULL, sim real NOT NULL)",
         f"CREATE INDEX {table('echoes', gen)}_article ON {table('echoes', gen)} (article_id)",
-        f"CREATE TABLE {table('files', gen)} (name text PRIMARY KEY, data bytea NOT NULL)",
+        f"CREATE TABLE {table('files', gen)} (name text NOT NULL, part integer NOT NULL, data bytea NOT NULL,"
+        " PRIMARY KEY (name, part))",
         f"CREATE TABLE {table('prints', gen)} (id text PRIMARY KEY, fp text NOT NULL)",
     ]
 

@@ -164,3 +164,34 @@ def test_a_search_cancelled_at_its_budget_shows_its_newest_matches(both):
     hits = reader._hurried([comp.where(node)], plan, comp)
     assert hits.partial and hits.counts == {"outlet": {}}
     assert [k for _, k in hits.top] == [a.id for a in w.articles([k for _, k in want.top])]
+
+
+def test_files_past_one_part_are_kept_and_read_whole(pg, tmp_path, monkeypatch):
+    """The stories' and echoes' files are kept in parts of FILE_PART bytes (PostgreSQL holds at
+    most 1 GB a value); with tiny parts, a build and an add still give the Whoosh engine's answers."""
+    import psycopg
+
+    from search.engine.postgres import build as pg_build
+    from search.engine.postgres.schema import table
+
+    monkeypatch.setattr(pg_build, "FILE_PART", 4096)
+    arts = corpus(tmp_path)[:40]
+    build(arts[:-5], tmp_path / "ix")
+    w = Archive(tmp_path / "ix")
+    location = pg.single()
+    engine = open_engine(location, refresh=0)
+    engine.build(arts[:-5])
+    p = Archive(engine)
+    try:
+        ids = [a.id for a in arts]
+        assert layers(p, ids) == layers(w, ids)
+        for a in (w, p):
+            a.engine.add(arts[-5:])
+        assert layers(p, ids) == layers(w, ids) and layers(w, ids)["book"].total
+        with psycopg.connect(location) as conn:
+            gen = engine.reader().gen
+            parts = dict(conn.execute(f"SELECT name, count(*) FROM {table('files', gen)} GROUP BY name").fetchall())
+        assert parts["stories.sqlite"] > 1 and parts["echoes.sqlite"] > 1
+    finally:
+        w.close()
+        p.close()
