@@ -22,6 +22,7 @@ of the archive's speakers is shown and faceted under it (search.stories.fullname
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import re
 from collections import Counter
@@ -270,7 +271,44 @@ class QuoteIndex:
             occ.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, named(u.speaker)))
         terms = frozenset().union(*(units[m].terms for m in members), kept_words(speaker or ""))
         names = frozenset(units[m].speaker.casefold() for m in members if units[m].speaker)
-        return QuoteRecord(qid, first.text, speaker, occ, terms, names)
+        return QuoteRecord(qid, first.text, speaker, occ, terms, names, members[0])
+
+    def extended(self, old: QuoteRecord, new: list[int], meta: Callable[[str], tuple],
+                 aliases: Mapping[str, str]) -> QuoteRecord | None:
+        """What `record` gives for `old`'s group with the quotes `new` (unit ids of new articles,
+        in member order) added, reading only their units; None when the first appearance or
+        the speaker would change (then only `record` can tell)."""
+        if old.first_uid < 0 or old.first_uid not in self.units:
+            return None
+
+        def named(speaker: str | None) -> str | None:
+            return aliases.get(speaker.casefold(), speaker) if speaker else speaker
+
+        units = {uid: self.units[uid] for uid in new}
+        about = {u.aid: meta(u.aid) or (None, None, "") for u in units.values()}
+
+        def when(uid: int) -> tuple:
+            u = units[uid]
+            return (about[u.aid][1] or "9999", u.aid, u.n)
+
+        added = sorted(new, key=when)
+        if when(added[0]) <= (old.first.date or "9999", old.first.article, old.first.n):
+            return None
+        first = self.units[old.first_uid]
+        fresh = []
+        for m in added:
+            u = units[m]
+            outlet, date, title = about[u.aid]
+            how = "exact" if u.words == first.words or _exact(u, first) else "partial"
+            fresh.append(Occurrence(u.aid, u.n, outlet, date, title, how, u.spans, u.kind, named(u.speaker)))
+        occ = list(heapq.merge(old.occurrences, fresh, key=lambda o: (o.date or "9999", o.article, o.n)))
+        speakers = Counter(o.speaker for o in occ if o.speaker)
+        speaker = named(first.speaker) or (speakers.most_common(1)[0][0] if speakers else None)
+        if speaker != old.speaker:
+            return None
+        terms = old.terms.union(*(u.terms for u in units.values()))
+        names = old.names | {u.speaker.casefold() for u in units.values() if u.speaker}
+        return QuoteRecord(old.id, old.text, speaker, occ, terms, names, old.first_uid)
 
 
 @dataclass(frozen=True)
@@ -301,6 +339,7 @@ class QuoteRecord:
     occurrences: list[Occurrence]
     terms: frozenset[str] = field(default=frozenset(), repr=False)
     names: frozenset[str] = field(default=frozenset(), repr=False)
+    first_uid: int = field(default=-1, repr=False)  # the quote index's unit of the first appearance
 
     @property
     def first(self) -> Occurrence:

@@ -59,6 +59,7 @@ class StoryTable:
             setattr(q, attr, rowmap.RowMap(con, name, mutable=attr in _IN_PLACE))
         q.df, q.speakers = rowmap.RowCounter(con, "q_df"), rowmap.RowCounter(con, "q_speakers")
         q.next_uid = ss.meta(con, "next_uid", 0)
+        self.first_new_uid = q.next_uid  # units from here on are this update's
 
     def collect(self, a: Article, an: Analyzer) -> None:
         """Build, first pass (the quotes are linked by `derive`)."""

@@ -142,19 +142,20 @@ def _quotes(table) -> None:
             alive.add(x)
             stack.extend(q.links.get(x, ()))
     before: dict[str, set] = {}  # article -> its marks of the old records
+    old_records, old_nodes = {}, {}
     for qid in old_qids:
         row = con.execute("SELECT data FROM records WHERE qid=?", (qid,)).fetchone()
         if row is not None:
-            old = pickle.loads(row[0])
+            old = old_records[qid] = pickle.loads(row[0])
             for aid, mark in old.marks():
                 before.setdefault(aid, set()).add(mark)
             ss.delete_record(con, old)
-        group_nodes.pop(qid, None)
-    for x in seen:
-        group_of.pop(x, None)
+        old_nodes[qid] = group_nodes.pop(qid, ())
+    old_group = {x: group_of.pop(x, None) for x in seen}
     after: dict[str, set] = {}
     for nodes in _components(q, alive):
-        r = q.record(nodes, table.meta.get, aliases)
+        r = _grown(table, nodes, old_group, old_records, old_nodes, aliases, renamed)
+        r = r or q.record(nodes, table.meta.get, aliases)
         ss.write_record(con, r)
         group_nodes[r.id] = nodes
         for n in nodes:
@@ -172,6 +173,31 @@ def _quotes(table) -> None:
     for m in (group_of, group_nodes, marks):
         m.flush()
     ss.set_meta(con, aliases=pickle.dumps(aliases, pickle.HIGHEST_PROTOCOL))
+
+
+def _grown(table, nodes: list[int], old_group: dict, old_records: dict, old_nodes: dict, aliases,
+           renamed: set[str]):
+    """The record of a group that is one old group with quotes of new articles added (or
+    nothing added), from the old record and the new units alone; None otherwise, or when a
+    speaker name of the group is shown under another full name now."""
+    q = table.quotes
+    qids = {old_group.get(n) for n in nodes}
+    if len(qids) != 1 or None in qids:  # (a node without an old group is new: then qids has None)
+        new_nodes = [n for n in nodes if old_group.get(n) is None]
+        qids.discard(None)
+        if len(qids) != 1 or any(n < table.first_new_uid for n in new_nodes):
+            return None
+    (qid,) = qids
+    old = old_records.get(qid)
+    if old is None or not set(old_nodes.get(qid, ())) <= set(nodes):
+        return None
+    members = [uid for node in nodes for uid in q.same[node]]
+    new = [uid for uid in members if uid >= table.first_new_uid]
+    if len(members) - len(new) != len(old.occurrences):  # a quote of the group went
+        return None
+    if old.names & renamed or any((s := q.units[uid].speaker) and s.casefold() in renamed for uid in new):
+        return None
+    return q.extended(old, new, table.meta.get, aliases) if new else old
 
 
 def _components(q, nodes: set[int]) -> list[list[int]]:
