@@ -71,7 +71,7 @@ _ENUM_SPLIT = re.compile(r"[,;]|\b(?:dan|serta)\b")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:%|persen))|\d+,\d+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Features:
     """What the judge needs of a paragraph's text besides its terms."""
 
@@ -79,6 +79,9 @@ class Features:
     figures: frozenset[str] = frozenset()
     quoted: frozenset[str] = frozenset()  # the terms of its direct quotes
     stock: bool = False  # a statute citation with its penalties, or an enumeration of bodies
+
+    def __reduce__(self):  # pickled as its fields (no per-object dict: one is kept per paragraph)
+        return Features, (self.is_list, self.figures, self.quoted, self.stock)
 
 
 def features(text: str, quoted_terms: frozenset[str] = frozenset()) -> Features | None:

@@ -54,7 +54,7 @@ def _exact(a: Unit, b: Unit) -> bool:
     return short.words.count(" ") - 1 >= EXACT_MIN_WORDS and short.words in long_.words
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     aid: str
     n: int

@@ -37,6 +37,7 @@ _TABLE = ("t_meta", "t_titles", "t_features")
 _QUOTES = {"units": "q_units", "by_article": "q_by_article", "canon": "q_canon", "node_of": "q_node_of",
            "same": "q_same", "postings": "q_postings", "links": "q_links"}
 _IN_PLACE = {"by_article", "same", "postings", "links"}
+_NONE: frozenset[str] = frozenset()
 
 
 class StoryTable:
@@ -71,15 +72,15 @@ class StoryTable:
     def _features(self, a: Article, found: list[Quote]) -> None:
         """The paragraphs' features for the echoes' judge; a paragraph's quoted terms are those
         of its direct quotes (their units' terms in the quote index)."""
-        quoted: dict[int, set[str]] = {}
+        quoted: dict[int, frozenset[str]] = {}  # one quote's terms are shared, not copied
         units = self.quotes.units
         for uid in self.quotes.by_article.get(a.id, ()):
             u = units[uid]
             if u.kind == "direct":
-                quoted.setdefault(u.n, set()).update(u.terms)
+                quoted[u.n] = quoted[u.n] | u.terms if u.n in quoted else u.terms
         feats = {}
         for n, text in enumerate(a.paragraphs, 1):
-            f = features(text, frozenset(quoted.get(n, ())))
+            f = features(text, quoted.get(n, _NONE))
             if f is not None:
                 feats[n] = f
         if feats:

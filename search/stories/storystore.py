@@ -34,7 +34,8 @@ from search.stories import echostore, rowmap
 from search.stories.echostore import meta, set_meta
 
 FILE = "stories.sqlite"
-VERSION = 4  # 2: pickles (QuoteBook.aliases); 3: SQLite rows, updated per batch; 4: marks (n, quote id)
+VERSION = 5  # 2: pickles (QuoteBook.aliases); 3: SQLite rows, updated per batch; 4: marks (n, quote id);
+# 5: paragraph features pickled as their fields (formulaic.Features has slots)
 
 MAPS = {"t_meta": "TEXT", "t_titles": "TEXT", "t_features": "TEXT",
         "q_units": "INTEGER", "q_by_article": "TEXT", "q_canon": "TEXT", "q_node_of": "INTEGER",
