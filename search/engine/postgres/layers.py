@@ -6,7 +6,8 @@ words and did-you-mean.
   engine's steps) and keep its file, `stories.sqlite` (search.stories.storystore), whole in the
   generation's `files` table (search.engine.postgres.build.save_echoes). It is read once per
   generation and commit (a bytea growing with the archive; PostgreSQL's limit for one value is
-  1 GB) into an in-memory SQLite database behind a `StoryView`, so `/kutipan`,
+  1 GB) into a local copy on disk, one per commit shared by the web processes (read through
+  the page cache, not held by each), behind a `StoryView`, so `/kutipan`,
   `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh engine's
   answers.
 - Written words: the lexicon table's `exact` lexemes (`=word`) with their document
@@ -16,7 +17,11 @@ words and did-you-mean.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
+from pathlib import Path
 
 from search.engine.postgres.build import read_file
 from search.engine.postgres.connect import Servers
@@ -38,8 +43,22 @@ class Layers:
         with self._lock:
             if self._view is None:
                 data = self.servers.read(lambda c: read_file(c, self.gen, STORIES_FILE))
-                self._view = StoryView.from_bytes(data, self.commit)
+                self._view = StoryView.from_bytes(data, self.commit, self._spill(data) if data else None)
             return self._view
+
+    def _spill(self, data: bytes) -> Path:
+        """Where this commit's stories file is copied on local disk, shared by the processes
+        serving it (named by the archive, the generation and a digest of the bytes); other
+        copies of this archive's generation are removed (a process still reading one keeps its
+        open connection)."""
+        folder = Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        key = hashlib.sha1(f"{self.servers.primary.dsn}\n{self.gen}".encode()).hexdigest()[:16]
+        target = folder / f"{key}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.sqlite"
+        for old in folder.glob(f"{key}-*.sqlite"):
+            if old != target:
+                old.unlink(missing_ok=True)
+        return target
 
     def words(self) -> Lexicon:
         """The written words and their document frequencies (bench/pg_words.py measures it)."""

@@ -195,3 +195,32 @@ def test_files_past_one_part_are_kept_and_read_whole(pg, tmp_path, monkeypatch):
     finally:
         w.close()
         p.close()
+
+
+def test_a_commits_stories_are_one_local_copy_that_an_older_reader_outlives(pg, tmp_path):
+    """Web processes of one commit read one copy of its stories file on local disk (the page
+    cache is shared, not a copy per process); the next commit's copy replaces it, and a reader
+    of the older commit still answers from the copy it opened."""
+    import hashlib
+    import os
+    import tempfile
+    from pathlib import Path
+
+    arts = corpus(tmp_path)[:40]
+    location = pg.single()
+    engine = open_engine(location, refresh=0)
+    engine.build(arts[:-5])
+    other = open_engine(location, refresh=0)  # a second web process
+    old, ids = engine.reader(), [a.id for a in arts]
+    before = old.stories(ids)
+    assert before and other.reader().stories(ids) == before
+    gen = old.layers.gen
+    key = hashlib.sha1(f"{engine.servers.primary.dsn}\n{gen}".encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}"
+    assert len(list(folder.glob(f"{key}-*.sqlite"))) == 1  # both read the same copy
+    engine.add(arts[-5:])
+    assert engine.reader() is not old and engine.reader().stories(ids).keys() == set(ids)
+    assert len(list(folder.glob(f"{key}-*.sqlite"))) == 1  # the new commit's copy, alone
+    assert old.stories(ids) == before  # the older reader's copy is gone from the folder, not from it
+    engine.close()
+    other.close()
