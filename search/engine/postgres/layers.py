@@ -4,10 +4,9 @@ words and did-you-mean.
 
 - Stories and quotes: the build and every update run search.stories.storybook (the Whoosh
   engine's steps) and keep its file, `stories.sqlite` (search.stories.storystore), whole in the
-  generation's `files` table (search.engine.postgres.build.save_echoes). It is read once per
-  generation and commit (a bytea growing with the archive; PostgreSQL's limit for one value is
-  1 GB) into a local copy on disk, one per commit shared by the web processes (read through
-  the page cache, not held by each), behind a `StoryView`, so `/kutipan`,
+  generation's `files` table, in parts (search.engine.postgres.build.save_echoes). It is read
+  once per generation and commit into a local copy on disk, one per commit shared by the web
+  processes (read through the page cache, not held by each), behind a `StoryView`, so `/kutipan`,
   `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh engine's
   answers.
 - Written words: the lexicon table's `exact` lexemes (`=word`) with their document
