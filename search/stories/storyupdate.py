@@ -81,6 +81,7 @@ def _stories(table, gen: Path, rewritten: set[str] | None) -> None:
     try:
         old_of = dict.fromkeys(table.changed | rewritten | title_changed)
         seen: set[str] = set()
+        taken: set[str] = set()  # old stories whose members are on the stack
         stack = list(old_of)
         while stack:
             aid = stack.pop()
@@ -90,9 +91,11 @@ def _stories(table, gen: Path, rewritten: set[str] | None) -> None:
             row = con.execute("SELECT sid FROM story_of WHERE aid=?", (aid,)).fetchone()
             if row is not None:
                 old_of[aid] = row[0]
-                story = con.execute("SELECT data FROM stories WHERE sid=?", (row[0],)).fetchone()
-                if story is not None:
-                    stack.extend(pickle.loads(story[0]).members)
+                if row[0] not in taken:  # a story's members are taken in once, not per member
+                    taken.add(row[0])
+                    story = con.execute("SELECT data FROM stories WHERE sid=?", (row[0],)).fetchone()
+                    if story is not None:
+                        stack.extend(pickle.loads(story[0]).members)
             if aid not in meta:
                 continue
             if aid in rewritten or aid in table.changed:
