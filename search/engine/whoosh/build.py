@@ -48,7 +48,8 @@ def document(article: Article) -> dict:
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     record = article.record()
     facets = [article.outlet, article.date, article.editors, article.source, article.tags, article.dateline,
-              len(article.paragraphs), article.authors]  # count: the archive's coverage; authors: `penulis:`
+              len(article.paragraphs), article.authors, article.id]  # count: the archive's coverage;
+    # authors: `penulis:`; id: which article a document number is (stories, search.engine.whoosh.facets)
     text = join_paragraphs(texts)
     return {
         "id": article.id,

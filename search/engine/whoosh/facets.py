@@ -33,6 +33,7 @@ class FacetTable:
     single: dict[str, list] = field(default_factory=dict)
     totals: dict[str, Counter] = field(default_factory=dict)  # facet -> counts over live docs
     paragraphs: Counter = field(default_factory=Counter)  # outlet (None: unknown) -> paragraphs of live docs
+    ids: list = field(default_factory=list)  # docnum -> article id (None: deleted)
 
     @classmethod
     def load(cls, reader) -> FacetTable:
@@ -41,13 +42,15 @@ class FacetTable:
         values = {name: {} for name in MANY}
         n = reader.doc_count_all()
         single = {name: [None] * n for name in SINGLE}
+        ids: list[str | None] = [None] * n
         paragraphs: Counter = Counter()
         col = reader.column_reader("facets") if n else None  # an empty index has no columns
         for doc in range(n):
             if reader.is_deleted(doc):
                 continue
             live.add(doc)
-            outlet, date, editors, source, tags, _dateline, count, authors = json.loads(col[doc])
+            outlet, date, editors, source, tags, _dateline, count, authors, aid = json.loads(col[doc])
+            ids[doc] = aid
             paragraphs[outlet or None] += count
             if date:
                 dates[doc] = date
@@ -65,7 +68,7 @@ class FacetTable:
         by_date = sorted(dates, key=lambda d: (dates[d], d))
         newest = sorted(dates, key=lambda d: (dates[d], -d), reverse=True) + undated
         table = cls(frozenset(live), dates, index, values, newest, by_date + undated, single,
-                    paragraphs=paragraphs)
+                    paragraphs=paragraphs, ids=ids)
         # The browse counts, computed here so that no visitor waits for them.
         table.totals = {name: _count(table, name, table.live) for name in index}
         return table

@@ -62,30 +62,6 @@ class _Fallback(Exception):
     pass
 
 
-def every_term(reader, field: str):
-    """(term, document numbers) of every term of `field`, segment by segment in term order: one
-    sequential pass over the term file (a look-up per term costs ten times as much)."""
-    fast = compat.FAST
-    for leaf, base in reader.leaf_readers():
-        terms = getattr(leaf, "_terms", None) if fast else None
-        for text, info in leaf.iter_field(field):
-            text = text.decode("utf-8") if isinstance(text, bytes) else text
-            ids: list[int] = []
-            try:
-                if type(terms) is not W3TermsReader:
-                    raise _Fallback
-                offset, length = info.extent()
-                if isinstance(length, tuple):
-                    length = length[0]
-                if offset is None or info.is_inlined():
-                    raise _Fallback
-                _decode(terms._postfile.get(offset, length), base, ids, [], None)
-            except _Fallback:
-                ids = []
-                _by_matcher(leaf, field, reader.schema[field].to_bytes(text), base, ids, [], None)
-            yield text, ids
-
-
 def _decode(data: bytes, base: int, ids: list, weights: list, vals: list | None, wanted=None) -> None:
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise _Fallback

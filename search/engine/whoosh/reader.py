@@ -26,7 +26,7 @@ from whoosh import query as wq
 from search.cache import Cache
 from search.engine import bm25
 from search.engine.base import Hits, Plan, Reader, coverage_of
-from search.engine.whoosh import facets, matching, postings, sharing, store
+from search.engine.whoosh import facets, sharing, store
 from search.engine.whoosh.facets import FacetTable
 from search.engine.whoosh.matching import capped_patterns, expand, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
@@ -187,7 +187,7 @@ class WhooshReader(Reader):
 
     def _doc_stories(self) -> list[int]:
         """Per document number, the index of its story (-1: none), read once per change of the
-        stories file: the article ids come from the `id` field's terms, one document each."""
+        stories file: the article ids come from the facet table (search.engine.whoosh.facets)."""
         try:
             st = os.stat(self.gen / STORIES_FILE)
             stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -195,16 +195,12 @@ class WhooshReader(Reader):
             stamp = None
         if self._story_of_doc is None or self._story_of_doc[0] != stamp:
             story_ids = self._story_view().story_ids()
-            reader = self.searcher.reader()
-            labels = [-1] * reader.doc_count_all()
+            labels = [-1] * len(self.table.ids)
             index: dict[str, int] = {}
-            deleted = matching.deleted_docs(reader) if reader.has_deletions() else frozenset()
-            for aid, docs in postings.every_term(reader, "id"):
-                sid = story_ids.get(aid)
-                if sid is not None:  # (a replaced article's old document is deleted)
-                    for doc in docs:
-                        if doc not in deleted:
-                            labels[doc] = index.setdefault(sid, len(index))
+            for doc, aid in enumerate(self.table.ids):  # (None: a deleted document)
+                sid = story_ids.get(aid) if aid is not None else None
+                if sid is not None:
+                    labels[doc] = index.setdefault(sid, len(index))
             self._story_of_doc = (stamp, labels, index)
         return self._story_of_doc[1]
 

@@ -44,8 +44,9 @@ from search.text.analysis import Analyzer, analyzer
 #: quotes (stories.pickle, issue 17): a 12 index would show no echoes, stories or quotes until an add;
 #: 14: a split compound is one word of the stored field lengths (Analyzer.word_count); 15: a stored
 #: Article holds its paragraphs' fingerprints (`Article.prints`), which 14's code cannot read;
-#: 16: stories and quotes kept as rows (stories.sqlite, search.stories.storystore), updated per batch.
-SCHEMA_FORMAT = 16
+#: 16: stories and quotes kept as rows (stories.sqlite, search.stories.storystore), updated per batch;
+#: 17: the facets column also holds the article id (a document's story without a term look-up).
+SCHEMA_FORMAT = 17
 
 
 def schema_version(settings: Settings) -> str:

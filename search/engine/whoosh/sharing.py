@@ -20,7 +20,7 @@ from pathlib import Path
 
 FILE = "reader-state.pickle"
 LOCK = "reader-state.lock"
-VERSION = 1
+VERSION = 2  # 2: the facet table holds the documents' article ids
 
 
 def derived(gen: Path, stamp: int, make: Callable[[], dict]) -> dict:

@@ -52,7 +52,7 @@ def test_document_body_holds_title_and_paragraphs_separated(articles):
     assert doc["id"] == "a1"
     assert doc["body"].split(PARA_SEP) == [articles[0].title] + articles[0].paragraphs
     assert json.loads(doc["facets"]) == ["Kontan", "2024-06-18", ["Rina Sari"], "Reuters",
-                                        ["sanksi", "korea"], "Seoul", len(articles[0].paragraphs), []]
+                                        ["sanksi", "korea"], "Seoul", len(articles[0].paragraphs), [], "a1"]
     assert doc["hash"] == articles[0].content_hash
 
 

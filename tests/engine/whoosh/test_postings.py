@@ -141,20 +141,3 @@ def test_the_public_path_reads_through_whooshs_matcher(tmp_path, writer_class, m
         assert check_every_term(tmp_path / "one", fast=False) > 500
         assert check_every_term(tmp_path / "several", fast=False) > 500
 
-
-@pytest.mark.parametrize("public", [False, True])
-def test_every_term_reads_each_terms_postings_in_one_pass(tmp_path, public):
-    """postings.every_term (the story labels' pass over the `id` field) lists, per segment,
-    each term with the documents `read` finds for it, on both paths."""
-    several_segments(tmp_path)
-    ix = whoosh_index.open_dir(str(tmp_path))
-    with compat.use_public(public), ix.searcher() as s:
-        r = s.reader()
-        seen: dict[str, list[int]] = {}
-        for text, docs in postings.every_term(r, "id"):
-            seen.setdefault(text, []).extend(docs)
-        assert len(seen) == len(articles())
-        for text, docs in seen.items():
-            want = postings.read(r, "id", text)[0]
-            assert docs == want if not public else set(docs) == set(want) - {d for d in want if r.is_deleted(d)}
-        assert [d for d in seen["x5"] if not r.is_deleted(d)] == []

@@ -408,3 +408,23 @@ def test_an_add_merges_the_small_segments_into_its_own(tmp_path):
     for q in ["cabai", "banjir OR gempa", "harga naik", "bekasi -banjir"]:
         (t1, r1), (t2, r2) = results(grown, q), results(fresh, q)
         assert t1 == t2 and set(r1) == set(r2), q
+
+
+def test_the_facet_table_knows_each_documents_article(index):
+    """Its `ids` (from the facets column) name each live document's article, and a replaced
+    article's old document (c0's, still in its segment) none: what collapse=story labels
+    documents by."""
+    from search.engine import open_engine
+    from search.settings import DEFAULT
+
+    kept = DEFAULT.with_(merge_floor=1)  # small segments left unmerged: the old c0 stays, deleted
+    updater.add([art(f"c{i}", f"Berita ke-{i} tentang pasar.") for i in range(4)], index, settings=kept)
+    updater.add([art("c0", "Berita pasar diperbarui."), art("b3", "Gempa di Palu.")], index, settings=kept)
+    engine = open_engine(index, kept, refresh=0)
+    reader = engine.reader()
+    r = reader.searcher.reader()
+    got = {doc: aid for doc, aid in enumerate(reader.table.ids) if aid is not None}
+    want = {doc: fields["id"] for doc, fields in r.iter_docs()}
+    assert got == want and sorted(got.values()) == ["b1", "b2", "b3", "c0", "c1", "c2", "c3"]
+    assert len(reader.table.ids) == r.doc_count_all() > len(got)  # the old c0 is deleted
+    engine.close()
