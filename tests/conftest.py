@@ -237,16 +237,23 @@ class PgCluster:
 
 
 @pytest.fixture(scope="session")
-def pg():
+def pg(tmp_path_factory):
     from search.engine.postgres import local
 
     if not local.available():
         pytest.skip("PostgreSQL is not installed (make test installs Debian's postgresql)")
+    # The readers' copies of stories files (search.engine.postgres.layers) stay with the run.
+    before = os.environ.get("KLIPING_STORIES_COPIES")
+    os.environ["KLIPING_STORIES_COPIES"] = str(tmp_path_factory.mktemp("stories-copies"))
     cluster = PgCluster()
     try:
         yield cluster
     finally:
         cluster.stop()
+        if before is None:
+            os.environ.pop("KLIPING_STORIES_COPIES", None)
+        else:
+            os.environ["KLIPING_STORIES_COPIES"] = before
 
 
 def new_location(kind: str, request, tmp_path_factory) -> str:

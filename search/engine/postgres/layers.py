@@ -47,14 +47,15 @@ class Layers:
 
     def _spill(self, data: bytes) -> Path:
         """Where this commit's stories file is copied on local disk, shared by the processes
-        serving it (named by the archive, the generation and a digest of the bytes); other
-        copies of this archive's generation are removed (a process still reading one keeps its
-        open connection)."""
-        folder = Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        key = hashlib.sha1(f"{self.servers.primary.dsn}\n{self.gen}".encode()).hexdigest()[:16]
-        target = folder / f"{key}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.sqlite"
-        for old in folder.glob(f"{key}-*.sqlite"):
+        serving it: $KLIPING_STORIES_COPIES, else the system's temporary folder, named by the
+        archive, the generation and a digest of the bytes. Other copies of this archive are
+        removed (a process still reading one keeps its open connection)."""
+        folder = Path(os.environ.get("KLIPING_STORIES_COPIES")
+                      or Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        archive = hashlib.sha1(self.servers.primary.dsn.encode()).hexdigest()[:16]
+        target = folder / f"{archive}-{self.gen}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.sqlite"
+        for old in folder.glob(f"{archive}-*.sqlite"):
             if old != target:
                 old.unlink(missing_ok=True)
         return target
