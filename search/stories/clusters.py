@@ -38,11 +38,6 @@ def near(meta: Mapping[str, tuple], a: str, b: str) -> bool | None:
     return None if da is None or db is None else abs(da - db) <= STORY_DAYS
 
 
-def echo_joins(close: bool | None, shared: int) -> bool:
-    """Two articles sharing `shared` echoed passages are one story."""
-    return bool(close) or (close is None and shared >= STRONG_ECHOES)
-
-
 def titles_join(ta: frozenset[str], tb: frozenset[str], close: bool | None) -> bool:
     inter = len(ta & tb)
     return inter >= TITLE_SHARED and inter / len(ta | tb) >= TITLE_SIMILARITY and bool(close)
@@ -77,7 +72,7 @@ def cluster(meta: Mapping[str, tuple], echoes: Mapping[str, Mapping[int, list]] 
                     elif close is None:
                         undated.setdefault((aid, oid), set()).add(n)
     for (a, b), ns in undated.items():
-        if echo_joins(None, len(ns)):
+        if len(ns) >= STRONG_ECHOES:
             parent[find(a)] = find(b)
     by_word: dict[str, list[str]] = {}
     for aid, terms in titles.items():

@@ -262,7 +262,7 @@ class EchoTable:
         store them (saved into a temporary folder and read back: for tests and benchmarks)."""
         with tempfile.TemporaryDirectory(prefix="kliping-echoes-") as tmp:
             self.save(Path(tmp), 0, judge)
-            return stored(Path(tmp))
+            return dict(stored_rows(Path(tmp)))
 
     @classmethod
     def load(cls, gen: Path, stamp: int | None) -> StoredTable | None:
@@ -353,15 +353,13 @@ def repair(gen: Path, an: Analyzer, stamp: int, everything: Callable[[], Iterabl
     return True
 
 
+def plain_row(row: list) -> dict[int, list[tuple[str, int, float]]]:
+    """{n: [(other id, m, similarity)]} of a stored echo row (what story clusters read)."""
+    return {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in row}
+
+
 def stored_rows(gen: Path):
-    """(article id, {n: [(other id, m, similarity)]}) of every row of the generation's store,
-    one at a time (what story clusters are derived from)."""
+    """(article id, plain_row) of every row of the generation's store, one at a time (what
+    story clusters are derived from)."""
     for aid, row in st.all_rows(Path(gen)):
-        yield aid, {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in row}
-
-
-def stored(gen: Path) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
-    """{article id: {n: [(other id, m, similarity)]}}: every row of the generation's store
-    (what story clusters are derived from)."""
-    return {aid: {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in row}
-            for aid, row in st.all_rows(Path(gen))}
+        yield aid, plain_row(row)

@@ -7,6 +7,7 @@ writes only what the batch touches; see echoes' docstring for which article rows
 """
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -174,9 +175,8 @@ class StoredTable:
 
     def echoes(self) -> dict[str, dict[int, list[tuple[str, int, float]]]]:
         """{article id: {n: [(other id, m, similarity)]}} of the whole table, as stored."""
-        import pickle
-        return {aid: {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in pickle.loads(data)}
-                for aid, data in self.con.execute("SELECT aid, data FROM echoes")}
+        rows = self.con.execute("SELECT aid, data FROM echoes")
+        return {aid: rules.plain_row(pickle.loads(data)) for aid, data in rows}
 
     def save(self, gen: Path, stamp: int, judge=None) -> set[str]:
         """Rewrite the affected rows and commit, stamped with the index commit `stamp`; `judge`

@@ -26,7 +26,7 @@ import pickle
 import sqlite3
 import threading
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from search.models import QuoteMark, QuotePage, QuoteResult, Story
@@ -194,7 +194,7 @@ class StoryView:
     def reading(self):
         """A connection in a read transaction, or None when the file shows nothing for this
         reader (none, another format, or an older commit than the reader's)."""
-        with self._lock if self._memory is not None else _NO_LOCK:
+        with self._lock if self._memory is not None else nullcontext():
             try:
                 con = self._connect()
                 if con is None:
@@ -211,11 +211,6 @@ class StoryView:
                 yield con if good else None
             finally:
                 con.execute("COMMIT")
-
-    @property
-    def missing(self) -> bool:
-        with self.reading() as con:
-            return con is None
 
     def story_of(self, article_id: str) -> Story | None:
         return self.stories_of([article_id]).get(article_id)
@@ -252,15 +247,6 @@ class StoryView:
             return dict(con.execute("SELECT aid, sid FROM story_of").fetchall()) if con is not None else {}
 
 
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-_NO_LOCK = _NoLock()
 
 
 class StoredBook:

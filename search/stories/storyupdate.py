@@ -22,7 +22,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from search.stories import clusters, echostore
+from search.stories import clusters, echoes, echostore
 from search.stories import storystore as ss
 
 
@@ -44,8 +44,7 @@ class _Echoes:
     def __call__(self, aid: str) -> dict:
         if aid not in self.rows:
             row = self.con.execute("SELECT data FROM echoes WHERE aid=?", (aid,)).fetchone()
-            self.rows[aid] = {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst]
-                              for n, lst in pickle.loads(row[0])} if row else {}
+            self.rows[aid] = echoes.plain_row(pickle.loads(row[0])) if row else {}
         return self.rows[aid]
 
 
@@ -78,36 +77,30 @@ def _stories(table, gen: Path, rewritten: set[str] | None) -> None:
             if (now > common_at) != (now - d > common_at):
                 title_changed.update(_holders(con, t))
     echo_rows = _Echoes(gen)
+    taken: set[str] = set()  # old stories reached: their members are walked once, not per member
+
+    def partners(aid: str):
+        row = con.execute("SELECT sid FROM story_of WHERE aid=?", (aid,)).fetchone()
+        if row is not None and row[0] not in taken:
+            taken.add(row[0])
+            story = con.execute("SELECT data FROM stories WHERE sid=?", (row[0],)).fetchone()
+            if story is not None:
+                yield from pickle.loads(story[0]).members
+        if aid not in meta:
+            return
+        if aid in rewritten or aid in table.changed:
+            yield from (oid for lst in echo_rows(aid).values() for oid, *_ in lst)
+        if aid in title_changed:
+            yield from (o for t in titles.get(aid, ()) if not common(t) for o in _holders(con, t))
+
     try:
-        old_of = dict.fromkeys(table.changed | rewritten | title_changed)
-        seen: set[str] = set()
-        taken: set[str] = set()  # old stories whose members are on the stack
-        stack = list(old_of)
-        while stack:
-            aid = stack.pop()
-            if aid in seen:
-                continue
-            seen.add(aid)
-            row = con.execute("SELECT sid FROM story_of WHERE aid=?", (aid,)).fetchone()
-            if row is not None:
-                old_of[aid] = row[0]
-                if row[0] not in taken:  # a story's members are taken in once, not per member
-                    taken.add(row[0])
-                    story = con.execute("SELECT data FROM stories WHERE sid=?", (row[0],)).fetchone()
-                    if story is not None:
-                        stack.extend(pickle.loads(story[0]).members)
-            if aid not in meta:
-                continue
-            if aid in rewritten or aid in table.changed:
-                stack.extend(oid for lst in echo_rows(aid).values() for oid, *_ in lst)
-            if aid in title_changed:
-                stack.extend(o for t in titles.get(aid, ()) if not common(t) for o in _holders(con, t))
+        seen = _walk(table.changed | rewritten | title_changed, partners)
         alive = {aid: meta[aid] for aid in seen if aid in meta}
         found = clusters.cluster(alive, {aid: echo_rows(aid) for aid in alive},
                                  {aid: titles[aid] for aid in alive if aid in titles}, common)
     finally:
         echo_rows.con.close()
-    for sid in {s for s in old_of.values() if s is not None}:
+    for sid in taken:
         con.execute("DELETE FROM stories WHERE sid=?", (sid,))
     con.executemany("DELETE FROM story_of WHERE aid=?", ((aid,) for aid in seen))
     for story in {s.id: s for s in found.values()}.values():
@@ -128,22 +121,19 @@ def _quotes(table) -> None:
     for name in renamed:  # records giving a short name whose full name changed
         for (qid,) in con.execute("SELECT qid FROM record_speakers WHERE name=?", (name,)).fetchall():
             start.update(group_nodes.get(qid, ()))
-    old_qids: set[str] = set()
+    old_qids: set[str] = set()  # records reached: their groups are walked once
     alive: set[int] = set()
-    seen: set[int] = set()
-    stack = list(start)
-    while stack:
-        x = stack.pop()
-        if x in seen:
-            continue
-        seen.add(x)
+
+    def linked(x: int):
         qid = group_of.get(x)
         if qid is not None and qid not in old_qids:
             old_qids.add(qid)
-            stack.extend(group_nodes.get(qid, ()))
+            yield from group_nodes.get(qid, ())
         if x in q.same:
             alive.add(x)
-            stack.extend(q.links.get(x, ()))
+            yield from q.links.get(x, ())
+
+    seen = _walk(start, linked)
     before: dict[str, set] = {}  # article -> its marks of the old records
     old_records, old_nodes = {}, {}
     for qid in old_qids:
@@ -178,18 +168,26 @@ def _quotes(table) -> None:
     ss.set_meta(con, aliases=pickle.dumps(aliases, pickle.HIGHEST_PROTOCOL))
 
 
+def _walk(start, step) -> set:
+    """Everything reachable from `start`, `step(x)` giving what x leads to."""
+    seen, stack = set(), list(start)
+    while stack:
+        x = stack.pop()
+        if x not in seen:
+            seen.add(x)
+            stack.extend(step(x))
+    return seen
+
+
 def _grown(table, nodes: list[int], old_group: dict, old_records: dict, old_nodes: dict, aliases,
            renamed: set[str]):
     """The record of a group that is one old group with quotes of new articles added (or
     nothing added), from the old record and the new units alone; None otherwise, or when a
     speaker name of the group is shown under another full name now."""
     q = table.quotes
-    qids = {old_group.get(n) for n in nodes}
-    if len(qids) != 1 or None in qids:  # (a node without an old group is new: then qids has None)
-        new_nodes = [n for n in nodes if old_group.get(n) is None]
-        qids.discard(None)
-        if len(qids) != 1 or any(n < table.first_new_uid for n in new_nodes):
-            return None
+    qids = {old_group.get(n) for n in nodes} - {None}
+    if len(qids) != 1 or any(old_group.get(n) is None and n < table.first_new_uid for n in nodes):
+        return None  # (a node without an old group must be this update's)
     (qid,) = qids
     old = old_records.get(qid)
     if old is None or not set(old_nodes.get(qid, ())) <= set(nodes):

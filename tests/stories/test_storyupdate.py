@@ -55,7 +55,7 @@ def derived_whole(gen) -> dict:
         q.speakers = _plain(con, "q_speakers")
     finally:
         con.close()
-    stories = cluster(meta, echoes.stored(gen), titles)
+    stories = cluster(meta, dict(echoes.stored_rows(gen)), titles)
     aliases = q.aliases()
     records, marks = {}, {}
     for nodes in q.groups():
