@@ -1,6 +1,7 @@
 """Memory of a whole process tree, sampled while a command runs (builds fork children).
 
     python bench/proctree.py -- python -m search build ...     # prints one JSON line
+    python bench/proctree.py --trace FILE -- ...                # and PSS per process each second
 
 `measure(cmd)` starts the command and, every `every` seconds until it exits, sums over it and
 every descendant the proportional set size (PSS, from /proc/PID/smaps_rollup: pages shared by a
@@ -60,7 +61,9 @@ def _kb(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
-def measure(cmd: list[str], cwd=None, env=None, every: float = 0.2) -> dict:
+def measure(cmd: list[str], cwd=None, env=None, every: float = 0.2, trace=None) -> dict:
+    """`trace`: an open text file that gets one line per sample: seconds, then each process's
+    PSS in MB (the command's first)."""
     started = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     bufs = {"out": b"", "err": b""}
@@ -81,6 +84,8 @@ def measure(cmd: list[str], cwd=None, env=None, every: float = 0.2) -> dict:
             break
         pids = tree(p.pid)
         sizes = [_kb(x) for x in pids]
+        if trace is not None:
+            trace.write(f"{time.perf_counter() - started:.1f} " + " ".join(str(s[0] >> 10) for s in sizes) + "\n")
         peak_pss = max(peak_pss, sum(s[0] for s in sizes))
         peak_rss = max(peak_rss, sum(s[1] for s in sizes))
         procs = max(procs, len(pids))
@@ -97,9 +102,13 @@ def measure(cmd: list[str], cwd=None, env=None, every: float = 0.2) -> dict:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    trace = None
+    if args[:1] == ["--trace"]:
+        trace = open(args[1], "w", buffering=1)  # noqa: SIM115  (closed at exit)
+        args = args[2:]
     if args and args[0] == "--":
         args = args[1:]
-    r = measure(args, cwd=Path.cwd())
+    r = measure(args, cwd=Path.cwd(), every=1.0 if trace else 0.2, trace=trace)
     print(json.dumps({k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()
                       if k not in ("stdout", "stderr")}))
     sys.exit(r["rc"])

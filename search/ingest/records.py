@@ -56,17 +56,24 @@ def read_jsonl(path: Path, fm: dict[str, str], build, progress: Progress = None,
                ) -> Iterator[Article | Skipped]:
     """One Article or Skipped per non-blank line; `build` is ingest.build_article. With
     `prints` (search.fingerprints.Prints), a line it knows yields `Unchanged` uncleaned."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise IngestError("empty file")
-    if b"\x00" in data:
-        raise IngestError("binary file (NUL bytes)")
+    with path.open("rb", buffering=1 << 16) as f:  # line by line: a dump of millions is never held whole
+        if b"\x00" in f.peek(1 << 16)[: 1 << 16]:
+            raise IngestError("binary file (NUL bytes)")
+        yield from _jsonl_lines(f, path, fm, build, progress, prints)
+
+
+def _jsonl_lines(f, path: Path, fm: dict[str, str], build, progress: Progress, prints
+                 ) -> Iterator[Article | Skipped]:
     offset, any_record = 0, False
-    for n, raw in enumerate(data.split(b"\n"), start=1):
-        start, offset = offset, offset + len(raw) + 1
+    for n, raw in enumerate(f, start=1):
+        start, offset = offset, offset + len(raw)
         if progress:
-            progress(len(raw) + (offset <= len(data)))  # the last piece has no newline
+            progress(len(raw))
+        raw = raw.rstrip(b"\n")
         if not raw.strip():
+            continue
+        if b"\x00" in raw:
+            yield Skipped(f"{path}:{n}", f"line {n}: binary data (NUL bytes)")
             continue
         any_record = True
         origin = f"{path}:{n}"

@@ -300,6 +300,30 @@ def test_bad_jsonl_lines_are_skipped_with_line_numbers(tmp_path):
     assert reasons["9"] == f"duplicate id ok, first seen in {path}:1"
 
 
+def test_jsonl_is_read_line_by_line_and_a_late_binary_line_skips_only_itself(tmp_path):
+    """A dump is streamed, not read whole: the first record arrives before the file is read
+    to its end (the reader sees a line appended after it started), and a NUL byte past the
+    first 64 KB costs its own line, not the file."""
+    path = tmp_path / "big.jsonl"
+    filler = b"".join(b'{"id": "f%d", "paragraphs": ["Isi berita nomor %d."]}\n' % (i, i) for i in range(2000))
+    path.write_bytes(filler + b'{"id": "nul", "paragraphs": ["a\x00b"]}\n')
+    items = load([path])
+    first = next(items)
+    assert isinstance(first, Article) and first.id == "f0"
+    with path.open("ab") as f:  # appended while reading: a whole-file read would miss it
+        f.write(b'{"id": "late", "paragraphs": ["Ditambah kemudian."]}\n')
+    rest = list(items)
+    assert [a.id for a in rest if isinstance(a, Article)][-1] == "late"
+    assert len(filler) > 1 << 16
+    assert {s.reason for s in rest if isinstance(s, Skipped)} == {"line 2001: binary data (NUL bytes)"}
+
+
+def test_jsonl_that_starts_binary_is_one_skipped_file(tmp_path):
+    path = tmp_path / "bin.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\n{}\n")
+    assert [(type(i).__name__, i.reason) for i in load([path])] == [("Skipped", "binary file (NUL bytes)")]
+
+
 # ---------------------------------------------------------------- bad input never stops a build
 
 def test_bad_inputs_are_skipped_and_the_rest_still_loads(tmp_path):
