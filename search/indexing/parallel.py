@@ -23,6 +23,18 @@ from collections.abc import Callable
 from search.errors import IngestError
 
 
+def trim() -> None:
+    """Give the memory Python has freed back to the system (glibc's malloc_trim), so a child
+    forked next does not share, and later own, pages of garbage."""
+    import gc
+    gc.collect()
+    try:
+        import ctypes
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def can_fork() -> bool:
     return (hasattr(os, "fork") and threading.active_count() == 1
             and (os.cpu_count() or 1) > 1 and not os.environ.get("KLIPING_NO_FORK"))
@@ -54,6 +66,7 @@ class Background:
         self._pipe: int | None = None
         self._pending = b""
         if can_fork():
+            trim()
             sys.stdout.flush()
             sys.stderr.flush()
             parent = os.getpid()

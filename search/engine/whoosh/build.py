@@ -29,7 +29,7 @@ from whoosh import index as whoosh_index
 from search.engine.base import BuildReport
 from search.engine.whoosh import store
 from search.engine.whoosh.schema import schema, schema_version
-from search.engine.whoosh.writer import open_writer, pool_work
+from search.engine.whoosh.writer import open_writer, pool_work, release_pool
 from search.errors import IngestError
 from search.indexing.licences import licences
 from search.indexing.parallel import Background
@@ -117,6 +117,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             stamp = writer.generation  # the index commit this build makes
             _expect(progress, writer, echo_table)
             progress.finish("index")
+            release_pool(writer)  # not inherited by the echo step's child
             echo_step = Background(lambda tell: storybook.finish_build(echo_table, story_table, gen, stamp, tell),
                                    "echoes and stories",
                                    on_progress=lambda done, total: progress.update("echoes", done, total))

@@ -423,6 +423,16 @@ def pool_work(writer) -> tuple[int, int] | None:
     return writer.spilled[0] + pool.postings, TERM_WORK * (writer.spilled[1] + pool.entries)
 
 
+def release_pool(writer) -> None:
+    """Before a build forks its echo step (search.indexing.parallel): a FastWriter that has
+    written runs writes its pool out as one more, so the forked child does not inherit the
+    pool's memory (at 100k, the budget's 300 MB: as the parent's commit reuses those pages, the
+    child's copies became its own). The commit reads that run like the others; a writer with
+    no runs (a small build) keeps its pool and commits it from memory."""
+    if isinstance(getattr(writer, "pool", None), _TermPool) and writer.runs:
+        writer.spill()
+
+
 def _tagged(pairs, i: int):
     """(key, i, value) for each (key, value): which stream an item of a merge came from."""
     for key, value in pairs:

@@ -120,3 +120,42 @@ def test_empty_build_gives_an_empty_but_usable_index(make_index):
     arc = make_index([])
     assert arc.search(SearchRequest()).total == 0
     assert arc.stats()["articles"] == 0
+
+
+def test_a_build_with_a_tiny_memory_budget_makes_the_same_index(tmp_path, monkeypatch):
+    """`--memory 1` spills the postings after every document (a run file each) and writes the
+    last pool out before the echo step forks: the index, its stories and its echoes are the
+    same as a build without a budget's."""
+    from test_writer import dump
+
+    from conftest import seeds_and_indosum
+    from search.engine.whoosh.writer import FastWriter
+
+    arts = seeds_and_indosum(tmp_path, 60)
+    spills = []
+    spill = FastWriter.spill
+
+    def counting(self):
+        spills.append(len(self.runs))
+        spill(self)
+    monkeypatch.setattr(FastWriter, "spill", counting)
+    build(arts, tmp_path / "whole")
+    assert not spills
+    build(arts, tmp_path / "tiny", settings=DEFAULT.with_(memory_mb=1))
+    assert len(spills) >= len(arts)
+    gens = [store.current_generation(tmp_path / n) for n in ("whole", "tiny")]
+    assert dump(gens[1]) == dump(gens[0])
+    for name in ("stories.sqlite", "echoes.sqlite"):
+        dumps = [_rows(g / name) for g in gens]
+        assert dumps[0] and dumps[1] == dumps[0], name
+
+
+def _rows(path):
+    """Every row of an SQLite file's tables (the stories' or echoes' store)."""
+    import sqlite3
+    con = sqlite3.connect(path)
+    try:
+        tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: sorted(con.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
+    finally:
+        con.close()

@@ -10,7 +10,7 @@ from conftest import SEEDS, corpus
 from search import ingest
 from search.engine.whoosh.build import document
 from search.engine.whoosh.schema import schema
-from search.engine.whoosh.writer import FastWriter, _BulkFieldWriter, _TermPool
+from search.engine.whoosh.writer import FastWriter, _BulkFieldWriter, _TermPool, release_pool
 from search.models import Article
 from search.settings import DEFAULT
 
@@ -123,6 +123,28 @@ def test_a_tiny_memory_budget_spills_runs_and_writes_the_same_index(tmp_path, mo
     assert dump(tmp_path / "chunked") == dump(tmp_path / "whole")
     totals = [whoosh_index.open_dir(str(tmp_path / n)).reader().field_length("body") for n in ("whole", "chunked")]
     assert totals[0] == totals[1]
+
+
+def test_release_pool_writes_a_spilling_writers_pool_out_and_keeps_a_small_ones(tmp_path):
+    """Before a build forks its echo step, a writer that has spilled runs writes its pool out
+    too (the child must not inherit it); the commit reads it like any run, so the index is the
+    same. A writer with no runs keeps its pool in memory."""
+    def write_released(root, memory):
+        root.mkdir()
+        ix = whoosh_index.create_in(str(root), SCHEMA)
+        w = FastWriter(ix, memory=memory)
+        for article in articles():
+            w.add_document(**document(article))
+        runs, pooled = len(w.runs), w.pool.postings
+        release_pool(w)
+        state = (runs, pooled, len(w.runs), w.pool.postings)
+        w.commit()
+        return state
+    runs, pooled, after, left = write_released(tmp_path / "chunked", 20_000)
+    assert runs > 30 and pooled > 0 and (after, left) == (runs + 1, 0)
+    runs, pooled, after, left = write_released(tmp_path / "small", None)
+    assert runs == after == 0 and left == pooled > 0
+    assert dump(tmp_path / "chunked") == dump(tmp_path / "small")
 
 
 def test_merging_keeps_every_document_and_every_deletion(tmp_path):
