@@ -182,11 +182,15 @@ class RunWriter:
         self.path = path
         self._f = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 (closed in close())
         self._dump = pickle.Pickler(self._f, BLOCK_PICKLE)
+        # No memo: a record is a flat tuple. With one, the reader's unpickler kept every object
+        # it had read (its memo; a 100k build's commit grew by 500 MB reading its runs), and
+        # clearing the writer's memo per record made a back-reference inside a record point to
+        # an object of an earlier one.
+        self._dump.fast = True
         self.records = 0
 
     def add(self, field: str, term: bytes, part: Part) -> None:
         self._dump.dump((field, term, part.data, part.last, part.stats()))
-        self._dump.clear_memo()
         self.records += 1
 
     def close(self) -> None:
@@ -201,7 +205,7 @@ class RunReader:
 
     def __iter__(self):
         with open(self.path, "rb", buffering=1 << 20) as f:
-            load = pickle.Unpickler(f).load
+            load = pickle.Unpickler(f).load  # the records hold no memo entries to keep
             while True:
                 try:
                     field, term, data, last, stats = load()
