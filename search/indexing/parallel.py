@@ -187,11 +187,13 @@ class Relay:
 BATCH = 32  # items per message from the reading child
 
 
-def prefetch(items, relay: Relay | None = None):
+def prefetch(items, relay: Relay | None = None, prepare: Callable | None = None):
     """`items` (for instance an `ingest.load` iterator) read in a forked child, so reading and
     cleaning the inputs overlaps with indexing in this process; the same items, in the same
     order. A `fingerprints.Loaded` comes back with the fingerprints the child recorded: each
     batch's arrive with it, in `prints.seen` (a consumer may take them as it goes).
+    `prepare(article)`, when given, runs in the child too, for each item with an `id` and
+    `paragraphs` (an Article); a consumer takes its result with `prepared(items, id)`.
     Without a safe fork (see `can_fork`) this is just `iter(items)`."""
     if not can_fork():
         return iter(items)
@@ -210,14 +212,16 @@ def prefetch(items, relay: Relay | None = None):
                 _die_with_parent(parent)
                 if relay is not None:
                     relay._child_count = 0
-                batch = []
+                batch, ready = [], {}
                 prints = getattr(items, "prints", None)
                 for item in items:
                     batch.append(item)
+                    if prepare is not None and hasattr(item, "paragraphs"):
+                        ready[item.id] = prepare(item)
                     if len(batch) >= BATCH:
-                        pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints)), out, 5)
-                        batch = []
-                pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints)), out, 5)
+                        pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints), ready), out, 5)
+                        batch, ready = [], {}
+                pickle.dump(("items", batch, relay._take() if relay else 0, _taken(prints), ready), out, 5)
                 pickle.dump(("end", prints), out, 5)
             except BaseException as e:  # the parent re-raises it
                 code = 1
@@ -233,6 +237,13 @@ def prefetch(items, relay: Relay | None = None):
         os._exit(code)
     os.close(wfd)
     return Prefetched(items, pid, os.fdopen(rfd, "rb", buffering=1 << 16), relay)
+
+
+def prepared(items, article_id: str):
+    """What `prefetch`'s `prepare` made of the article `article_id` in the reading child
+    (forgotten here once taken), or None: not prefetched, no `prepare`, or not that article."""
+    ready = getattr(items, "ready", None)
+    return ready.pop(article_id, None) if ready else None
 
 
 def _taken(prints) -> dict | None:
@@ -256,6 +267,7 @@ class Prefetched:
         self._batch: list = []
         self._at = 0
         self._done = False
+        self.ready: dict = {}  # what `prepare` made of each article of the batches (see `prepared`)
 
     def __iter__(self):
         return self
@@ -277,6 +289,7 @@ class Prefetched:
                     self._relay(msg[2])
                 if msg[3] and hasattr(self.source, "prints"):
                     self.source.prints.seen.update(msg[3])
+                self.ready.update(msg[4])
                 self._batch, self._at = msg[1], 0
             elif msg[0] == "end":
                 if msg[1] is not None and hasattr(self.source, "prints"):

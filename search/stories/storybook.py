@@ -62,9 +62,11 @@ class StoryTable:
         q.next_uid = ss.meta(con, "next_uid", 0)
         self.first_new_uid = q.next_uid  # units from here on are this update's
 
-    def collect(self, a: Article, an: Analyzer) -> None:
-        """Build, first pass (the quotes are linked by `derive`)."""
-        found = extract(a)
+    def collect(self, a: Article, an: Analyzer, found: list[Quote] | None = None) -> None:
+        """Build, first pass (the quotes are linked by `save`); `found`: the article's quotes
+        when they were already extracted (by the build's reading child)."""
+        if found is None:
+            found = extract(a)
         self._describe(a, an)
         self.quotes.collect(a.id, found, an)
         self._features(a, found)

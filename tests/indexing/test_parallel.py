@@ -120,3 +120,21 @@ def test_a_step_reports_its_progress_to_the_parent(monkeypatch, fork):
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
     if fork and parallel.can_fork():
         assert ticks  # the parent kept drawing while it waited
+
+
+def test_prefetch_prepares_each_article_in_the_child_and_hands_it_over_once(tmp_path):
+    """`prepare` (the build's quote extraction) runs where the articles are read; what it made
+    of an article is the same as running it here, and is forgotten once taken."""
+    from search.stories.quotes import extract
+
+    plain = [a for a in ingest.load([SEEDS]) if hasattr(a, "paragraphs")]
+    got = parallel.prefetch(ingest.load([SEEDS]), prepare=lambda a: (os.getpid(), extract(a)))
+    items = [a for a in got if hasattr(a, "paragraphs")]
+    assert [a.id for a in items] == [a.id for a in plain]
+    made = {a.id: parallel.prepared(got, a.id) for a in items}
+    assert {i: quotes for i, (_, quotes) in made.items()} == {a.id: extract(a) for a in plain}
+    assert any(made[a.id][1] for a in plain)  # the seeds quote Putin, Miller and others
+    if parallel.can_fork():
+        assert {pid for pid, _ in made.values()} != {os.getpid()}
+    assert parallel.prepared(got, items[0].id) is None  # taken once
+    assert parallel.prepared(iter(plain), plain[0].id) is None  # not prefetched: nothing prepared

@@ -32,7 +32,7 @@ from search.engine.whoosh.schema import schema, schema_version
 from search.engine.whoosh.writer import open_writer, pool_work, release_pool
 from search.errors import IngestError
 from search.indexing.licences import licences
-from search.indexing.parallel import Background
+from search.indexing.parallel import Background, prepared
 from search.indexing.progress import Progress, Quiet
 from search.ingest import fingerprints
 from search.models import Article, Skipped
@@ -97,7 +97,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                     # The body was just analysed for the index: echoes reuse that analysis.
                     echo_table.collect(item, an.paragraph_stems(doc["body"], skip=1 if item.title else 0,
                                                                 count=len(item.paragraphs)))
-                    story_table.collect(item, an)
+                    story_table.collect(item, an, prepared(items, item.id))  # its quotes, if read
                     report.added += 1
                     report.removals += len(item.removed)
                     if report.added >= look_at:  # how much the commit and the join will have
