@@ -12,8 +12,8 @@ Sizes: seeds, 3.5k (IndoSum), 35k (bench/redeal.py, 34,630), 100k, or any Nk; de
 $BENCH_SIZES or "seeds,3.5k,35k". Corpora and indexes go to bench/work/ (git-ignored).
 
 Latency is measured from this process over HTTP against servers started as subprocesses on
-127.0.0.1 (`flask --app app run` for Kliping, the same Flask dev server for the FTS5 reference,
-Datasette's own uvicorn server). Requests are interleaved: every round sends each query to each
+127.0.0.1 (`make serve`'s gunicorn with one worker for Kliping, the Flask dev server for the
+FTS5 reference, Datasette's own uvicorn server). Requests are interleaved: every round sends each query to each
 server in turn (the server order rotates every round), so drift on this noisy machine hits every
 system alike. "Cold" is the first time each query reaches a freshly started server (its first
 request also opens the index and is reported on its own); "warm" is every later round.
@@ -49,6 +49,7 @@ sys.path.insert(0, str(HERE))  # `search` is put on the path in main(), from the
 import living
 import proctree
 import redeal
+import serving
 
 WORK = HERE / "work"
 BARE = "fts5-bare"  # the bare FTS5 build (fts5_ref.py build --bare): build ratios of issue 13
@@ -57,6 +58,10 @@ INDOSUM = ROOT.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
 MAP = "outlet=source,url=source_url,date=date_from_id_timestamp,tags=category"
 VENV_BIN = Path(sys.executable).parent
 QUERIES = HERE / "queries.txt"
+# Kliping is served as `make serve` serves it (gunicorn, the Makefile's own line), with one
+# worker, so every cold request reaches the same freshly started process. Before 2026-12-06 the
+# bench used `flask run` (`make run`'s development server), about 1 to 2 ms slower a request.
+KLIPING_SERVER = serving.serve_command("{port}", 1)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------- helpers
@@ -355,7 +360,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
         for name, repo, _ in klipings:
             s = Server(name, "kliping", kliping_path)
             e = dict(env, KLIPING_INDEX=str(index_dirs[name]), PYTHONPATH=str(repo))
-            s.start([str(VENV_BIN / "flask"), "--app", "app", "run", "--host", "127.0.0.1", "--port", "{port}"], repo, e)
+            s.start(KLIPING_SERVER, repo, e)
             servers.append(s)
         if not args.only_kliping:
             s = Server("fts5", "fts5", kliping_path)
@@ -447,7 +452,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
 
             def start(tag, idx):
                 s = Server(f"{name}-{tag}", "kliping", kliping_path)
-                s.start([str(VENV_BIN / "flask"), "--app", "app", "run", "--host", "127.0.0.1", "--port", "{port}"],
+                s.start(KLIPING_SERVER,
                         repo, dict(env, KLIPING_INDEX=str(idx), PYTHONPATH=str(repo)))
                 return s
             figures["cold"] = living.cold_pair(repo, {"fresh": index_dirs[name], "after": after}, read_queries(),
