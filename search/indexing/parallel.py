@@ -11,6 +11,7 @@ step inline, at `wait()`, with the same result.
 """
 from __future__ import annotations
 
+import gc
 import os
 import select
 import struct
@@ -26,7 +27,6 @@ from search.errors import IngestError
 def trim() -> None:
     """Give the memory Python has freed back to the system (glibc's malloc_trim), so a child
     forked next does not share, and later own, pages of garbage."""
-    import gc
     gc.collect()
     try:
         import ctypes
@@ -38,6 +38,18 @@ def trim() -> None:
 def can_fork() -> bool:
     return (hasattr(os, "fork") and threading.active_count() == 1
             and (os.cpu_count() or 1) > 1 and not os.environ.get("KLIPING_NO_FORK"))
+
+
+def rss_mb() -> float:
+    """This process's resident memory in MB (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def _die_with_parent(parent: int) -> None:
@@ -53,20 +65,25 @@ def _die_with_parent(parent: int) -> None:
 
 
 class Background:
-    """`fn()` started now in a child process when that is safe, else run at `wait()`.
+    """`fn()` started now in a child process when that is safe (and `fork`), else run at
+    `wait()`.
 
     With `on_progress`, `fn` is called as `fn(report)`: `report(done, total)` reaches
     `on_progress` in this process (through a pipe from a child, a few times a second), when the
     parent calls `poll()` or waits."""
 
     def __init__(self, fn: Callable[..., None], label: str,
-                 on_progress: Callable[[int, int], None] | None = None):
+                 on_progress: Callable[[int, int], None] | None = None, fork: bool = True):
         self.fn, self.label, self.pid = fn, label, None
         self.on_progress = on_progress
         self._pipe: int | None = None
         self._pending = b""
-        if can_fork():
+        if fork and can_fork():
             trim()
+            # Objects made so far are left out of cyclic collection until the step ends: a
+            # collection writes to every object it visits, which would copy each page the
+            # child shares with this process, in both (unfrozen by wait or cancel).
+            gc.freeze()
             sys.stdout.flush()
             sys.stderr.flush()
             parent = os.getpid()
@@ -89,6 +106,7 @@ class Background:
                     sys.stderr.flush()
                     os._exit(code)
             self.pid = pid
+            self.fn = None  # this process keeps nothing of the step's data alive for it
             if wfd is not None:
                 os.close(wfd)
                 os.set_blocking(rfd, False)
@@ -127,6 +145,7 @@ class Background:
                 tick()
         pid, self.pid = self.pid, None
         _, status = os.waitpid(pid, 0)
+        gc.unfreeze()
         if os.waitstatus_to_exitcode(status) != 0:
             raise IngestError(f"The {self.label} step of the build failed (see the message above); "
                               "nothing was published. Run the build again.")
@@ -143,6 +162,7 @@ class Background:
             except OSError:
                 pass
             self.pid = None
+            gc.unfreeze()
 
 
 _REPORT = struct.Struct("<qq")  # (done, total), one report

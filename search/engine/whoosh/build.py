@@ -32,7 +32,7 @@ from search.engine.whoosh.schema import schema, schema_version
 from search.engine.whoosh.writer import open_writer, pool_work, release_pool
 from search.errors import IngestError
 from search.indexing.licences import licences
-from search.indexing.parallel import Background, prepared
+from search.indexing.parallel import Background, prepared, rss_mb, trim
 from search.indexing.progress import Progress, Quiet
 from search.ingest import fingerprints
 from search.models import Article, Skipped
@@ -113,14 +113,25 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                                   key="nothing_to_index", n=len(report.skipped), root=str(root),
                                   reasons=f": {reasons}" if reasons else "")
             # The echo join, its judge, stories and quotes run in a forked child while this
-            # process commits (search.parallel).
+            # process commits (search.indexing.parallel), when the memory budget allows.
             stamp = writer.generation  # the index commit this build makes
             _expect(progress, writer, echo_table)
             progress.finish("index")
+            tables = [echo_table, story_table]
+            del echo_table, story_table
             release_pool(writer)  # not inherited by the echo step's child
-            echo_step = Background(lambda tell: storybook.finish_build(echo_table, story_table, gen, stamp, tell),
+            trim()
+            # Side by side only when two of this process fit the memory budget: a forked child
+            # soon owns most of the pages it shares (as the tables are read), so the pair would
+            # take about twice this. Else the step runs after the commit (a 100k build: 1,061 MB
+            # side by side, against a 768 MB budget).
+            echo_step = Background(lambda tell: storybook.finish_build(*tables, gen, stamp, tell),
                                    "echoes and stories",
-                                   on_progress=lambda done, total: progress.update("echoes", done, total))
+                                   on_progress=lambda done, total: progress.update("echoes", done, total),
+                                   fork=2 * rss_mb() <= settings.memory_mb)
+            if echo_step.pid is not None:  # the child has the tables: their pages become its alone
+                tables.clear()
+                trim()
             progress.concurrent = echo_step.pid is not None  # else the join runs at wait()
             progress.start("commit")
             if progress.concurrent:

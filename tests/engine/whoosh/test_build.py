@@ -7,10 +7,12 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.engine.base import BuildReport
+from search.engine.whoosh import build as build_module
 from search.engine.whoosh import store
 from search.engine.whoosh.build import build, document
 from search.engine.whoosh.reader import article_from_stored
 from search.engine.whoosh.schema import schema_version
+from search.indexing import parallel
 from search.models import Article, Removal, Skipped
 from search.query.params import SearchRequest
 from search.settings import DEFAULT
@@ -123,9 +125,9 @@ def test_empty_build_gives_an_empty_but_usable_index(make_index):
 
 
 def test_a_build_with_a_tiny_memory_budget_makes_the_same_index(tmp_path, monkeypatch):
-    """`--memory 1` spills the postings after every document (a run file each) and writes the
-    last pool out before the echo step forks: the index, its stories and its echoes are the
-    same as a build without a budget's."""
+    """`--memory 1` spills the postings after every document (a run file each), writes the last
+    pool out before the echo step, and runs that step after the commit rather than in a child
+    beside it: the index, its stories and its echoes are the same as a build without a budget's."""
     from test_writer import dump
 
     from conftest import seeds_and_indosum
@@ -139,10 +141,19 @@ def test_a_build_with_a_tiny_memory_budget_makes_the_same_index(tmp_path, monkey
         spills.append(len(self.runs))
         spill(self)
     monkeypatch.setattr(FastWriter, "spill", counting)
+    forked = []
+
+    class Step(parallel.Background):  # which way the echo step ran
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            forked.append(self.pid is not None)
+    monkeypatch.setattr(build_module, "Background", Step)
     build(arts, tmp_path / "whole")
     assert not spills
     build(arts, tmp_path / "tiny", settings=DEFAULT.with_(memory_mb=1))
     assert len(spills) >= len(arts)
+    # two of the build's process do not fit in 1 MB: the step ran after the commit, not beside it
+    assert forked == [parallel.can_fork(), False]
     gens = [store.current_generation(tmp_path / n) for n in ("whole", "tiny")]
     assert dump(gens[1]) == dump(gens[0])
     for name in ("stories.sqlite", "echoes.sqlite"):
