@@ -344,7 +344,8 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
       "raised to 20 s so nothing is cut short) and is asked its table JSON with `_search` (the translated FTS5 "
       "expression, `_searchmode=raw`), column filters, `_facet=outlet&_facet=month`, `_size=10` and metadata columns only. "
       "It does no snippets and no relevance sort (rowid order), so it does less work per request than Kliping.")
-    w("- Kliping runs `flask --app app run` (Werkzeug's threaded dev server) with `KLIPING_INDEX`; every /api/search "
+    w("- Kliping runs as `make serve` runs it: the Makefile's gunicorn line (`--preload`), with one worker, and "
+      "`KLIPING_INDEX`; every /api/search "
       "response carries all five facets, the date histogram and 3 snippets per result.")
     w("- The client is `bench/run.py`, in its own process: one new HTTP connection per request, timed from connect to the "
       "last byte. Each round sends every request in `bench/queries.txt` to each server in turn, rotating the server order "
