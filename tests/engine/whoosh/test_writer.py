@@ -10,7 +10,8 @@ from conftest import SEEDS, corpus
 from search import ingest
 from search.engine.whoosh.build import document
 from search.engine.whoosh.schema import schema
-from search.engine.whoosh.writer import FastWriter, _BulkFieldWriter, _TermPool, release_pool
+from search.engine.whoosh.termpool import TermPool
+from search.engine.whoosh.writer import FastWriter, _BulkFieldWriter, release_pool
 from search.models import Article
 from search.settings import DEFAULT
 
@@ -69,20 +70,8 @@ def test_fast_writer_really_uses_the_bulk_posting_writer(tmp_path):
     ix = whoosh_index.create_in(str(tmp_path), SCHEMA)
     w = FastWriter(ix)
     assert isinstance(w.fieldwriter, _BulkFieldWriter)
-    assert isinstance(w.pool, _TermPool)
+    assert isinstance(w.pool, TermPool)
     w.cancel()
-
-
-def test_term_pool_sorts_postings_that_arrive_out_of_order():
-    pool = _TermPool(SCHEMA)  # body: a str-keyed (AnalyzedText) field
-    for docnum, weight in ((3, 1.0), (7, 2.0), (5, 3.0), (9, 1.0)):
-        pool.add(("body", b"kata", docnum, weight, bytes([docnum])))
-    pool.add(("body", b"lain", 4, 1.0, b"x"))
-    pool.add(("body", b"abai", 0, 1.0, b"y"))
-    entries = [(t, list(d), list(w), v) for t, d, w, v in pool.sorted_entries("body")]
-    assert entries == [(b"abai", [0], [1.0], [b"y"]),
-                       (b"kata", [3, 5, 7, 9], [1.0, 3.0, 2.0, 1.0], [b"\x03", b"\x05", b"\x07", b"\t"]),
-                       (b"lain", [4], [1.0], [b"x"])]
 
 
 def test_updates_merge_segments_through_the_term_pool(tmp_path):
