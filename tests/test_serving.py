@@ -252,3 +252,32 @@ def test_make_serve_runs_workers_that_share_the_warm_index_and_see_an_add(tmp_pa
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(20)
+
+
+def test_under_gunicorn_the_loaded_app_is_frozen_out_of_collection_until_the_index_changes(tmp_path, monkeypatch):
+    """`make serve` loads the app in gunicorn's master: what loading and warming made is left
+    out of cyclic collection (no full-collection pause on a worker's cold request); a new
+    generation of the index makes it collectable again. Outside gunicorn nothing is frozen."""
+    import gc
+    import importlib
+
+    from search.engine.whoosh.update import add
+
+    root = tmp_path / "index"
+    build(list(ingest.load([SEEDS])), root)
+    gc.unfreeze()
+    try:
+        create_app({"INDEX_DIR": str(root), "TESTING": True, "ACCESS_LOG": "off"})
+        assert gc.get_freeze_count() == 0  # the test process has not imported gunicorn
+        monkeypatch.setitem(sys.modules, "gunicorn", importlib.import_module("gunicorn"))
+        client = create_app({"INDEX_DIR": str(root), "TESTING": True, "ACCESS_LOG": "off"}).test_client()
+        assert gc.get_freeze_count() > 0
+        before = client.get("/api/search?q=sanksi").get_json()["total"]
+        assert before > 0 and gc.get_freeze_count() > 0  # the same generation: still frozen
+        add([Article(id="baru", paragraphs=["Sanksi PBB baru diumumkan di New York."], outlet="Antara")], root)
+        deadline = time.monotonic() + 10
+        while client.get("/api/search?q=sanksi").get_json()["total"] != before + 1 and time.monotonic() < deadline:
+            time.sleep(0.3)  # the reader looks for a new commit every REFRESH_SECONDS
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

@@ -22,6 +22,7 @@ objects (no mmap), which threads must not interleave. A server uses processes fo
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -320,6 +321,8 @@ class Archive:
 
     def _cache_for(self, reader: Reader) -> Cache:
         if self._responses is None or self._responses[0] != reader.generation:
+            if self._responses is not None:  # the served index changed: what a server froze
+                gc.unfreeze()  # after loading (app.py) may be garbage now, and collectable
             self._responses = (reader.generation, Cache(RESPONSE_CACHE, name="responses"))
         return self._responses[1]
 
