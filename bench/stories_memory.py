@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from search.engine.whoosh.update import analyzer
+from search.indexing.parallel import rss_mb
 from search.ingest import load
 from search.models import Article
 from search.settings import DEFAULT
@@ -24,26 +25,21 @@ from search.stories.storybook import StoryTable
 MAP = {"outlet": "source", "url": "source_url", "date": "date_from_id_timestamp", "tags": "category"}
 
 
-def rss_mb() -> int:
-    with open("/proc/self/status") as fh:
-        return int(fh.read().split("VmRSS:")[1].split()[0]) // 1024
-
-
 def main() -> int:
     an = analyzer(DEFAULT)
     an.term_set("pemanasan")  # the stemmer and its caches loaded before the first figure
-    start = rss_mb()
+    start = round(rss_mb())
     table, n = StoryTable(), 0
     for a in load([Path(sys.argv[1])], field_map=MAP):
         if isinstance(a, Article):
             table.collect(a, an)
             n += 1
     gc.collect()
-    collected = rss_mb()
+    collected = round(rss_mb())
     table.quotes.join()
     gc.collect()
     print(f"{n} articles, {len(table.quotes.units)} quotes: RSS {start} MB at start, "
-          f"+{collected - start} MB after collecting, +{rss_mb() - start} MB after linking the quotes")
+          f"+{collected - start} MB after collecting, +{round(rss_mb()) - start} MB after linking the quotes")
     return 0
 
 

@@ -79,7 +79,7 @@ class Background:
         self._pipe: int | None = None
         self._pending = b""
         if fork and can_fork():
-            trim()
+            # (the caller trims first, see `trim`, when what the child would share matters)
             # Objects made so far are left out of cyclic collection until the step ends: a
             # collection writes to every object it visits, which would copy each page the
             # child shares with this process, in both (unfrozen by wait or cancel).

@@ -241,12 +241,17 @@ def restore_echoes(conn, gen: int, folder: Path) -> None:
     names = [n for (n,) in conn.execute(f"SELECT DISTINCT name FROM {table('files', gen)}").fetchall()]
     for name in names:
         with open(Path(folder) / name, "wb") as fh:
-            for (data,) in conn.execute(f"SELECT data FROM {table('files', gen)} WHERE name = %s ORDER BY part",
-                                        (name,)):
+            for data in _parts(conn, gen, name):
                 fh.write(data)
 
 
 def read_file(conn, gen: int, name: str) -> bytes | None:
     """One of the generation's files, whole; None when it has none of that name."""
-    parts = conn.execute(f"SELECT data FROM {table('files', gen)} WHERE name = %s ORDER BY part", (name,)).fetchall()
-    return b"".join(bytes(d) for (d,) in parts) if parts else None
+    parts = list(_parts(conn, gen, name))
+    return b"".join(parts) if parts else None
+
+
+def _parts(conn, gen: int, name: str):
+    """The parts of one of the generation's files, in order (bytes)."""
+    for (data,) in conn.execute(f"SELECT data FROM {table('files', gen)} WHERE name = %s ORDER BY part", (name,)):
+        yield bytes(data)

@@ -355,11 +355,12 @@ def pool_work(writer) -> tuple[int, int] | None:
 
 
 def release_pool(writer) -> None:
-    """Before a build forks its echo step (search.indexing.parallel): a FastWriter that has
-    written runs writes its pool out as one more, so the forked child does not inherit the
-    pool's memory (at 100k, the budget's 300 MB: as the parent's commit reuses those pages, the
-    child's copies became its own). The commit reads that run like the others; a writer with
-    no runs (a small build) keeps its pool and commits it from memory."""
+    """Before a build's echo step (search.engine.whoosh.build): a FastWriter that has written
+    runs writes its pool out as one more, so that a forked child does not inherit the pool's
+    memory (at 100k, the budget's 300 MB: as the parent's commit reused those pages, the
+    child's copies became its own) and the step, forked or not, starts without it. The commit
+    reads that run like the others; a writer with no runs (a small build) keeps its pool and
+    commits it from memory."""
     if isinstance(getattr(writer, "pool", None), _TermPool) and writer.runs:
         writer.spill()
 
