@@ -91,7 +91,7 @@ class QuoteIndex:
     def collect(self, aid: str, quotes: Iterable[Quote], an: Analyzer) -> list[int]:
         """Build, first pass: remember the quotes (linked by `join`); returns the new nodes."""
         self.remove_articles([aid])
-        new = []
+        new, mine = [], []
         quotes = list(quotes)
         self.speakers.update({q.speaker for q in quotes if q.speaker})
         for q in quotes:
@@ -106,7 +106,7 @@ class QuoteIndex:
             else:
                 terms = an.term_set(q.text)
             self.units[uid] = Unit(aid, q.n, text, q.speaker, q.kind, q.spans, terms, words)
-            self.by_article.setdefault(aid, []).append(uid)
+            mine.append(uid)
             if node is None:
                 node = self.canon[words] = uid
                 self.same[node] = []
@@ -116,6 +116,8 @@ class QuoteIndex:
             self.same[node].append(uid)
             self.node_of[uid] = node
             self.touched.add(node)
+        if mine:  # set once: a build's map may be spooled (search.stories.rowmap.SpoolMap)
+            self.by_article[aid] = mine
         return new
 
     def join(self, nodes: Iterable[int] | None = None) -> None:

@@ -7,8 +7,12 @@ writes back the keys set or deleted; in a `mutable` map (values such as lists an
 in place) every key read is written back too. `RowCounter` is the same for counts, with
 a missing key counting 0 and no row kept for 0.
 
-Iterating or sizing a RowMap reads the whole table: an update does neither (the build works on
-plain dicts and saves them with `save_rows`).
+Iterating or sizing a RowMap reads the whole table: an update does neither.
+
+A build writes its table once and reads it back by key. `SpoolMap` keeps such a dict in a
+`Spool` (the build's new file) as it grows: writes are batched, and reads go through a small
+cache, so the build's memory does not grow with the corpus. Plain dicts are saved whole with
+`save_rows`.
 """
 from __future__ import annotations
 
@@ -120,3 +124,106 @@ class RowCounter(RowMap):
 
     def _empty(self, v) -> bool:
         return v <= 0
+
+
+class Spool:
+    """A build's SQLite file that dicts are spooled into (`SpoolMap`): open in one write
+    transaction; `close()` commits and closes it (before a fork), and the next use opens it
+    again in whichever process makes it."""
+
+    def __init__(self, path, con: sqlite3.Connection):
+        self.path, self._con = path, con
+        self.maps: list[SpoolMap] = []
+
+    @property
+    def con(self) -> sqlite3.Connection:
+        if self._con is None:
+            self._con = sqlite3.connect(self.path, isolation_level=None)
+            self._con.execute("PRAGMA synchronous=OFF")
+            self._con.execute("BEGIN")
+        return self._con
+
+    def flush(self) -> None:
+        for m in self.maps:
+            m.flush()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self.flush()
+            self._con.execute("COMMIT")
+            self._con.close()
+            self._con = None
+
+    def take(self) -> sqlite3.Connection:
+        """The open connection, every map flushed, for the caller to finish; the spool lets go."""
+        self.flush()
+        con, self._con = self.con, None
+        return con
+
+
+class SpoolMap(MutableMapping):
+    """A build's dict kept as rows, so memory stays flat as the corpus grows: values set are
+    buffered and written `batch` at a time; a read looks in the buffer, then in a small cache
+    of recent reads, then in the table. Values are replaced, never changed in place (a value
+    read may be a fresh copy)."""
+
+    def __init__(self, spool: Spool, name: str, batch: int = 4096, cache: int = 4096):
+        self.spool, self.name, self.batch, self.cache_size = spool, name, batch, cache
+        self._buf: dict = {}
+        self._cache: dict = {}  # insertion-ordered: the oldest read goes first
+        spool.maps.append(self)
+
+    def _load(self, k):
+        if k in self._buf:
+            return self._buf[k]
+        v = self._cache.pop(k, _GONE)
+        if v is _GONE:
+            row = self.spool.con.execute(f"SELECT v FROM {self.name} WHERE k=?", (k,)).fetchone()
+            if row is None:
+                return _GONE
+            v = pickle.loads(row[0])
+        self._cache[k] = v  # (again) the newest
+        if len(self._cache) > self.cache_size:
+            del self._cache[next(iter(self._cache))]
+        return v
+
+    def __getitem__(self, k):
+        v = self._load(k)
+        if v is _GONE:
+            raise KeyError(k)
+        return v
+
+    def __contains__(self, k) -> bool:
+        return self._load(k) is not _GONE
+
+    def __setitem__(self, k, v) -> None:
+        if len(self._buf) >= self.batch:  # before, so the value set stays in the buffer a while
+            self.flush()
+        self._cache.pop(k, None)
+        self._buf[k] = v
+
+    def __delitem__(self, k) -> None:
+        if self._load(k) is _GONE:
+            raise KeyError(k)
+        self._buf.pop(k, None)
+        self._cache.pop(k, None)
+        self.spool.con.execute(f"DELETE FROM {self.name} WHERE k=?", (k,))
+
+    def flush(self) -> None:
+        if self._buf:
+            save_rows(self.spool.con, self.name, self._buf.items())
+            self._buf = {}
+
+    def __len__(self) -> int:
+        self.flush()
+        return self.spool.con.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
+
+    def __iter__(self) -> Iterator:
+        self.flush()
+        for (k,) in self.spool.con.execute(f"SELECT k FROM {self.name}"):
+            yield k
+
+    def items(self) -> Iterator[tuple]:  # type: ignore[override]  (streamed, not a view)
+        self.flush()
+        for k, v in self.spool.con.execute(f"SELECT k, v FROM {self.name}"):
+            yield k, pickle.loads(v)

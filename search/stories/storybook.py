@@ -37,6 +37,7 @@ _TABLE = ("t_meta", "t_titles", "t_features")
 _QUOTES = {"units": "q_units", "by_article": "q_by_article", "canon": "q_canon", "node_of": "q_node_of",
            "same": "q_same", "postings": "q_postings", "links": "q_links"}
 _IN_PLACE = {"by_article", "same", "postings", "links"}
+_SPOOLED = ("units", "by_article", "canon", "node_of")  # a build's quote maps that go to disk
 _NONE: frozenset[str] = frozenset()
 
 
@@ -44,11 +45,18 @@ class StoryTable:
     """Per article: (outlet, date, title), headline terms, paragraph features, quotes. Plain
     dicts for a build; row maps over an open file (`con`) for an update."""
 
-    def __init__(self, con: sqlite3.Connection | None = None):
+    def __init__(self, con: sqlite3.Connection | None = None, spool: Path | None = None):
         self.con = con
         self.quotes = QuoteIndex()
         self.changed: set[str] = set()  # articles added, replaced or removed by this update
         self.removed_titles: dict[str, frozenset[str]] = {}  # their headline terms before it
+        self.spool: rowmap.Spool | None = None
+        if spool is not None:  # a build whose per-article rows go to its new file as it reads
+            self.spool = sp = rowmap.Spool(spool, ss.create(spool))
+            self.meta, self.titles, self.features = (rowmap.SpoolMap(sp, t) for t in _TABLE)
+            for attr in _SPOOLED:
+                setattr(self.quotes, attr, rowmap.SpoolMap(sp, _QUOTES[attr]))
+            return
         if con is None:
             self.meta: dict[str, tuple[str | None, str | None, str]] = {}
             self.titles: dict[str, frozenset[str]] = {}
@@ -92,12 +100,16 @@ class StoryTable:
 
     def _describe(self, a: Article, an: Analyzer) -> None:
         self.meta[a.id] = (a.outlet, a.date, display_title(a))
+        con = self.con if self.spool is None else self.spool.con
+        if self.spool is not None and (old := self.titles.get(a.id)):  # an id read twice
+            del self.titles[a.id]
+            con.executemany("DELETE FROM title_terms WHERE term=? AND aid=?", ((t, a.id) for t in old))
         if a.title:
             terms = an.term_set(a.title)
             self.titles[a.id] = terms
-            if self.con is not None:
-                self.con.executemany("INSERT OR IGNORE INTO title_terms(term, aid) VALUES (?, ?)",
-                                     ((t, a.id) for t in terms))
+            if con is not None:
+                con.executemany("INSERT OR IGNORE INTO title_terms(term, aid) VALUES (?, ?)",
+                                ((t, a.id) for t in terms))
 
     def add_articles(self, articles: Iterable[Article], an: Analyzer) -> None:
         nodes = []
@@ -127,20 +139,38 @@ class StoryTable:
         feats = self.features
         return Judge(table, lambda aid, n: feats.get(aid, {}).get(n))
 
+    @classmethod
+    def spooled(cls, gen: Path) -> StoryTable:
+        """A build's table whose per-article rows are written, as they are collected, into the
+        file `finish_build` completes in generation `gen` (so memory stays flat as the corpus
+        grows)."""
+        return cls(spool=_tmp(ss.path(gen)))
+
+    def settle(self) -> None:
+        """Write out what is buffered and close the spool's file (before a fork: the process
+        that goes on opens it again)."""
+        if self.spool is not None:
+            self.spool.close()
+
     def save(self, target: Path, stamp: int, found_echoes) -> None:
         """Build: link the quotes, derive stories and quote records, write all into `target`."""
         q = self.quotes
         q.join()
-        tmp = target.with_name(target.name + ".tmp")
-        con = ss.create(tmp)
-        for name, data in zip(_TABLE, (self.meta, self.titles, self.features)):
-            rowmap.save_rows(con, name, data.items())
+        tmp = _tmp(target)
+        if self.spool is None:
+            con = ss.create(tmp)
+            for name, data in zip(_TABLE, (self.meta, self.titles, self.features)):
+                rowmap.save_rows(con, name, data.items())
+            con.executemany("INSERT INTO title_terms(term, aid) VALUES (?, ?)",
+                            ((t, aid) for aid, terms in self.titles.items() for t in terms))
+        else:
+            assert self.spool.path == tmp, (self.spool.path, tmp)
+            con = self.spool.con
         for attr, name in _QUOTES.items():
-            rowmap.save_rows(con, name, getattr(q, attr).items())
+            if self.spool is None or attr not in _SPOOLED:
+                rowmap.save_rows(con, name, getattr(q, attr).items())
         rowmap.save_rows(con, "q_df", ((k, v) for k, v in q.df.items() if v > 0))
         rowmap.save_rows(con, "q_speakers", ((k, v) for k, v in q.speakers.items() if v > 0))
-        con.executemany("INSERT INTO title_terms(term, aid) VALUES (?, ?)",
-                        ((t, aid) for aid, terms in self.titles.items() for t in terms))
         for story in {s.id: s for s in cluster(self.meta, found_echoes, self.titles).values()}.values():
             ss.write_story(con, story)
         aliases = q.aliases()
@@ -156,6 +186,8 @@ class StoryTable:
         rowmap.save_rows(con, "q_group_nodes", group_nodes.items())
         rowmap.save_rows(con, "marks", ((aid, sorted(m)) for aid, m in marks.items()))
         ss.set_meta(con, next_uid=q.next_uid, aliases=pickle.dumps(aliases, pickle.HIGHEST_PROTOCOL))
+        if self.spool is not None:
+            con = self.spool.take()
         ss.finish(con, tmp, target, stamp)
 
     def quotes_rows(self, name: str) -> rowmap.RowMap:
@@ -177,6 +209,10 @@ class StoryTable:
         for a in articles:
             table.collect(a, an)
         return table
+
+
+def _tmp(target: Path) -> Path:
+    return target.with_name(target.name + ".tmp")
 
 
 # -- hooks for the builder and the updater --------------------------------------------------------

@@ -91,7 +91,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             an = analyzer(settings)
             writer = open_writer(ix, memory=int(settings.memory_mb * POOL_SHARE) << 20)
             echo_table = echoes.EchoTable(an)
-            story_table = storybook.StoryTable()  # quotes, paragraph features, headlines
+            story_table = storybook.StoryTable.spooled(gen)  # quotes, paragraph features, headlines
             for item in items:
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
@@ -122,6 +122,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             stamp = writer.generation  # the index commit this build makes
             _expect(progress, writer, echo_table)
             progress.finish("index")
+            story_table.settle()  # its file closed: the echo step opens it again
             tables = [echo_table, story_table]
             del echo_table, story_table
             release_pool(writer)  # not inherited by the echo step's child
