@@ -7,8 +7,10 @@ the features of its paragraphs (search.stories.formulaic) and its quotes (search
 linked across articles by search.stories.quotebook). When the echoes are joined it judges their
 links (`judge`), then derives the stories (search.stories.clusters) and the quote records.
 
-A build holds the table in plain dicts and writes it, with everything derived from it, into a
-new file. An update (`add`, `remove`) opens the file's table as row maps (search.stories.rowmap)
+A build (`StoryTable.spooled`) writes its per-article rows into the new file as it reads
+(search.stories.rowmap.SpoolMap), keeps in memory only what links quotes across articles, and
+at `save` adds everything derived from it; `StoryTable()` holds the same table in plain dicts
+(a repair, the PostgreSQL builder). An update (`add`, `remove`) opens the file's table as row maps (search.stories.rowmap)
 and reads and writes only the rows its batch touches; search.stories.storyupdate derives again
 only the stories and quotes the batch can have changed.
 

@@ -4,19 +4,20 @@ separate from the read-only index in search.archive).
 A build writes a fresh generation directory and publishes it atomically when it is complete;
 a killed build leaves the served index untouched.
 
-Memory (bench/proctree.py on the 100k re-deal: 703 MB for the whole process tree, against the
+Memory (bench/proctree.py on the 100k re-deal: 602 MB for the whole process tree, against the
 default budget of 768 MB, `Settings.memory_mb`):
 - the inputs are read line by line in a forked reading child (search.indexing.parallel);
 - the writer's postings go to run files past POOL_SHARE of the budget, and the segment is
   assembled from them at commit (search.engine.whoosh.writer);
 - echoes keep only the distinct passages in memory (search.stories.echoes);
+- the story table's per-article rows (search.stories.storybook: metadata, headline terms,
+  paragraph features, quotes) go into the new stories file as they are read; what stays in
+  memory is what the quotes' join needs across articles (distinct quotes' members, links and
+  term postings) and, when the echo step runs, the stories' clustering;
 - each article's input fingerprint is taken from the reader as it arrives and spooled to a
   file, then written out streaming after the commit (search.ingest.fingerprints);
 - the echo step runs in a child beside the commit only when two of this process fit the
-  budget; else after the commit, here;
-- not bounded: the story table (search.stories.storybook: per article its metadata, headline
-  terms, paragraph features and quotes) is held until the echo step writes it, a few KB an
-  article. Projected from 100k, not measured: a million articles would need more than 1.5 GB.
+  budget; else after the commit, here.
 """
 from __future__ import annotations
 
