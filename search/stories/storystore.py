@@ -119,14 +119,16 @@ def write_story(con: sqlite3.Connection, story: Story) -> None:
     con.executemany("INSERT OR REPLACE INTO story_of(aid, sid) VALUES (?, ?)", ((a, story.id) for a in story.members))
 
 
-def write_record(con: sqlite3.Connection, r) -> None:
+def write_record(con: sqlite3.Connection, r, old=None) -> None:
     """A quote record (search.stories.quotebook.QuoteRecord), findable by its terms and by the
-    casefolded names its appearances give."""
+    casefolded names its appearances give; `old`: the record of the same id it replaces, whose
+    terms and names it keeps (only those it adds are written)."""
     con.execute("INSERT OR REPLACE INTO records(qid, date, n, speaker, speaker_cf, data) VALUES (?, ?, ?, ?, ?, ?)",
                 (r.id, r.first.date or "", len(r.occurrences), r.speaker,
                  r.speaker.casefold() if r.speaker else None, pickle.dumps(r, _P)))
-    con.executemany("INSERT OR IGNORE INTO record_terms(term, qid) VALUES (?, ?)", ((t, r.id) for t in r.terms))
-    con.executemany("INSERT OR IGNORE INTO record_speakers(name, qid) VALUES (?, ?)", ((s, r.id) for s in r.names))
+    terms, names = (r.terms, r.names) if old is None else (r.terms - old.terms, r.names - old.names)
+    con.executemany("INSERT OR IGNORE INTO record_terms(term, qid) VALUES (?, ?)", ((t, r.id) for t in terms))
+    con.executemany("INSERT OR IGNORE INTO record_speakers(name, qid) VALUES (?, ?)", ((s, r.id) for s in names))
 
 
 def delete_record(con: sqlite3.Connection, r) -> None:

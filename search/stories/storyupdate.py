@@ -134,27 +134,40 @@ def _quotes(table) -> None:
             yield from q.links.get(x, ())
 
     seen = _walk(start, linked)
-    before: dict[str, set] = {}  # article -> its marks of the old records
     old_records, old_nodes = {}, {}
     for qid in old_qids:
         row = con.execute("SELECT data FROM records WHERE qid=?", (qid,)).fetchone()
         if row is not None:
-            old = old_records[qid] = pickle.loads(row[0])
+            old_records[qid] = pickle.loads(row[0])
+        old_nodes[qid] = group_nodes.pop(qid, ())
+    old_group = {x: group_of.pop(x, None) for x in seen}
+    # An old record that only grew (or stayed) keeps its id, its rows and its appearances'
+    # marks: only what it gained is written. Every other old record goes, with its marks.
+    found, grown = [], {}
+    for nodes in _components(q, alive):
+        r = _grown(table, nodes, old_group, old_records, old_nodes, aliases, renamed)
+        if r is not None:
+            grown[r.id] = r
+        found.append((nodes, r or q.record(nodes, table.meta.get, aliases)))
+    before: dict[str, set] = {}  # article -> its marks of the old records that went
+    for qid, old in old_records.items():
+        if qid not in grown:
             for aid, mark in old.marks():
                 before.setdefault(aid, set()).add(mark)
             ss.delete_record(con, old)
-        old_nodes[qid] = group_nodes.pop(qid, ())
-    old_group = {x: group_of.pop(x, None) for x in seen}
     after: dict[str, set] = {}
-    for nodes in _components(q, alive):
-        r = _grown(table, nodes, old_group, old_records, old_nodes, aliases, renamed)
-        r = r or q.record(nodes, table.meta.get, aliases)
-        ss.write_record(con, r)
+    for nodes, r in found:
+        old = old_records.get(r.id) if r.id in grown else None
         group_nodes[r.id] = nodes
         for n in nodes:
             group_of[n] = r.id
+        if old is r:  # unchanged
+            continue
+        ss.write_record(con, r, old)
+        had = set(old.marks()) if old is not None else ()
         for aid, mark in r.marks():
-            after.setdefault(aid, set()).add(mark)
+            if (aid, mark) not in had:
+                after.setdefault(aid, set()).add(mark)
     for aid in before.keys() | after.keys():  # only the articles whose marks changed are read
         old, new = before.get(aid, set()), after.get(aid, set())
         if old != new:
