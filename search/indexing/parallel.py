@@ -11,11 +11,14 @@ step inline, at `wait()`, with the same result.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import pickle
 import select
 import struct
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -163,6 +166,41 @@ class Background:
                 pass
             self.pid = None
             gc.unfreeze()
+
+
+class Ahead:
+    """`fn()` worked out in a forked child while this process goes on (when that is safe),
+    its result handed back through a temporary file at `result()`; else worked out there."""
+
+    def __init__(self, fn: Callable[[], object], label: str):
+        self.fn = fn
+        fd, self.path = tempfile.mkstemp(prefix="kliping-ahead-")
+        os.close(fd)
+
+        def run() -> None:
+            with open(self.path, "wb") as f:
+                pickle.dump(fn(), f, pickle.HIGHEST_PROTOCOL)
+        self.step = Background(run, label)
+
+    def result(self):
+        """The result (worked out here after all when the child failed: its error, if any, is
+        then this process's)."""
+        try:
+            if self.step.pid is None:
+                return self.fn()
+            try:
+                self.step.wait()
+                with open(self.path, "rb") as f:
+                    return pickle.load(f)
+            except (IngestError, OSError, pickle.UnpicklingError, EOFError):
+                return self.fn()
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        self.step.cancel()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
 
 
 _REPORT = struct.Struct("<qq")  # (done, total), one report

@@ -10,9 +10,10 @@ links (`judge`), then derives the stories (search.stories.clusters) and the quot
 A build (`StoryTable.spooled`) writes its per-article rows into the new file as it reads
 (search.stories.rowmap.SpoolMap), keeps in memory only what links quotes across articles, and
 at `save` adds everything derived from it; `StoryTable()` holds the same table in plain dicts
-(a repair, the PostgreSQL builder). An update (`add`, `remove`) opens the file's table as row maps (search.stories.rowmap)
-and reads and writes only the rows its batch touches; search.stories.storyupdate derives again
-only the stories and quotes the batch can have changed.
+(a repair, the PostgreSQL builder). An update (`add`, `remove`) opens the file's table as row
+maps (search.stories.rowmap) and reads and writes only the rows its batch touches;
+search.stories.storyupdate derives again only the stories and quotes the batch can have
+changed.
 
 `finish_build`, `update` and `repair` are the builder's and updater's hooks; they run the echo
 steps of search.stories.echoes with the judge and then the stories'.
@@ -113,10 +114,12 @@ class StoryTable:
                 con.executemany("INSERT OR IGNORE INTO title_terms(term, aid) VALUES (?, ?)",
                                 ((t, a.id) for t in terms))
 
-    def add_articles(self, articles: Iterable[Article], an: Analyzer) -> None:
+    def add_articles(self, articles: Iterable[Article], an: Analyzer,
+                     found_of: dict[str, list[Quote]] | None = None) -> None:
+        """Update: `found_of`: the articles' quotes, when already extracted."""
         nodes = []
         for a in articles:
-            found = extract(a)
+            found = found_of[a.id] if found_of is not None and a.id in found_of else extract(a)
             self._describe(a, an)
             nodes += self.quotes.collect(a.id, found, an)
             self._features(a, found)
@@ -226,11 +229,18 @@ def finish_build(echo_table, story_table: StoryTable, gen: Path, stamp: int,
     story_table.save(ss.path(gen), stamp, echoes.stored_rows(gen))
 
 
+def quotes_of(articles: Iterable[Article]) -> dict[str, list[Quote]]:
+    """The articles' quotes by id (`update`'s `found_of`, worked out ahead)."""
+    return {a.id: extract(a) for a in articles}
+
+
 def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyzer, *, before: int,
-           after: int, everything: Callable[[], Iterable[Article]]) -> None:
+           after: int, everything: Callable[[], Iterable[Article]],
+           found_of: dict[str, list[Quote]] | None = None) -> None:
     """After `add` or `remove` committed: the echoes (search.stories.echoes.update) judged by
     this table, then the table's own update, reading and writing only the rows the batch
-    touches; built again from `everything()` when the file does not describe `before`."""
+    touches; built again from `everything()` when the file does not describe `before`.
+    `found_of`: the changed articles' quotes, when worked out already (`quotes_of`)."""
     con = ss.open_rw(gen, before)
     if con is None:
         table = StoryTable.build(everything(), an)
@@ -241,7 +251,7 @@ def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyz
     try:
         table = StoryTable(con)
         table.remove_articles([*removed, *(a.id for a in changed)])
-        table.add_articles(changed, an)
+        table.add_articles(changed, an, found_of)
         rewritten = echoes.update(gen, changed, removed, an, before=before, after=after,
                                   everything=everything, judge=table.judge)
         storyupdate.refresh(table, gen, rewritten)

@@ -138,3 +138,25 @@ def test_prefetch_prepares_each_article_in_the_child_and_hands_it_over_once(tmp_
         assert {pid for pid, _ in made.values()} != {os.getpid()}
     assert parallel.prepared(got, items[0].id) is None  # taken once
     assert parallel.prepared(iter(plain), plain[0].id) is None  # not prefetched: nothing prepared
+
+
+def test_ahead_works_a_result_out_in_a_child_and_hands_it_back(monkeypatch, capfd):
+    """`Ahead`: the result comes from the child (its pid, not ours), its temporary file goes;
+    a child that fails, or no fork at all, gives the same result worked out here."""
+    ahead = parallel.Ahead(lambda: {"pid": os.getpid(), "quotes": [("a1", 3)]}, "test")
+    forked = ahead.step.pid is not None
+    got = ahead.result()
+    assert got["quotes"] == [("a1", 3)]
+    assert (got["pid"] != os.getpid()) == forked == parallel.can_fork()
+    assert not os.path.exists(ahead.path)
+
+    parent = os.getpid()
+
+    def fails_in_a_child():
+        if os.getpid() != parent:
+            raise RuntimeError("child only")
+        return "here"
+    assert parallel.Ahead(fails_in_a_child, "test").result() == "here"
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    inline = parallel.Ahead(lambda: os.getpid(), "test")
+    assert inline.step.pid is None and inline.result() == os.getpid()

@@ -34,6 +34,7 @@ from search.engine.whoosh import merging, store
 from search.engine.whoosh.build import document
 from search.engine.whoosh.reader import article_from_stored
 from search.engine.whoosh.writer import open_writer
+from search.indexing.parallel import Ahead
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.present import anchors
@@ -94,7 +95,7 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
         loaded = items if isinstance(items, fingerprints.Loaded) else None
         if loaded is not None and on_item is None:
             loaded.skip_unchanged(prints_of)
-        writer = None
+        writer = ahead = None
         written: list[Article] = []
         cleaned: list[str] = []  # ids
         batch: dict[str, str] = {}  # id -> content hash of this batch's articles
@@ -127,16 +128,21 @@ def add(items: Iterable[Article | Skipped], root: str | Path, *, wait: float = 0
                                                item.id, flags=item.flags() or None))
             reader.close()
             if writer is not None:
+                # the batch's quotes are read in a child while this process commits
+                ahead = Ahead(lambda: storybook.quotes_of(written), "quotes")
                 writer.commit(mergetype=merging.policy(settings.merge_floor))
                 report.committed = True
         except BaseException:
             reader.close()
+            if ahead is not None:
+                ahead.cancel()
             if writer is not None:
                 _abandon(writer, root)
             raise
         if report.committed:
             storybook.update(gen, written, (), analyzer(settings), before=before,
-                             after=ix.latest_generation(), everything=lambda: stored_articles(ix))
+                             after=ix.latest_generation(), everything=lambda: stored_articles(ix),
+                             found_of=ahead.result())
             _touch_manifest(gen, ix.doc_count(), ix.latest_generation())
         if report.committed or (cleaned and not prints_of and loaded is not None):
             # after a commit, or when stale fingerprints made every input be cleaned: the index
