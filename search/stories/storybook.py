@@ -20,6 +20,7 @@ steps of search.stories.echoes with the judge and then the stories'.
 """
 from __future__ import annotations
 
+import itertools
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -31,7 +32,7 @@ from search.stories import echoes, rowmap, storyupdate
 from search.stories import storystore as ss
 from search.stories.clusters import cluster
 from search.stories.formulaic import Features, Judge, features
-from search.stories.quotebook import QuoteIndex
+from search.stories.quotebook import QuoteIndex, QuoteRecord
 from search.stories.quotes import Quote, extract
 from search.stories.storystore import FILE, StoryView  # noqa: F401  (the readers' side)
 from search.text.analysis import Analyzer
@@ -179,17 +180,7 @@ class StoryTable:
         for story in {s.id: s for s in cluster(self.meta, found_echoes, self.titles).values()}.values():
             ss.write_story(con, story)
         aliases = q.aliases()
-        group_of, group_nodes, marks = {}, {}, {}
-        for nodes in q.groups():
-            r = q.record(nodes, self.meta.get, aliases)
-            ss.write_record(con, r)
-            group_nodes[r.id] = nodes
-            group_of.update((n, r.id) for n in nodes)
-            for aid, mark in r.marks():
-                marks.setdefault(aid, set()).add(mark)
-        rowmap.save_rows(con, "q_group_of", group_of.items())
-        rowmap.save_rows(con, "q_group_nodes", group_nodes.items())
-        rowmap.save_rows(con, "marks", ((aid, sorted(m)) for aid, m in marks.items()))
+        _save_records(con, ((nodes, q.record(nodes, self.meta.get, aliases)) for nodes in q.groups()))
         ss.set_meta(con, next_uid=q.next_uid, aliases=pickle.dumps(aliases, pickle.HIGHEST_PROTOCOL))
         if self.spool is not None:
             con = self.spool.take()
@@ -214,6 +205,35 @@ class StoryTable:
         for a in articles:
             table.collect(a, an)
         return table
+
+
+def _save_records(con: sqlite3.Connection, found: Iterable[tuple[list[int], QuoteRecord]]) -> None:
+    """Every quote record (with its nodes) and its bookkeeping (each node's record) and every
+    article's marks, written as they come (the marks gathered per article in a temporary
+    table), so none of it is held whole."""
+    con.execute("CREATE TEMP TABLE marks_tmp(aid TEXT NOT NULL, n INTEGER NOT NULL, qid TEXT NOT NULL)")
+    group_of: list[tuple] = []
+    group_nodes: list[tuple] = []
+    marks: list[tuple] = []
+
+    def flush() -> None:
+        rowmap.save_rows(con, "q_group_of", group_of)
+        rowmap.save_rows(con, "q_group_nodes", group_nodes)
+        con.executemany("INSERT INTO marks_tmp(aid, n, qid) VALUES (?, ?, ?)", marks)
+        for rows in (group_of, group_nodes, marks):
+            rows.clear()
+    for nodes, r in found:
+        ss.write_record(con, r)
+        group_nodes.append((r.id, nodes))
+        group_of.extend((n, r.id) for n in nodes)
+        marks.extend((aid, n, qid) for aid, (n, qid) in r.marks())
+        if len(marks) + len(group_of) >= 50_000:
+            flush()
+    flush()
+    rows = con.execute("SELECT DISTINCT aid, n, qid FROM marks_tmp ORDER BY aid, n, qid")
+    rowmap.save_rows(con, "marks", ((aid, [(n, qid) for _, n, qid in one])
+                                    for aid, one in itertools.groupby(rows, key=lambda row: row[0])))
+    con.execute("DROP TABLE marks_tmp")
 
 
 def _tmp(target: Path) -> Path:
