@@ -9,7 +9,10 @@ the shards through postgres_fdw, the lexicon's document frequencies, the echo ta
 links, the stories and quotes (search.stories.storybook.update, the Whoosh engine's step), the
 fingerprints, the meta row's counts and commit) is written in one transaction of the
 coordinator, so readers see it all or none of it; with shards, postgres_fdw commits their part
-when the coordinator commits.
+when the coordinator commits. The echo store's and the stories' files are copied to a
+temporary folder, changed there in place, and saved as the next commit's: only their parts the
+batch changed are uploaded, and only the echo links of the articles whose echo rows it
+rewrote are written again (search.engine.postgres.files, build.save_echoes).
 """
 from __future__ import annotations
 
@@ -20,8 +23,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
-from search.engine.postgres import store
-from search.engine.postgres.build import COPY_DOCS, restore_echoes, save_echoes
+from search.engine.postgres import files, store
+from search.engine.postgres.build import COPY_DOCS, save_echoes
 from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import DOC_COLUMNS, article_from_json, lexeme_field, row, table
 from search.ingest import fingerprints
@@ -136,10 +139,10 @@ def _commit(conn, meta: dict, settings: Settings, new: list[Article], gone: list
         with tempfile.TemporaryDirectory() as tmp:
             # The echo store and story table as this commit left them; those that do not describe
             # it (none, or an older format) are made again from the rows as this transaction sees.
-            restore_echoes(conn, gen, Path(tmp))
-            storybook.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
-                             everything=lambda: _everything(conn, docs))
-            save_echoes(conn, gen, Path(tmp))
+            files.restore(conn, gen, commit, Path(tmp))
+            rewritten = storybook.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
+                                         everything=lambda: _everything(conn, docs))
+            save_echoes(conn, gen, commit + 1, Path(tmp), rewritten)
         conn.execute(f"DELETE FROM {prints}")
         if prints_of:
             with conn.cursor().copy(f"COPY {prints} (id, fp) FROM STDIN") as cp:
