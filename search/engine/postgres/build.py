@@ -206,18 +206,19 @@ def save_echoes(conn, gen: int, commit: int, folder: Path, rewritten: set[str] |
     """The files search.stories.storybook wrote into `folder` (the echo store's and the stories'
     SQLite files), as the generation's commit `commit` (search.engine.postgres.files: only the
     parts not held yet move), and the echo links, one row each: those of the articles whose
-    echo rows were `rewritten` (None: every article's, replacing what the generation held)."""
+    echo rows were `rewritten` (None: every article's, replacing what the generation held).
+    The files then move from `folder` to the writer's cache (files.keep)."""
     saved = files.save(conn, gen, commit, folder)
     links = table("echoes", gen)
     if rewritten is None:
         conn.execute(f"DELETE FROM {links}")
     elif rewritten:
         conn.execute(f"DELETE FROM {links} WHERE article_id = ANY(%s)", (sorted(rewritten),))
-    else:
-        return saved
-    with conn.cursor().copy(f"COPY {links} (article_id, n, rank, other_id, m, sim) FROM STDIN") as cp:
-        for aid, paras in echoes.stored_rows(Path(folder), None if rewritten is None else sorted(rewritten)):
-            for n, lst in paras.items():
-                for rank, (oid, m, sim) in enumerate(lst):
-                    cp.write_row((aid, n, rank, oid, m, sim))
+    if rewritten is None or rewritten:
+        with conn.cursor().copy(f"COPY {links} (article_id, n, rank, other_id, m, sim) FROM STDIN") as cp:
+            for aid, paras in echoes.stored_rows(Path(folder), None if rewritten is None else sorted(rewritten)):
+                for n, lst in paras.items():
+                    for rank, (oid, m, sim) in enumerate(lst):
+                        cp.write_row((aid, n, rank, oid, m, sim))
+    files.keep(folder, files.cache_folder(), saved.lists)  # the next add copies them from here
     return saved

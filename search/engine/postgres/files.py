@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.engine.postgres.schema import table
@@ -34,6 +36,7 @@ PART = 4096  # bytes a part: SQLite's page (search.stories' files keep its defau
 DIGEST = 20  # bytes of a part's digest
 BATCH = 4 << 20  # bytes of parts read in one statement
 KEEP_COMMITS = 2  # the commit saved and the one before, for readers still on it
+KEEP_CACHED = 2  # files of each name a writer keeps on local disk (`keep`)
 
 
 def digest(data: bytes) -> bytes:
@@ -51,6 +54,7 @@ class Saved:
     bytes_new: int = 0
     parts: int = 0
     bytes: int = 0
+    lists: dict[str, bytes] = field(default_factory=dict)  # {file name: its parts' digests}
 
 
 # -- writing ------------------------------------------------------------------------------------------
@@ -82,6 +86,7 @@ def save(conn, gen: int, commit: int, folder: Path) -> Saved:
     for name, (size, blob) in listed.items():
         conn.execute(f"INSERT INTO {files} (name, commit, size, digests) VALUES (%s, %s, %s, %s)",
                      (name, commit, size, blob))
+        saved.lists[name] = blob
     lists = {k: v for k, v in lists.items() if k[1] != commit}
     lists.update({(name, commit): blob for name, (_, blob) in listed.items()})
     forget(conn, gen, lists, commit - KEEP_COMMITS + 1)
@@ -167,13 +172,67 @@ def copy_out(conn, gen: int, commit: int | None, name: str, target: Callable[[st
     return out
 
 
-def restore(conn, gen: int, commit: int, folder: Path) -> None:
+def restore(conn, gen: int, commit: int, folder: Path, cache: Path | None = None) -> None:
     """Every file the generation lists at `commit` (else at its newest listed one), written into
-    `folder` a part at a time (search.stories reads and updates them there). Runs in the
-    caller's transaction: the writer's, which no other writer changes under it."""
+    `folder` (search.stories reads and updates them there): copied from the writer's `cache`
+    when it holds those bytes (checked part by part against the list), else downloaded a batch
+    of parts at a time. Runs in the caller's transaction: the writer's, which no other writer
+    changes under it."""
     files = table("files", gen)
     for (name,) in conn.execute(f"SELECT DISTINCT name FROM {files}").fetchall():
-        _write(Path(folder) / name, stream(conn, gen, listing(conn, gen, commit, name) or []))
+        digests = listing(conn, gen, commit, name) or []
+        if cache is not None and _copy_checked(cache / f"{key(digests)}-{name}", Path(folder) / name, digests):
+            continue
+        _write(Path(folder) / name, stream(conn, gen, digests))
+
+
+# -- the writer's cache -------------------------------------------------------------------------------
+def cache_folder() -> Path:
+    """Where a writer keeps the files it last saved, named by their lists (`key`), so that the
+    next `add` or `remove` copies them from local disk instead of downloading them:
+    $KLIPING_WRITER_CACHE, else `kliping-writer-<uid>` in the system's temporary folder."""
+    folder = Path(os.environ.get("KLIPING_WRITER_CACHE")
+                  or Path(tempfile.gettempdir()) / f"kliping-writer-{os.getuid()}")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def keep(folder: Path, cache: Path, lists: dict[str, bytes]) -> None:
+    """The files `save` listed (moved out of `folder`) into the cache; of each name, the
+    KEEP_CACHED newest stay. The cache is only a shortcut: whatever it holds is checked."""
+    for name, blob in lists.items():
+        target = cache / f"{key(split(blob))}-{name}"
+        tmp = cache / f".{target.name}.{os.getpid()}.tmp"
+        shutil.move(Path(folder) / name, tmp)
+        os.replace(tmp, target)
+        older = sorted(cache.glob(f"*-{name}"), key=_mtime, reverse=True)[KEEP_CACHED:]
+        for old in older:
+            old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _copy_checked(src: Path, dst: Path, digests: list[bytes]) -> bool:
+    """Copy `src` to `dst` a part at a time if its parts are `digests`; False (and no `dst`)
+    when it is missing or differs."""
+    try:
+        with open(src, "rb") as fh, open(dst, "wb") as out:
+            for want in digests:
+                data = fh.read(PART)
+                if digest(data) != want:
+                    raise ValueError
+                out.write(data)
+            if fh.read(1):
+                raise ValueError
+        return True
+    except (OSError, ValueError):
+        dst.unlink(missing_ok=True)
+        return False
 
 
 def _write(path: Path, data: Iterator[bytes]) -> None:

@@ -10,9 +10,10 @@ links, the stories and quotes (search.stories.storybook.update, the Whoosh engin
 fingerprints, the meta row's counts and commit) is written in one transaction of the
 coordinator, so readers see it all or none of it; with shards, postgres_fdw commits their part
 when the coordinator commits. The echo store's and the stories' files are copied to a
-temporary folder, changed there in place, and saved as the next commit's: only their parts the
-batch changed are uploaded, and only the echo links of the articles whose echo rows it
-rewrote are written again (search.engine.postgres.files, build.save_echoes).
+temporary folder (from the writer's cache when it holds them, else downloaded), changed there
+in place, and saved as the next commit's: only their parts the batch changed are uploaded, and
+only the echo links of the articles whose echo rows it rewrote are written again
+(search.engine.postgres.files, build.save_echoes).
 """
 from __future__ import annotations
 
@@ -139,7 +140,7 @@ def _commit(conn, meta: dict, settings: Settings, new: list[Article], gone: list
         with tempfile.TemporaryDirectory() as tmp:
             # The echo store and story table as this commit left them; those that do not describe
             # it (none, or an older format) are made again from the rows as this transaction sees.
-            files.restore(conn, gen, commit, Path(tmp))
+            files.restore(conn, gen, commit, Path(tmp), files.cache_folder())
             rewritten = storybook.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
                                          everything=lambda: _everything(conn, docs))
             save_echoes(conn, gen, commit + 1, Path(tmp), rewritten)

@@ -180,3 +180,36 @@ def test_an_archive_of_the_older_layout_asks_to_be_rebuilt(pg, tmp_path):
     assert fresh.reader().stories([a.id for a in arts]) is not None
     fresh.close()
     engine.close()
+
+
+def test_a_writer_copies_its_cached_files_and_downloads_what_the_cache_lacks(pg, tmp_path, monkeypatch):
+    """The files a writer saved wait in its cache (files.keep): the next add copies them from
+    there, checked against the commit's list; a damaged or missing one is downloaded."""
+    arts = corpus(tmp_path)[:40]
+    location = pg.single()
+    engine = open_engine(location, refresh=0)
+    engine.build(arts[:-6])
+    cache = files.cache_folder()
+    downloaded = []
+    real = files.stream
+    monkeypatch.setattr(files, "stream", lambda c, g, d: downloaded.append(len(d)) or real(c, g, d))
+    engine.add(arts[-6:-4])  # both files from the cache
+    assert downloaded == []
+    with psycopg.connect(location, autocommit=True) as c:
+        gen, blob = c.execute(f"SELECT {engine.reader().gen}, digests FROM {table('files', engine.reader().gen)} "
+                              "WHERE name = 'echoes.sqlite' AND commit = 1").fetchone()
+    cached = cache / f"{files.key(files.split(bytes(blob)))}-echoes.sqlite"
+    data = bytearray(cached.read_bytes())
+    data[5000] ^= 1
+    cached.write_bytes(data)
+    engine.add(arts[-4:-2])  # echoes.sqlite damaged in the cache: downloaded
+    assert downloaded == [len(files.split(bytes(blob)))]
+    for p in cache.glob("*.sqlite"):
+        p.unlink()
+    engine.add(arts[-2:])  # nothing cached: both downloaded
+    assert len(downloaded) == 3
+    whole = open_engine(location, refresh=0)
+    assert whole.reader().stories([a.id for a in arts]) == engine.reader().stories([a.id for a in arts])
+    assert gen == engine.reader().gen
+    engine.close()
+    whole.close()
