@@ -1,6 +1,7 @@
 """What an `add` writes to PostgreSQL, for two Kliping checkouts in one run (issue 18).
 
     python bench/pg_parts.py build --code DIR --corpus FILE --snap DIR    # one archive, kept
+    python bench/pg_parts.py seed --code . --snap DIR    # its files in DIR/cache, as a build leaves them
     python bench/pg_parts.py add --code old=DIR --snap old=DIR --code new=. --snap new=DIR \\
         --batch FILE --reps 3 [--out FILE.json]
 
@@ -11,7 +12,10 @@ turn (the order rotating), `python -m search add` of the batch into a fresh copy
 checkout's folder, and records: its wall time and peak RSS (wait4), the WAL the server wrote
 during it (pg_current_wal_lsn before and after), and the bytes of the layers' files written
 (the old layout rewrites every part; the new one, the parts the new commit lists and the one
-before did not). Medians are printed at the end.
+before did not). A checkout named `NAME-cold` runs with an empty writer's cache; others with the
+files the build left in it (moved to `--snap`/cache by hand after the build). After the add, a
+fresh process opens a reader and copies the stories file out (`read_stories_s`, its peak RSS).
+Medians are printed at the end.
 """
 from __future__ import annotations
 
@@ -92,34 +96,70 @@ def file_bytes(c) -> dict:
             "file_mb_total": total[1] / 2**20}
 
 
+READ = ("import sys, time; from search.engine import open_engine; e = open_engine(sys.argv[1]); "
+        "r = e.reader(); t = time.perf_counter(); r.layers.stories(); print(time.perf_counter() - t)")
+
+
 def add(codes: dict[str, Path], snaps: dict[str, Path], batch: Path, reps: int, work: Path) -> dict:
+    """A name ending in -cold runs with an empty writer's cache (KLIPING_WRITER_CACHE); others
+    with a copy of the snapshot's `cache` folder (what the build left there), if it has one."""
     out: dict[str, list[dict]] = {k: [] for k in codes}
     names = list(codes)
     for rep in range(reps):
         order = names[rep % len(names):] + names[:rep % len(names)]
         for name in order:
             server = _copy(snaps[name], work / f"run-{name}")
+            cache, seed = work / f"cache-{name}", snaps[name] / "cache"
+            shutil.rmtree(cache, ignore_errors=True)
+            if seed.is_dir() and not name.endswith("-cold"):
+                shutil.copytree(seed, cache)
+            cache.mkdir(exist_ok=True)
+            env = dict(env_for(codes[name]), KLIPING_WRITER_CACHE=str(cache),
+                       KLIPING_STORIES_COPIES=str(work / f"copies-{name}"))
             try:
                 with psycopg.connect(server.dsn, autocommit=True) as c:
                     c.execute("CHECKPOINT")
                     before = c.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
                 r = run_measured([sys.executable, "-m", "search", "add", str(batch), *MAP, "--engine", server.dsn],
-                                 codes[name], env_for(codes[name]))
+                                 codes[name], env)
                 with psycopg.connect(server.dsn, autocommit=True) as c:
                     wal = c.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", (before,)).fetchone()[0]
                     rec = {"seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"],
                            "wal_mb": float(wal) / 2**20, **file_bytes(c)}
-                log(name, rep, rec, r["stderr"][-300:] if r["rc"] else "")
+                shutil.rmtree(work / f"copies-{name}", ignore_errors=True)
+                rd = run_measured([sys.executable, "-c", READ, server.dsn], codes[name], env)
+                rec.update(read_stories_s=float(rd["stdout"].strip() or "nan"), read_peak_rss_mb=rd["peak_rss_mb"])
+                log(name, rep, rec, r["stderr"][-300:] if r["rc"] else "", rd["stderr"][-300:] if rd["rc"] else "")
                 out[name].append(rec)
             finally:
                 server.halt("immediate")
                 shutil.rmtree(server.folder, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
     return out
+
+
+def seed(snap: Path) -> None:
+    """The snapshot's files, named by their lists, in `snap`/cache: what a build by this
+    checkout leaves in the writer's cache (search.engine.postgres.files.keep)."""
+    from search.engine.postgres import files
+
+    cache = snap / "cache"
+    cache.mkdir(exist_ok=True)
+    server = _copy(snap, snap.parent / f"{snap.name}-seed")
+    try:
+        with psycopg.connect(server.dsn, autocommit=True) as c:
+            gen = c.execute("SELECT value FROM kliping_meta WHERE key = 'current'").fetchone()[0]["gen"]
+            for (name,) in c.execute(f"SELECT DISTINCT name FROM kliping_files_{gen}").fetchall():
+                got = files.copy_out(c, gen, 0, name, lambda k, name=name: cache / f"{k}-{name}")
+                log("seeded", got)
+    finally:
+        server.halt("immediate")
+        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["build", "add"])
+    ap.add_argument("what", choices=["build", "seed", "add"])
     ap.add_argument("--code", action="append", required=True)
     ap.add_argument("--snap", action="append", required=True)
     ap.add_argument("--corpus")
@@ -130,6 +170,9 @@ def main() -> None:
     a = ap.parse_args()
     if a.what == "build":
         build(Path(a.code[0]).resolve(), Path(a.corpus), Path(a.snap[0]))
+        return
+    if a.what == "seed":
+        seed(Path(a.snap[0]))
         return
     codes = {k: Path(v).resolve() for k, v in (x.split("=", 1) for x in a.code)}
     snaps = {k: Path(v) for k, v in (x.split("=", 1) for x in a.snap)}
