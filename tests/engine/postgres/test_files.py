@@ -213,3 +213,29 @@ def test_a_writer_copies_its_cached_files_and_downloads_what_the_cache_lacks(pg,
     assert gen == engine.reader().gen
     engine.close()
     whole.close()
+
+
+def test_the_echo_links_an_update_rewrites_in_part_are_those_of_its_echo_store(pg, tmp_path):
+    """An add or remove writes again only the links of the articles whose echo rows changed:
+    the table then holds exactly the links of the commit's echo store, as a build writes them."""
+    from search.models import Article
+    from search.stories import echoes
+
+    arts = corpus(tmp_path)[:80]
+    echoing = [Article(id=f"echo{i}", paragraphs=["Pembuka berita ini.", max(a.paragraphs, key=len)],
+                       outlet="Gema", date=a.date) for i, a in enumerate(arts[:12])]
+    location = pg.single()
+    engine = open_engine(location, refresh=0)
+    engine.build(arts)
+    for step in (lambda: engine.add(echoing), lambda: engine.remove([a.id for a in echoing[:5]] + [arts[20].id])):
+        step()
+        gen, commit = engine.reader().gen, engine.reader().meta["commit"]
+        folder = tmp_path / f"commit-{commit}"
+        folder.mkdir()
+        with psycopg.connect(location, autocommit=True) as c:
+            files.restore(c, gen, commit, folder)
+            held = sorted(c.execute(f"SELECT article_id, n, rank, other_id, m, sim FROM {table('echoes', gen)}"))
+        want = sorted((aid, n, rank, oid, m, pytest.approx(sim)) for aid, paras in echoes.stored_rows(folder)
+                      for n, lst in paras.items() for rank, (oid, m, sim) in enumerate(lst))
+        assert held and held == want
+    engine.close()
