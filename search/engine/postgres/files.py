@@ -179,8 +179,10 @@ def restore(conn, gen: int, commit: int, folder: Path, cache: Path | None = None
     of parts at a time. Runs in the caller's transaction: the writer's, which no other writer
     changes under it."""
     files = table("files", gen)
-    for (name,) in conn.execute(f"SELECT DISTINCT name FROM {files}").fetchall():
-        digests = listing(conn, gen, commit, name) or []
+    held = {c for (c,) in conn.execute(f"SELECT DISTINCT commit FROM {files}")}
+    at = commit if commit in held else max(held, default=None)
+    for name, blob in conn.execute(f"SELECT name, digests FROM {files} WHERE commit = %s", (at,)).fetchall():
+        digests = split(bytes(blob))
         if cache is not None and _copy_checked(cache / f"{key(digests)}-{name}", Path(folder) / name, digests):
             continue
         _write(Path(folder) / name, stream(conn, gen, digests))
