@@ -83,12 +83,14 @@ def file_bytes(c) -> dict:
     tables = {r[0] for r in c.execute("SELECT relname FROM pg_class WHERE relname LIKE %s", (f"kliping_%_{gen}",))}
     if f"kliping_parts_{gen}" in tables:  # content-addressed parts: what the new commit added
         commit = c.execute(f"SELECT max(commit) FROM kliping_files_{gen}").fetchone()[0]
-        row = c.execute(
-            f"SELECT count(*), coalesce(sum(octet_length(p.data)), 0) FROM kliping_parts_{gen} p WHERE p.digest IN "
-            f"(SELECT digest FROM kliping_files_{gen} WHERE commit = %s EXCEPT "
-            f"SELECT digest FROM kliping_files_{gen} WHERE commit < %s)", (commit, commit)).fetchone()
-        total = c.execute(f"SELECT count(*), sum(octet_length(p.data)) FROM kliping_files_{gen} f JOIN "
-                          f"kliping_parts_{gen} p USING (digest) WHERE f.commit = %s", (commit,)).fetchone()
+        lists = {n: {bytes(blob[i:i + 20]) for (blob,) in c.execute(
+            f"SELECT digests FROM kliping_files_{gen} WHERE commit = %s", (n,)) for i in range(0, len(blob), 20)}
+            for n in (commit - 1, commit)}
+        new = sorted(lists[commit] - lists[commit - 1])
+        row = c.execute(f"SELECT count(*), coalesce(sum(octet_length(data)), 0) FROM kliping_parts_{gen} "
+                        "WHERE digest = ANY(%s)", (new,)).fetchone()
+        total = c.execute(f"SELECT sum(length(digests)) / 20, sum(size) FROM kliping_files_{gen} WHERE commit = %s",
+                          (commit,)).fetchone()
     else:  # whole files: every part rewritten
         row = c.execute(f"SELECT count(*), sum(octet_length(data)) FROM kliping_files_{gen}").fetchone()
         total = row
@@ -131,6 +133,7 @@ def add(codes: dict[str, Path], snaps: dict[str, Path], batch: Path, reps: int, 
                 rec.update(read_stories_s=float(rd["stdout"].strip() or "nan"), read_peak_rss_mb=rd["peak_rss_mb"])
                 log(name, rep, rec, r["stderr"][-300:] if r["rc"] else "", rd["stderr"][-300:] if rd["rc"] else "")
                 out[name].append(rec)
+                (work / "runs.json").write_text(json.dumps(out, indent=1))
             finally:
                 server.halt("immediate")
                 shutil.rmtree(server.folder, ignore_errors=True)
