@@ -94,8 +94,8 @@ def file_bytes(c) -> dict:
     else:  # whole files: every part rewritten
         row = c.execute(f"SELECT count(*), sum(octet_length(data)) FROM kliping_files_{gen}").fetchone()
         total = row
-    return {"parts_written": row[0], "file_mb_written": row[1] / 2**20, "parts_total": total[0],
-            "file_mb_total": total[1] / 2**20}
+    return {"parts_written": int(row[0]), "file_mb_written": float(row[1]) / 2**20, "parts_total": int(total[0]),
+            "file_mb_total": float(total[1]) / 2**20}
 
 
 READ = ("import sys, time; from search.engine import open_engine; e = open_engine(sys.argv[1]); "
