@@ -7,7 +7,8 @@
 
 `build` starts a throwaway server (search.engine.postgres.local) in `--snap`, runs
 `python -m search build` of the corpus from the checkout `--code` into it (wall time, peak RSS)
-and stops the server, keeping its folder. `add` then runs, for each rep and each checkout in
+and stops the server, keeping its folder (and, in `cache`, what the build left in the writer's
+cache). `add` then runs, for each rep and each checkout in
 turn (the order rotating), `python -m search add` of the batch into a fresh copy of that
 checkout's folder, and records: its wall time and peak RSS (wait4), the WAL the server wrote
 during it (pg_current_wal_lsn before and after), and the bytes of the layers' files written
@@ -57,7 +58,7 @@ def build(code: Path, corpus: Path, snap: Path) -> dict:
     server = LocalServer.start(snap)
     try:
         r = run_measured([sys.executable, "-m", "search", "build", str(corpus), *MAP, "--engine", server.dsn],
-                         code, env_for(code))
+                         code, dict(env_for(code), KLIPING_WRITER_CACHE=str(snap / "cache")))
         log(f"build {code}: {r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB, rc {r['rc']}", r["stderr"][-400:])
         with psycopg.connect(server.dsn) as c:
             r["db_mb"] = c.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
