@@ -242,18 +242,21 @@ def pg(tmp_path_factory):
 
     if not local.available():
         pytest.skip("PostgreSQL is not installed (make test installs Debian's postgresql)")
-    # The readers' copies of stories files (search.engine.postgres.layers) stay with the run.
-    before = os.environ.get("KLIPING_STORIES_COPIES")
+    # The readers' copies of stories files (search.engine.postgres.layers) and the writers' cache
+    # (search.engine.postgres.files) stay with the run.
+    before = {k: os.environ.get(k) for k in ("KLIPING_STORIES_COPIES", "KLIPING_WRITER_CACHE")}
     os.environ["KLIPING_STORIES_COPIES"] = str(tmp_path_factory.mktemp("stories-copies"))
+    os.environ["KLIPING_WRITER_CACHE"] = str(tmp_path_factory.mktemp("writer-cache"))
     cluster = PgCluster()
     try:
         yield cluster
     finally:
         cluster.stop()
-        if before is None:
-            os.environ.pop("KLIPING_STORIES_COPIES", None)
-        else:
-            os.environ["KLIPING_STORIES_COPIES"] = before
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def new_location(kind: str, request, tmp_path_factory) -> str:

@@ -358,8 +358,8 @@ def plain_row(row: list) -> dict[int, list[tuple[str, int, float]]]:
     return {n: [(oid, m, sim / 1000) for oid, m, sim, *_ in lst] for n, lst in row}
 
 
-def stored_rows(gen: Path):
-    """(article id, plain_row) of every row of the generation's store, one at a time (what
-    story clusters are derived from)."""
-    for aid, row in st.all_rows(Path(gen)):
+def stored_rows(gen: Path, only: Iterable[str] | None = None):
+    """(article id, plain_row) of every row of the generation's store (`only`: of these
+    articles), one at a time (what story clusters are derived from)."""
+    for aid, row in st.all_rows(Path(gen), only):
         yield aid, plain_row(row)

@@ -24,6 +24,7 @@ import pickle
 import sqlite3
 import threading
 from array import array
+from collections.abc import Iterable
 from pathlib import Path
 
 FILE = "echoes.sqlite"
@@ -196,15 +197,22 @@ class Rows:
             return 0
 
 
-def all_rows(gen: Path):
-    """(article id, row) of every article with echoes in the generation's store."""
+def all_rows(gen: Path, only: Iterable[str] | None = None):
+    """(article id, row) of every article with echoes in the generation's store (`only`:
+    of those of these articles that have some, in their order)."""
     p = path(gen)
     if not p.is_file():
         return
     con = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=30)
     try:
-        for aid, data in con.execute("SELECT aid, data FROM echoes"):
-            yield aid, pickle.loads(data)
+        if only is None:
+            for aid, data in con.execute("SELECT aid, data FROM echoes"):
+                yield aid, pickle.loads(data)
+            return
+        for aid in only:
+            found = con.execute("SELECT data FROM echoes WHERE aid=?", (aid,)).fetchone()
+            if found is not None:
+                yield aid, pickle.loads(found[0])
     finally:
         con.close()
 

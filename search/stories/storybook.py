@@ -256,18 +256,19 @@ def quotes_of(articles: Iterable[Article]) -> dict[str, list[Quote]]:
 
 def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyzer, *, before: int,
            after: int, everything: Callable[[], Iterable[Article]],
-           found_of: dict[str, list[Quote]] | None = None) -> None:
+           found_of: dict[str, list[Quote]] | None = None) -> set[str] | None:
     """After `add` or `remove` committed: the echoes (search.stories.echoes.update) judged by
     this table, then the table's own update, reading and writing only the rows the batch
     touches; built again from `everything()` when the file does not describe `before`.
-    `found_of`: the changed articles' quotes, when worked out already (`quotes_of`)."""
+    `found_of`: the changed articles' quotes, when worked out already (`quotes_of`).
+    Returns the articles whose echo rows were rewritten (None: the echo store was built again)."""
     con = ss.open_rw(gen, before)
     if con is None:
         table = StoryTable.build(everything(), an)
         echoes.update(gen, changed, removed, an, before=before, after=after, everything=everything,
                       judge=table.judge)
         table.save(ss.path(gen), after, echoes.stored_rows(gen))
-        return
+        return None
     try:
         table = StoryTable(con)
         table.remove_articles([*removed, *(a.id for a in changed)])
@@ -277,6 +278,7 @@ def update(gen: Path, changed: list[Article], removed: Iterable[str], an: Analyz
         storyupdate.refresh(table, gen, rewritten)
         table.flush()
         ss.commit(con, after)
+        return rewritten
     except BaseException:
         if con.in_transaction:
             con.execute("ROLLBACK")

@@ -141,7 +141,7 @@ def delete_record(con: sqlite3.Connection, r) -> None:
 class StoryView:
     """The readers' side: an article's story, a story's articles, the quote book (`book`).
     Reads the file at a path (a read-only connection per thread) or, for an engine that keeps
-    the file elsewhere, a copy of its bytes (`from_bytes`) through one connection."""
+    the file elsewhere, a local copy of it (`from_copy`) through one connection."""
 
     def __init__(self, file: Path | None, stamp: int | None, held: sqlite3.Connection | None = None):
         self.file, self.stamp = file, stamp
@@ -155,22 +155,13 @@ class StoryView:
         return cls(path(gen), stamp)
 
     @classmethod
-    def from_bytes(cls, data: bytes | None, stamp: int | None, spill: Path | None = None) -> StoryView:
-        """A view of a file's bytes: in memory, or, with `spill`, written to that path (or found
-        there, written by another process) and read from disk, so that processes share the
-        page cache rather than each holding the file. The connection is opened at once and kept:
-        removing the file later does not take it away."""
-        if not data:
+    def from_copy(cls, copy: Path | None, stamp: int | None) -> StoryView:
+        """A view of a copy of the file that no one changes (None: no file), read from disk so
+        that processes share the page cache rather than each holding the file. The connection
+        is opened at once and kept: removing the copy later does not take it away."""
+        if copy is None:
             return cls(None, stamp)
-        if spill is None:
-            con = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            con.deserialize(data)
-            return cls(None, stamp, con)
-        if not spill.is_file():  # (its name tells its bytes: search.engine.postgres.layers)
-            tmp = spill.with_name(f"{spill.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, spill)
-        con = sqlite3.connect(f"file:{spill}?mode=ro&immutable=1", uri=True, isolation_level=None,
+        con = sqlite3.connect(f"file:{copy}?mode=ro&immutable=1", uri=True, isolation_level=None,
                               check_same_thread=False)
         return cls(None, stamp, con)
 

@@ -3,7 +3,8 @@
 `engine.py` (the Engine, selected by a postgresql:// DSN), `reader.py` (search, articles, echoes,
 stats of one generation), `query.py` (query nodes as a tsquery and BM25 in SQL; the proximity bonus is
 search.engine.proximity's), `schema.py` (tables, rows, version), `build.py` and `update.py` (writing),
-`store.py` (meta row, generations, lock), `connect.py` (primary, replicas, falling back),
-`shards.py` (`python -m search postgres init`), `local.py` (throwaway servers for tests and
-benchmarks). Only this folder imports the PostgreSQL driver (psycopg).
+`files.py` (Kliping's own SQLite files as content-addressed parts), `store.py` (meta row,
+generations, lock), `connect.py` (primary, replicas, falling back), `shards.py` (`python -m
+search postgres init`), `local.py` (throwaway servers for tests and benchmarks). Only this
+folder imports the PostgreSQL driver (psycopg).
 """

@@ -23,11 +23,10 @@ from pathlib import Path
 import psycopg
 
 from search.engine.base import BuildReport
-from search.engine.postgres import store
+from search.engine.postgres import files, store
 from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import (
     DOC_COLUMNS,
-    FILE_PART,
     coordinator_ddl,
     docs_ddl,
     docs_indexes,
@@ -151,7 +150,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
             storybook.finish_build(echo_table, story_table, Path(tmp), 0)
         finally:
             indexing()
-        save_echoes(conn, gen, Path(tmp))
+        save_echoes(conn, gen, 0, Path(tmp))
     with conn.cursor().copy(f"COPY {table('lexicon', gen)} (term, field, df) FROM STDIN") as cp:
         for term, n in df.items():
             cp.write_row((term, lexeme_field(term), n))
@@ -202,56 +201,24 @@ def _index(conns, docs: str) -> Callable[[], None]:
     return wait
 
 
-# -- the echo store, kept in a table -----------------------------------------------------------------
-def save_echoes(conn, gen: int, folder: Path) -> None:
+# -- the echo store, kept in tables -----------------------------------------------------------------
+def save_echoes(conn, gen: int, commit: int, folder: Path, rewritten: set[str] | None = None) -> files.Saved:
     """The files search.stories.storybook wrote into `folder` (the echo store's and the stories'
-    SQLite files, each kept whole, in parts of FILE_PART bytes) and the echo links, one row
-    each, replacing what the generation held."""
-    files, links = table("files", gen), table("echoes", gen)
-    conn.execute(f"DELETE FROM {files}")
-    for path in sorted(Path(folder).iterdir()):
-        if path.is_file():
-            with open(path, "rb") as fh:
-                part = 0
-                while True:
-                    data = fh.read(FILE_PART)
-                    if not data and part:
-                        break
-                    conn.execute(f"INSERT INTO {files} (name, part, data) VALUES (%s, %s, %s)",
-                                 (path.name, part, data))
-                    part += 1
-    conn.execute(f"DELETE FROM {links}")
-    stored = echoes.EchoTable.load(Path(folder), None)
-    if stored is None:
-        return
-    try:
-        found = stored.echoes()
-    finally:
-        stored.con.close()
-    with conn.cursor().copy(f"COPY {links} (article_id, n, rank, other_id, m, sim) FROM STDIN") as cp:
-        for aid, paras in found.items():
-            for n, lst in paras.items():
-                for rank, (oid, m, sim) in enumerate(lst):
-                    cp.write_row((aid, n, rank, oid, m, sim))
-
-
-def restore_echoes(conn, gen: int, folder: Path) -> None:
-    """The generation's echo store and stories' file, written into `folder` (search.stories
-    reads them there), a part at a time."""
-    names = [n for (n,) in conn.execute(f"SELECT DISTINCT name FROM {table('files', gen)}").fetchall()]
-    for name in names:
-        with open(Path(folder) / name, "wb") as fh:
-            for data in _parts(conn, gen, name):
-                fh.write(data)
-
-
-def read_file(conn, gen: int, name: str) -> bytes | None:
-    """One of the generation's files, whole; None when it has none of that name."""
-    parts = list(_parts(conn, gen, name))
-    return b"".join(parts) if parts else None
-
-
-def _parts(conn, gen: int, name: str):
-    """The parts of one of the generation's files, in order (bytes)."""
-    for (data,) in conn.execute(f"SELECT data FROM {table('files', gen)} WHERE name = %s ORDER BY part", (name,)):
-        yield bytes(data)
+    SQLite files), as the generation's commit `commit` (search.engine.postgres.files: only the
+    parts not held yet move), and the echo links, one row each: those of the articles whose
+    echo rows were `rewritten` (None: every article's, replacing what the generation held).
+    The files then move from `folder` to the writer's cache (files.keep)."""
+    saved = files.save(conn, gen, commit, folder)
+    links = table("echoes", gen)
+    if rewritten is None:
+        conn.execute(f"DELETE FROM {links}")
+    elif rewritten:
+        conn.execute(f"DELETE FROM {links} WHERE article_id = ANY(%s)", (sorted(rewritten),))
+    if rewritten is None or rewritten:
+        with conn.cursor().copy(f"COPY {links} (article_id, n, rank, other_id, m, sim) FROM STDIN") as cp:
+            for aid, paras in echoes.stored_rows(Path(folder), None if rewritten is None else sorted(rewritten)):
+                for n, lst in paras.items():
+                    for rank, (oid, m, sim) in enumerate(lst):
+                        cp.write_row((aid, n, rank, oid, m, sim))
+    files.keep(folder, files.cache_folder(), saved.lists)  # the next add copies them from here
+    return saved

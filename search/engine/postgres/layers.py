@@ -3,12 +3,13 @@ reader does from its files: the stories and the quote book, and the written word
 words and did-you-mean.
 
 - Stories and quotes: the build and every update run search.stories.storybook (the Whoosh
-  engine's steps) and keep its file, `stories.sqlite` (search.stories.storystore), whole in the
-  generation's `files` table, in parts (search.engine.postgres.build.save_echoes). It is read
-  once per generation and commit into a local copy on disk, one per commit shared by the web
-  processes (read through the page cache, not held by each), behind a `StoryView`, so `/kutipan`,
-  `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh engine's
-  answers.
+  engine's steps) and keep its file, `stories.sqlite` (search.stories.storystore), as
+  content-addressed parts listed per commit (search.engine.postgres.files). It is streamed,
+  a part at a time, once per generation and commit into a local copy on disk, one per commit
+  shared by the web processes (named by its parts' digests, so a process finding it there
+  reads nothing; read through the page cache, not held by each), behind a `StoryView`, so
+  `/kutipan`, `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh
+  engine's answers. A reader keeps its commit's bytes while an `add` writes the next.
 - Written words: the lexicon table's `exact` lexemes (`=word`) with their document
   frequencies, indexed once per generation and commit by search.text.spelling.Lexicon, the
   very index the Whoosh reader makes of its `exact` field: the same candidates, in the same
@@ -22,7 +23,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from search.engine.postgres.build import read_file
+from search.engine.postgres import files
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.schema import EXACT_MARK, table
 from search.stories.storybook import FILE as STORIES_FILE
@@ -41,20 +42,22 @@ class Layers:
         """The generation's StoryView at this commit (none when its file describes another)."""
         with self._lock:
             if self._view is None:
-                data = self.servers.read(lambda c: read_file(c, self.gen, STORIES_FILE))
-                self._view = StoryView.from_bytes(data, self.commit, self._spill(data) if data else None)
+                copy = self.servers.read(lambda c: files.copy_out(c, self.gen, self.commit, STORIES_FILE,
+                                                                  self._copy))
+                self._view = StoryView.from_copy(copy, self.commit)
             return self._view
 
-    def _spill(self, data: bytes) -> Path:
-        """Where this commit's stories file is copied on local disk, shared by the processes
+    def _copy(self, key: str) -> Path:
+        """Where a commit's stories file is copied on local disk, shared by the processes
         serving it: $KLIPING_STORIES_COPIES, else the system's temporary folder, named by the
-        archive, the generation and a digest of the bytes. Other copies of this archive are
-        removed (a process still reading one keeps its open connection)."""
+        archive, the generation and `key` (search.engine.postgres.files.key: the digest of its
+        parts' digests). Other copies of this archive are removed (a process still reading
+        one keeps its open connection)."""
         folder = Path(os.environ.get("KLIPING_STORIES_COPIES")
                       or Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}")
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         archive = hashlib.sha1(self.servers.primary.dsn.encode()).hexdigest()[:16]
-        target = folder / f"{archive}-{self.gen}-{hashlib.blake2b(data, digest_size=12).hexdigest()}.sqlite"
+        target = folder / f"{archive}-{self.gen}-{key}.sqlite"
         for old in folder.glob(f"{archive}-*.sqlite"):
             if old != target:
                 old.unlink(missing_ok=True)

@@ -19,10 +19,10 @@ Whoosh stores it (search.engine.bm25.stored_length), so BM25 agrees with the Who
 Per generation (a build makes a new one and publishes it by one update of `kliping_meta`):
 docs (sharded: hash-partitioned on `id` across the shards' servers through postgres_fdw),
 lexicon (document frequency of every lexeme: idf, wildcards), echoes (search.stories.echoes'
-links, one row each), files (search.stories.storybook's SQLite files, each kept whole in parts
-of FILE_PART bytes, under PostgreSQL's 1 GB a value: the echo store and the stories' file,
-search.stories.storystore), prints (input
-fingerprints, search.ingest.fingerprints). All but docs live on the coordinator.
+links, one row each), files and parts (search.stories.storybook's SQLite files, the echo store
+and the stories' file, search.stories.storystore: each a list of content-addressed parts per
+commit, search.engine.postgres.files), prints (input fingerprints, search.ingest.fingerprints).
+All but docs live on the coordinator.
 """
 from __future__ import annotations
 
@@ -42,13 +42,14 @@ from search.text.analysis import PARA_GAP, PARA_SHIFT, PARA_SPAN, Analyzer, anal
 #: count a split compound as one word, search.text.analysis.Analyzer.word_count; 5: the files
 #: table also keeps search.stories.storybook's: judged echoes, stories, quotes; 6: a stored Article
 #: holds its paragraphs' fingerprints, `Article.prints`; 7: the stories' file is
-#: search.stories.storystore's rows, `stories.sqlite`, and files are kept in parts, FILE_PART).
-SCHEMA_FORMAT = 7
-FILE_PART = 64 << 20  # bytes of a file per row of the files table
+#: search.stories.storystore's rows, `stories.sqlite`, and files are kept in parts, FILE_PART;
+#: 8: files are lists of content-addressed parts per commit, search.engine.postgres.files).
+SCHEMA_FORMAT = 8
 EXACT_MARK, ANSWER_MARK, TITLE_MARK = "=", "?", "^"
 MAX_POSITION, MAX_POSITIONS = 16383, 256
 META = "kliping_meta"
 SHARDS = "kliping_shards"
+KINDS = ("docs", "lexicon", "echoes", "files", "parts", "prints")  # a generation's tables
 DOC_COLUMNS = ("id", "seq", "hash", "article", "outlet", "source", "day", "month", "editors", "tags",
                "authors", "label", "len", "blen", "tlen", "tblen", "paras", "terms")
 
@@ -59,7 +60,7 @@ def schema_version(settings: Settings) -> str:
 
 def table(kind: str, gen: int) -> str:
     """kliping_docs_7, kliping_lexicon_7, ... (names are made here only, from integers)."""
-    assert kind in ("docs", "lexicon", "echoes", "files", "prints")
+    assert kind in KINDS
     return f"kliping_{kind}_{int(gen)}"
 
 
@@ -89,8 +90,9 @@ def coordinator_ddl(gen: int) -> list[str]:
         f"CREATE TABLE {table('echoes', gen)} (article_id text NOT NULL, n integer NOT NULL, rank integer NOT NULL,"
         " other_id text NOT NULL, m integer NOT NULL, sim real NOT NULL)",
         f"CREATE INDEX {table('echoes', gen)}_article ON {table('echoes', gen)} (article_id)",
-        f"CREATE TABLE {table('files', gen)} (name text NOT NULL, part integer NOT NULL, data bytea NOT NULL,"
-        " PRIMARY KEY (name, part))",
+        f"CREATE TABLE {table('files', gen)} (name text NOT NULL, commit integer NOT NULL, size bigint NOT NULL,"
+        " digests bytea NOT NULL, PRIMARY KEY (name, commit))",
+        f"CREATE TABLE {table('parts', gen)} (digest bytea PRIMARY KEY, data bytea NOT NULL)",
         f"CREATE TABLE {table('prints', gen)} (id text PRIMARY KEY, fp text NOT NULL)",
     ]
 

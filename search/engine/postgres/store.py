@@ -20,7 +20,7 @@ import time
 import psycopg
 
 from search.engine.postgres.connect import redact
-from search.engine.postgres.schema import META, SHARDS, schema_version, table
+from search.engine.postgres.schema import KINDS, META, SHARDS, schema_version, table
 from search.errors import IndexBusy, IndexMissing, IndexVersionMismatch
 from search.settings import Settings
 
@@ -96,7 +96,7 @@ class WriterLock:
             self.conn.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
 
 
-_GEN = re.compile(r"^kliping_(docs|lexicon|echoes|files|prints)_(\d+)$")
+_GEN = re.compile(rf"^kliping_({'|'.join(KINDS)})_(\d+)$")
 
 
 def generations(conn: psycopg.Connection) -> dict[int, list[str]]:
@@ -111,7 +111,7 @@ def generations(conn: psycopg.Connection) -> dict[int, list[str]]:
 
 
 def drop_generation(conn: psycopg.Connection, gen: int) -> None:
-    for kind in ("docs", "lexicon", "echoes", "files", "prints"):
+    for kind in KINDS:
         conn.execute(f"DROP TABLE IF EXISTS {table(kind, gen)} CASCADE")
 
 

@@ -9,7 +9,11 @@ the shards through postgres_fdw, the lexicon's document frequencies, the echo ta
 links, the stories and quotes (search.stories.storybook.update, the Whoosh engine's step), the
 fingerprints, the meta row's counts and commit) is written in one transaction of the
 coordinator, so readers see it all or none of it; with shards, postgres_fdw commits their part
-when the coordinator commits.
+when the coordinator commits. The echo store's and the stories' files are copied to a
+temporary folder (from the writer's cache when it holds them, else downloaded), changed there
+in place, and saved as the next commit's: only their parts the batch changed are uploaded, and
+only the echo links of the articles whose echo rows it rewrote are written again
+(search.engine.postgres.files, build.save_echoes).
 """
 from __future__ import annotations
 
@@ -20,8 +24,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Outcome, UpdateReport
-from search.engine.postgres import store
-from search.engine.postgres.build import COPY_DOCS, restore_echoes, save_echoes
+from search.engine.postgres import files, store
+from search.engine.postgres.build import COPY_DOCS, save_echoes
 from search.engine.postgres.connect import connect, redact
 from search.engine.postgres.schema import DOC_COLUMNS, article_from_json, lexeme_field, row, table
 from search.ingest import fingerprints
@@ -51,6 +55,7 @@ def add(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, wai
         meta = _open(conn, dsn, settings)
         docs = table("docs", meta["gen"])
         prints_of = read_prints(conn, meta)
+        prints_before = dict(prints_of)
         loaded = items if isinstance(items, fingerprints.Loaded) else None
         if loaded is not None and on_item is None:
             loaded.skip_unchanged(prints_of)
@@ -77,7 +82,7 @@ def add(dsn: str, items: Iterable[Article | Skipped], settings: Settings, *, wai
             for i in cleaned:
                 if i in seen:
                     prints_of[i] = seen[i]
-            _commit(conn, meta, settings, list(written.values()), [], prints_of)
+            _commit(conn, meta, settings, list(written.values()), [], prints_of, prints_before)
             report.committed = True
     report.cleaned = len(cleaned)
     report.seconds = time.perf_counter() - started
@@ -96,16 +101,18 @@ def remove(dsn: str, ids: Iterable[str], settings: Settings, *, wait: float = 0.
             report.outcomes.append(Outcome(i, REMOVED if i in present else MISSING, i))
         if present:
             gone = [i for i in wanted if i in present]
-            prints_of = {i: fp for i, fp in read_prints(conn, meta).items() if i not in present}
-            _commit(conn, meta, settings, [], gone, prints_of)
+            prints_before = read_prints(conn, meta)
+            prints_of = {i: fp for i, fp in prints_before.items() if i not in present}
+            _commit(conn, meta, settings, [], gone, prints_of, prints_before)
             report.committed = True
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _commit(conn, meta: dict, settings: Settings, new: list[Article], gone: list[str],
-            prints_of: dict[str, str]) -> None:
-    """Replace `new` articles (added or changed) and delete `gone` ids, in one transaction."""
+            prints_of: dict[str, str], prints_before: dict[str, str]) -> None:
+    """Replace `new` articles (added or changed) and delete `gone` ids, in one transaction;
+    the fingerprints become `prints_of` (only those that differ from `prints_before` are written)."""
     gen, commit = meta["gen"], int(meta.get("commit", 0))
     docs, lexicon, prints = table("docs", gen), table("lexicon", gen), table("prints", gen)
     an = analyzer(settings)
@@ -136,18 +143,30 @@ def _commit(conn, meta: dict, settings: Settings, new: list[Article], gone: list
         with tempfile.TemporaryDirectory() as tmp:
             # The echo store and story table as this commit left them; those that do not describe
             # it (none, or an older format) are made again from the rows as this transaction sees.
-            restore_echoes(conn, gen, Path(tmp))
-            storybook.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
-                             everything=lambda: _everything(conn, docs))
-            save_echoes(conn, gen, Path(tmp))
-        conn.execute(f"DELETE FROM {prints}")
-        if prints_of:
-            with conn.cursor().copy(f"COPY {prints} (id, fp) FROM STDIN") as cp:
-                for i, fp in prints_of.items():
-                    cp.write_row((i, fp))
+            files.restore(conn, gen, commit, Path(tmp), files.cache_folder())
+            rewritten = storybook.update(Path(tmp), new, gone, an, before=commit, after=commit + 1,
+                                         everything=lambda: _everything(conn, docs))
+            save_echoes(conn, gen, commit + 1, Path(tmp), rewritten)
+        _prints(conn, prints, prints_before, prints_of)
         meta.update(commit=commit + 1, docs=count, total_len=total_len, total_tlen=total_tlen, next_seq=seq,
                     updated_at=store.now(), rules=fingerprints.RULES_KEY)
         store.write_meta(conn, meta)
+
+
+def _prints(conn, prints: str, before: dict[str, str], after: dict[str, str]) -> None:
+    """The fingerprints table goes from `before` to `after`, changing only the rows that differ
+    (all of them when `before` is empty: the rules changed, or none were kept)."""
+    if not before:
+        conn.execute(f"DELETE FROM {prints}")
+    else:
+        stale = [i for i, fp in before.items() if after.get(i) != fp]
+        if stale:
+            conn.execute(f"DELETE FROM {prints} WHERE id = ANY(%s)", (stale,))
+    fresh = [(i, fp) for i, fp in after.items() if before.get(i) != fp]
+    if fresh:
+        with conn.cursor().copy(f"COPY {prints} (id, fp) FROM STDIN") as cp:
+            for r in fresh:
+                cp.write_row(r)
 
 
 def _lexicon(conn, lexicon: str, df: Counter) -> None:

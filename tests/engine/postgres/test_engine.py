@@ -204,3 +204,40 @@ def test_postgres_init_build_query_through_the_command_line(pg, capsys, tmp_path
     assert capsys.readouterr().out.startswith("1 article for ")
     assert main(["postgres", "init", "--dsn", coordinator, "--shard", shards[0]]) == 2  # shards of a built archive
     assert "cannot change" in capsys.readouterr().err
+
+
+def test_fingerprints_follow_adds_and_removes_writing_only_the_rows_that_change(pg, tmp_path):
+    """`python -m search add` on PostgreSQL records each input's fingerprint, so that an
+    unchanged input is skipped next time; an update writes only the fingerprints it changed."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from search.engine.postgres.schema import table
+
+    def run(*args):
+        r = subprocess.run([sys.executable, "-m", "search", *args, "--engine", dsn], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    def prints():
+        with psycopg.connect(dsn) as c:
+            gen = c.execute("SELECT value FROM kliping_meta WHERE key = 'current'").fetchone()[0]["gen"]
+            return {i: int(x) for i, x in c.execute(f"SELECT id, xmin::text::bigint FROM {table('prints', gen)}")}
+
+    dsn = pg.single()
+    recs = [{"id": f"r{n}", "paragraphs": [f"Harga cabai naik tajam di pasar {n} pada Senin pagi."]} for n in range(3)]
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs[:2]))
+    run("build", str(src))
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    assert run("add", str(src)).startswith("1 added, 0 updated, 2 unchanged")
+    first = prints()
+    assert set(first) == {"r0", "r1", "r2"}
+    run("remove", "r0")
+    assert prints() == {k: v for k, v in first.items() if k != "r0"}  # the others not written again
+    assert run("add", str(src)).startswith("1 added, 0 updated, 2 unchanged")
+    again = prints()
+    assert set(again) == {"r0", "r1", "r2"} and again["r1"] == first["r1"] and again["r0"] != first["r0"]

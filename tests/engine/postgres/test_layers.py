@@ -167,14 +167,14 @@ def test_a_search_cancelled_at_its_budget_shows_its_newest_matches(both):
 
 
 def test_files_past_one_part_are_kept_and_read_whole(pg, tmp_path, monkeypatch):
-    """The stories' and echoes' files are kept in parts of FILE_PART bytes (PostgreSQL holds at
-    most 1 GB a value); with tiny parts, a build and an add still give the Whoosh engine's answers."""
+    """The stories' and echoes' files are kept in parts of files.PART bytes; with parts of 512
+    bytes, a build and an add still give the Whoosh engine's answers."""
     import psycopg
 
-    from search.engine.postgres import build as pg_build
+    from search.engine.postgres import files
     from search.engine.postgres.schema import table
 
-    monkeypatch.setattr(pg_build, "FILE_PART", 4096)
+    monkeypatch.setattr(files, "PART", 512)
     arts = corpus(tmp_path)[:40]
     build(arts[:-5], tmp_path / "ix")
     w = Archive(tmp_path / "ix")
@@ -190,7 +190,8 @@ def test_files_past_one_part_are_kept_and_read_whole(pg, tmp_path, monkeypatch):
         assert layers(p, ids) == layers(w, ids) and layers(w, ids)["book"].total
         with psycopg.connect(location) as conn:
             gen = engine.reader().gen
-            parts = dict(conn.execute(f"SELECT name, count(*) FROM {table('files', gen)} GROUP BY name").fetchall())
+            parts = {name: len(files.split(bytes(blob))) for name, blob in conn.execute(
+                f"SELECT name, digests FROM {table('files', gen)} WHERE commit = 1")}
         assert parts["stories.sqlite"] > 1 and parts["echoes.sqlite"] > 1
     finally:
         w.close()
