@@ -28,7 +28,7 @@ from search.engine import bm25
 from search.engine.base import Hits, Plan, Reader, coverage_of
 from search.engine.whoosh import facets, sharing, store
 from search.engine.whoosh.facets import FacetTable
-from search.engine.whoosh.matching import capped_patterns, expand, match_docs
+from search.engine.whoosh.matching import capped_patterns, expand, holding, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
 from search.engine.whoosh.translate import to_whoosh
 from search.errors import NotFound
@@ -116,6 +116,10 @@ class WhooshReader(Reader):
 
     # -- the seam ---------------------------------------------------------------------------
     def search(self, plan: Plan) -> Hits:
+        with holding():  # each posting list read once in this search (engine.whoosh.matching)
+            return self._search(plan)
+
+    def _search(self, plan: Plan) -> Hits:
         q = None if plan.query is None else self._query(plan.query)
         matched = self.table.live if q is None else self._match(plan.query, q, plan.budget)
         if plan.story:

@@ -170,3 +170,36 @@ def test_an_or_never_holds_a_deleted_document(tmp_path):
         assert not any(r.is_deleted(d) for d in found)
     finally:
         arc.close()
+
+
+def test_within_holding_each_posting_list_is_read_once_whatever_the_cache_drops(tmp_path, monkeypatch):
+    """A broad query reads more postings than the bounded cache keeps: within `holding` (one
+    search) a list is read once; outside it, a cache of 2 postings reads it again."""
+    from search.engine.whoosh import matching
+    from search.models import Article
+
+    arts = [Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(6)]
+    build(arts, tmp_path)
+    monkeypatch.setattr(matching, "POSTINGS_CACHE", 2)
+    reads: list[tuple[str, str]] = []
+    real = postings.read
+
+    def counted(reader, field, text, *args, **kw):
+        reads.append((field, text))
+        return real(reader, field, text, *args, **kw)
+
+    monkeypatch.setattr(postings, "read", counted)
+    arc = Archive(tmp_path)
+    try:
+        r = arc.engine.reader().searcher.reader()
+        with matching.holding():
+            first = matching.term_postings(r, "body", "cabai")
+            matching.term_postings(r, "body", "beras")  # drops cabai from the cache of 2
+            with matching.holding():  # nested: the outer one holds
+                assert matching.term_postings(r, "body", "cabai") is first
+        assert reads.count(("body", "cabai")) == 1 and len(first[0]) == 6
+        matching.term_postings(r, "body", "beras")
+        matching.term_postings(r, "body", "cabai")  # held no more, and dropped by the cache
+        assert reads.count(("body", "cabai")) == 2
+    finally:
+        arc.close()
