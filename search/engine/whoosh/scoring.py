@@ -208,7 +208,7 @@ class BulkScorer:
         """Postings of a word, or of the words of an OR or a disjunction-max of words (0 for
         anything else: never scored partially)."""
         if isinstance(q, wq.Term):
-            return len(term_postings(self.reader, q.fieldname, q.text)[0])
+            return self.reader.doc_frequency(q.fieldname, q.text)
         if isinstance(q, (wq.Or, wq.DisjunctionMax)) and all(isinstance(c, wq.Term) for c in q.subqueries):
             return sum(self._postings(c) for c in q.subqueries)
         return 0
