@@ -257,7 +257,7 @@ class WhooshReader(Reader):
     # -- steps --------------------------------------------------------------------------------
     def _scorer(self) -> BulkScorer:
         if self.scorer is None:
-            self.scorer = BulkScorer(self.searcher, self.settings, self._lengths)
+            self.scorer = BulkScorer(self.searcher, self.settings, self._lengths, self.table.live)
         return self.scorer
 
     def _query(self, node):
