@@ -127,8 +127,9 @@ class WhooshReader(Reader):
         kept, per_facet = facets.restrict(self.table, matched, plan)
         label = self._doc_stories() if plan.collapse == "story" else None
         top = self._top(plan, q, kept, label)
-        days = facets.count(self.table, "date", kept) if plan.histogram else None
-        return Hits(len(kept), top, facets.counts(self.table, plan, per_facet), days,
+        rests: dict = {}  # the live documents outside a set of matches, found once for every facet
+        days = facets.count(self.table, "date", kept, rests) if plan.histogram else None
+        return Hits(len(kept), top, facets.counts(self.table, plan, per_facet, rests), days,
                     partial=plan.budget is not None and plan.budget.partial,
                     capped=tuple(capped_patterns(q)) if q is not None else (),
                     stories=None if label is None else len({label[d] if label[d] >= 0 else -1 - d for d in kept}))
