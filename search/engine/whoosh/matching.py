@@ -98,6 +98,25 @@ def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]
     return found
 
 
+def postings_for(reader, field: str, text: str, docs) -> tuple[list[int], list[float]]:
+    """Postings of one term holding at least those of `docs` (a set), in document order: its
+    whole list if remembered, else only the blocks holding some of `docs`, read now and held
+    for the search (`holding`) for any of the same documents, but not remembered after it."""
+    memo = _cache(reader, "_kliping_postings", POSTINGS_CACHE, weigh=lambda v: len(v[0]) + 1)
+    found = _recall(reader, memo, (field, text))
+    if found is not None:
+        return found
+    held = getattr(_held, "lists", None)
+    key = (reader, field, text, "blocks")
+    part = held.get(key) if held else None
+    if part is not None and docs <= part[0]:
+        return part[1]
+    found = tuple(postings.read(reader, field, text, only=docs)[:2])
+    if held is not None:
+        held[key] = (frozenset(docs), found)
+    return found
+
+
 def deleted_docs(reader) -> frozenset[int]:
     """The reader's deleted document numbers, found once per reader."""
     found = reader.__dict__.get("_kliping_deleted")
@@ -266,7 +285,8 @@ def _or_docs(searcher, q, live, budget, result: set[int]) -> None:
     go in whole, nested ORs flattened, so no set is made for each word (deleted documents
     included: the caller drops them)."""
     reader = searcher.reader()
-    for c in q.subqueries:
+    cover = getattr(q, "kliping_cover", None)  # a part holding every document of the others
+    for c in q.subqueries if cover is None else (cover,):
         if result and budget is not None and budget.spent():
             break
         if isinstance(c, wq.Term):

@@ -30,7 +30,7 @@ from search.engine.whoosh import facets, sharing, store
 from search.engine.whoosh.facets import FacetTable
 from search.engine.whoosh.matching import capped_patterns, expand, holding, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
-from search.engine.whoosh.translate import to_whoosh
+from search.engine.whoosh.translate import cover_twins, to_whoosh
 from search.errors import NotFound
 from search.models import Article, Coverage, Echo, QuoteMark, QuotePage, Story
 from search.query import ast
@@ -264,7 +264,8 @@ class WhooshReader(Reader):
     def _query(self, node):
         """The Whoosh query of a node, its patterns expanded (search.engine.whoosh.matching)."""
         return self._expanded.get_or(node, lambda: expand(
-            self.searcher.reader(), to_whoosh(node, self._filter_docs), self.settings.limits))
+            self.searcher.reader(), cover_twins(to_whoosh(node, self._filter_docs), analyzer(self.settings).stem),
+            self.settings.limits))
 
     def _match(self, node, q, budget=None) -> frozenset[int]:
         """Every live document the query matches (fewer when the budget ran out); cached by the

@@ -52,7 +52,7 @@ from search.engine import proximity
 from search.engine.base import Budget
 from search.engine.bm25 import idf as _idf
 from search.engine.whoosh import pruning
-from search.engine.whoosh.matching import match_docs, term_positions, term_postings
+from search.engine.whoosh.matching import match_docs, postings_for, term_positions, term_postings
 from search.settings import DEFAULT, Settings
 from search.text import answers
 
@@ -295,12 +295,14 @@ class BulkScorer:
     def _term(self, field: str, text: str, docs=None, length_field: str | None = None) -> dict[int, float]:
         """doc -> BM25 of one term, for every posting or only for `docs`; lengths are those of
         `length_field` if given (an answer mark is scored against its document's body)."""
-        ids, tfs = term_postings(self.reader, field, text)
-        idf = _idf(self.n, self.reader.doc_frequency(field, text))
+        df = self.reader.doc_frequency(field, text)  # (its postings, deleted documents included)
+        idf = _idf(self.n, df)
         lengths, avgfl = self._field(length_field or field)
         k1, b = self.s.k1, self.s.b
         k0, norm, top = k1 * (1 - b), k1 * b / avgfl, k1 + 1  # bm25.term_score, unrolled
-        if docs is not None and len(docs) * LOOKUP_RATIO <= len(ids):  # few: each found by bisection
+        if docs is not None and len(docs) * LOOKUP_RATIO <= df:  # few: each found by bisection
+            docs = docs if isinstance(docs, (set, frozenset)) else set(docs)
+            ids, tfs = postings_for(self.reader, field, text, docs)  # (only their blocks, if not read)
             out, at, end = {}, 0, len(ids)
             for d in sorted(docs):
                 at = bisect_left(ids, d, at)
@@ -310,6 +312,7 @@ class BulkScorer:
                     tf = tfs[at]
                     out[d] = idf * (tf * top) / (tf + k0 + norm * lengths[d])
             return out
+        ids, tfs = term_postings(self.reader, field, text)
         if docs is not None:  # a dict from C-level zip, then Python arithmetic for docs only
             tf_of = self._tf.get_or((field, text), lambda: dict(zip(ids, tfs)))
             return {d: idf * (tf * top) / (tf + k0 + norm * lengths[d])
