@@ -58,15 +58,22 @@ def candidates(scorer, q: wq.Query, docs, answer: str | None, k: int) -> set[int
     taken = 0
     while taken < count:
         # A document in none of the clauses taken scores at most lift(left) - bonus, and the
-        # k-th best at least floor - bonus.
-        if floor is not None and lift(order[taken:]) * (1 + MARGIN) < floor:
-            break
+        # k-th best at least floor - bonus. The k-th best of all sums bounds the floor: only
+        # when it is above the lift is the floor itself found (among `docs`).
+        if taken and len(acc) >= k:
+            need = lift(order[taken:]) * (1 + MARGIN)
+            if heapq.nlargest(k, acc.values())[-1] > need:
+                floor = kth(acc, docs, k)
+                if floor is not None and need < floor:
+                    break
         for d, v in scorer._scores(clauses[order[taken]]).items():
             acc[d] = acc.get(d, 0.0) + v + bonus
         taken += 1
-        floor = kth(acc, docs, k)
+        floor = None
     if floor is None:
-        return None  # fewer than k matches
+        floor = kth(acc, docs, k)
+        if floor is None:
+            return None  # fewer than k matches
     left = order[taken:]
     reach = floor * (1 - MARGIN) - lift(left)
     cand = {d for d, v in acc.items() if v >= reach and d in docs}
