@@ -39,6 +39,7 @@ DEFAULT_LIMITS = Limits()
 
 POSTINGS_CACHE = 300_000  # postings remembered per reader (index generation) across term look-ups
 PHRASE_CACHE = 128  # phrases whose matching documents are remembered per reader
+HOLD_LIMIT = 1_000_000  # postings one search holds at most (about 70 MB as Python lists)
 
 
 def _cache(reader, name: str, limit: int, weigh=None) -> Cache:
@@ -49,27 +50,34 @@ def _cache(reader, name: str, limit: int, weigh=None) -> Cache:
     return cache
 
 
-_held = threading.local()  # .lists: {(reader, field, text): postings} within `holding`
+_held = threading.local()  # .lists: {(reader, field, text): postings} within `holding`; .weight
 
 
 @contextmanager
 def holding():
     """Within it (one search, in this thread), posting lists read are held until it ends,
-    whatever the bounded cache drops meanwhile; nested, the outermost holds."""
+    whatever the bounded cache drops meanwhile, up to HOLD_LIMIT postings in all (a query of
+    many common words, or a pattern's 512, falls back to the cache alone); nested, the
+    outermost holds."""
     if getattr(_held, "lists", None) is not None:
         yield
         return
-    _held.lists = {}
+    _held.lists, _held.weight = {}, 0
     try:
         yield
     finally:
         _held.lists = None
 
 
-def _remember(reader, memo: Cache, key: tuple, found: tuple) -> tuple:
+def _hold(key: tuple, found: tuple, weight: int) -> None:
     held = getattr(_held, "lists", None)
-    if held is not None:
-        held[(reader, *key)] = found
+    if held is not None and _held.weight + weight <= HOLD_LIMIT:
+        held[key] = found
+        _held.weight += weight
+
+
+def _remember(reader, memo: Cache, key: tuple, found: tuple) -> tuple:
+    _hold((reader, *key), found, len(found[0]))
     return memo.put(key, found)
 
 
@@ -78,8 +86,8 @@ def _recall(reader, memo: Cache, key: tuple):
     found = held.get((reader, *key)) if held else None
     if found is None:
         found = memo.get(key)
-        if found is not None and held is not None:
-            held[(reader, *key)] = found
+        if found is not None:
+            _hold((reader, *key), found, len(found[0]))
     return found
 
 
@@ -112,8 +120,7 @@ def postings_for(reader, field: str, text: str, docs) -> tuple[list[int], list[f
     if part is not None and docs <= part[0]:
         return part[1]
     found = tuple(postings.read(reader, field, text, only=docs)[:2])
-    if held is not None:
-        held[key] = (frozenset(docs), found)
+    _hold(key, (frozenset(docs), found), len(found[0]))
     return found
 
 

@@ -264,3 +264,32 @@ def test_postings_for_some_documents_read_only_their_blocks_once_in_a_search(tmp
         assert matching.postings_for(r, "body", "harga", docs)[0] is matching.term_postings(r, "body", "harga")[0]
     finally:
         arc.close()
+
+
+def test_a_search_holds_at_most_hold_limit_postings(tmp_path, monkeypatch):
+    """Past HOLD_LIMIT postings held, a list read is left to the bounded cache alone."""
+    from search.engine.whoosh import matching
+    from search.models import Article
+
+    build([Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(6)],
+          tmp_path)
+    monkeypatch.setattr(matching, "POSTINGS_CACHE", 2)
+    monkeypatch.setattr(matching, "HOLD_LIMIT", 8)
+    reads: list[str] = []
+    real = postings.read
+
+    def counted(reader, field, text, *args, **kw):
+        reads.append(text)
+        return real(reader, field, text, *args, **kw)
+
+    monkeypatch.setattr(postings, "read", counted)
+    arc = Archive(tmp_path)
+    try:
+        r = arc.engine.reader().searcher.reader()
+        with matching.holding():
+            for _ in range(2):
+                matching.term_postings(r, "body", "cabai")  # 6 postings: held
+                matching.term_postings(r, "body", "beras")  # 6 more would pass 8: not held
+        assert reads == ["cabai", "beras", "beras"]
+    finally:
+        arc.close()
