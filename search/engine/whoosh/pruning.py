@@ -15,8 +15,11 @@ the candidates only; after each the floor rises and candidates that can no longe
 The best k among the candidates are the best k among all matches, with the same scores: the
 candidates are scored again in full by BulkScorer.bm25. Bounds and floors are compared with a
 margin of 1e-9 for the rounding of sums taken in another order. Measured on the 12-word
-question at 100k articles (k = proximity_top = 100): the seed-first version scored 5,287
-candidates and harga's 30,879 postings; this one scores the rarer four clauses in full.
+question at 100k articles (k = proximity_top = 100): the seed-first version scored a seed of
+1,127 documents for every clause and took 5,287 candidates to the final scoring; this one
+scores the four rarer clauses in full, then harga for 16,956 candidates (in full: its 30,879
+postings are fewer than partial_ratio times those), terhadap for 1,275 and indonesia for 146,
+and takes 100 to the final scoring.
 """
 from __future__ import annotations
 
