@@ -14,10 +14,16 @@ Whoosh; capped, it is an alternative of 128 words, matched and scored like any o
 
 With a `Budget` (search.engine.base), an OR stops taking in more alternatives once the time is
 spent: the match set is then smaller, never wrong.
+
+Within `holding()` (one search), every posting list read stays held until the search ends: a
+broad query reads more postings than the bounded cache keeps (the 12-word question at 100k
+reads 220,000), and matching, pruning and scoring each came back for lists already dropped.
 """
 from __future__ import annotations
 
 import copy
+import threading
+from contextlib import contextmanager
 from itertools import accumulate, islice
 from pickle import loads
 
@@ -33,6 +39,7 @@ DEFAULT_LIMITS = Limits()
 
 POSTINGS_CACHE = 300_000  # postings remembered per reader (index generation) across term look-ups
 PHRASE_CACHE = 128  # phrases whose matching documents are remembered per reader
+HOLD_LIMIT = 1_000_000  # postings one search holds at most (about 70 MB as Python lists)
 
 
 def _cache(reader, name: str, limit: int, weigh=None) -> Cache:
@@ -43,17 +50,77 @@ def _cache(reader, name: str, limit: int, weigh=None) -> Cache:
     return cache
 
 
+_held = threading.local()  # .lists: {(reader, field, text): postings} within `holding`; .weight
+
+
+@contextmanager
+def holding():
+    """Within it (one search, in this thread), posting lists read are held until it ends,
+    whatever the bounded cache drops meanwhile, up to HOLD_LIMIT postings in all (a query of
+    many common words, or a pattern's 512, falls back to the cache alone); nested, the
+    outermost holds."""
+    if getattr(_held, "lists", None) is not None:
+        yield
+        return
+    _held.lists, _held.weight = {}, 0
+    try:
+        yield
+    finally:
+        _held.lists = None
+
+
+def _hold(key: tuple, found: tuple, weight: int) -> None:
+    held = getattr(_held, "lists", None)
+    if held is not None and _held.weight + weight <= HOLD_LIMIT:
+        held[key] = found
+        _held.weight += weight
+
+
+def _remember(reader, memo: Cache, key: tuple, found: tuple) -> tuple:
+    _hold((reader, *key), found, len(found[0]))
+    return memo.put(key, found)
+
+
+def _recall(reader, memo: Cache, key: tuple):
+    held = getattr(_held, "lists", None)
+    found = held.get((reader, *key)) if held else None
+    if found is None:
+        found = memo.get(key)
+        if found is not None:
+            _hold((reader, *key), found, len(found[0]))
+    return found
+
+
 def term_postings(reader, field: str, text: str) -> tuple[list[int], list[float]]:
     """Document numbers and term frequencies of one term's postings (search.postings).
     Deleted documents may be included: callers intersect with live documents. Remembered per
     reader within a budget: common words (`indonesia`) recur in many queries, their posting
-    lists are long, and matching and scoring both need them. Frequencies come in the same
-    block as the document numbers, so both are always read."""
+    lists are long, and matching and scoring both need them (and within `holding`, held for
+    the search). Frequencies come in the same block as the document numbers, so both are
+    always read."""
     memo = _cache(reader, "_kliping_postings", POSTINGS_CACHE, weigh=lambda v: len(v[0]) + 1)
     key = (field, text)
-    found = memo.get(key)
+    found = _recall(reader, memo, key)
     if found is None:
-        found = memo.put(key, tuple(postings.read(reader, field, text)[:2]))
+        found = _remember(reader, memo, key, tuple(postings.read(reader, field, text)[:2]))
+    return found
+
+
+def postings_for(reader, field: str, text: str, docs) -> tuple[list[int], list[float]]:
+    """Postings of one term holding at least those of `docs` (a set), in document order: its
+    whole list if remembered, else only the blocks holding some of `docs`, read now and held
+    for the search (`holding`) for any of the same documents, but not remembered after it."""
+    memo = _cache(reader, "_kliping_postings", POSTINGS_CACHE, weigh=lambda v: len(v[0]) + 1)
+    found = _recall(reader, memo, (field, text))
+    if found is not None:
+        return found
+    held = getattr(_held, "lists", None)
+    key = (reader, field, text, "blocks")
+    part = held.get(key) if held else None
+    if part is not None and docs <= part[0]:
+        return part[1]
+    found = tuple(postings.read(reader, field, text, only=docs)[:2])
+    _hold(key, (frozenset(docs), found), len(found[0]))
     return found
 
 
@@ -109,10 +176,10 @@ def _phrase_docs(reader, field: str, words) -> set[int]:
     whole: dict[str, tuple[list[int], list]] = {}  # word -> (ids, encoded positions), read here
     candidates: set[int] = set()
     for i, w in enumerate(uniq):
-        found = memo.get((field, w))
+        found = _recall(reader, memo, (field, w))
         if found is None:
             ids, weights, values = postings.read(reader, field, w, values=True)
-            memo.put((field, w), (ids, weights))
+            _remember(reader, memo, (field, w), (ids, weights))
             whole[w] = (ids, values)
         else:
             ids = found[0]
@@ -225,7 +292,8 @@ def _or_docs(searcher, q, live, budget, result: set[int]) -> None:
     go in whole, nested ORs flattened, so no set is made for each word (deleted documents
     included: the caller drops them)."""
     reader = searcher.reader()
-    for c in q.subqueries:
+    cover = getattr(q, "kliping_cover", None)  # a part holding every document of the others
+    for c in q.subqueries if cover is None else (cover,):
         if result and budget is not None and budget.spent():
             break
         if isinstance(c, wq.Term):

@@ -28,9 +28,9 @@ from search.engine import bm25
 from search.engine.base import Hits, Plan, Reader, coverage_of
 from search.engine.whoosh import facets, sharing, store
 from search.engine.whoosh.facets import FacetTable
-from search.engine.whoosh.matching import capped_patterns, expand, match_docs
+from search.engine.whoosh.matching import capped_patterns, expand, holding, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
-from search.engine.whoosh.translate import to_whoosh
+from search.engine.whoosh.translate import cover_twins, to_whoosh
 from search.errors import NotFound
 from search.models import Article, Coverage, Echo, QuoteMark, QuotePage, Story
 from search.query import ast
@@ -116,6 +116,10 @@ class WhooshReader(Reader):
 
     # -- the seam ---------------------------------------------------------------------------
     def search(self, plan: Plan) -> Hits:
+        with holding():  # each posting list read once in this search (engine.whoosh.matching)
+            return self._search(plan)
+
+    def _search(self, plan: Plan) -> Hits:
         q = None if plan.query is None else self._query(plan.query)
         matched = self.table.live if q is None else self._match(plan.query, q, plan.budget)
         if plan.story:
@@ -123,8 +127,9 @@ class WhooshReader(Reader):
         kept, per_facet = facets.restrict(self.table, matched, plan)
         label = self._doc_stories() if plan.collapse == "story" else None
         top = self._top(plan, q, kept, label)
-        days = facets.count(self.table, "date", kept) if plan.histogram else None
-        return Hits(len(kept), top, facets.counts(self.table, plan, per_facet), days,
+        rests: dict = {}  # the live documents outside a set of matches, found once for every facet
+        days = facets.count(self.table, "date", kept, rests) if plan.histogram else None
+        return Hits(len(kept), top, facets.counts(self.table, plan, per_facet, rests), days,
                     partial=plan.budget is not None and plan.budget.partial,
                     capped=tuple(capped_patterns(q)) if q is not None else (),
                     stories=None if label is None else len({label[d] if label[d] >= 0 else -1 - d for d in kept}))
@@ -253,13 +258,14 @@ class WhooshReader(Reader):
     # -- steps --------------------------------------------------------------------------------
     def _scorer(self) -> BulkScorer:
         if self.scorer is None:
-            self.scorer = BulkScorer(self.searcher, self.settings, self._lengths)
+            self.scorer = BulkScorer(self.searcher, self.settings, self._lengths, self.table.live)
         return self.scorer
 
     def _query(self, node):
         """The Whoosh query of a node, its patterns expanded (search.engine.whoosh.matching)."""
         return self._expanded.get_or(node, lambda: expand(
-            self.searcher.reader(), to_whoosh(node, self._filter_docs), self.settings.limits))
+            self.searcher.reader(), cover_twins(to_whoosh(node, self._filter_docs), analyzer(self.settings).stem),
+            self.settings.limits))
 
     def _match(self, node, q, budget=None) -> frozenset[int]:
         """Every live document the query matches (fewer when the budget ran out); cached by the

@@ -42,7 +42,29 @@ class ExactPhrase(wq.And):
 
 
 class ExactTwin(wq.Or):
-    """A word's stem in `body` OR its written form in `exact` (read as the stem alone)."""
+    """A word's stem in `body` OR its written form in `exact` (read as the stem alone).
+
+    `kliping_cover`, set by `cover_twins`, is the stem's term when every document holding the
+    written form holds the stem: search.engine.whoosh.matching then reads only the stem's
+    postings to match it (scoring still reads both)."""
+
+    kliping_cover = None
+
+
+def cover_twins(q: wq.Query, stem) -> wq.Query:
+    """Marks each ExactTwin of `q` (made by `to_whoosh`, not shared) whose written form stems to
+    its stem (`stem`: the index's stemmer): both fields hold the same words at the same
+    positions, `body` each one's stem (search.engine.whoosh.build), so a document holding the
+    form holds its stem."""
+    if isinstance(q, ExactTwin) and len(q.subqueries) == 2:
+        st, ex = q.subqueries
+        if isinstance(st, wq.Term) and isinstance(ex, wq.Term) and st.fieldname == ast.BODY \
+                and ex.fieldname == ast.EXACT and stem(ex.text) == st.text:
+            q.kliping_cover = st
+        return q
+    for c in q.children():
+        cover_twins(c, stem)
+    return q
 
 
 def to_whoosh(node: ast.Node, resolve=None) -> wq.Query:

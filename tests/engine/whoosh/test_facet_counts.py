@@ -43,3 +43,17 @@ def test_counts_over_few_or_most_documents_are_exact(table, share):
         got = facets.count(table, name, docs)
         assert got == expected and all(v > 0 for v in got.values()), name
     assert any(facets.count(table, n, docs) for n in ("outlet", "month"))
+
+
+def test_the_facets_of_one_request_share_the_rest_of_each_set_and_stay_exact(table):
+    """With `rests`, the live documents outside a set are found once for every facet counted
+    over it; a new set of the same size gets its own rest."""
+    live = sorted(table.live)
+    most = set(random.Random(3).sample(live, int(0.8 * len(live))))
+    other = set(random.Random(4).sample(live, len(most)))
+    rests: dict = {}
+    for docs in (most, other, most):
+        for name in ("outlet", "source", "month", "date", "editor", "tag"):
+            assert facets.count(table, name, docs, rests) == one_by_one(table, name, docs), name
+    assert {id(most), id(other)} == set(rests)
+    assert rests[id(most)][1] == table.live - most and rests[id(other)][1] == table.live - other

@@ -170,3 +170,126 @@ def test_an_or_never_holds_a_deleted_document(tmp_path):
         assert not any(r.is_deleted(d) for d in found)
     finally:
         arc.close()
+
+
+def test_within_holding_each_posting_list_is_read_once_whatever_the_cache_drops(tmp_path, monkeypatch):
+    """A broad query reads more postings than the bounded cache keeps: within `holding` (one
+    search) a list is read once; outside it, a cache of 2 postings reads it again."""
+    from search.engine.whoosh import matching
+    from search.models import Article
+
+    arts = [Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(6)]
+    build(arts, tmp_path)
+    monkeypatch.setattr(matching, "POSTINGS_CACHE", 2)
+    reads: list[tuple[str, str]] = []
+    real = postings.read
+
+    def counted(reader, field, text, *args, **kw):
+        reads.append((field, text))
+        return real(reader, field, text, *args, **kw)
+
+    monkeypatch.setattr(postings, "read", counted)
+    arc = Archive(tmp_path)
+    try:
+        r = arc.engine.reader().searcher.reader()
+        with matching.holding():
+            first = matching.term_postings(r, "body", "cabai")
+            matching.term_postings(r, "body", "beras")  # drops cabai from the cache of 2
+            with matching.holding():  # nested: the outer one holds
+                assert matching.term_postings(r, "body", "cabai") is first
+        assert reads.count(("body", "cabai")) == 1 and len(first[0]) == 6
+        matching.term_postings(r, "body", "beras")
+        matching.term_postings(r, "body", "cabai")  # held no more, and dropped by the cache
+        assert reads.count(("body", "cabai")) == 2
+    finally:
+        arc.close()
+
+
+@pytest.mark.parametrize("text", ["sanksi terhadap korea utara", "siapa yang memveto sanksi rusia",
+                                  "kunjungan presiden korea selatan ke pyongyang pekan lalu",
+                                  "Dewan Keamanan menjatuhkan sanksi baru kepada Korea Utara"])
+def test_a_covered_twin_matches_by_its_stem_alone_and_matches_the_same(reader, text):
+    """Where the written form stems to the stem, the twin is matched by the stem's postings
+    alone (its form's documents all hold the stem), and the match set is the same."""
+    from search.engine.whoosh.translate import ExactTwin, cover_twins, to_whoosh
+    from search.query.parse import parse_query
+    from search.text.analysis import analyzer
+
+    stem = analyzer(DEFAULT).stem
+    plain = to_whoosh(parse_query(text).query)
+    covered = cover_twins(to_whoosh(parse_query(text).query), stem)
+    twins = [c for c in covered.subqueries if isinstance(c, ExactTwin)]
+    assert twins and all(t.kliping_cover is t.subqueries[0] for t in twins)
+    assert all(getattr(c, "kliping_cover", None) is None for c in plain.subqueries)
+    live = reader.table.live
+    assert match_docs(reader.searcher, covered, live) == match_docs(reader.searcher, plain, live)
+
+
+def test_a_twin_whose_form_stems_elsewhere_is_not_covered():
+    from search.engine.whoosh.translate import ExactTwin, cover_twins
+
+    twin = ExactTwin([wq.Term("body", "naik"), wq.Term("exact", "kenaikan")])
+    assert cover_twins(twin, lambda w: "naik" if w == "kenaikan" else w).kliping_cover is twin.subqueries[0]
+    other = ExactTwin([wq.Term("body", "naik"), wq.Term("exact", "kenaikan")])
+    assert cover_twins(other, lambda w: w).kliping_cover is None
+
+
+def test_postings_for_some_documents_read_only_their_blocks_once_in_a_search(tmp_path, monkeypatch):
+    """Not remembered, a word's postings for a few documents come from the blocks holding them
+    (the frequencies of the whole list), held for the search and asked again for fewer."""
+    from search.engine.whoosh import matching
+    from search.models import Article
+
+    build([Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai naik." + " harga" * (i % 4)])
+           for i in range(2000)], tmp_path)
+    reads: list[int | None] = []
+    real = postings.read
+
+    def counted(reader, field, text, *args, only=None, **kw):
+        reads.append(None if only is None else len(only))
+        return real(reader, field, text, *args, only=only, **kw)
+
+    monkeypatch.setattr(postings, "read", counted)
+    arc = Archive(tmp_path)
+    try:
+        r = arc.engine.reader().searcher.reader()
+        docs = {3, 700, 1999}
+        with matching.holding():
+            ids, tfs = matching.postings_for(r, "body", "harga", docs)
+            assert docs <= set(ids) and len(ids) < 2000
+            assert matching.postings_for(r, "body", "harga", {700})[0] is ids
+            assert reads == [3]
+        whole = dict(zip(*matching.term_postings(r, "body", "harga")))
+        assert {d: tf for d, tf in zip(ids, tfs)} == {d: whole[d] for d in ids}
+        assert matching.postings_for(r, "body", "harga", docs)[0] is matching.term_postings(r, "body", "harga")[0]
+    finally:
+        arc.close()
+
+
+def test_a_search_holds_at_most_hold_limit_postings(tmp_path, monkeypatch):
+    """Past HOLD_LIMIT postings held, a list read is left to the bounded cache alone."""
+    from search.engine.whoosh import matching
+    from search.models import Article
+
+    build([Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(6)],
+          tmp_path)
+    monkeypatch.setattr(matching, "POSTINGS_CACHE", 2)
+    monkeypatch.setattr(matching, "HOLD_LIMIT", 8)
+    reads: list[str] = []
+    real = postings.read
+
+    def counted(reader, field, text, *args, **kw):
+        reads.append(text)
+        return real(reader, field, text, *args, **kw)
+
+    monkeypatch.setattr(postings, "read", counted)
+    arc = Archive(tmp_path)
+    try:
+        r = arc.engine.reader().searcher.reader()
+        with matching.holding():
+            for _ in range(2):
+                matching.term_postings(r, "body", "cabai")  # 6 postings: held
+                matching.term_postings(r, "body", "beras")  # 6 more would pass 8: not held
+        assert reads == ["cabai", "beras", "beras"]
+    finally:
+        arc.close()

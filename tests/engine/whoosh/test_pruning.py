@@ -73,3 +73,25 @@ def test_a_filtered_search_is_pruned_within_its_filter(reader):
     fast = Archive(reader.gen.parent, DEFAULT.with_(prune_min=0)).search(SearchRequest.from_args(req))
     assert plain.total == fast.total > 10
     assert [(r.id, r.score) for r in fast.results] == [(r.id, r.score) for r in plain.results]
+
+
+def test_the_kth_best_is_taken_among_the_documents_asked_about():
+    from search.engine.whoosh.pruning import kth
+
+    acc = {d: float(d) for d in range(50)}
+    assert kth(acc, set(range(50)), 3) == 47.0
+    assert kth(acc, {1, 5, 9, 40}, 2) == 9.0  # most of the best are not asked about
+    assert kth(acc, {1, 5}, 3) is None
+    assert kth({1: 2.0}, {1}, 2) is None
+
+
+@pytest.mark.parametrize("text", QUERIES[:3])
+def test_pruning_keeps_only_documents_that_can_reach_the_page(reader, text):
+    """The candidates are few, and each of the best k by full scoring is one of them."""
+    parsed = parse_query(text)
+    q = to_whoosh(parsed.query)
+    docs = reader._match(parsed.query, q)
+    full = BulkScorer(reader.searcher, DEFAULT.with_(prune_min=-1)).bm25(q, docs)
+    found = BulkScorer(reader.searcher, DEFAULT).candidates(q, docs, parsed.answer, 10)
+    assert found is not None and {d for _, d in best(full, 10)} <= found
+    assert len(found) < len(docs) / 10

@@ -170,3 +170,31 @@ def test_best_scores_order_by_score_then_lower_docnum():
         scores = {d: float(rng.choice([1, 2, 2.5, 3, rng.random()])) for d in rng.sample(range(5000), n)}
         expected = sorted(((v, d) for d, v in scores.items()), key=lambda t: (-t[0], t[1]))[:end]
         assert best(scores, end) == expected
+
+
+@pytest.fixture(scope="module")
+def common(tmp_path_factory):
+    """600 articles all saying `harga`, some of them twice, of different lengths."""
+    from search.models import Article
+
+    root = tmp_path_factory.mktemp("common")
+    words = ["cabai", "beras", "minyak", "gula", "bawang"]
+    build([Article(id=f"a{i}", title=f"Berita {i}",
+                   paragraphs=["Harga " + " ".join(words[: 1 + i % 5]) + (" harga naik" if i % 3 == 0 else "") + "."])
+           for i in range(600)], root)
+    arc = Archive(root)
+    yield arc.engine.reader()
+    arc.close()
+
+
+@pytest.mark.parametrize("asked", [1, 3, 40, 200, None])
+def test_a_word_scored_for_some_documents_gives_the_floats_of_its_whole_table(common, asked):
+    """Few documents are found by bisection in the word's list, more through a dict of it
+    (LOOKUP_RATIO): both give exactly the scores of scoring every posting."""
+    scorer = BulkScorer(common.searcher)
+    whole = scorer._term("body", "harga")
+    assert len(whole) == 600
+    live = sorted(common.table.live)
+    docs = set(live if asked is None else live[7::max(1, len(live) // asked)][:asked]) | {0, 599}
+    got = scorer._term("body", "harga", docs)
+    assert got == {d: whole[d] for d in docs} and len(set(got.values())) > 1
