@@ -37,6 +37,7 @@ from search.engine.postgres.schema import (
 )
 from search.errors import IngestError
 from search.indexing.licences import licences
+from search.indexing.parallel import prepared
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import Settings
@@ -110,47 +111,51 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
     df: Counter = Counter()
     total_len, total_tlen, seq = 0, 0, 0
     echo_table = echoes.EchoTable(an)
-    story_table = storybook.StoryTable()  # quotes, paragraph features, headlines (issue 17)
-    targets = shard_conns or [conn]
-    with ExitStack() as stack:
-        copies = [stack.enter_context(c.cursor().copy(COPY_DOCS.format(docs))) for c in targets]
-        pending: list[tuple] = []
+    work = tempfile.TemporaryDirectory()  # the layers' files, made here and saved into tables
+    folder = Path(work.name)
+    story_table = storybook.StoryTable.spooled(folder)  # quotes, paragraph features, headlines
+    try:
+        targets = shard_conns or [conn]
+        with ExitStack() as stack:
+            copies = [stack.enter_context(c.cursor().copy(COPY_DOCS.format(docs))) for c in targets]
+            pending: list[tuple] = []
 
-        def flush():
-            if not pending:
-                return
-            where = _route(conn, docs, [r[0] for r in pending], len(targets)) if shard_conns else [0] * len(pending)
-            for r, t in zip(pending, where):
-                copies[t].write_row(r)
-            pending.clear()
+            def flush():
+                if not pending:
+                    return
+                where = _route(conn, docs, [r[0] for r in pending], len(targets)) if shard_conns else [0] * len(pending)
+                for r, t in zip(pending, where):
+                    copies[t].write_row(r)
+                pending.clear()
 
-        for item in items:
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-            else:
-                values, found, text = row(an, item, seq)
-                seq += 1
-                pending.append(values)
-                df.update(found.keys())
-                total_len += values[DOC_COLUMNS.index("len")]
-                total_tlen += values[DOC_COLUMNS.index("tlen")]
-                echo_table.collect(item, an.paragraph_stems(text, skip=1 if item.title else 0,
-                                                            count=len(item.paragraphs)))
-                story_table.collect(item, an)
-                report.added += 1
-                report.removals += len(item.removed)
-                if len(pending) >= BATCH:
-                    flush()
-            if on_item:
-                on_item(item)
-        flush()
-    indexing = _index(targets, docs)  # on the servers, while the echo join runs here
-    with tempfile.TemporaryDirectory() as tmp:
+            for item in items:
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                else:
+                    values, found, text = row(an, item, seq)
+                    seq += 1
+                    pending.append(values)
+                    df.update(found.keys())
+                    total_len += values[DOC_COLUMNS.index("len")]
+                    total_tlen += values[DOC_COLUMNS.index("tlen")]
+                    echo_table.collect(item, an.paragraph_stems(text, skip=1 if item.title else 0,
+                                                                count=len(item.paragraphs)))
+                    story_table.collect(item, an, prepared(items, item.id))  # its quotes, if read
+                    report.added += 1
+                    report.removals += len(item.removed)
+                    if len(pending) >= BATCH:
+                        flush()
+                if on_item:
+                    on_item(item)
+            flush()
+        indexing = _index(targets, docs)  # on the servers, while the echo join runs here
         try:
-            storybook.finish_build(echo_table, story_table, Path(tmp), 0)
+            storybook.finish_build(echo_table, story_table, folder, 0)
         finally:
             indexing()
-        save_echoes(conn, gen, 0, Path(tmp))
+        save_echoes(conn, gen, 0, folder)
+    finally:
+        work.cleanup()
     with conn.cursor().copy(f"COPY {table('lexicon', gen)} (term, field, df) FROM STDIN") as cp:
         for term, n in df.items():
             cp.write_row((term, lexeme_field(term), n))
