@@ -172,14 +172,14 @@ def test_an_or_never_holds_a_deleted_document(tmp_path):
         arc.close()
 
 
-def test_within_holding_each_posting_list_is_read_once_whatever_the_cache_drops(tmp_path, monkeypatch):
-    """A broad query reads more postings than the bounded cache keeps: within `holding` (one
-    search) a list is read once; outside it, a cache of 2 postings reads it again."""
+def _six_articles_reads_counted(tmp_path, monkeypatch) -> list[tuple[str, str]]:
+    """Six articles with the same words built at tmp_path, a postings cache of 2, and the
+    (field, word) of every posting list read from disk from now on."""
     from search.engine.whoosh import matching
     from search.models import Article
 
-    arts = [Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(6)]
-    build(arts, tmp_path)
+    build([Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(6)],
+          tmp_path)
     monkeypatch.setattr(matching, "POSTINGS_CACHE", 2)
     reads: list[tuple[str, str]] = []
     real = postings.read
@@ -189,6 +189,15 @@ def test_within_holding_each_posting_list_is_read_once_whatever_the_cache_drops(
         return real(reader, field, text, *args, **kw)
 
     monkeypatch.setattr(postings, "read", counted)
+    return reads
+
+
+def test_within_holding_each_posting_list_is_read_once_whatever_the_cache_drops(tmp_path, monkeypatch):
+    """A broad query reads more postings than the bounded cache keeps: within `holding` (one
+    search) a list is read once; outside it, a cache of 2 postings reads it again."""
+    from search.engine.whoosh import matching
+
+    reads = _six_articles_reads_counted(tmp_path, monkeypatch)
     arc = Archive(tmp_path)
     try:
         r = arc.engine.reader().searcher.reader()
@@ -269,20 +278,9 @@ def test_postings_for_some_documents_read_only_their_blocks_once_in_a_search(tmp
 def test_a_search_holds_at_most_hold_limit_postings(tmp_path, monkeypatch):
     """Past HOLD_LIMIT postings held, a list read is left to the bounded cache alone."""
     from search.engine.whoosh import matching
-    from search.models import Article
 
-    build([Article(id=f"a{i}", title=f"Berita {i}", paragraphs=["Harga cabai dan beras naik."]) for i in range(6)],
-          tmp_path)
-    monkeypatch.setattr(matching, "POSTINGS_CACHE", 2)
+    reads = _six_articles_reads_counted(tmp_path, monkeypatch)
     monkeypatch.setattr(matching, "HOLD_LIMIT", 8)
-    reads: list[str] = []
-    real = postings.read
-
-    def counted(reader, field, text, *args, **kw):
-        reads.append(text)
-        return real(reader, field, text, *args, **kw)
-
-    monkeypatch.setattr(postings, "read", counted)
     arc = Archive(tmp_path)
     try:
         r = arc.engine.reader().searcher.reader()
@@ -290,6 +288,6 @@ def test_a_search_holds_at_most_hold_limit_postings(tmp_path, monkeypatch):
             for _ in range(2):
                 matching.term_postings(r, "body", "cabai")  # 6 postings: held
                 matching.term_postings(r, "body", "beras")  # 6 more would pass 8: not held
-        assert reads == ["cabai", "beras", "beras"]
+        assert reads == [("body", "cabai"), ("body", "beras"), ("body", "beras")]
     finally:
         arc.close()
