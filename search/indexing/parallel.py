@@ -24,7 +24,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from search.errors import IngestError
+from search.errors import IngestError, KlipingError
 
 
 def trim() -> None:
@@ -76,7 +76,10 @@ class Background:
     parent calls `poll()` or waits."""
 
     def __init__(self, fn: Callable[..., None], label: str,
-                 on_progress: Callable[[int, int], None] | None = None, fork: bool = True):
+                 on_progress: Callable[[int, int], None] | None = None, fork: bool = True,
+                 quiet: bool = False):
+        """`quiet`: a child that fails says nothing (its caller works the step out itself);
+        otherwise a Kliping error is one line and anything else, a bug, its traceback."""
         self.fn, self.label, self.pid = fn, label, None
         self.on_progress = on_progress
         self._pipe: int | None = None
@@ -102,8 +105,13 @@ class Background:
                         fn(_PipeReport(wfd))
                     else:
                         fn()
+                except KlipingError as e:
+                    if not quiet:
+                        print(f"kliping: {e}", file=sys.stderr)
+                    code = 1
                 except BaseException:
-                    traceback.print_exc()
+                    if not quiet:
+                        traceback.print_exc()
                     code = 1
                 finally:
                     sys.stderr.flush()
@@ -180,7 +188,7 @@ class Ahead:
         def run() -> None:
             with open(self.path, "wb") as f:
                 pickle.dump(fn(), f, pickle.HIGHEST_PROTOCOL)
-        self.step = Background(run, label)
+        self.step = Background(run, label, quiet=True)  # a failure here is worked out again
 
     def result(self):
         """The result (worked out here after all when the child failed: its error, if any, is

@@ -35,6 +35,19 @@ def test_a_failing_step_raises_a_domain_error_in_the_parent(tmp_path, capfd):
         assert "echo join broke" in capfd.readouterr().err
 
 
+def test_a_step_failing_with_a_kliping_error_says_it_in_one_line(capfd):
+    """What a reader can act on (a disk full, a bad file) reads as a message, not a traceback."""
+    def full():
+        raise IngestError("No space left on /tmp: free some and build again.")
+    step = parallel.Background(full, "echoes")
+    with pytest.raises(IngestError) as err:
+        step.wait()
+    if parallel.can_fork():
+        printed = capfd.readouterr().err
+        assert "kliping: No space left on /tmp" in printed and "Traceback" not in printed
+        assert "echoes step of the build failed" in str(err.value)
+
+
 def test_no_fork_while_other_threads_run(tmp_path):
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
@@ -142,7 +155,7 @@ def test_prefetch_prepares_each_article_in_the_child_and_hands_it_over_once(tmp_
 
 def test_ahead_works_a_result_out_in_a_child_and_hands_it_back(monkeypatch, capfd):
     """`Ahead`: the result comes from the child (its pid, not ours), its temporary file goes;
-    a child that fails, or no fork at all, gives the same result worked out here."""
+    a child that fails (silently), or no fork at all, gives the same result worked out here."""
     ahead = parallel.Ahead(lambda: {"pid": os.getpid(), "quotes": [("a1", 3)]}, "test")
     forked = ahead.step.pid is not None
     got = ahead.result()
@@ -156,7 +169,9 @@ def test_ahead_works_a_result_out_in_a_child_and_hands_it_back(monkeypatch, capf
         if os.getpid() != parent:
             raise RuntimeError("child only")
         return "here"
+    capfd.readouterr()
     assert parallel.Ahead(fails_in_a_child, "test").result() == "here"
+    assert "Traceback" not in capfd.readouterr().err  # worked out again here: the child's error is no news
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     inline = parallel.Ahead(lambda: os.getpid(), "test")
     assert inline.step.pid is None and inline.result() == os.getpid()
