@@ -14,8 +14,11 @@ checkout's folder, and records: its wall time and peak RSS (wait4), the WAL the 
 during it (pg_current_wal_lsn before and after), and the bytes of the layers' files written
 (the old layout rewrites every part; the new one, the parts the new commit lists and the one
 before did not). A checkout named `NAME-cold` runs with an empty writer's cache; others with the
-files the build left in it (moved to `--snap`/cache by hand after the build). After the add, a
-fresh process opens a reader and copies the stories file out (`read_stories_s`, its peak RSS).
+files the build left in it (moved to `--snap`/cache by hand after the build). Before the add, a
+fresh process opens a reader and copies the stories file out (`first_read_parts` downloaded), as
+a web machine serving that commit has; after it, another fresh process reads the new commit's
+(`read_stories_s`, its peak RSS, and `read_parts_downloaded`: the parts it did not find in the
+copy of the commit before).
 Medians are printed at the end.
 """
 from __future__ import annotations
@@ -99,8 +102,13 @@ def file_bytes(c) -> dict:
             "file_mb_total": float(total[1]) / 2**20}
 
 
-READ = ("import sys, time; from search.engine import open_engine; e = open_engine(sys.argv[1]); "
-        "r = e.reader(); t = time.perf_counter(); r.layers.stories(); print(time.perf_counter() - t)")
+# A web process's first read of the stories: seconds, and parts downloaded (the rest, if any,
+# copied from the copy of the commit before, in KLIPING_STORIES_COPIES).
+READ = ("import sys, time; from search.engine import open_engine; from search.engine.postgres import files; "
+        "got = []; real = files.stream; "
+        "files.stream = lambda c, g, d: got.append(len(d)) or real(c, g, d); "
+        "e = open_engine(sys.argv[1]); "
+        "r = e.reader(); t = time.perf_counter(); r.layers.stories(); print(time.perf_counter() - t, sum(got))")
 
 
 def add(codes: dict[str, Path], snaps: dict[str, Path], batch: Path, reps: int, work: Path) -> dict:
@@ -119,7 +127,10 @@ def add(codes: dict[str, Path], snaps: dict[str, Path], batch: Path, reps: int, 
             cache.mkdir(exist_ok=True)
             env = dict(env_for(codes[name]), KLIPING_WRITER_CACHE=str(cache),
                        KLIPING_STORIES_COPIES=str(work / f"copies-{name}"))
+            copies = work / f"copies-{name}"
+            shutil.rmtree(copies, ignore_errors=True)
             try:
+                first = run_measured([sys.executable, "-c", READ, server.dsn], codes[name], env)  # the commit before
                 with psycopg.connect(server.dsn, autocommit=True) as c:
                     c.execute("CHECKPOINT")
                     before = c.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
@@ -129,9 +140,11 @@ def add(codes: dict[str, Path], snaps: dict[str, Path], batch: Path, reps: int, 
                     wal = c.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", (before,)).fetchone()[0]
                     rec = {"seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"],
                            "wal_mb": float(wal) / 2**20, **file_bytes(c)}
-                shutil.rmtree(work / f"copies-{name}", ignore_errors=True)
                 rd = run_measured([sys.executable, "-c", READ, server.dsn], codes[name], env)
-                rec.update(read_stories_s=float(rd["stdout"].strip() or "nan"), read_peak_rss_mb=rd["peak_rss_mb"])
+                secs, parts = (rd["stdout"].split() + ["nan", "nan"])[:2]
+                rec.update(read_stories_s=float(secs), read_peak_rss_mb=rd["peak_rss_mb"],
+                           read_parts_downloaded=float(parts),
+                           first_read_parts=float((first["stdout"].split() + ["nan", "nan"])[1]))
                 log(name, rep, rec, r["stderr"][-300:] if r["rc"] else "", rd["stderr"][-300:] if rd["rc"] else "")
                 out[name].append(rec)
                 (work / "runs.json").write_text(json.dumps(out, indent=1))

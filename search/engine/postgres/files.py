@@ -158,18 +158,50 @@ def key(digests: list[bytes]) -> str:
     return digest(b"".join(digests)).hex()[:24]
 
 
-def copy_out(conn, gen: int, commit: int | None, name: str, target: Callable[[str], Path]) -> Path | None:
+def copy_out(conn, gen: int, commit: int | None, name: str, target: Callable[[str], Path],
+             seed: Path | None = None) -> Path | None:
     """The file at `commit` (see `listing`) on local disk, at `target(key)`: written there a part
     at a time (through a temporary file, then renamed), or found there already, written before
-    by this or another process. None when the generation has no such file or it is empty."""
+    by this or another process. None when the generation has no such file or it is empty.
+
+    `seed`: a local copy of the file at an earlier commit. SQLite changes a file page by page in
+    place, so part i of the new file is mostly part i of the old: each part of the seed that
+    matches the new list at its place is copied from local disk, and only the others are
+    downloaded (a web machine moves what an `add` changed, not the whole file)."""
     with _snapshot(conn):
         digests = listing(conn, gen, commit, name)
         if not digests or digests == [digest(b"")]:
             return None
         out = target(key(digests))
         if not out.is_file():
-            _write(out, stream(conn, gen, digests))
+            _write(out, _seeded(conn, gen, digests, seed) if seed is not None else stream(conn, gen, digests))
     return out
+
+
+def _seeded(conn, gen: int, digests: list[bytes], seed: Path) -> Iterator[bytes]:
+    """The parts of `digests` in order: from `seed` where its part at the same place has that
+    digest (checked as the seed is read: it is only a shortcut), else downloaded. The seed is
+    held open throughout, so another process removing it meanwhile changes nothing here; no
+    copy is ever changed in place (`_write` renames a finished file over its name)."""
+    try:
+        fh = open(seed, "rb")  # noqa: SIM115 (held open across the yields below)
+    except OSError:  # gone meanwhile (another process moved on): download everything
+        yield from stream(conn, gen, digests)
+        return
+    with fh:
+        same = bytearray(len(digests))
+        for i, want in enumerate(digests):
+            data = fh.read(PART)
+            if not data:
+                break
+            same[i] = digest(data) == want
+        fetched = stream(conn, gen, [d for d, s in zip(digests, same) if not s])
+        for i, s in enumerate(same):
+            if s:
+                fh.seek(i * PART)
+                yield fh.read(PART)
+            else:
+                yield next(fetched)
 
 
 def restore(conn, gen: int, commit: int, folder: Path, cache: Path | None = None) -> None:
@@ -207,12 +239,12 @@ def keep(folder: Path, cache: Path, lists: dict[str, bytes]) -> None:
         tmp = cache / f".{target.name}.{os.getpid()}.tmp"
         shutil.move(Path(folder) / name, tmp)
         os.replace(tmp, target)
-        older = sorted(cache.glob(f"*-{name}"), key=_mtime, reverse=True)[KEEP_CACHED:]
+        older = sorted(cache.glob(f"*-{name}"), key=mtime, reverse=True)[KEEP_CACHED:]
         for old in older:
             old.unlink(missing_ok=True)
 
 
-def _mtime(path: Path) -> float:
+def mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
     except OSError:

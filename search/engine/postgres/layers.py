@@ -5,7 +5,8 @@ words and did-you-mean.
 - Stories and quotes: the build and every update run search.stories.storybook (the Whoosh
   engine's steps) and keep its file, `stories.sqlite` (search.stories.storystore), as
   content-addressed parts listed per commit (search.engine.postgres.files). It is streamed,
-  a part at a time, once per generation and commit into a local copy on disk, one per commit
+  a part at a time, once per generation and commit into a local copy on disk (the parts an
+  update left alone copied from the copy of the commit before, the others downloaded), one per commit
   shared by the web processes (named by its parts' digests, so a process finding it there
   reads nothing; read through the page cache, not held by each), behind a `StoryView`, so
   `/kutipan`, `/api/quotes`, `collapse=story` (`collapse`) and the quote marks give the Whoosh
@@ -42,26 +43,35 @@ class Layers:
         """The generation's StoryView at this commit (none when its file describes another)."""
         with self._lock:
             if self._view is None:
+                # the copy of an earlier commit, if any: its unchanged parts need no download
+                seed = max(self._copies(f"{self.gen}-*"), key=files.mtime, default=None)
                 copy = self.servers.read(lambda c: files.copy_out(c, self.gen, self.commit, STORIES_FILE,
-                                                                  self._copy))
+                                                                  self._copy, seed=seed))
+                for old in self._copies("*"):  # (a process still reading one keeps it open)
+                    if old != copy:
+                        old.unlink(missing_ok=True)
                 self._view = StoryView.from_copy(copy, self.commit)
             return self._view
+
+    def _folder(self) -> Path:
+        folder = Path(os.environ.get("KLIPING_STORIES_COPIES")
+                      or Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
+
+    def _archive(self) -> str:
+        return hashlib.sha1(self.servers.primary.dsn.encode()).hexdigest()[:16]
+
+    def _copies(self, pattern: str) -> list[Path]:
+        """This archive's stories copies on local disk whose names end as `pattern`."""
+        return list(self._folder().glob(f"{self._archive()}-{pattern}.sqlite"))
 
     def _copy(self, key: str) -> Path:
         """Where a commit's stories file is copied on local disk, shared by the processes
         serving it: $KLIPING_STORIES_COPIES, else the system's temporary folder, named by the
         archive, the generation and `key` (search.engine.postgres.files.key: the digest of its
-        parts' digests). Other copies of this archive are removed (a process still reading
-        one keeps its open connection)."""
-        folder = Path(os.environ.get("KLIPING_STORIES_COPIES")
-                      or Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}")
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        archive = hashlib.sha1(self.servers.primary.dsn.encode()).hexdigest()[:16]
-        target = folder / f"{archive}-{self.gen}-{key}.sqlite"
-        for old in folder.glob(f"{archive}-*.sqlite"):
-            if old != target:
-                old.unlink(missing_ok=True)
-        return target
+        parts' digests). Once it is there, the archive's other copies are removed."""
+        return self._folder() / f"{self._archive()}-{self.gen}-{key}.sqlite"
 
     def words(self) -> Lexicon:
         """The written words and their document frequencies (bench/pg_words.py measures it)."""

@@ -76,6 +76,41 @@ def test_a_file_comes_back_byte_for_byte_and_a_change_moves_only_its_parts(conn,
     assert commits == [1, 2] and len(parts_written(conn, GEN)) == 11
 
 
+def test_a_copy_seeded_with_an_older_copy_downloads_only_the_parts_that_differ(conn, tmp_path, monkeypatch):
+    """copy_out with a `seed` (the copy of an earlier commit): the parts equal at their place
+    come from the seed, the others from the server; a damaged or missing seed costs downloads,
+    never a wrong byte."""
+    monkeypatch.setattr(files, "PART", 4096)
+    folder = tmp_path / "gen"
+    folder.mkdir()
+    body = bytearray(os.urandom(4096 * 9 + 1000))
+    (folder / "a.sqlite").write_bytes(body)
+    with conn.transaction():
+        files.save(conn, GEN, 0, folder)
+    seed = files.copy_out(conn, GEN, 0, "a.sqlite", lambda key: tmp_path / f"copy-{key}")
+    body[4096 * 3 + 7] ^= 0xFF  # one page changed, and a part more at the end
+    body += os.urandom(4096)
+    (folder / "a.sqlite").write_bytes(body)
+    with conn.transaction():
+        files.save(conn, GEN, 1, folder)
+    downloaded = []
+    real = files.stream
+    monkeypatch.setattr(files, "stream", lambda c, g, d: downloaded.append(len(d)) or real(c, g, d))
+
+    def copy(seed_path, name):
+        got = files.copy_out(conn, GEN, 1, "a.sqlite", lambda key: tmp_path / f"{name}-{key}", seed=seed_path)
+        return got.read_bytes(), downloaded.pop()
+
+    # parts 3 (changed), 9 (was short, now whole) and 10 (new) differ
+    assert copy(seed, "one") == (bytes(body), 3)
+    damaged = tmp_path / "damaged"
+    data = bytearray(seed.read_bytes())
+    data[4096 * 5] ^= 1
+    damaged.write_bytes(data)
+    assert copy(damaged, "two") == (bytes(body), 4)  # part 5 of the seed no longer matches
+    assert copy(tmp_path / "missing", "three") == (bytes(body), 11)  # no seed: every part
+
+
 def test_a_snapshot_keeps_its_commits_parts_while_later_commits_remove_them(pg, conn, tmp_path, monkeypatch):
     """A reader lists commit 0's parts; two commits follow on another connection, and the second
     removes commit 0's list and the parts only it held: the reader still reads commit 0."""

@@ -198,14 +198,21 @@ def test_files_past_one_part_are_kept_and_read_whole(pg, tmp_path, monkeypatch):
         p.close()
 
 
-def test_a_commits_stories_are_one_local_copy_that_an_older_reader_outlives(pg, tmp_path):
+def test_a_commits_stories_are_one_local_copy_that_an_older_reader_outlives(pg, tmp_path, monkeypatch):
     """Web processes of one commit read one copy of its stories file on local disk (the page
-    cache is shared, not a copy per process); the next commit's copy replaces it, and a reader
-    of the older commit still answers from the copy it opened."""
+    cache is shared, not a copy per process); the next commit's copy replaces it, made from the
+    older copy and the parts the add changed, and a reader of the older commit still answers
+    from the copy it opened."""
     import hashlib
     import os
     import tempfile
     from pathlib import Path
+
+    from search.engine.postgres import files
+
+    downloaded = []
+    real = files.stream
+    monkeypatch.setattr(files, "stream", lambda c, g, d: downloaded.append(len(d)) or real(c, g, d))
 
     arts = corpus(tmp_path)[:40]
     location = pg.single()
@@ -219,9 +226,14 @@ def test_a_commits_stories_are_one_local_copy_that_an_older_reader_outlives(pg, 
     folder = Path(os.environ.get("KLIPING_STORIES_COPIES")
                   or Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}")
     assert len(list(folder.glob(f"{key}-*.sqlite"))) == 1  # both read the same copy
+    assert len(downloaded) == 1  # the first copy: every part downloaded, once for both processes
     engine.add(arts[-5:])
+    downloaded.clear()
     assert engine.reader() is not old and engine.reader().stories(ids).keys() == set(ids)
-    assert len(list(folder.glob(f"{key}-*.sqlite"))) == 1  # the new commit's copy, alone
+    copies = list(folder.glob(f"{key}-*.sqlite"))
+    assert len(copies) == 1  # the new commit's copy, alone
+    parts = -(-copies[0].stat().st_size // files.PART)
+    assert len(downloaded) == 1 and 0 < downloaded[0] < parts  # what the add changed, not the whole file
     assert old.stories(ids) == before  # the older reader's copy is gone from the folder, not from it
     engine.close()
     other.close()
