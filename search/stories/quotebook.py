@@ -69,6 +69,16 @@ class Unit:
         return Unit, (self.aid, self.n, self.text, self.speaker, self.kind, self.spans, self.terms, self.words)
 
 
+class _Nowhere(set):
+    """A set that keeps nothing added to it."""
+
+    def add(self, item) -> None:
+        pass
+
+    def update(self, *items) -> None:
+        pass
+
+
 class QuoteIndex:
     """Every quote of the archive and the links between them; plain data, pickled as is.
     Quotes with the very same words are one node (`same`), so a statement copied by many
@@ -85,7 +95,15 @@ class QuoteIndex:
         self.links: dict[int, dict[int, str]] = {}  # node -> {node: "exact"|"partial"}
         self.speakers: Counter = Counter()  # speaker name -> articles quoting it
         self.next_uid = 0
-        self.touched: set[int] = set()  # nodes whose quotes or links changed (not kept)
+        #: nodes whose quotes or links changed (not kept), for an update
+        #: (search.stories.storyupdate); a build, which writes every node, keeps none (`untracked`)
+        self.touched: set[int] = set()
+
+    def untracked(self) -> QuoteIndex:
+        """A build's index: no record of the nodes touched (a million articles' quotes would
+        hold every node there until the end)."""
+        self.touched = _Nowhere()
+        return self
 
     # -- adding and removing -----------------------------------------------------------------------
     def collect(self, aid: str, quotes: Iterable[Quote], an: Analyzer) -> list[int]:

@@ -51,7 +51,7 @@ class StoryTable:
 
     def __init__(self, con: sqlite3.Connection | None = None, spool: Path | None = None):
         self.con = con
-        self.quotes = QuoteIndex()
+        self.quotes = QuoteIndex() if con is not None else QuoteIndex().untracked()  # a build: all is new
         self.changed: set[str] = set()  # articles added, replaced or removed by this update
         self.removed_titles: dict[str, frozenset[str]] = {}  # their headline terms before it
         self.spool: rowmap.Spool | None = None

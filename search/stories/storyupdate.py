@@ -143,11 +143,12 @@ def _quotes(table) -> None:
     old_group = {x: group_of.pop(x, None) for x in seen}
     # An old record that only grew (or stayed) keeps its id, its rows and its appearances'
     # marks: only what it gained is written. Every other old record goes, with its marks.
-    found, grown = [], {}
+    found: list = []
+    grown: set[str] = set()  # ids of the old records that only grew
     for nodes in _components(q, alive):
         r = _grown(table, nodes, old_group, old_records, old_nodes, aliases, renamed)
         if r is not None:
-            grown[r.id] = r
+            grown.add(r.id)
         found.append((nodes, r or q.record(nodes, table.meta.get, aliases)))
     before: dict[str, set] = {}  # article -> its marks of the old records that went
     for qid, old in old_records.items():

@@ -55,6 +55,8 @@ def test_a_spooled_table_writes_the_same_file_as_one_in_memory(tmp_path):
         spooled.collect(a, an)
     # what the build keeps in memory for the quotes' join is all the spooled table holds
     assert not any(isinstance(getattr(spooled.quotes, a), dict) for a in ("units", "by_article", "canon", "node_of"))
+    # nor a record of the nodes touched, which only an update reads: a build writes every node
+    assert spooled.quotes.units and not spooled.quotes.touched and not plain.quotes.touched
     want, got = _finish(plain, arts, plain_gen, an), _finish(spooled, arts, spool_gen, an)
     assert want["records"] and want["stories"] and want["q_units"] and want["title_terms"]
     assert got == want
