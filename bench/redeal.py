@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import shutil
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -95,13 +94,21 @@ def write(articles: Iterable[dict], out: Path, src: Path) -> None:
         for a in articles:
             fh.write(json.dumps(a, ensure_ascii=False) + "\n")
     tmp.replace(out)
+    copy_attribution(src, out.parent)
+
+
+def copy_attribution(src: Path, dest_dir: Path) -> None:
+    """ATTRIBUTION.md in `dest_dir`, for every corpus this script writes there (one folder holds
+    several, so the note names none of them: a build's manifest takes its title from it)."""
     attribution = src.with_name("ATTRIBUTION.md")
-    note = (f"# {out.name}\n\nMade by bench/redeal.py from IndoSum ({src}) by re-dealing its paragraphs "
-            "within each outlet. It is an adaptation of IndoSum and carries IndoSum's licence, "
-            "CC BY-SA 4.0 (Kurniawan and Louvan). IndoSum's attribution follows.\n\n")
+    note = ("# IndoSum, re-dealt by bench/redeal.py\n\nThe JSONL corpora in this folder that "
+            f"bench/redeal.py wrote were made from IndoSum ({src.name}) by re-dealing its paragraphs "
+            "within each outlet. They are adaptations of IndoSum and carry IndoSum's licence.\n\n"
+            "Licence: CC BY-SA 4.0 (Kurniawan and Louvan). IndoSum's attribution follows.\n\n")
     if attribution.exists():
         note += attribution.read_text(encoding="utf-8")
-    out.with_name("ATTRIBUTION.md").write_text(note, encoding="utf-8")
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    (dest_dir / "ATTRIBUTION.md").write_text(note, encoding="utf-8")
 
 
 def ensure(n: int, out: Path, src: Path = DEFAULT_SRC, seed: int = SEED, id_tag: str = "redeal") -> Path:
@@ -114,13 +121,6 @@ def ensure(n: int, out: Path, src: Path = DEFAULT_SRC, seed: int = SEED, id_tag:
     write(redeal(src, n, seed, id_tag), out, src)
     stamp.write_text(key)
     return out
-
-
-def copy_attribution(src: Path, dest_dir: Path) -> None:
-    a = src.with_name("ATTRIBUTION.md")
-    if a.exists():
-        dest_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(a, dest_dir / "ATTRIBUTION.md")
 
 
 def main() -> None:
