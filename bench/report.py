@@ -197,8 +197,11 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
     w("- " + ", ".join(f"{k2} {v}" for k2, v in m["versions"].items()))
     for name, info in run["kliping"].items():
         w(f"- Kliping `{name}`: commit {info['rev']}")
-    w(f"- Warm rounds over the {run['sizes'][0]['latency'] and next(iter(run['sizes'][0]['latency'].values()))['n'] // max(1, run['args']['reps']) or '?'} "
-      f"requests of `bench/queries.txt`: {run['args']['reps']}\n")
+    for s in run["sizes"]:  # the rounds run (fewer at a million articles, where FTS5 is slow)
+        rounds = s.get("rounds") or run["args"]["reps"] or 1
+        n = next(iter(s["latency"].values()))["n"] // rounds if s.get("latency") else "?"
+        w(f"- {s['label']}: {rounds} warm rounds over the {n} requests of `bench/queries.txt`")
+    w("")
 
     w("## Targets\n")
     w("Latency targets are judged twice: on warm rounds (repeats of the same requests, which a server with a response "
