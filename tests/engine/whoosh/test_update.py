@@ -428,3 +428,25 @@ def test_the_facet_table_knows_each_documents_article(index):
     assert got == want and sorted(got.values()) == ["b1", "b2", "b3", "c0", "c1", "c2", "c3"]
     assert len(reader.table.ids) == r.doc_count_all() > len(got)  # the old c0 is deleted
     engine.close()
+
+
+def test_a_writer_reads_segments_through_the_file_not_a_copy_in_memory(index, monkeypatch):
+    """Whoosh 2.7.4 wraps each part of a memory-mapped segment in BytesIO, a copy of the whole
+    part (a segment's term file: gigabytes at a million articles), every time a reader opens;
+    `add` opens the index as the server does, without mmap, so no part is copied."""
+    from whoosh.filedb import structfile
+
+    copies = []
+    real = structfile.BufferFile.__init__
+
+    def counted(self, buf, *a, **kw):
+        copies.append(len(buf))
+        real(self, buf, *a, **kw)
+    monkeypatch.setattr(structfile.BufferFile, "__init__", counted)
+    _, ix = updater._open(index, DEFAULT)
+    ix.reader().close()
+    assert copies == []
+    store.open_index(store.current_generation(index)).reader().close()  # mapped: the parts copied
+    assert copies
+    report = updater.add([art("b3", "Gempa di Cianjur.")], index)
+    assert report.committed and ids(index, "gempa") == {"b3"}
