@@ -18,6 +18,7 @@ words and did-you-mean.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -53,25 +54,26 @@ class Layers:
                 self._view = StoryView.from_copy(copy, self.commit)
             return self._view
 
-    def _folder(self) -> Path:
+    @functools.cached_property
+    def _place(self) -> tuple[Path, str]:
+        """The folder of the stories copies (made once) and this archive's prefix there."""
         folder = Path(os.environ.get("KLIPING_STORIES_COPIES")
                       or Path(tempfile.gettempdir()) / f"kliping-stories-{os.getuid()}")
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return folder
-
-    def _archive(self) -> str:
-        return hashlib.sha1(self.servers.primary.dsn.encode()).hexdigest()[:16]
+        return folder, hashlib.sha1(self.servers.primary.dsn.encode()).hexdigest()[:16]
 
     def _copies(self, pattern: str) -> list[Path]:
         """This archive's stories copies on local disk whose names end as `pattern`."""
-        return list(self._folder().glob(f"{self._archive()}-{pattern}.sqlite"))
+        folder, archive = self._place
+        return list(folder.glob(f"{archive}-{pattern}.sqlite"))
 
     def _copy(self, key: str) -> Path:
         """Where a commit's stories file is copied on local disk, shared by the processes
         serving it: $KLIPING_STORIES_COPIES, else the system's temporary folder, named by the
         archive, the generation and `key` (search.engine.postgres.files.key: the digest of its
         parts' digests). Once it is there, the archive's other copies are removed."""
-        return self._folder() / f"{self._archive()}-{self.gen}-{key}.sqlite"
+        folder, archive = self._place
+        return folder / f"{archive}-{self.gen}-{key}.sqlite"
 
     def words(self) -> Lexicon:
         """The written words and their document frequencies (bench/pg_words.py measures it)."""
