@@ -243,18 +243,24 @@ def kliping_path(pairs) -> str:
     return "/api/search?" + urlencode(pairs)
 
 
+def request_of(pairs):
+    """The query-string pairs as the measured checkout's SearchRequest."""
+    from search.query.params import SearchRequest
+
+    args: dict[str, list[str]] = {}
+    for k, v in pairs:
+        args.setdefault(k, []).append(v)
+    return SearchRequest.from_args(args)
+
+
 def datasette_path(pairs) -> str:
     """The same request on Datasette's table JSON API: _search (FTS5, raw syntax, analysed terms),
     filters as column filters, and _facet on outlet and month."""
     from fts5_ref import to_fts
 
-    from search.query.params import SearchRequest
     from search.query.parse import parse_query
 
-    args: dict[str, list[str]] = {}
-    for k, v in pairs:
-        args.setdefault(k, []).append(v)
-    req = SearchRequest.from_args(args)
+    req = request_of(pairs)
     parsed = parse_query(req.q)
     qs: list[tuple[str, str]] = []
     if not parsed.is_browse:

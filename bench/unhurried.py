@@ -18,11 +18,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from run import label_of, read_queries
+from run import label_of, read_queries, request_of
 
 from search.engine import open_engine
 from search.query.archive import Archive
-from search.query.params import SearchRequest
 from search.settings import DEFAULT, Limits
 
 
@@ -31,10 +30,7 @@ def answers(location: str, budget: float) -> dict[str, dict]:
     out = {}
     try:
         for pairs in read_queries():
-            args: dict[str, list[str]] = {}
-            for k, v in pairs:
-                args.setdefault(k, []).append(v)
-            res = archive.search(SearchRequest.from_args(args))
+            res = archive.search(request_of(pairs))
             out[label_of(pairs)] = {"total": res.total, "ids": [r.id for r in res.results],
                                     "partial": bool(res.partial)}
     finally:
