@@ -34,6 +34,8 @@ FACETS = ("outlet", "source", "editor", "tag", "month", "date")
 #: Facets that filter (search.query.params.FILTERS names the same request parameters).
 FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
+#: {paragraph n: (matched roots, phrase hits)}: what `Reader.paragraph_hits` gives per article.
+ParagraphHits = dict[int, tuple[frozenset[str], int]]
 
 
 class Budget:
@@ -161,6 +163,15 @@ class Reader(ABC):
     def word_frequency(self, word: str) -> int:
         """Documents holding a written word (lowercased); 0 when the engine cannot say."""
         return 0
+
+    def paragraph_hits(self, keys: list[Hashable], titled: list[bool], terms: frozenset[str],
+                       phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits] | None:
+        """Per key (an article whose stored title is there or not, `titled`), the paragraphs
+        holding a body term of `terms` or a stemmed phrase of `phrases`, read off the index's
+        positions: {paragraph n from 1: (the terms and phrase words found, phrase hits)}.
+        The snippets (search.query.snippets) then mark only what they show; None when the
+        engine keeps no positions, and the highlighter looks through every paragraph."""
+        return None
 
     def coverage(self) -> Coverage:
         """What the archive holds, per outlet and per month. This default asks only the seam

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from search.cache import Cache
 from search.engine import open_engine
-from search.engine.base import Budget, Engine, Plan, Reader
+from search.engine.base import Budget, Engine, ParagraphHits, Plan, Reader
 from search.models import (
     Article,
     Chip,
@@ -51,7 +51,7 @@ from search.query.histogram import Histogram, histogram
 from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import ParsedQuery, parse_query
 from search.query.resolve import resolve
-from search.query.snippets import best_paragraphs, highlight, lede, matching_paragraphs
+from search.query.snippets import best_paragraphs, highlight, indexed, lede, matching_paragraphs
 from search.settings import DEFAULT, Settings
 from search.text.questions import asks
 
@@ -185,8 +185,12 @@ class Archive:
             articles = reader.articles([key_ for _, key_ in shown])
             idf = reader.idf() if parsed.highlight else None
             stories = reader.stories([a.id for a in articles])
-            results = [self._result(a, score, parsed, qs, None if budget.spent() else idf, stories.get(a.id))
-                       for (score, _), a in zip(shown, articles)]
+            hl = parsed.highlight
+            found = reader.paragraph_hits([key_ for _, key_ in shown], [bool(a.title) for a in articles],
+                                          hl.terms, hl.phrases) if indexed(hl) and not budget.spent() else None
+            results = [self._result(a, score, parsed, qs, None if budget.spent() else idf, stories.get(a.id),
+                                    found[i] if found else None)
+                       for i, ((score, _), a) in enumerate(zip(shown, articles))]
             # After the snippets, which the budget also covers: a correction is an extra.
             dym = None if budget.spent() else self._did_you_mean(req, typed, reader, first_total)
             count = hits.stories if req.collapse and hits.stories is not None else hits.total
@@ -327,11 +331,12 @@ class Archive:
         return self._responses[1]
 
     def _result(self, article: Article, score: float, parsed: ParsedQuery, qs: str, idf,
-                story: Story | None = None) -> SearchResult:
+                story: Story | None = None, found: ParagraphHits | None = None) -> SearchResult:
         hl = parsed.highlight
-        # paragraphs holding the query ("lihat semua N"); left out once the time budget is spent
-        matching = len(matching_paragraphs(article.paragraphs, hl)) if hl and idf is not None else 0
-        snips = best_paragraphs(article.paragraphs, hl, idf, self.settings.snippets_per_result) \
+        # paragraphs holding the query ("lihat semua N"), from the index when it can tell (found);
+        # left out once the time budget is spent
+        matching = len(matching_paragraphs(article.paragraphs, hl, found)) if hl and idf is not None else 0
+        snips = best_paragraphs(article.paragraphs, hl, idf, self.settings.snippets_per_result, found) \
             if hl and idf is not None else []
         if not snips:
             snips = lede(article.paragraphs)

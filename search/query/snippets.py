@@ -15,6 +15,7 @@ from html import escape
 
 from search.cache import memoize
 from search.engine import bm25
+from search.engine.base import ParagraphHits
 from search.query.highlight import Highlight
 from search.text.analysis import analyzer, kept_matches, kept_words, parts
 
@@ -280,14 +281,17 @@ def highlight(text: str, hl: Highlight, trim: bool = False) -> str:
 
 
 def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], float],
-                    k: int = 3) -> list[tuple[int, str]]:
+                    k: int = 3, found: ParagraphHits | None = None) -> list[tuple[int, str]]:
     """The k paragraphs that best match, as (number from 1, snippet html), best first.
 
     A paragraph scores the idf of each distinct term it contains, plus a bonus for phrases, so
-    a paragraph with both `sanksi` and `PBB` beats one that repeats `sanksi`.
+    a paragraph with both `sanksi` and `PBB` beats one that repeats `sanksi`. `found`: what the
+    index told of the paragraphs (Reader.paragraph_hits, for a highlight `indexed` allows).
     """
     if not hl:
         return []
+    if found is not None:
+        return _best_known(paragraphs, hl, idf, k, found)
     if _plain(hl):
         return _best_by_bounds(paragraphs, hl, idf, k)
     scored = []
@@ -307,6 +311,28 @@ def best_paragraphs(paragraphs: list[str], hl: Highlight, idf: Callable[[str], f
         scored.append((score, -n, n, spans, text))
     scored.sort(reverse=True)
     return [(n, render(text, spans)) for _, _, n, spans, text in scored[:k]]
+
+
+def indexed(hl: Highlight) -> bool:
+    """Whether the index can tell where this highlight marks (Reader.paragraph_hits): stemmed
+    terms and phrases only, which the body field holds with their positions."""
+    return bool(hl) and not (hl.prefixes or hl.exact_terms or hl.exact_phrases or hl.patterns)
+
+
+def _best_known(paragraphs: list[str], hl: Highlight, idf: Callable[[str], float], k: int,
+                found: ParagraphHits) -> list[tuple[int, str]]:
+    """best_paragraphs from the index's paragraph hits: every matching paragraph scored as
+    the highlighter would score it, and only the k shown marked."""
+    ranked = sorted(((sum(idf(t) for t in roots) + 2.0 * hits, -n, n) for n, (roots, hits) in found.items()
+                     if n <= len(paragraphs)), reverse=True)
+    out = []
+    for _, _, n in ranked:
+        spans = _marked(paragraphs[n - 1], hl)[0]
+        if spans:  # (always, as the index and the highlighter analyse alike)
+            out.append((n, render(paragraphs[n - 1], spans)))
+            if len(out) == k:
+                break
+    return out
 
 
 def _best_by_bounds(paragraphs: list[str], hl: Highlight, idf: Callable[[str], float],
@@ -364,11 +390,13 @@ def idf_from(searcher, field: str = "body") -> Callable[[str], float]:
     return idf
 
 
-def matching_paragraphs(paragraphs: list[str], hl: Highlight) -> list[int]:
+def matching_paragraphs(paragraphs: list[str], hl: Highlight, found: ParagraphHits | None = None) -> list[int]:
     """The numbers (from 1) of the paragraphs holding a mark: "lihat semua N paragraf". Only
-    paragraphs holding a probe of the query are marked."""
+    paragraphs holding a probe of the query are marked; none when the index told (`found`)."""
     if not hl:
         return []
+    if found is not None:
+        return [n for n in found if n <= len(paragraphs)]
     probes = _probes(hl)
     return [n for n, text in enumerate(paragraphs, 1)
             if _probe_hits(text, probes) and _marked(text, hl)[0]]

@@ -25,8 +25,8 @@ from whoosh import query as wq
 
 from search.cache import Cache
 from search.engine import bm25
-from search.engine.base import Hits, Plan, Reader, coverage_of
-from search.engine.whoosh import facets, sharing, store
+from search.engine.base import Hits, ParagraphHits, Plan, Reader, coverage_of
+from search.engine.whoosh import facets, paragraphs, sharing, store
 from search.engine.whoosh.facets import FacetTable
 from search.engine.whoosh.matching import capped_patterns, expand, holding, match_docs
 from search.engine.whoosh.scoring import BulkScorer, best, weighting
@@ -143,6 +143,10 @@ class WhooshReader(Reader):
         if word in lexicon.ids:  # in memory: no look-up in the term file
             return lexicon.frequency(word)
         return self.searcher.doc_frequency(ast.EXACT, word)
+
+    def paragraph_hits(self, keys: list[Hashable], titled: list[bool], terms: frozenset[str],
+                       phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits]:
+        return paragraphs.paragraph_hits(self.searcher.reader(), list(keys), titled, terms, phrases)
 
     def _words(self) -> Lexicon:
         """The `exact` field's words, indexed once per generation (about 0.3 s and 2 MB for
