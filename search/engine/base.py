@@ -34,7 +34,7 @@ FACETS = ("outlet", "source", "editor", "tag", "month", "date")
 #: Facets that filter (search.query.params.FILTERS names the same request parameters).
 FILTERS = ("outlet", "date", "editor", "source", "tag")
 SORTS = ("relevance", "newest", "oldest")
-#: {paragraph n: (matched roots, phrase hits)}: what `Reader.paragraph_hits` gives per article.
+#: {paragraph n (0: the title): (matched roots, phrase hits)}: `Reader.paragraph_hits` per article.
 ParagraphHits = dict[int, tuple[frozenset[str], int]]
 
 
@@ -165,12 +165,13 @@ class Reader(ABC):
         return 0
 
     def paragraph_hits(self, keys: list[Hashable], titled: list[bool], terms: frozenset[str],
-                       phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits] | None:
+                       phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits | None] | None:
         """Per key (an article whose stored title is there or not, `titled`), the paragraphs
         holding a body term of `terms` or a stemmed phrase of `phrases`, read off the index's
-        positions: {paragraph n from 1: (the terms and phrase words found, phrase hits)}.
-        The snippets (search.query.snippets) then mark only what they show; None when the
-        engine keeps no positions, and the highlighter looks through every paragraph."""
+        positions: {paragraph n from 1, or 0 for the title: (the terms and phrase words
+        found, phrase hits)} (search.engine.spans.paragraph_hits). The snippets (search.query.snippets) then mark
+        only what they show; None (for an article, or all) where the engine cannot tell, and
+        the highlighter looks through every paragraph."""
         return None
 
     def coverage(self) -> Coverage:

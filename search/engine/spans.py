@@ -3,11 +3,13 @@
 (search.engine.whoosh.near, search.engine.postgres.near) and asks these rules. A span is the
 (first, last) position of an occurrence; a part of a query without positions is None and does
 not narrow. Paragraph k holds positions k << PARA_SHIFT onwards (search.text.analysis).
+`paragraph_hits` tells the snippets which paragraphs of a result hold its terms and phrases.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from search.engine.base import ParagraphHits
 from search.text.analysis import PARA_SHIFT
 
 Span = tuple[int, int]
@@ -58,3 +60,24 @@ def _near(a: list[Span], b: list[Span], distance: int) -> bool:
             if gap <= distance:
                 return True
     return False
+
+
+def paragraph_hits(positions: Mapping[str, Sequence[int]], titled: bool, terms: Iterable[str],
+                   phrases: Iterable[tuple[str, ...]]) -> ParagraphHits:
+    """Reader.paragraph_hits for one document, from the body positions of its terms and its
+    phrases' words (ascending): the paragraph of each term and of each side-by-side
+    occurrence of a phrase, numbered as the article's (its title, if it has one, is 0)."""
+    shift = 0 if titled else 1
+    found: dict[int, tuple[set[str], list[int]]] = {}
+    for t in terms:
+        for p in positions.get(t, ()):
+            found.setdefault((p >> PARA_SHIFT) + shift, (set(), [0]))[0].add(t)
+    for words in phrases:
+        lists = [positions.get(w, ()) for w in words]
+        if not all(lists):
+            continue
+        for first, _ in phrase(lists, 1):
+            roots, hits = found.setdefault((first >> PARA_SHIFT) + shift, (set(), [0]))
+            roots.update(words)
+            hits[0] += 1
+    return {n: (frozenset(roots), hits[0]) for n, (roots, hits) in sorted(found.items())}

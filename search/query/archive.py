@@ -347,5 +347,6 @@ class Archive:
             dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
             paragraphs=[Snippet(n, html, permalink_path(article, n)) for n, html in snips],
             article_url=article_path(article.id) + qs,
-            title_html=highlight(title, hl), matching=matching, story=story,
+            title_html=highlight(title, hl, found=found is None or not article.title or 0 in found),
+            matching=matching, story=story,
         )

@@ -274,9 +274,10 @@ def render(text: str, spans: list[tuple[int, int]], trim: bool = True) -> str:
     return ("… " if lo > 0 else "") + "".join(out) + (" …" if hi < len(text) else "")
 
 
-def highlight(text: str, hl: Highlight, trim: bool = False) -> str:
-    """Escaped HTML of text with query terms marked (for titles and article pages)."""
-    spans = _marked(text, hl)[0] if hl else []
+def highlight(text: str, hl: Highlight, trim: bool = False, found: bool = True) -> str:
+    """Escaped HTML of text with query terms marked (for titles and article pages); nothing is
+    marked when the index told there is nothing to (`found` False)."""
+    spans = _marked(text, hl)[0] if hl and found else []
     return render(text, spans, trim=trim)
 
 
@@ -324,7 +325,7 @@ def _best_known(paragraphs: list[str], hl: Highlight, idf: Callable[[str], float
     """best_paragraphs from the index's paragraph hits: every matching paragraph scored as
     the highlighter would score it, and only the k shown marked."""
     ranked = sorted(((sum(idf(t) for t in roots) + 2.0 * hits, -n, n) for n, (roots, hits) in found.items()
-                     if n <= len(paragraphs)), reverse=True)
+                     if 1 <= n <= len(paragraphs)), reverse=True)
     out = []
     for _, _, n in ranked:
         spans = _marked(paragraphs[n - 1], hl)[0]
@@ -396,7 +397,7 @@ def matching_paragraphs(paragraphs: list[str], hl: Highlight, found: ParagraphHi
     if not hl:
         return []
     if found is not None:
-        return [n for n in found if n <= len(paragraphs)]
+        return [n for n in found if 1 <= n <= len(paragraphs)]
     probes = _probes(hl)
     return [n for n, text in enumerate(paragraphs, 1)
             if _probe_hits(text, probes) and _marked(text, hl)[0]]

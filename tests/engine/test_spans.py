@@ -24,3 +24,20 @@ def test_same_paragraph_needs_one_paragraph_holding_every_part():
     assert spans.same_paragraph([[(2, 2)], [(9, 9)], None])
     assert not spans.same_paragraph([[(2, 2)], [(second + 1, second + 1)]])
     assert spans.same_paragraph([[(2, 2), (second, second)], [(second + 4, second + 4)]])
+
+
+def test_paragraph_hits_number_paragraphs_as_the_article_does():
+    """Paragraph k of the body is the article's paragraph k (a title is 0) or k + 1 (no
+    title); a phrase counts side by side in one paragraph only."""
+    from search.engine.spans import paragraph_hits
+
+    P = 1 << PARA_SHIFT
+    at = {"sanksi": [2, P + 3, 3 * P], "pbb": [P + 4, 2 * P, 3 * P + 2]}
+    titled = paragraph_hits(at, True, {"sanksi"}, [("sanksi", "pbb")])
+    assert titled == {0: (frozenset({"sanksi"}), 0), 1: (frozenset({"sanksi", "pbb"}), 1),
+                      3: (frozenset({"sanksi"}), 0)}
+    untitled = paragraph_hits(at, False, {"sanksi"}, [("sanksi", "pbb")])
+    assert untitled == {1: (frozenset({"sanksi"}), 0), 2: (frozenset({"sanksi", "pbb"}), 1),
+                        4: (frozenset({"sanksi"}), 0)}
+    assert paragraph_hits(at, False, set(), [("pbb", "sanksi")]) == {}  # in that order nowhere
+    assert paragraph_hits(at, False, {"korea"}, [("korea", "utara")]) == {}

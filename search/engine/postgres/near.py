@@ -8,14 +8,16 @@ postgres.schema.unpack), narrowed by the same rule: each part's occurrences are 
 one position, a phrase its first to last), two parts are near when a span of one is within
 `distance` positions of a span of the other, and in one paragraph when their spans share
 `position >> PARA_SHIFT`. Parts without positions (a written form, a filter) do not narrow.
-The reader then matches the node as the set of those ids (`Compiler.sets`).
+The reader then matches the node as the set of those ids (`Compiler.sets`). The same
+positions tell the snippets which paragraphs of a result hold the query (`paragraph_hits`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from search.engine import spans as spans_of
-from search.engine.postgres.schema import unpack
+from search.engine.base import ParagraphHits
+from search.engine.postgres.schema import MAX_POSITION, MAX_POSITIONS, unpack
 from search.query import ast
 
 MAX_EXPANSION = 200  # words of a prefix or pattern whose positions a part reads (as Whoosh's)
@@ -105,3 +107,14 @@ def kept(node: ast.Near | ast.SameParagraph, pos: dict[str, dict[str, list[int]]
     """The candidates (keys of `pos`) the node holds for."""
     per_part = [spans(c, pos, expanded) for c in node.children]
     return sorted(d for d in pos if holds(node, [s.get(d) for s in per_part]))
+
+
+def paragraph_hits(rows, keys: list[Hashable], titled: list[bool], terms: frozenset[str],
+                   phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits | None]:
+    """Reader.paragraph_hits from rows (id, paras, body lexeme, packed positions) of the keys;
+    an article where a lexeme met the tsvector's bounds (its positions cut, see
+    search.engine.postgres.schema.tsvector_text) is left to the highlighter (None)."""
+    cut = {r[0] for r in rows if r[3] and (len(r[3]) >= MAX_POSITIONS or max(r[3]) >= MAX_POSITION)}
+    pos = positions_of(rows)
+    return [None if k in cut else spans_of.paragraph_hits(pos.get(k, {}), t, terms, phrases)
+            for k, t in zip(keys, titled)]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 
 from search.cache import Cache
 from search.engine import proximity
-from search.engine.base import FACETS, Budget, Hits, Plan, Reader, days_wanted
+from search.engine.base import FACETS, Budget, Hits, ParagraphHits, Plan, Reader, days_wanted
 from search.engine.bm25 import idf as _idf
 from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
@@ -185,6 +185,17 @@ class PostgresReader(ArchiveFacts, Reader):
     def similar_words(self, word: str, max_distance: int, limit: int,
                       min_freq: int = 1) -> list[tuple[str, int, int]]:
         return self.layers.words().similar(word, max_distance, limit, min_freq)
+
+    def paragraph_hits(self, keys: list[Hashable], titled: list[bool], terms: frozenset[str],
+                       phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits | None]:
+        """From the body lexemes' positions (a body lexeme is the stem); an article where a
+        lexeme met the tsvector's bounds (positions cut) is left to the highlighter."""
+        sql = (f"SELECT d.id, d.paras, u.lexeme, u.positions FROM {self.docs} d LEFT JOIN LATERAL "
+               f"(SELECT lexeme, positions FROM unnest(d.terms) WHERE lexeme = ANY(%s)) u ON TRUE "
+               f"WHERE d.id = ANY(%s)")
+        words = sorted(set(terms).union(*phrases))
+        rows = self.servers.read(lambda c: c.execute(sql, (words, list(keys))).fetchall())
+        return near.paragraph_hits(rows, keys, titled, terms, phrases)
 
     def word_frequency(self, word: str) -> int:
         """Documents holding a written word: its `exact` lexeme's document frequency."""
