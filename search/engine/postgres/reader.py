@@ -190,9 +190,10 @@ class PostgresReader(ArchiveFacts, Reader):
                        phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits | None]:
         """From the body lexemes' positions (a body lexeme is the stem); an article where a
         lexeme met the tsvector's bounds (positions cut) is left to the highlighter."""
+        # the wanted lexemes alone, by weight (every position is stored with the default D),
+        # where unnest(d.terms) would list every lexeme of the ten articles
         sql = (f"SELECT d.id, d.paras, u.lexeme, u.positions FROM {self.docs} d LEFT JOIN LATERAL "
-               f"(SELECT lexeme, positions FROM unnest(d.terms) WHERE lexeme = ANY(%s)) u ON TRUE "
-               f"WHERE d.id = ANY(%s)")
+               f"unnest(ts_filter(setweight(d.terms, 'A', %s), '{{a}}')) u ON TRUE WHERE d.id = ANY(%s)")
         words = sorted(set(terms).union(*phrases))
         rows = self.servers.read(lambda c: c.execute(sql, (words, list(keys))).fetchall())
         return near.paragraph_hits(rows, keys, titled, terms, phrases)
