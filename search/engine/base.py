@@ -169,9 +169,9 @@ class Reader(ABC):
         """Per key (an article whose stored title is there or not, `titled`), the paragraphs
         holding a body term of `terms` or a stemmed phrase of `phrases`, read off the index's
         positions: {paragraph n from 1, or 0 for the title: (the terms and phrase words
-        found, phrase hits)} (search.engine.spans.paragraph_hits). The snippets (search.query.snippets) then mark
-        only what they show; None (for an article, or all) where the engine cannot tell, and
-        the highlighter looks through every paragraph."""
+        found, phrase hits)} (search.engine.spans.paragraph_hits). The snippets
+        (search.query.snippets) then mark only what they show; None (for an article, or all)
+        where the engine cannot tell, and the highlighter looks through every paragraph."""
         return None
 
     def coverage(self) -> Coverage:

@@ -1,7 +1,7 @@
 """Which paragraphs of the shown articles hold the query, read off the body field's positions.
 
 A body position's paragraph is `position >> PARA_SHIFT` (search.text.analysis), the title
-being the first when the article has one. So the paragraphs a term or a stemmed phrase
+being paragraph 0 when the article has one. So the paragraphs a term or a stemmed phrase
 occurs in, and the phrase's occurrences, come from the positions of a few documents' postings
 (search.engine.spans.paragraph_hits), where the highlighter would analyse every paragraph
 holding a probe of the query: the "see all N paragraphs" count and the snippets' ranking of
