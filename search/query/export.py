@@ -1,7 +1,8 @@
 """Every match of a search, one matching paragraph at a time: what exports and feeds read.
 
 `rows(archive, request)` runs the search for every match (in the request's order), loads the
-articles in batches and yields one Row per paragraph that holds a mark of the query; an article
+articles in batches and yields one Row per paragraph that holds a mark of the query (found by the
+index's positions when it can tell, Reader.paragraph_hits, else by the highlighter); an article
 that matches without a marked paragraph (a filter alone, a title, a negation) gives one row of
 its first paragraph with `matched` False, so every matching article appears. It stops after
 `limit` rows (Settings.export_max_rows) and then yields a Notice saying how many articles and
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from search.models import Article
 from search.present.citations import permalink_path
 from search.query.params import SearchRequest
-from search.query.snippets import matching_paragraphs
+from search.query.snippets import indexed, matching_paragraphs
 
 BATCH = 200  # articles loaded at a time
 
@@ -43,10 +44,14 @@ def rows(archive, req: SearchRequest, limit: int | None = None) -> Iterator[Row 
     hl = parsed.highlight
     written = count = 0
     for start in range(0, len(keys), BATCH):
+        batch = keys[start:start + BATCH]
         with archive.lock:
-            articles = reader.articles(keys[start:start + BATCH])
-        for a in articles:
-            numbers = matching_paragraphs(a.paragraphs, hl) if hl else []
+            articles = reader.articles(batch)
+            # the paragraphs holding the query, from the index's positions where it can tell
+            found = reader.paragraph_hits(batch, [bool(a.title) for a in articles], hl.terms, hl.phrases) \
+                if indexed(hl) else None
+        for i, a in enumerate(articles):
+            numbers = matching_paragraphs(a.paragraphs, hl, found[i] if found else None) if hl else []
             out = [(n, True) for n in numbers] or ([(1, False)] if a.paragraphs else [])
             if count + len(out) > limit:
                 yield Notice(count, len(keys), written, limit)
