@@ -7,6 +7,7 @@ not narrow. Paragraph k holds positions k << PARA_SHIFT onwards (search.text.ana
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from search.engine.base import ParagraphHits
@@ -68,16 +69,16 @@ def paragraph_hits(positions: Mapping[str, Sequence[int]], titled: bool, terms: 
     phrases' words (ascending): the paragraph of each term and of each side-by-side
     occurrence of a phrase, numbered as the article's (its title, if it has one, is 0)."""
     shift = 0 if titled else 1
-    found: dict[int, tuple[set[str], list[int]]] = {}
+    roots: dict[int, set[str]] = {}
+    hits: Counter[int] = Counter()
     for t in terms:
         for p in positions.get(t, ()):
-            found.setdefault((p >> PARA_SHIFT) + shift, (set(), [0]))[0].add(t)
+            roots.setdefault((p >> PARA_SHIFT) + shift, set()).add(t)
     for words in phrases:
         lists = [positions.get(w, ()) for w in words]
-        if not all(lists):
-            continue
-        for first, _ in phrase(lists, 1):
-            roots, hits = found.setdefault((first >> PARA_SHIFT) + shift, (set(), [0]))
-            roots.update(words)
-            hits[0] += 1
-    return {n: (frozenset(roots), hits[0]) for n, (roots, hits) in sorted(found.items())}
+        if all(lists):
+            for first, _ in phrase(lists, 1):
+                n = (first >> PARA_SHIFT) + shift
+                roots.setdefault(n, set()).update(words)
+                hits[n] += 1
+    return {n: (frozenset(roots[n]), hits[n]) for n in sorted(roots)}

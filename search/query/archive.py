@@ -47,15 +47,17 @@ from search.models import (
 )
 from search.present.citations import article_path, display_title, permalink_path
 from search.query import ast, facets, suggest
+from search.query.highlight import Highlight
 from search.query.histogram import Histogram, histogram
 from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import ParsedQuery, parse_query
 from search.query.resolve import resolve
-from search.query.snippets import best_paragraphs, highlight, indexed, lede, matching_paragraphs
+from search.query.snippets import best_paragraphs, highlight, lede, matching_paragraphs, paragraph_hits
 from search.settings import DEFAULT, Settings
 from search.text.questions import asks
 
 RESPONSE_CACHE = 256  # responses kept, per reader generation
+NO_MARKS = Highlight()  # marks nothing
 
 
 @dataclass
@@ -179,18 +181,17 @@ class Archive:
                     hits = reader.search(self.plan(req, ranked, end, budget=budget))
                     parsed, partial_matches = ranked, bool(hits.total)
             shown = hits.top[(req.page - 1) * req.per_page:end]
+            keys = [key_ for _, key_ in shown]
             # An article reached from a search carries the whole search: its page highlights the
             # query, and its "back to results" link returns to this very page of results.
             qs = req.qs() if req.params() else ""
-            articles = reader.articles([key_ for _, key_ in shown])
+            articles = reader.articles(keys)
             idf = reader.idf() if parsed.highlight else None
             stories = reader.stories([a.id for a in articles])
-            hl = parsed.highlight
-            found = reader.paragraph_hits([key_ for _, key_ in shown], [bool(a.title) for a in articles],
-                                          hl.terms, hl.phrases) if indexed(hl) and not budget.spent() else None
-            results = [self._result(a, score, parsed, qs, None if budget.spent() else idf, stories.get(a.id),
-                                    found[i] if found else None)
-                       for i, ((score, _), a) in enumerate(zip(shown, articles))]
+            found = [None] * len(articles) if budget.spent() else paragraph_hits(reader, keys, articles,
+                                                                                 parsed.highlight)
+            results = [self._result(a, score, parsed, qs, None if budget.spent() else idf, stories.get(a.id), f)
+                       for (score, _), a, f in zip(shown, articles, found)]
             # After the snippets, which the budget also covers: a correction is an extra.
             dym = None if budget.spent() else self._did_you_mean(req, typed, reader, first_total)
             count = hits.stories if req.collapse and hits.stories is not None else hits.total
@@ -347,6 +348,7 @@ class Archive:
             dateline=article.dateline, editors=list(article.editors), tags=list(article.tags),
             paragraphs=[Snippet(n, html, permalink_path(article, n)) for n, html in snips],
             article_url=article_path(article.id) + qs,
-            title_html=highlight(title, hl, found=found is None or not article.title or 0 in found),
+            # a headline the index shows the query is not in is not analysed (paragraph 0)
+            title_html=highlight(title, hl if found is None or not article.title or 0 in found else NO_MARKS),
             matching=matching, story=story,
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from search.models import Article
 from search.present.citations import permalink_path
 from search.query.params import SearchRequest
-from search.query.snippets import indexed, matching_paragraphs
+from search.query.snippets import matching_paragraphs, paragraph_hits
 
 BATCH = 200  # articles loaded at a time
 
@@ -47,11 +47,9 @@ def rows(archive, req: SearchRequest, limit: int | None = None) -> Iterator[Row 
         batch = keys[start:start + BATCH]
         with archive.lock:
             articles = reader.articles(batch)
-            # the paragraphs holding the query, from the index's positions where it can tell
-            found = reader.paragraph_hits(batch, [bool(a.title) for a in articles], hl.terms, hl.phrases) \
-                if indexed(hl) else None
-        for i, a in enumerate(articles):
-            numbers = matching_paragraphs(a.paragraphs, hl, found[i] if found else None) if hl else []
+            found = paragraph_hits(reader, batch, articles, hl)
+        for a, f in zip(articles, found):
+            numbers = matching_paragraphs(a.paragraphs, hl, f) if hl else []
             out = [(n, True) for n in numbers] or ([(1, False)] if a.paragraphs else [])
             if count + len(out) > limit:
                 yield Notice(count, len(keys), written, limit)

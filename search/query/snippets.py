@@ -274,10 +274,9 @@ def render(text: str, spans: list[tuple[int, int]], trim: bool = True) -> str:
     return ("… " if lo > 0 else "") + "".join(out) + (" …" if hi < len(text) else "")
 
 
-def highlight(text: str, hl: Highlight, trim: bool = False, found: bool = True) -> str:
-    """Escaped HTML of text with query terms marked (for titles and article pages); nothing is
-    marked when the index told there is nothing to (`found` False)."""
-    spans = _marked(text, hl)[0] if hl and found else []
+def highlight(text: str, hl: Highlight, trim: bool = False) -> str:
+    """Escaped HTML of text with query terms marked (for titles and article pages)."""
+    spans = _marked(text, hl)[0] if hl else []
     return render(text, spans, trim=trim)
 
 
@@ -318,6 +317,14 @@ def indexed(hl: Highlight) -> bool:
     """Whether the index can tell where this highlight marks (Reader.paragraph_hits): stemmed
     terms and phrases only, which the body field holds with their positions."""
     return bool(hl) and not (hl.prefixes or hl.exact_terms or hl.exact_phrases or hl.patterns)
+
+
+def paragraph_hits(reader, keys: list, articles: list, hl: Highlight) -> list[ParagraphHits | None]:
+    """Per article (of `keys`, in order), what the index tells of the paragraphs holding the
+    highlight (Reader.paragraph_hits), or None where the highlighter must look."""
+    found = reader.paragraph_hits(keys, [bool(a.title) for a in articles], hl.terms, hl.phrases) \
+        if indexed(hl) else None
+    return found or [None] * len(articles)
 
 
 def _best_known(paragraphs: list[str], hl: Highlight, idf: Callable[[str], float], k: int,

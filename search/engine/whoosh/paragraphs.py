@@ -22,7 +22,6 @@ def paragraph_hits(reader, docs: list[int], titled: list[bool], terms: frozenset
                    phrases: tuple[tuple[str, ...], ...]) -> list[ParagraphHits]:
     """Reader.paragraph_hits over Whoosh document numbers (search.engine.base)."""
     wanted = set(docs)
-    words = set(terms).union(*phrases) if phrases else set(terms)
-    where = {w: term_positions(reader, FIELD, w, wanted) for w in words}
-    return [spans.paragraph_hits({w: sorted(at.get(d, ())) for w, at in where.items()}, t, terms, phrases)
+    where = {w: term_positions(reader, FIELD, w, wanted) for w in set(terms).union(*phrases)}
+    return [spans.paragraph_hits({w: at.get(d, ()) for w, at in where.items()}, t, terms, phrases)
             for d, t in zip(docs, titled)]
