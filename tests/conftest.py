@@ -64,6 +64,12 @@ def ids(resp) -> list[str]:
     return [r.id for r in resp.results]
 
 
+def require_indosum() -> None:
+    """Skip the calling test or fixture when the shared IndoSum corpus is not beside the checkout."""
+    if not INDOSUM.exists():
+        pytest.skip(f"{INDOSUM} is not here")
+
+
 def seeds_and_indosum(tmp: Path, sample: int) -> list[Article]:
     """The seeds and the first `sample` IndoSum articles (the seeds alone without the corpus)."""
     from search import ingest

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import ENGINES, INDOSUM, new_location, search, seeds_and_indosum
+from conftest import ENGINES, new_location, require_indosum, search, seeds_and_indosum
 from search.engine.base import Plan
 from search.query import ast
 from search.query.highlight import Highlight
@@ -18,8 +18,7 @@ from search.text.analysis import analyzer, join_paragraphs
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    if not INDOSUM.exists():
-        pytest.skip(f"{INDOSUM} is not here")
+    require_indosum()
     return seeds_and_indosum(tmp_path_factory.mktemp("paragraphs"), 250)
 
 

@@ -6,7 +6,7 @@ import pickle
 import sqlite3
 from dataclasses import replace
 
-from conftest import seeds_and_indosum
+from conftest import require_indosum, seeds_and_indosum
 from search.engine.whoosh.update import analyzer
 from search.settings import DEFAULT
 from search.stories import echoes, storybook
@@ -27,6 +27,7 @@ def _rows(path) -> dict:
 
 def _inputs(tmp):
     """Seeds and IndoSum, with one id read twice (its second reading replaces the first)."""
+    require_indosum()  # it takes the eighth article
     arts = seeds_and_indosum(tmp, 150)
     again = replace(arts[3], title="Judul lain sama sekali", paragraphs=[
         '"Kami tidak akan pernah menerima sanksi sepihak dari negara mana pun," kata Menteri Luar Negeri.',

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from app import create_app
-from conftest import search, seeds_and_indosum
+from conftest import require_indosum, search, seeds_and_indosum
 from search.engine import open_engine
 from search.engine.base import Budget
 from search.engine.postgres.connect import Servers
@@ -21,6 +21,7 @@ SAMPLE = 300  # IndoSum articles beside the seeds: enough for stories across out
 
 
 def corpus(tmp) -> list[Article]:
+    require_indosum()  # the seeds alone make too few stories and parts for these tests
     return seeds_and_indosum(tmp, SAMPLE)
 
 

@@ -6,7 +6,7 @@ from itertools import islice
 
 import pytest
 
-from conftest import INDOSUM, INDOSUM_MAP
+from conftest import INDOSUM, INDOSUM_MAP, require_indosum
 from search import ingest
 from search.engine.whoosh.build import build
 from search.engine.whoosh.scoring import BulkScorer, best
@@ -29,8 +29,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory):
-    if not INDOSUM.exists():
-        pytest.skip(f"{INDOSUM} is not here")
+    require_indosum()
     tmp = tmp_path_factory.mktemp("prune")
     part = tmp / "indosum-1200.jsonl"
     with INDOSUM.open(encoding="utf-8") as f:
