@@ -195,7 +195,8 @@ def _seeded(conn, gen: int, digests: list[bytes], seed: Path) -> Iterator[bytes]
             if not data:
                 break
             same[i] = digest(data) == want
-        fetched = stream(conn, gen, [d for d, s in zip(digests, same) if not s])
+        missing = [d for d, s in zip(digests, same) if not s]
+        fetched = stream(conn, gen, missing) if missing else iter(())
         for i, s in enumerate(same):
             if s:
                 fh.seek(i * PART)
@@ -206,18 +207,27 @@ def _seeded(conn, gen: int, digests: list[bytes], seed: Path) -> Iterator[bytes]
 
 def restore(conn, gen: int, commit: int, folder: Path, cache: Path | None = None) -> None:
     """Every file the generation lists at `commit` (else at its newest listed one), written into
-    `folder` (search.stories reads and updates them there): copied from the writer's `cache`
-    when it holds those bytes (checked part by part against the list), else downloaded a batch
-    of parts at a time. Runs in the caller's transaction: the writer's, which no other writer
-    changes under it."""
+    `folder` (search.stories reads and updates them there). Each is seeded from the writer's
+    `cache` (`_cached`): a part that matches the list at its place is copied from local disk, the
+    others are downloaded (a damaged cached file costs its damaged parts; a copy of an earlier
+    commit, what another writer's add changed). Runs in the caller's transaction: the writer's,
+    which no other writer changes under it."""
     files = table("files", gen)
     held = {c for (c,) in conn.execute(f"SELECT DISTINCT commit FROM {files}")}
     at = commit if commit in held else max(held, default=None)
     for name, blob in conn.execute(f"SELECT name, digests FROM {files} WHERE commit = %s", (at,)).fetchall():
         digests = split(bytes(blob))
-        if cache is not None and _copy_checked(cache / f"{key(digests)}-{name}", Path(folder) / name, digests):
-            continue
-        _write(Path(folder) / name, stream(conn, gen, digests))
+        seed = _cached(cache, name, digests) if cache is not None else None
+        _write(Path(folder) / name, _seeded(conn, gen, digests, seed) if seed else stream(conn, gen, digests))
+
+
+def _cached(cache: Path, name: str, digests: list[bytes]) -> Path | None:
+    """The cached file to seed `name` from: the copy saved with this very list, else the newest
+    copy of that name (an earlier commit's); None when the cache holds none."""
+    exact = cache / f"{key(digests)}-{name}"
+    if exact.is_file():
+        return exact
+    return max(cache.glob(f"*-{name}"), key=mtime, default=None)
 
 
 # -- the writer's cache -------------------------------------------------------------------------------
@@ -249,24 +259,6 @@ def mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _copy_checked(src: Path, dst: Path, digests: list[bytes]) -> bool:
-    """Copy `src` to `dst` a part at a time if its parts are `digests`; False (and no `dst`)
-    when it is missing or differs."""
-    try:
-        with open(src, "rb") as fh, open(dst, "wb") as out:
-            for want in digests:
-                data = fh.read(PART)
-                if digest(data) != want:
-                    raise ValueError
-                out.write(data)
-            if fh.read(1):
-                raise ValueError
-        return True
-    except (OSError, ValueError):
-        dst.unlink(missing_ok=True)
-        return False
 
 
 def _write(path: Path, data: Iterator[bytes]) -> None:

@@ -219,7 +219,8 @@ def test_an_archive_of_the_older_layout_asks_to_be_rebuilt(pg, tmp_path):
 
 def test_a_writer_copies_its_cached_files_and_downloads_what_the_cache_lacks(pg, tmp_path, monkeypatch):
     """The files a writer saved wait in its cache (files.keep): the next add copies them from
-    there, checked against the commit's list; a damaged or missing one is downloaded."""
+    there, checked part by part against the commit's list; a damaged part is downloaded, and
+    so is a file the cache lacks."""
     arts = corpus(tmp_path)[:40]
     location = pg.single()
     engine = open_engine(location, refresh=0)
@@ -237,8 +238,9 @@ def test_a_writer_copies_its_cached_files_and_downloads_what_the_cache_lacks(pg,
     data = bytearray(cached.read_bytes())
     data[5000] ^= 1
     cached.write_bytes(data)
-    engine.add(arts[-4:-2])  # echoes.sqlite damaged in the cache: downloaded
-    assert downloaded == [len(files.split(bytes(blob)))]
+    engine.add(arts[-4:-2])  # echoes.sqlite damaged in the cache: its damaged part downloaded
+    assert len(files.split(bytes(blob))) > 1
+    assert downloaded == [1]
     for p in cache.glob("*.sqlite"):
         p.unlink()
     engine.add(arts[-2:])  # nothing cached: both downloaded
@@ -248,6 +250,41 @@ def test_a_writer_copies_its_cached_files_and_downloads_what_the_cache_lacks(pg,
     assert gen == engine.reader().gen
     engine.close()
     whole.close()
+
+
+def test_a_writer_seeds_from_its_copy_of_an_earlier_commit_after_another_writers_add(pg, tmp_path, monkeypatch):
+    """When another writer's add moved the archive on, this writer's cache holds the files of
+    an earlier commit: its next add copies from them the parts that still match at their place
+    and downloads only the others, and ends where a writer without a cache would."""
+    arts = corpus(tmp_path)[:40]
+    location = pg.single()
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    mine.mkdir()
+    theirs.mkdir()
+    monkeypatch.setenv("KLIPING_WRITER_CACHE", str(mine))
+    engine = open_engine(location, refresh=0)
+    engine.build(arts[:-4])  # commit 0, its files now in `mine`
+    monkeypatch.setenv("KLIPING_WRITER_CACHE", str(theirs))
+    other = open_engine(location, refresh=0)
+    other.add(arts[-4:-2])  # commit 1, by a writer whose cache is `theirs`
+    other.close()
+    monkeypatch.setenv("KLIPING_WRITER_CACHE", str(mine))
+    downloaded = []
+    real = files.stream
+    monkeypatch.setattr(files, "stream", lambda c, g, d: downloaded.append(len(d)) or real(c, g, d))
+    engine.add(arts[-2:])  # restores commit 1's files, seeded from commit 0's in `mine`
+    gen = engine.reader().gen
+    with psycopg.connect(location, autocommit=True) as c:
+        lists = dict(c.execute(f"SELECT name, digests FROM {table('files', gen)} WHERE commit = 1").fetchall())
+    whole = sum(len(files.split(bytes(b))) for b in lists.values())
+    assert len(lists) == 2 and downloaded
+    assert 0 < sum(downloaded) < whole  # parts came from the older copies (135 of 219 downloaded)
+    fresh = open_engine(location, refresh=0)
+    ids = [a.id for a in arts]
+    assert fresh.reader().stories(ids) == engine.reader().stories(ids)
+    assert fresh.reader().stories(ids)  # the seeded files hold the stories
+    engine.close()
+    fresh.close()
 
 
 def test_the_echo_links_an_update_rewrites_in_part_are_those_of_its_echo_store(pg, tmp_path):
