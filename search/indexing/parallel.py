@@ -251,6 +251,20 @@ class Relay:
 
 
 BATCH = 32  # items per message from the reading child
+PIPE_BYTES = 1 << 20  # the reading child's pipe (Linux's default pipe-max-size): several batches
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold PIPE_BYTES (Linux; elsewhere, or when refused, it keeps its size). With
+    the default 64 KB, less than one batch, the child blocks on every batch until the parent
+    has read it, and the parent waits for every next one: they take turns instead of overlapping
+    (a 1M build sampled: the parent idle at its read a fifth of the time, the child at its write
+    a quarter)."""
+    try:
+        import fcntl
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def prefetch(items, relay: Relay | None = None, prepare: Callable | None = None):
@@ -266,6 +280,7 @@ def prefetch(items, relay: Relay | None = None, prepare: Callable | None = None)
     import pickle
 
     rfd, wfd = os.pipe()
+    _widen(wfd)
     sys.stdout.flush()
     sys.stderr.flush()
     parent = os.getpid()

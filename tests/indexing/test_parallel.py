@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -111,6 +112,28 @@ def test_prefetch_closed_early_stops_the_child():
     got = parallel.prefetch(endless())
     assert [next(got) for _ in range(100)] == list(range(1, 101))
     got.close()  # must not hang: the child is killed and reaped
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_SETPIPE_SZ"), reason="Linux pipes only")
+def test_the_reading_child_runs_several_batches_ahead_of_the_parent(tmp_path):
+    """The pipe holds PIPE_BYTES, so the child goes on reading while the parent is busy: with
+    the default 64 KB it would stop within two batches of 8 KB items."""
+    count = tmp_path / "count"
+
+    def items():
+        n = 0
+        while True:
+            n += 1
+            count.write_text(str(n))  # written by the child, which runs this generator
+            yield "x" * 8192
+    got = parallel.prefetch(items())
+    next(got)  # the parent takes one item, then is busy elsewhere
+    ahead = 3 * parallel.BATCH
+    deadline = time.monotonic() + 10
+    while int(count.read_text() or 0) <= ahead and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert int(count.read_text()) > ahead
+    got.close()
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "inline"])
