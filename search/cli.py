@@ -106,14 +106,15 @@ def build_sources(engine: Engine, sources: list[str], *, field_map: dict | None 
     search.indexing.progress.BUILD). bench/progress_eta.py runs builds through here too."""
     from search import ingest
     from search.indexing import parallel
-    from search.stories import quotes
+    from search.stories import storybook
 
     if progress is not None:
         progress.start("index", ingest.total_bytes(sources))
     relay = parallel.Relay(None if progress is None else (lambda n: progress.advance("index", n)))
-    # quotes are read in the child too: it has the time, this process's indexing has not
+    # the stories' per-article reading (quotes, paragraph shapes) is done in the child too: it
+    # has the time, this process's indexing has not
     items = parallel.prefetch(ingest.load(sources, field_map=field_map, progress=relay), relay,
-                              prepare=quotes.extract)
+                              prepare=storybook.read_ahead)
     try:
         return engine.build(items, sources=[str(Path(s).resolve()) for s in sources], on_item=on_item,
                             wait=wait, allow_empty=False, progress=progress)

@@ -84,8 +84,13 @@ class Features:
         return Features, (self.is_list, self.figures, self.quoted, self.stock)
 
 
-def features(text: str, quoted_terms: frozenset[str] = frozenset()) -> Features | None:
-    """A paragraph's features, or None when it has none worth keeping."""
+Shape = tuple[bool, frozenset[str], bool]  # (is_list, figures, stock) of a paragraph's text
+
+
+def shape(text: str) -> Shape | None:
+    """What `features` reads of a paragraph's own text (the costly part; a build works it out
+    in its reading child): None when it is nothing (no list, fewer than FIGURES_MIN figures,
+    no stock text)."""
     # A list has its names and numbers separated by commas, semicolons or dashes: a paragraph
     # without several of them is not one, and is not counted.
     seps = text.count(",") + text.count(";") + text.count(" - ")
@@ -94,11 +99,23 @@ def features(text: str, quoted_terms: frozenset[str] = frozenset()) -> Features 
         sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= LIST_SHARE * len(words)
     figures = frozenset(re.sub(r"\s+", "", f).replace("persen", "%") for f in _FIGURE.findall(text)) \
         if "," in text or "%" in text or "persen" in text else frozenset()
+    if len(figures) < FIGURES_MIN:
+        figures = frozenset()
     stock = not is_list and _stock(text)
-    if not is_list and not stock and len(figures) < FIGURES_MIN and len(quoted_terms) < QUOTE_MIN_TERMS:
-        return None
-    return Features(is_list, figures if len(figures) >= FIGURES_MIN else frozenset(),
-                    quoted_terms if len(quoted_terms) >= QUOTE_MIN_TERMS else frozenset(), stock)
+    return (is_list, figures, stock) if is_list or figures or stock else None
+
+
+def features(text: str, quoted_terms: frozenset[str] = frozenset()) -> Features | None:
+    """A paragraph's features, or None when it has none worth keeping."""
+    return features_of(shape(text), quoted_terms)
+
+
+def features_of(known: Shape | None, quoted_terms: frozenset[str] = frozenset()) -> Features | None:
+    """`features` from the paragraph's `shape` and the terms of its direct quotes."""
+    if len(quoted_terms) < QUOTE_MIN_TERMS:
+        return None if known is None else Features(*known[:2], frozenset(), known[2])
+    is_list, figures, stock = known or (False, frozenset(), False)
+    return Features(is_list, figures, quoted_terms, stock)
 
 
 def _stock(text: str) -> bool:

@@ -7,7 +7,9 @@ the features of its paragraphs (search.stories.formulaic) and its quotes (search
 linked across articles by search.stories.quotebook). When the echoes are joined it judges their
 links (`judge`), then derives the stories (search.stories.clusters) and the quote records.
 
-A build (`StoryTable.spooled`) writes its per-article rows into the new file as it reads
+A build's reading child works out each article's quotes and paragraph shapes (`read_ahead`),
+the per-article part that needs no other article. A build (`StoryTable.spooled`) writes its
+per-article rows into the new file as it reads
 (search.stories.rowmap.SpoolMap), keeps in memory only what links quotes across articles, and
 at `save` adds everything derived from it; `StoryTable()` holds the same table in plain dicts
 (a repair, the PostgreSQL builder). An update (`add`, `remove`) opens the file's table as row
@@ -31,7 +33,7 @@ from search.present.citations import display_title
 from search.stories import echoes, rowmap, storyupdate
 from search.stories import storystore as ss
 from search.stories.clusters import cluster
-from search.stories.formulaic import Features, Judge, features
+from search.stories.formulaic import Features, Judge, Shape, features_of, shape
 from search.stories.quotebook import QuoteIndex, QuoteRecord
 from search.stories.quotes import Quote, extract
 from search.stories.storystore import FILE, StoryView  # noqa: F401  (the readers' side)
@@ -74,18 +76,18 @@ class StoryTable:
         q.next_uid = ss.meta(con, "next_uid", 0)
         self.first_new_uid = q.next_uid  # units from here on are this update's
 
-    def collect(self, a: Article, an: Analyzer, found: list[Quote] | None = None) -> None:
-        """Build, first pass (the quotes are linked by `save`); `found`: the article's quotes
-        when they were already extracted (by the build's reading child)."""
-        if found is None:
-            found = extract(a)
+    def collect(self, a: Article, an: Analyzer, ahead: Ahead | None = None) -> None:
+        """Build, first pass (the quotes are linked by `save`); `ahead`: what the build's
+        reading child worked out of the article (`read_ahead`), when it did."""
+        found, shapes = ahead if ahead is not None else (extract(a), None)
         self._describe(a, an)
         self.quotes.collect(a.id, found, an)
-        self._features(a, found)
+        self._features(a, shapes)
 
-    def _features(self, a: Article, found: list[Quote]) -> None:
+    def _features(self, a: Article, shapes: list[Shape | None] | None = None) -> None:
         """The paragraphs' features for the echoes' judge; a paragraph's quoted terms are those
-        of its direct quotes (their units' terms in the quote index)."""
+        of its direct quotes (their units' terms in the quote index). `shapes`: the paragraphs'
+        shapes, when worked out already."""
         quoted: dict[int, frozenset[str]] = {}  # one quote's terms are shared, not copied
         units = self.quotes.units
         for uid in self.quotes.by_article.get(a.id, ()):
@@ -94,7 +96,7 @@ class StoryTable:
                 quoted[u.n] = quoted[u.n] | u.terms if u.n in quoted else u.terms
         feats = {}
         for n, text in enumerate(a.paragraphs, 1):
-            f = features(text, quoted.get(n, _NONE))
+            f = features_of(shapes[n - 1] if shapes is not None else shape(text), quoted.get(n, _NONE))
             if f is not None:
                 feats[n] = f
         if feats:
@@ -123,7 +125,7 @@ class StoryTable:
             found = found_of[a.id] if found_of is not None and a.id in found_of else extract(a)
             self._describe(a, an)
             nodes += self.quotes.collect(a.id, found, an)
-            self._features(a, found)
+            self._features(a)
             self.changed.add(a.id)
         self.quotes.join(nodes)
 
@@ -247,6 +249,15 @@ def finish_build(echo_table, story_table: StoryTable, gen: Path, stamp: int,
     derive the stories and quotes from the stored echoes; write all into `gen`."""
     echoes.finish_build(echo_table, gen, stamp, report, judge=story_table.judge)
     story_table.save(ss.path(gen), stamp, echoes.stored_rows(gen))
+
+
+Ahead = tuple[list[Quote], list[Shape | None]]
+
+
+def read_ahead(a: Article) -> Ahead:
+    """What a build's reading child works out of an article for `StoryTable.collect`, so that
+    the indexing process need not: its quotes, and its paragraphs' shapes (search.stories.formulaic)."""
+    return extract(a), [shape(p) for p in a.paragraphs]
 
 
 def quotes_of(articles: Iterable[Article]) -> dict[str, list[Quote]]:

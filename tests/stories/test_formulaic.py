@@ -153,3 +153,39 @@ def test_the_same_stock_text_word_for_word_for_another_event_links_nothing(make_
     assert echo_links(arc, ["s1", "s2", "s3"]) == {("s2", 1, "s3"), ("s3", 1, "s2")}
     raw = echoes.EchoTable.build(arts, analyzer()).echoes()
     assert ("s2", 1, 1.0) in raw["s1"][1]  # linked before the judge
+
+
+def _features_as_written_before(text: str, quoted_terms=frozenset()):
+    """`features` as one function, before its text's part (`shape`) was split off for the
+    build's reading child: the reference the split must equal."""
+    import re
+
+    from search.stories import formulaic as f
+    seps = text.count(",") + text.count(";") + text.count(" - ")
+    words = f._WORD.findall(text) if seps >= 4 else []
+    is_list = len(words) >= f.LIST_MIN_WORDS and \
+        sum(1 for w in words if w[0].isupper() or w[0].isdigit()) >= f.LIST_SHARE * len(words)
+    figures = frozenset(re.sub(r"\s+", "", x).replace("persen", "%") for x in f._FIGURE.findall(text)) \
+        if "," in text or "%" in text or "persen" in text else frozenset()
+    stock = not is_list and f._stock(text)
+    if not is_list and not stock and len(figures) < f.FIGURES_MIN and len(quoted_terms) < f.QUOTE_MIN_TERMS:
+        return None
+    return f.Features(is_list, figures if len(figures) >= f.FIGURES_MIN else frozenset(),
+                      quoted_terms if len(quoted_terms) >= f.QUOTE_MIN_TERMS else frozenset(), stock)
+
+
+def test_features_from_a_shape_are_the_features_of_the_text():
+    """features = features_of(shape(text), quoted) on every kind of paragraph (lists, figures,
+    statutes, enumerations, plain), with no, few and enough quoted terms."""
+    from search.stories.formulaic import features_of, shape
+
+    texts = [*FILLER, *(legal(n) for n in NAMES), ", ".join(NAMES), "Inflasi 3,5 persen, ekspor 4,1 persen.",
+             "Inflasi 3,5 persen saja.", "Napoli (4 - 3 - 3): 25 - Pepe Reina; 33 - Raul Albiol, 3 - Ivan Strinic",
+             "KPK, Polri, Kejaksaan Agung, BPK (Badan Pemeriksa Keuangan), Kementerian Keuangan dan DPR hadir.", ""]
+    kinds = set()
+    for text in texts:
+        for quoted in (frozenset(), frozenset({"a", "b"}), frozenset({"sanksi", "pbb", "korea", "utara", "rusia"})):
+            want = _features_as_written_before(text, quoted)
+            assert features(text, quoted) == want == features_of(shape(text), quoted), (text, quoted)
+            kinds.add(None if want is None else (want.is_list, bool(want.figures), want.stock, bool(want.quoted)))
+    assert len(kinds) >= 5  # the paragraphs above reach the different outcomes

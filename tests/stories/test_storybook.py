@@ -62,3 +62,19 @@ def test_a_spooled_table_writes_the_same_file_as_one_in_memory(tmp_path):
     assert want["records"] and want["stories"] and want["q_units"] and want["title_terms"]
     assert got == want
     assert not (spool_gen / (ss.FILE + ".tmp")).exists()
+
+
+def test_a_table_given_what_the_reading_child_worked_out_writes_the_same_file(tmp_path):
+    """The build hands `collect` each article's quotes and paragraph shapes from its reading
+    child (`read_ahead`): the file is the one the table writes when it works them out itself."""
+    an = analyzer(DEFAULT)
+    arts = _inputs(tmp_path)
+    own_gen, ahead_gen = tmp_path / "own", tmp_path / "ahead"
+    own_gen.mkdir()
+    ahead_gen.mkdir()
+    own, ahead = storybook.StoryTable.spooled(own_gen), storybook.StoryTable.spooled(ahead_gen)
+    for a in arts:
+        own.collect(a, an)
+        ahead.collect(a, an, storybook.read_ahead(a))
+    assert sum(1 for a in arts for s in storybook.read_ahead(a)[1] if s) > 20  # shapes were read ahead
+    assert _finish(ahead, arts, ahead_gen, an) == _finish(own, arts, own_gen, an)

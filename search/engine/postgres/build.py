@@ -140,7 +140,7 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
                     total_tlen += values[DOC_COLUMNS.index("tlen")]
                     echo_table.collect(item, an.paragraph_stems(text, skip=1 if item.title else 0,
                                                                 count=len(item.paragraphs)))
-                    story_table.collect(item, an, prepared(items, item.id))  # its quotes, if read
+                    story_table.collect(item, an, prepared(items, item.id))  # read ahead, if it was
                     report.added += 1
                     report.removals += len(item.removed)
                     if len(pending) >= BATCH:

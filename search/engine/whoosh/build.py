@@ -103,7 +103,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                     # The body was just analysed for the index: echoes reuse that analysis.
                     echo_table.collect(item, an.paragraph_stems(doc["body"], skip=1 if item.title else 0,
                                                                 count=len(item.paragraphs)))
-                    story_table.collect(item, an, prepared(items, item.id))  # its quotes, if read
+                    story_table.collect(item, an, prepared(items, item.id))  # read ahead, if it was
                     report.added += 1
                     report.removals += len(item.removed)
                     if report.added >= look_at:  # how much the commit and the join will have
