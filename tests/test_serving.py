@@ -152,6 +152,16 @@ def test_healthz_reports_the_generation_and_503_when_the_index_cannot_be_read(cl
     assert broken.get("/api/search?q=sanksi").status_code in (500, 503)
 
 
+def test_an_access_log_switched_on_goes_to_standard_error_not_to_a_file_named_on(index_dir, tmp_path,
+                                                                                monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    c = create_app({"INDEX_DIR": str(index_dir), "ACCESS_LOG": "on"}).test_client()
+    assert c.get("/api/search?q=sanksi").status_code == 200
+    assert not (tmp_path / "on").exists()
+    line = json.loads(capfd.readouterr().err.strip().splitlines()[-1])
+    assert line["path"] == "/api/search" and line["query"] == "q=sanksi"
+
+
 def test_the_access_log_is_one_json_object_a_line(index_dir, tmp_path):
     log = tmp_path / "access.log"
     c = create_app({"INDEX_DIR": str(index_dir), "ACCESS_LOG": str(log)}).test_client()

@@ -88,10 +88,12 @@ class AccessLog:
 
 
 def access_logger(target: str | None) -> logging.Logger | None:
-    """KLIPING_ACCESS_LOG: `-` (standard error, the default), a file path, or `off`."""
+    """KLIPING_ACCESS_LOG: `-` (standard error, the default; also `on`), a file path, or `off`."""
     target = (target or "-").strip()
-    if target.lower() in ("off", "none", "0", "false"):
+    if target.lower() in ("off", "none", "0", "false", "no"):
         return None
+    if target.lower() in ("on", "1", "true", "yes", "stderr"):  # a switch, not a file named "on"
+        target = "-"
     log = logging.getLogger(f"kliping.access.{target}")
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr) if target == "-" else logging.FileHandler(target, encoding="utf-8")
