@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import re
 import signal
@@ -153,13 +154,16 @@ def test_healthz_reports_the_generation_and_503_when_the_index_cannot_be_read(cl
 
 
 def test_an_access_log_switched_on_goes_to_standard_error_not_to_a_file_named_on(index_dir, tmp_path,
-                                                                                monkeypatch, capfd):
+                                                                                monkeypatch):
+    from search.present.web import access_logger
+
     monkeypatch.chdir(tmp_path)
     c = create_app({"INDEX_DIR": str(index_dir), "ACCESS_LOG": "on"}).test_client()
     assert c.get("/api/search?q=sanksi").status_code == 200
     assert not (tmp_path / "on").exists()
-    line = json.loads(capfd.readouterr().err.strip().splitlines()[-1])
-    assert line["path"] == "/api/search" and line["query"] == "q=sanksi"
+    for value in ("on", "ON", "1", "true", "yes"):
+        assert access_logger(value) is access_logger("-")  # the standard-error log (one logger a target)
+    assert not any(isinstance(h, logging.FileHandler) for h in access_logger("on").handlers)
 
 
 def test_the_access_log_is_one_json_object_a_line(index_dir, tmp_path):
