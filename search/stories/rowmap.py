@@ -147,10 +147,14 @@ class Spool:
         for m in self.maps:
             m.flush()
 
-    def close(self) -> None:
+    def close(self, wal: bool = False) -> None:
+        """Commit and close; `wal`: leave the file in WAL mode, so that a reader in another
+        process and a writer here do not block each other (the file's owner switches it back)."""
         if self._con is not None:
             self.flush()
             self._con.execute("COMMIT")
+            if wal:
+                self._con.execute("PRAGMA journal_mode=WAL")
             self._con.close()
             self._con = None
 

@@ -154,39 +154,51 @@ class StoryTable:
         grows)."""
         return cls(spool=_tmp(ss.path(gen)))
 
-    def settle(self) -> None:
+    def settle(self, shared: bool = False) -> None:
         """Write out what is buffered and close the spool's file (before a fork: the process
-        that goes on opens it again)."""
+        that goes on opens it again). `shared`: a forked child will read the file (the echoes'
+        judge reads the features) while this process writes into it (`save_quotes`); the file
+        is then in WAL mode until `ss.finish`, so that neither blocks the other."""
         if self.spool is not None:
-            self.spool.close()
+            self.spool.close(wal=shared)
 
     def save(self, target: Path, stamp: int, found_echoes) -> None:
         """Build: link the quotes, derive stories and quote records, write all into `target`."""
+        self.save_stories(self.save_quotes(target), target, stamp, found_echoes)
+
+    def save_quotes(self, target: Path) -> sqlite3.Connection:
+        """Build, the part of `save` that needs no echoes (it may run while another process
+        joins them, see `settle`): link the quotes and write them, and the per-article rows of
+        a table not spooled. Returns the file's open connection, for `save_stories`."""
         q = self.quotes
         q.join()
-        tmp = _tmp(target)
         if self.spool is None:
-            con = ss.create(tmp)
+            con = ss.create(_tmp(target))
             for name, data in zip(_TABLE, (self.meta, self.titles, self.features)):
                 rowmap.save_rows(con, name, data.items())
             con.executemany("INSERT INTO title_terms(term, aid) VALUES (?, ?)",
                             ((t, aid) for aid, terms in self.titles.items() for t in terms))
         else:
-            assert self.spool.path == tmp, (self.spool.path, tmp)
+            assert self.spool.path == _tmp(target), (self.spool.path, target)
             con = self.spool.con
         for attr, name in _QUOTES.items():
             if self.spool is None or attr not in _SPOOLED:
                 rowmap.save_rows(con, name, getattr(q, attr).items())
         rowmap.save_rows(con, "q_df", ((k, v) for k, v in q.df.items() if v > 0))
         rowmap.save_rows(con, "q_speakers", ((k, v) for k, v in q.speakers.items() if v > 0))
-        for story in {s.id: s for s in cluster(self.meta, found_echoes, self.titles).values()}.values():
-            ss.write_story(con, story)
         aliases = q.aliases()
         _save_records(con, ((nodes, q.record(nodes, self.meta.get, aliases)) for nodes in q.groups()))
         ss.set_meta(con, next_uid=q.next_uid, aliases=pickle.dumps(aliases, pickle.HIGHEST_PROTOCOL))
+        return con
+
+    def save_stories(self, con: sqlite3.Connection, target: Path, stamp: int, found_echoes) -> None:
+        """Build, the rest of `save`: the stories from the stored echoes; the file committed and
+        moved into place."""
+        for story in {s.id: s for s in cluster(self.meta, found_echoes, self.titles).values()}.values():
+            ss.write_story(con, story)
         if self.spool is not None:
             con = self.spool.take()
-        ss.finish(con, tmp, target, stamp)
+        ss.finish(con, _tmp(target), target, stamp)
 
     def quotes_rows(self, name: str) -> rowmap.RowMap:
         """Update: one of the file's other row maps (the quote records' bookkeeping)."""
@@ -247,8 +259,25 @@ def finish_build(echo_table, story_table: StoryTable, gen: Path, stamp: int,
                  report: Callable[[int, int], None] | None = None) -> None:
     """Join and judge the echoes (`report`: the join's progress, search.stories.echoes), then
     derive the stories and quotes from the stored echoes; write all into `gen`."""
+    join_echoes(echo_table, story_table, gen, stamp, report)
+    finish_stories(story_table, finish_quotes(story_table, gen), gen, stamp)
+
+
+def join_echoes(echo_table, story_table: StoryTable, gen: Path, stamp: int,
+                report: Callable[[int, int], None] | None = None) -> None:
+    """`finish_build`'s echoes, judged by this table (a builder may run it in a child while it
+    runs `finish_quotes`: see StoryTable.settle)."""
     echoes.finish_build(echo_table, gen, stamp, report, judge=story_table.judge)
-    story_table.save(ss.path(gen), stamp, echoes.stored_rows(gen))
+
+
+def finish_quotes(story_table: StoryTable, gen: Path) -> sqlite3.Connection:
+    """`finish_build`'s quotes, which need no echoes; the open file, for `finish_stories`."""
+    return story_table.save_quotes(ss.path(gen))
+
+
+def finish_stories(story_table: StoryTable, con: sqlite3.Connection, gen: Path, stamp: int) -> None:
+    """`finish_build`'s stories, from the stored echoes; the file finished."""
+    story_table.save_stories(con, ss.path(gen), stamp, echoes.stored_rows(gen))
 
 
 Ahead = tuple[list[Quote], list[Shape | None]]

@@ -101,9 +101,11 @@ def commit(con: sqlite3.Connection, stamp: int) -> None:
 
 
 def finish(con: sqlite3.Connection, tmp: Path, final: Path, stamp: int) -> None:
-    """The build's file: committed and moved into place."""
+    """The build's file: committed (back in rollback-journal mode, if it was shared in WAL
+    mode) and moved into place."""
     set_meta(con, version=VERSION, stamp=stamp)
     con.execute("COMMIT")
+    con.execute("PRAGMA journal_mode=DELETE")
     con.close()
     os.replace(tmp, final)
 

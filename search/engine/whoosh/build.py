@@ -16,8 +16,8 @@ default budget of 768 MB, `Settings.memory_mb`):
   term postings) and, when the echo step runs, the stories' clustering;
 - each article's input fingerprint is taken from the reader as it arrives and spooled to a
   file, then written out streaming after the commit (search.ingest.fingerprints);
-- the echo step runs in a child beside the commit only when two of this process fit the
-  budget; else after the commit, here.
+- the echo join runs in a child beside the commit, and the quotes are linked and written here
+  meanwhile, only when two of this process fit the budget; else both after the commit, here.
 """
 from __future__ import annotations
 
@@ -123,20 +123,21 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             stamp = writer.generation  # the index commit this build makes
             _expect(progress, writer, echo_table)
             progress.finish("index")
-            story_table.settle()  # its file closed: the echo step opens it again
-            tables = [echo_table, story_table]
-            del echo_table, story_table
-            release_pool(writer)  # not inherited by the echo step's child
+            release_pool(writer)  # not inherited by the echo join's child
             trim()
             # Side by side only when two of this process fit the memory budget: a forked child
             # soon owns most of the pages it shares (as the tables are read), so the pair would
             # take about twice this. Else the step runs after the commit (a 100k build: 1,061 MB
             # side by side, against a 768 MB budget).
-            echo_step = Background(lambda tell: storybook.finish_build(*tables, gen, stamp, tell),
+            side = 2 * rss_mb() <= settings.memory_mb
+            story_table.settle(shared=side)  # its file closed: each process opens it again
+            tables = [echo_table]
+            del echo_table
+            echo_step = Background(lambda tell: storybook.join_echoes(*tables, story_table, gen, stamp, tell),
                                    "echoes and stories",
                                    on_progress=lambda done, total: progress.update("echoes", done, total),
-                                   fork=2 * rss_mb() <= settings.memory_mb)
-            if echo_step.pid is not None:  # the child has the tables: their pages become its alone
+                                   fork=side)
+            if echo_step.pid is not None:  # the child has the echo table: its pages become its alone
                 tables.clear()
                 trim()
             progress.concurrent = echo_step.pid is not None  # else the join runs at wait()
@@ -152,7 +153,12 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             writer.commit(optimize=True)
             writer = None
             progress.finish("commit")
+            # The quotes need no echoes: linked and written here while the child joins them.
+            quotes = storybook.finish_quotes(story_table, gen) if progress.concurrent else None
             echo_step.wait(tick=progress.tick)
+            if quotes is None:
+                quotes = storybook.finish_quotes(story_table, gen)
+            storybook.finish_stories(story_table, quotes, gen, stamp)
             progress.finish("echoes")
             progress.start("publish")
             prints.save(gen, ix)  # what `add` checks inputs against

@@ -159,6 +159,20 @@ def test_a_build_with_a_tiny_memory_budget_makes_the_same_index(tmp_path, monkey
     for name in ("stories.sqlite", "echoes.sqlite"):
         dumps = [_rows(g / name) for g in gens]
         assert dumps[0] and dumps[1] == dumps[0], name
+    # the stories file was shared in WAL mode while the child joined the echoes: it is back in
+    # rollback-journal mode, which read-only readers need, with no WAL file left beside it
+    for g in gens:
+        assert _journal_mode(g / "stories.sqlite") == "delete"
+        assert not [p.name for p in g.iterdir() if p.name.endswith(("-wal", "-shm"))]
+
+
+def _journal_mode(path) -> str:
+    import sqlite3
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        con.close()
 
 
 def _rows(path):
