@@ -107,14 +107,16 @@ def build_sources(engine: Engine, sources: list[str], *, field_map: dict | None 
     from search import ingest
     from search.indexing import parallel
     from search.stories import storybook
+    from search.text.analysis import analyzer
 
     if progress is not None:
         progress.start("index", ingest.total_bytes(sources))
     relay = parallel.Relay(None if progress is None else (lambda n: progress.advance("index", n)))
-    # the stories' per-article reading (quotes, paragraph shapes) is done in the child too: it
-    # has the time, this process's indexing has not
+    # the stories' and echoes' per-article reading (quotes, paragraph shapes, compounds) is done
+    # in the child too: it has the time, this process's indexing has not
+    an = analyzer(engine.settings)
     items = parallel.prefetch(ingest.load(sources, field_map=field_map, progress=relay), relay,
-                              prepare=storybook.read_ahead)
+                              prepare=lambda a: storybook.read_ahead(a, an))
     try:
         return engine.build(items, sources=[str(Path(s).resolve()) for s in sources], on_item=on_item,
                             wait=wait, allow_empty=False, progress=progress)

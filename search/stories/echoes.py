@@ -142,15 +142,20 @@ class EchoTable:
         table.join()
         return table
 
-    def collect(self, a: Article, stems: list[frozenset[str]]) -> None:
+    def collect(self, a: Article, stems: list[frozenset[str]],
+                compounds: list[frozenset[str] | None] | None = None) -> None:
         """Build, first pass: an article's paragraphs as signatures, grouped, given their index
         term sets (from the indexer's own analysis: Analyzer.paragraph_stems; only a paragraph
-        holding a compound is read again)."""
+        holding a compound is read again). `compounds`: those paragraphs' signatures, when the
+        build's reading child worked them out (search.stories.signature.compounds)."""
         if len(stems) != len(a.paragraphs):
             raise ValueError(f"{a.id}: {len(stems)} term sets for {len(a.paragraphs)} paragraphs")
         by_terms, row, an = self.by_terms, [], self.an
         for n, (text, terms) in enumerate(zip(a.paragraphs, stems), 1):
-            terms = signature(an, text, terms)
+            if compounds is None:
+                terms = signature(an, text, terms)
+            elif compounds[n - 1] is not None:
+                terms = compounds[n - 1]
             if len(terms) >= MIN_TERMS:
                 gid = by_terms.get(terms)
                 if gid is None:

@@ -30,11 +30,26 @@ def signature(an: Analyzer, text: str, stems: frozenset[str] | None = None) -> f
     """The echo signature of one paragraph. `stems`, when given, is its index term set
     (Analyzer.paragraph_stems), returned as is when the text holds no compound (most
     paragraphs: their hyphenated words are reduplications, `sanksi-sanksi`)."""
-    kind = an.kind
-    if stems is not None and (_MAY_HOLD.search(text) is None or
-                              all(parts(m.group(), kind) is None for m in _MAY_BE.finditer(text))):
+    if stems is not None and not _holds_compound(text, an.kind):
         return stems
-    stem, out = an.stem, set()
+    return _read(an, text)
+
+
+def compounds(an: Analyzer, paragraphs: list[str]) -> list[frozenset[str] | None]:
+    """Per paragraph, its signature when it holds a compound, else None (its index term set is
+    its signature): what a build's reading child works out, so that the indexer need not look
+    (`signature(an, text, stems)` is the entry, or `stems` where it is None)."""
+    kind = an.kind
+    return [_read(an, text) if _holds_compound(text, kind) else None for text in paragraphs]
+
+
+def _holds_compound(text: str, kind: str) -> bool:
+    return _MAY_HOLD.search(text) is not None and \
+        any(parts(m.group(), kind) is not None for m in _MAY_BE.finditer(text))
+
+
+def _read(an: Analyzer, text: str) -> frozenset[str]:
+    kind, stem, out = an.kind, an.stem, set()
     for m, word in kept_matches(text):
         if parts(m.group(), kind) is None:
             out.add(stem(word))

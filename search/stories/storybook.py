@@ -7,9 +7,9 @@ the features of its paragraphs (search.stories.formulaic) and its quotes (search
 linked across articles by search.stories.quotebook). When the echoes are joined it judges their
 links (`judge`), then derives the stories (search.stories.clusters) and the quote records.
 
-A build's reading child works out each article's quotes and paragraph shapes (`read_ahead`),
-the per-article part that needs no other article. A build (`StoryTable.spooled`) writes its
-per-article rows into the new file as it reads
+A build's reading child works out each article's quotes, paragraph shapes and compound
+paragraphs' echo signatures (`read_ahead`), the per-article part that needs no other article.
+A build (`StoryTable.spooled`) writes its per-article rows into the new file as it reads
 (search.stories.rowmap.SpoolMap), keeps in memory only what links quotes across articles, and
 at `save` adds everything derived from it; `StoryTable()` holds the same table in plain dicts
 (a repair, the PostgreSQL builder). An update (`add`, `remove`) opens the file's table as row
@@ -27,6 +27,7 @@ import pickle
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from search.models import Article
 from search.present.citations import display_title
@@ -36,6 +37,7 @@ from search.stories.clusters import cluster
 from search.stories.formulaic import Features, Judge, Shape, features_of, shape
 from search.stories.quotebook import QuoteIndex, QuoteRecord
 from search.stories.quotes import Quote, extract
+from search.stories.signature import compounds
 from search.stories.storystore import FILE, StoryView  # noqa: F401  (the readers' side)
 from search.text.analysis import Analyzer
 
@@ -79,7 +81,7 @@ class StoryTable:
     def collect(self, a: Article, an: Analyzer, ahead: Ahead | None = None) -> None:
         """Build, first pass (the quotes are linked by `save`); `ahead`: what the build's
         reading child worked out of the article (`read_ahead`), when it did."""
-        found, shapes = ahead if ahead is not None else (extract(a), None)
+        found, shapes = (ahead.quotes, ahead.shapes) if ahead is not None else (extract(a), None)
         self._describe(a, an)
         self.quotes.collect(a.id, found, an)
         self._features(a, shapes)
@@ -280,13 +282,19 @@ def finish_stories(story_table: StoryTable, con: sqlite3.Connection, gen: Path, 
     story_table.save_stories(con, ss.path(gen), stamp, echoes.stored_rows(gen))
 
 
-Ahead = tuple[list[Quote], list[Shape | None]]
+class Ahead(NamedTuple):
+    """What a build's reading child works out of an article (`read_ahead`)."""
+
+    quotes: list[Quote]
+    shapes: list[Shape | None]  # the paragraphs' (search.stories.formulaic)
+    compounds: list[frozenset[str] | None]  # the echo signatures of those holding a compound
 
 
-def read_ahead(a: Article) -> Ahead:
-    """What a build's reading child works out of an article for `StoryTable.collect`, so that
-    the indexing process need not: its quotes, and its paragraphs' shapes (search.stories.formulaic)."""
-    return extract(a), [shape(p) for p in a.paragraphs]
+def read_ahead(a: Article, an: Analyzer) -> Ahead:
+    """What a build's reading child works out of an article for `StoryTable.collect` and
+    EchoTable.collect, so that the indexing process need not: its quotes, its paragraphs'
+    shapes and the echo signatures of those holding a compound (search.stories.signature)."""
+    return Ahead(extract(a), [shape(p) for p in a.paragraphs], compounds(an, a.paragraphs))
 
 
 def quotes_of(articles: Iterable[Article]) -> dict[str, list[Quote]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from search.engine.whoosh.build import build
 from search.models import Article
 from search.query.archive import Archive
-from search.stories.signature import signature
+from search.stories.signature import compounds, signature
 from search.text.analysis import analyzer, join_paragraphs
 
 
@@ -35,6 +35,27 @@ def test_without_a_compound_the_index_term_set_is_reused():
     # a reduplication is one word in the index too: the same term either way
     dup = "Sanksi-sanksi baru PBB terhadap Korea Utara diumumkan di New York"
     assert signature(an, dup) == an.term_set(dup)
+
+
+def test_the_reading_childs_compounds_give_the_signatures_the_indexer_works_out(tmp_path):
+    """A build's reading child reads the compound paragraphs' signatures (`compounds`); the
+    indexer takes its own term set where it gives None. Every paragraph of the seeds and 600
+    IndoSum articles gets the signature `signature` gives it with the index's term set."""
+    from conftest import seeds_and_indosum
+
+    an = analyzer()
+    arts = seeds_and_indosum(tmp_path, 600)
+    seen = 0
+    for a in arts:
+        stems = an.paragraph_stems(join_paragraphs(a.paragraphs), count=len(a.paragraphs))
+        found = compounds(an, a.paragraphs)
+        assert len(found) == len(a.paragraphs)
+        for text, own, ahead in zip(a.paragraphs, stems, found):
+            assert (own if ahead is None else ahead) == signature(an, text, own), text
+            seen += ahead is not None
+    assert seen > 50  # compounds were read ahead (Kim Jong-un, e-KTP, MotoGP ...)
+    assert compounds(an, ["Kim Jong-un tiba", "Sanksi-sanksi baru PBB"]) == \
+        [signature(an, "Kim Jong-un tiba"), None]
 
 
 def test_the_echo_join_links_a_name_written_camel_cased_and_joined(tmp_path):

@@ -75,6 +75,6 @@ def test_a_table_given_what_the_reading_child_worked_out_writes_the_same_file(tm
     own, ahead = storybook.StoryTable.spooled(own_gen), storybook.StoryTable.spooled(ahead_gen)
     for a in arts:
         own.collect(a, an)
-        ahead.collect(a, an, storybook.read_ahead(a))
-    assert sum(1 for a in arts for s in storybook.read_ahead(a)[1] if s) > 20  # shapes were read ahead
+        ahead.collect(a, an, storybook.read_ahead(a, an))
+    assert sum(1 for a in arts for s in storybook.read_ahead(a, an).shapes if s) > 20  # shapes were read ahead
     assert _finish(ahead, arts, ahead_gen, an) == _finish(own, arts, own_gen, an)

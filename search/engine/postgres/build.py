@@ -138,9 +138,11 @@ def _load(conn, shard_conns, shard_list, gen: int, items, settings: Settings, re
                     df.update(found.keys())
                     total_len += values[DOC_COLUMNS.index("len")]
                     total_tlen += values[DOC_COLUMNS.index("tlen")]
+                    ahead = prepared(items, item.id)  # what the reading child worked out, if it did
                     echo_table.collect(item, an.paragraph_stems(text, skip=1 if item.title else 0,
-                                                                count=len(item.paragraphs)))
-                    story_table.collect(item, an, prepared(items, item.id))  # read ahead, if it was
+                                                                count=len(item.paragraphs)),
+                                       ahead and ahead.compounds)
+                    story_table.collect(item, an, ahead)
                     report.added += 1
                     report.removals += len(item.removed)
                     if len(pending) >= BATCH:

@@ -100,10 +100,12 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
                     prints.take(item.id)
                     doc = document(item)
                     writer.add_document(**doc)
+                    ahead = prepared(items, item.id)  # what the reading child worked out, if it did
                     # The body was just analysed for the index: echoes reuse that analysis.
                     echo_table.collect(item, an.paragraph_stems(doc["body"], skip=1 if item.title else 0,
-                                                                count=len(item.paragraphs)))
-                    story_table.collect(item, an, prepared(items, item.id))  # read ahead, if it was
+                                                                count=len(item.paragraphs)),
+                                       ahead and ahead.compounds)
+                    story_table.collect(item, an, ahead)
                     report.added += 1
                     report.removals += len(item.removed)
                     if report.added >= look_at:  # how much the commit and the join will have
