@@ -99,12 +99,18 @@ UNNAMED = frozenset("seorang sumber sejumlah beberapa para warga netizen banyak"
 #: Institutions that speak without a name ("Pemerintah menyatakan …").
 INSTITUTIONS = frozenset("""pemerintah polisi kepolisian pengadilan manajemen
 otoritas kementerian keluarga istana kejaksaan pihak berwenang militer""".split())
-_PLACE = re.compile(r"\b(?:" + "|".join(sorted(PLACE_CONTEXT | {w.capitalize() for w in PLACE_CONTEXT}))
-                    + r") ([A-Z][\w'’-]+)")
-_ALONE = re.compile(r"[a-z,] ([A-Z][a-z][\w'’-]+)(?=[ ,.][a-z(]|[,.]?$)")
-_SPEAKING = re.compile(r"\b(?:kata|ujar|ucap|ungkap|tutur|jelas|tegas|imbuh|tambah|terang|lanjut|menurut|"
-                       r"Menurut)\s+([A-Z][\w'’-]+)|([A-Z][\w'’-]+)\s+(?:mengatakan|menyatakan|menegaskan|"
-                       r"menjelaskan|mengungkapkan|menuturkan|menambahkan|mengaku)\b")
+_PLACE_WORDS = sorted(PLACE_CONTEXT | {w.capitalize() for w in PLACE_CONTEXT})
+# The patterns below start with a space or a character class, which `re` finds fast, and look
+# behind for the word before it; a `\b` first would be tried at every character.
+#: A place word, then a capitalised word (`Cast._places` drops a match on a word just taken).
+_PLACE = re.compile(" (?:" + "|".join(r"(?<=\b(?:%s) )" % "|".join(w for w in _PLACE_WORDS if len(w) == n)
+                                      for n in sorted({len(w) for w in _PLACE_WORDS})) + r")([A-Z][\w'’-]+)")
+_ALONE = re.compile(r" (?<=[a-z,] )([A-Z][a-z][\w'’-]+)(?=[ ,.][a-z(]|[,.]?$)")
+#: "kata X" or "X mengatakan", searched in " " + text: X is group 1, or the match from its start
+#: to the end of group 2.
+_SPEAKING = re.compile(r"[\WA-Z](?:(?<=\W)(?:kata|ujar|ucap|ungkap|tutur|jelas|tegas|imbuh|tambah|terang|"
+                       r"lanjut|menurut|Menurut)\s+([A-Z][\w'’-]+)|(?<=[A-Z])([\w'’-]+)\s+(?:mengatakan|"
+                       r"menyatakan|menegaskan|menjelaskan|mengungkapkan|menuturkan|menambahkan|mengaku)\b)")
 _AFTER_PLACE_WORD = re.compile(r"\b(?:di|ke|dari|menuju|asal)\s+$")
 _VERB_AFTER = re.compile(r",?\s+(?:(?:juga|pun|lalu|kemudian|sempat|telah|sudah|akhirnya|tetap)\s+)?"
                          r"(?:me|ber|di|ter)[a-z]{3,}\b")
@@ -239,11 +245,11 @@ class Cast:
         #: Capitalised words the article uses as a place or an organisation ("di Jeddah",
         #: "KJRI Jeddah", "klub Persib"): not the first word of a person's name.
         text = "\n".join(paragraphs)  # one pass of each pattern over the whole article
-        self.places: set[str] = {m.group(1) for m in _PLACE.finditer(text)}
+        self.places: set[str] = self._places(text)
         # A word used alone ("pemain baru Arsenal") but never for someone speaking ("kata
         # Iqbal") is an organisation or a place before a name: "Arsenal Arsene Wenger".
         alone = {m.group(1) for m in _ALONE.finditer(text)}
-        speaking = {m.group(1) or m.group(2) for m in _SPEAKING.finditer(text)}
+        speaking = {m.group(1) or m.string[m.start():m.end(2)] for m in _SPEAKING.finditer(" " + text)}
         self.orgs: set[str] = alone - speaking
         self.full: list[str] = []  # full names (two words or more), latest last
         self.people: set[str] = set()  # everyone who has spoken
@@ -254,6 +260,17 @@ class Cast:
         self.last_subject: str | None = None  # the latest person a sentence starts with
         self.subject_at = -1
         self.last_person: str | None = None
+
+    @staticmethod
+    def _places(text: str) -> set[str]:
+        """Words after a place word ("di Jeddah"); in "di Kota Bogor" only "Kota", as "Kota"
+        is taken (a match starting where the last one ended)."""
+        found, end = set(), -1
+        for m in _PLACE.finditer(text):
+            if m.start() != end:
+                found.add(m.group(1))
+                end = m.end()
+        return found
 
     def learn(self, paragraph: str) -> None:
         """Names a paragraph states: "Ade Komarudin (Akom)", "Djanur, sapaan akrab Djadjang",
