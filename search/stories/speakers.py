@@ -129,12 +129,15 @@ ALIASES = {
 }
 
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9&.\-]+$")
-_NAME_RUN = re.compile(r"(?<![\w'’.-])(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){1,9}[A-Z][\w'’-]+")  # two words or more
+# The patterns below start with [A-Z], then look behind it for a word or a dot they must not
+# follow: a pattern starting with the look-behind would be tried at every character.
+_NAME_RUN = re.compile(r"[A-Z](?<![\w'’.-].)(?:[\w'’-]*|\.)\s+(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){0,8}"
+                       r"[A-Z][\w'’-]+")  # two words or more
 #: Capitalised words followed by a verb: the subject of a sentence ("Lucky menolak", "Kapolda
 #: Jawa Tengah Irjen Pol Condro Kirono menyatakan").
-_SUBJECT = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+),?\s+(?:(?:juga|pun|lalu|kemudian|sempat|telah|sudah|akhirnya|"
+_SUBJECT = re.compile(r"([A-Z](?<![\w'’.-].)[\w'’-]+),?\s+(?:(?:juga|pun|lalu|kemudian|sempat|telah|sudah|akhirnya|"
                       r"tetap)\s+)?(?:me|ber|di|ter)[a-z]{3,}\b")
-_RUN_BEFORE = re.compile(r"(?<![\w'’.-])(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){1,9}$")
+_RUN_BEFORE = re.compile(r"[A-Z](?<![\w'’.-].)(?:[\w'’-]*|\.)\s+(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){0,8}$")
 _ALIAS_NOTE = re.compile(r"([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\(\s*([A-Z][\w-]{1,15})\s*\)")
 _CALLED = re.compile(r"\b([A-Z][\w-]+),?\s+(?:sapaan akrab|sapaan|panggilan akrab|alias)\s+"
                      r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3})")
