@@ -55,6 +55,7 @@ def _says(text: str, words: frozenset[str] = SPEECH_WORDS) -> bool:
     """Whether any of `words` is in `text` (a set look-up per word: much faster than a regex of
     alternatives)."""
     return not words.isdisjoint(_WORDS_RE.findall(text.lower()))
+_SAY_AT_END = re.compile(r"\b(?P<v>" + "|".join(SAY_AFTER) + r")(?:nya)?(?P<np>\s+[^,]{1,60})?$")
 _SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 _MENURUT = re.compile(r"^(?:[^,]{0,60},\s*)?(?:Adapun\s+|Sebab\s+|Namun\s+|Tapi\s+)?"
                       r"[Mm]enurut(?:nya|\s+(?P<np>[^,]{1,80})),\s*(?P<c>.+)$")
@@ -168,6 +169,7 @@ class _Reader:
             self.cast.learn(article.title)
         self.found: dict[tuple[int, str | None], list] = {}  # (n, speaker) -> [kind, texts, spans]
         self.pending: list[tuple[int, tuple[int, int], str]] = []  # unattributed quote paragraphs
+        self.say_before = True  # whether the paragraph read has a word of SAY_BEFORE
 
     def add(self, n: int, speaker: str | None, kind: str, text: str, span: tuple[int, int]) -> None:
         text = text.strip(" ,.\"'“”")
@@ -224,7 +226,7 @@ class _Reader:
         m = re.search(r"(?P<np>[^\"“”]*?)\s+(?P<v>\w+)(?:\s+(?:bahwa|kalau))?$", b)
         if m and m.group("v").lower() in SAY_BEFORE:
             return _segment_speaker(m.group("np")) or "nya"
-        m = re.search(r"\b(?P<v>" + "|".join(SAY_AFTER) + r")(?:nya)?(?P<np>\s+[^,]{1,60})?$", b)
+        m = _SAY_AT_END.search(b)
         if m and m.start() > 0 and b[m.start() - 1] in " ,":
             return _np(m.group("np") or "") or "nya"
         return None
@@ -257,7 +259,7 @@ class _Reader:
             who = self.speaker(_np(np))
             self._add_clause(n, text, who, content, start + sent.find(content))
             return
-        words = clean.split() if _says(clean, SAY_BEFORE) else []
+        words = clean.split() if self.say_before and _says(clean, SAY_BEFORE) else []
         for i, w in enumerate(words):
             verb = w.lower().strip(",")
             if verb in SAY_BEFORE and i > 0:
@@ -315,7 +317,9 @@ class _Reader:
             for s, e in spans:
                 masked = masked[:s] + "\0" * (e - s) + masked[e:]
             quoted = sum(e - s for s, e in spans)
-            if not spans and not _says(text):
+            low = _WORDS_RE.findall(text.lower())  # a sentence's words are among its paragraph's
+            self.say_before = not SAY_BEFORE.isdisjoint(low)
+            if not spans and SPEECH_WORDS.isdisjoint(low):
                 self.cast.subjects(text)  # nothing said here; who it is about still counts
                 continue
             # Sentence by sentence, so that a pronoun means whoever was named before it.
