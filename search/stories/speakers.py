@@ -103,8 +103,10 @@ _PLACE_WORDS = sorted(PLACE_CONTEXT | {w.capitalize() for w in PLACE_CONTEXT})
 # The patterns below start with a space or a character class, which `re` finds fast, and look
 # behind for the word before it; a `\b` first would be tried at every character.
 #: A place word, then a capitalised word (`Cast._places` drops a match on a word just taken).
-_PLACE = re.compile(" (?:" + "|".join(r"(?<=\b(?:%s) )" % "|".join(w for w in _PLACE_WORDS if len(w) == n)
-                                      for n in sorted({len(w) for w in _PLACE_WORDS})) + r")([A-Z][\w'’-]+)")
+_PLACE = re.compile(r" (?=[A-Z])(?<=(?:%s) )(?:%s)([A-Z][\w'’-]+)" % (  # the last two letters first
+    "|".join(sorted({w[-2:] for w in _PLACE_WORDS})),
+    "|".join(r"(?<=\b(?:%s) )" % "|".join(w for w in _PLACE_WORDS if len(w) == n)
+             for n in sorted({len(w) for w in _PLACE_WORDS}))))
 _ALONE = re.compile(r" (?<=[a-z,] )([A-Z][a-z][\w'’-]+)(?=[ ,.][a-z(]|[,.]?$)")
 #: "kata X" or "X mengatakan", searched in " " + text: X is group 1, or the match from its start
 #: to the end of group 2.
