@@ -55,6 +55,7 @@ def _says(text: str, words: frozenset[str] = SPEECH_WORDS) -> bool:
     """Whether any of `words` is in `text` (a set look-up per word: much faster than a regex of
     alternatives)."""
     return not words.isdisjoint(_WORDS_RE.findall(text.lower()))
+_VERB_AT_END = re.compile(r"(?P<np>[^\"“”]*?)\s+(?P<v>\w+)(?:\s+(?:bahwa|kalau))?$")
 _SAY_AT_END = re.compile(r"\b(?P<v>" + "|".join(SAY_AFTER) + r")(?:nya)?(?P<np>\s+[^,]{1,60})?$")
 _SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 _MENURUT = re.compile(r"^(?:[^,]{0,60},\s*)?(?:Adapun\s+|Sebab\s+|Namun\s+|Tapi\s+)?"
@@ -223,7 +224,9 @@ class _Reader:
         m = re.search(r"[Mm]enurut(?:nya|\s+(?P<np>[^,]{1,80}))$", b)
         if m:
             return m.group("np") or "nya"
-        m = re.search(r"(?P<np>[^\"“”]*?)\s+(?P<v>\w+)(?:\s+(?:bahwa|kalau))?$", b)
+        # A match starts just after the last quote mark or nowhere: match there (a search
+        # would retry every start, each over the rest of the text).
+        m = _VERB_AT_END.match(b, 1 + max(b.rfind('"'), b.rfind("“"), b.rfind("”")))
         if m and m.group("v").lower() in SAY_BEFORE:
             return _segment_speaker(m.group("np")) or "nya"
         m = _SAY_AT_END.search(b)
