@@ -57,7 +57,7 @@ def _says(text: str, words: frozenset[str] = SPEECH_WORDS) -> bool:
     return not words.isdisjoint(_WORDS_RE.findall(text.lower()))
 _VERB_AT_END = re.compile(r"(?P<np>[^\"“”]*?)\s+(?P<v>\w+)(?:\s+(?:bahwa|kalau))?$")
 _SAY_AT_END = re.compile(r"\b(?P<v>" + "|".join(SAY_AFTER) + r")(?:nya)?(?P<np>\s+[^,]{1,60})?$")
-_SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+_SENT_RE = re.compile(r"\s(?<=[.!?]\s)\s*(?=[A-Z\"“])")  # spaces after a stop (first, for re to skip to)
 _MENURUT = re.compile(r"^(?:[^,]{0,60},\s*)?(?:Adapun\s+|Sebab\s+|Namun\s+|Tapi\s+)?"
                       r"[Mm]enurut(?:nya|\s+(?P<np>[^,]{1,80})),\s*(?P<c>.+)$")
 _INVERTED = re.compile(r"^(?P<c1>.+?),\s*(?P<v>" + "|".join(SAY_AFTER) + r")(?:nya)?(?P<np>\s+[^,.]{1,80}?)?"

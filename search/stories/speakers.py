@@ -99,6 +99,7 @@ UNNAMED = frozenset("seorang sumber sejumlah beberapa para warga netizen banyak"
 #: Institutions that speak without a name ("Pemerintah menyatakan …").
 INSTITUTIONS = frozenset("""pemerintah polisi kepolisian pengadilan manajemen
 otoritas kementerian keluarga istana kejaksaan pihak berwenang militer""".split())
+_TITLES_NOT_ORGS, _BODIES = TITLES - ORG_HEADS, INSTITUTIONS | ORG_HEADS
 _PLACE_WORDS = sorted(PLACE_CONTEXT | {w.capitalize() for w in PLACE_CONTEXT})
 # The patterns below start with a space or a character class, which `re` finds fast, and look
 # behind for the word before it; a `\b` first would be tried at every character.
@@ -295,7 +296,7 @@ class Cast:
             if _AFTER_PLACE_WORD.search(paragraph, max(0, m.start() - 8), m.start()):
                 continue  # a place: "di Trump Tower", "ke Jakarta"
             name = name_in(words, self.places, self.orgs)
-            if not name or (words[0].lower() in ORG_HEADS and not any(w.lower() in TITLES - ORG_HEADS
+            if not name or (words[0].lower() in ORG_HEADS and not any(w.lower() in _TITLES_NOT_ORGS
                                                                        for w in words)):
                 continue
             offices = words[: len(words) - len(name.split())]
@@ -379,7 +380,7 @@ class Cast:
             return self.resolve_name(called.group(1))
         words = words_of(phrase)
         while 1 < len(words) <= 4 and _capital(words[0]) and not _capital(words[-1]) \
-                and words[0].lower() not in INSTITUTIONS | ORG_HEADS \
+                and words[0].lower() not in _BODIES \
                 and words[-1].lower() not in ("itu", "ini", "tersebut"):
             words.pop()  # "Muhadjir belum": the name without the words after it
         if document and [w.lower() for w in words] in (["tersebut"], ["itu"], ["ini"]):
