@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from search.models import Article
-from search.stories.speakers import Cast, name_in, words_of
+from search.stories.speakers import WORD, Cast, name_in, words_of
 
 OPEN, CLOSE, BOTH = "“„«", "”»", '"″'
 MIN_WORDS = 3  # a shorter quoted text is a term or a title, not a statement
@@ -117,6 +118,11 @@ def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int,
     return spans, still_open
 
 
+def _short(text: str) -> bool:
+    """Fewer than MIN_WORDS words: `len(words_of(text)) < MIN_WORDS`, without listing them all."""
+    return next(islice(WORD.finditer(text), MIN_WORDS - 1, None), None) is None
+
+
 def _np(text: str) -> str:
     """The noun phrase at the start of `text`, cut before a place, a time or a clause."""
     m = _STOP_NP.search(" " + text)
@@ -174,7 +180,7 @@ class _Reader:
 
     def add(self, n: int, speaker: str | None, kind: str, text: str, span: tuple[int, int]) -> None:
         text = text.strip(" ,.\"'“”")
-        if len(words_of(text)) < MIN_WORDS:
+        if _short(text):
             return
         self.cast.said(speaker)
         entry = self.found.setdefault((n, speaker), ["reported", [], []])
@@ -192,7 +198,7 @@ class _Reader:
     def direct(self, n: int, text: str, span: tuple[int, int], quoted: int) -> None:
         s, e = span
         body = text[s:e]
-        if len(words_of(body)) < MIN_WORDS:
+        if _short(body):
             return
         after = text[e + 1:] if e < len(text) else ""
         before = text[:max(0, s - 1)]
@@ -270,7 +276,7 @@ class _Reader:
                 if re.search(r"\b(?:yang|untuk|akan)$", before.lower()):
                     continue
                 content = " ".join(words[i + 1:])
-                if len(words_of(content.replace("\0", " "))) < MIN_WORDS or _QUOTE_FOLLOWS.search(content):
+                if _short(content.replace("\0", " ")) or _QUOTE_FOLLOWS.search(content):
                     continue  # the quote that follows is the statement
                 clause = w.endswith(",") or re.match(r"(?:\S+\s+){0,5}(?:bahwa|kalau|jika)\b", content)
                 if verb in NOUN_OBJECT and not clause:
@@ -302,7 +308,7 @@ class _Reader:
             i = text.find(content.split("\0")[0][:30], max(0, at)) if content.split("\0")[0].strip() else at
             content = text[i:i + len(content)] if i >= 0 else content.replace("\0", " ")
         content = _clause(content.strip())
-        if len(words_of(content)) < MIN_WORDS:
+        if _short(content):
             return
         found = text.find(content[:40], max(0, at))
         start = found if found >= 0 else max(0, at)
