@@ -187,15 +187,15 @@ def _name_in(words: tuple[str, ...]) -> str | None:
     while i >= 0 and len(name) < 5:
         raw = words[i]
         w = raw.strip(",;:()\"'“”")
-        if not w or not _capital(w) or raw.startswith("(") or raw.endswith(")"):
+        if not w or not w[:1].isupper() or raw.startswith("(") or raw.endswith(")"):
             break
         low = w.lower().rstrip(".")
-        initial = len(low) == 1
-        if _common(low) and low in STOP_WORDS and name and i > 0 and _namelike(words[i - 1]):
+        initial, common = len(low) == 1, _common(low)
+        if common and low in STOP_WORDS and name and i > 0 and _namelike(words[i - 1]):
             name.insert(0, w)  # Iqbal Lalu Muhammad: a function word between two names
             i -= 1
             continue
-        if (_ACRONYM.match(w) and not initial) or _common(low) or low in PERSON_NOUNS:
+        if (_ACRONYM.match(w) and not initial) or common or low in PERSON_NOUNS:
             break
         if low in TITLES:
             if low in NAME_TITLES and name and i > 0 and _namelike(words[i - 1]) \
