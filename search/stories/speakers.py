@@ -101,22 +101,17 @@ INSTITUTIONS = frozenset("""pemerintah polisi kepolisian pengadilan manajemen
 otoritas kementerian keluarga istana kejaksaan pihak berwenang militer""".split())
 _TITLES_NOT_ORGS, _BODIES = TITLES - ORG_HEADS, INSTITUTIONS | ORG_HEADS
 _PLACE_WORDS = sorted(PLACE_CONTEXT | {w.capitalize() for w in PLACE_CONTEXT})
-# The patterns below start with a space or a character class, which `re` finds fast, and look
-# behind for the word before it; a `\b` first would be tried at every character.
-#: A place word, then a capitalised word (`Cast._places` drops a match on a word just taken).
-_PLACE = re.compile(r" (?=[A-Z])(?<=(?:%s) )(?:%s)([A-Z][\w'’-]+)" % (  # the last two letters first
-    "|".join(sorted({w[-2:] for w in _PLACE_WORDS})),
-    "|".join(r"(?<=\b(?:%s) )" % "|".join(w for w in _PLACE_WORDS if len(w) == n)
-             for n in sorted({len(w) for w in _PLACE_WORDS}))))
+# Patterns here start with a space, a class or a capital, which `re` skips to fast, and look back
+# from there: a look-behind or `\b` first is tried at every character. "di Jakarta", "klub Persib":
+_PLACE = re.compile(r" (?=[A-Z])(?<=(?:" + "|".join(sorted({w[-2:] for w in _PLACE_WORDS})) + r") )(?:"  # 2 letters
+                    + "|".join(r"(?<=\b(?:" + "|".join(w for w in _PLACE_WORDS if len(w) == n) + ") )"  # by length
+                               for n in sorted({len(w) for w in _PLACE_WORDS})) + r")([A-Z][\w'’-]+)")
 _ALONE = re.compile(r" (?<=[a-z,] )([A-Z][a-z][\w'’-]+)(?=[ ,.][a-z(]|[,.]?$)")
-#: "kata X" or "X mengatakan", searched in " " + text: X is group 1, or the match from its start
-#: to the end of group 2.
+#: "kata X" (X: group 1) or "X mengatakan" (X: from the match's start to group 2's end) in " " + text
 _SPEAKING = re.compile(r"[\WA-Z](?:(?<=\W)(?:kata|ujar|ucap|ungkap|tutur|jelas|tegas|imbuh|tambah|terang|"
                        r"lanjut|menurut|Menurut)\s+([A-Z][\w'’-]+)|(?<=[A-Z])([\w'’-]+)\s+(?:mengatakan|"
                        r"menyatakan|menegaskan|menjelaskan|mengungkapkan|menuturkan|menambahkan|mengaku)\b)")
 _AFTER_PLACE_WORD = re.compile(r"\b(?:di|ke|dari|menuju|asal)\s+$")
-_VERB_AFTER = re.compile(r",?\s+(?:(?:juga|pun|lalu|kemudian|sempat|telah|sudah|akhirnya|tetap)\s+)?"
-                         r"(?:me|ber|di|ter)[a-z]{3,}\b")
 #: Nouns for a person: a lowercase phrase headed by one is an epithet ("pria Kosta Rika").
 PERSON_NOUNS = frozenset("""pria wanita perempuan lelaki remaja bocah anak istri suami putra putri
 mantan sosok kakek nenek gadis pemuda""".split())
@@ -132,8 +127,6 @@ ALIASES = {
 }
 
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9&.\-]+$")
-# The patterns below start with [A-Z], then look behind it for a word or a dot they must not
-# follow: a pattern starting with the look-behind would be tried at every character.
 _NAME_RUN = re.compile(r"[A-Z](?<![\w'’.-].)(?:[\w'’-]*|\.)\s+(?:(?:[A-Z][\w'’-]*|[A-Z]\.)\s+){0,8}"
                        r"[A-Z][\w'’-]+")  # two words or more
 #: Capitalised words followed by a verb: the subject of a sentence ("Lucky menolak", "Kapolda
@@ -252,7 +245,12 @@ class Cast:
         #: Capitalised words the article uses as a place or an organisation ("di Jeddah",
         #: "KJRI Jeddah", "klub Persib"): not the first word of a person's name.
         text = "\n".join(paragraphs)  # one pass of each pattern over the whole article
-        self.places: set[str] = self._places(text)
+        self.places: set[str] = set()
+        end = -1  # "di Kota Bogor": "Kota", not "Bogor" after the place word just taken
+        for m in _PLACE.finditer(text):
+            if m.start() != end:
+                self.places.add(m.group(1))
+                end = m.end()
         # A word used alone ("pemain baru Arsenal") but never for someone speaking ("kata
         # Iqbal") is an organisation or a place before a name: "Arsenal Arsene Wenger".
         alone = {m.group(1) for m in _ALONE.finditer(text)}
@@ -267,17 +265,6 @@ class Cast:
         self.last_subject: str | None = None  # the latest person a sentence starts with
         self.subject_at = -1
         self.last_person: str | None = None
-
-    @staticmethod
-    def _places(text: str) -> set[str]:
-        """Words after a place word ("di Jeddah"); in "di Kota Bogor" only "Kota", as "Kota"
-        is taken (a match starting where the last one ended)."""
-        found, end = set(), -1
-        for m in _PLACE.finditer(text):
-            if m.start() != end:
-                found.add(m.group(1))
-                end = m.end()
-        return found
 
     def learn(self, paragraph: str) -> None:
         """Names a paragraph states: "Ade Komarudin (Akom)", "Djanur, sapaan akrab Djadjang",
