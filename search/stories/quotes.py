@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 
 from search.models import Article
-from search.stories.speakers import WORD, Cast, name_in, words_of
+from search.stories.speakers import Cast, name_in, words_of
 
 OPEN, CLOSE, BOTH = "“„«", "”»", '"″'
 MIN_WORDS = 3  # a shorter quoted text is a term or a title, not a statement
@@ -130,9 +129,13 @@ def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int,
     return spans, still_open
 
 
+#: MIN_WORDS words of `words_of`, each one run of its characters: a text without them is short.
+_ENOUGH_WORDS = re.compile(r"[\w'’.-]" + r"[^\w'’.-]+[\w'’.-]+" * (MIN_WORDS - 1))
+
+
 def _short(text: str) -> bool:
-    """Fewer than MIN_WORDS words: `len(words_of(text)) < MIN_WORDS`, without listing them all."""
-    return next(islice(WORD.finditer(text), MIN_WORDS - 1, None), None) is None
+    """Fewer than MIN_WORDS words: `len(words_of(text)) < MIN_WORDS`, without listing them."""
+    return _ENOUGH_WORDS.search(text) is None
 
 
 def _np(text: str) -> str:

@@ -137,7 +137,7 @@ _RUN_BEFORE = re.compile(r"[A-Z](?<![\w'’.-].)(?:[\w'’-]*|\.)\s+(?:(?:[A-Z][
 _ALIAS_NOTE = re.compile(r"([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*\(\s*([A-Z][\w-]{1,15})\s*\)")
 _CALLED = re.compile(r"\b([A-Z][\w-]+),?\s+(?:sapaan akrab|sapaan|panggilan akrab|alias)\s+"
                      r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3})")
-WORD = re.compile(r"\(?[\w'’.-]+\)?")  #: a word of `words_of`
+_WORD = re.compile(r"\(?[\w'’.-]+\)?")
 _STEM = stemmer("kliping").stem
 
 
@@ -208,7 +208,7 @@ def _name_in(words: tuple[str, ...]) -> str | None:
 
 def words_of(phrase: str) -> list[str]:
     """Words with their dots, hyphens and brackets ("(Gaikindo)" stays marked as an aside)."""
-    return WORD.findall(phrase)
+    return _WORD.findall(phrase)
 
 
 BLEND_MIN = 5  # letters of a nickname blended from a full name's words
