@@ -68,7 +68,9 @@ _LEGAL = frozenset("""pasal ayat huruf juncto jo subsider subsidair primair kuhp
     keduanya mereka ia para tersangka pelaku kedua satu dua tiga empat lima enam tujuh delapan
     sembilan sepuluh belas puluh ratus""".split())
 _ENUM_SPLIT = re.compile(r"[,;]|\b(?:dan|serta)\b")
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:%|persen))|\d+,\d+")
+# (each branch starts at a digit, for re to skip to, not preceded by a digit: a match from inside
+# a run of digits would also match from its first digit, tried first)
+_FIGURE = re.compile(r"\d(?<!\d\d)\d*(?:[.,]\d+)*(?:\s*(?:%|persen))|\d(?<!\d\d)\d*,\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +124,7 @@ def _stock(text: str) -> bool:
     """A statute citation with its penalties (STOCK_SHARE of the words legal vocabulary, numbers
     or the statute's title), or an enumeration of bodies (ENUM_ITEMS items, ENUM_SHARE of them
     short and named with a capital, ENUM_BODIES of them a body: an office or an acronym)."""
-    if _LEGAL_CUE.search(text):
+    if ("asal" in text or "UU" in text or "ndang" in text) and _LEGAL_CUE.search(text):  # (a cheap look first)
         words = _WORD.findall(text)
         legal, title = 0, False
         for w in words:

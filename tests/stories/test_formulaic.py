@@ -3,6 +3,9 @@ recurring for different suspects, lineups, monthly figures and an attribution fr
 nothing, while the same passage carried by two outlets still links (and did before)."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from search.models import Article
 from search.query.archive import Archive
 from search.stories import echoes
@@ -189,3 +192,18 @@ def test_features_from_a_shape_are_the_features_of_the_text():
             assert features(text, quoted) == want == features_of(shape(text), quoted), (text, quoted)
             kinds.add(None if want is None else (want.is_list, bool(want.figures), want.stock, bool(want.quoted)))
     assert len(kinds) >= 5  # the paragraphs above reach the different outcomes
+
+
+_PIECES = ["7", "12", "2024", "1.250", "3,5", "\u0663", ",", ".", ";", "%", " ", "  ", "persen", "per", "a", "Rp"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+@settings(max_examples=3000, derandomize=True)
+def test_figures_are_the_plain_patterns(text):
+    """`_FIGURE` starts each branch at a digit no digit precedes (so `re` skips to digits): it
+    finds what the plain pattern finds (Arabic-Indic digits are digits to both)."""
+    import re
+
+    from search.stories.formulaic import _FIGURE
+    plain = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:%|persen))|\d+,\d+")
+    assert _FIGURE.findall(text) == plain.findall(text)
