@@ -188,22 +188,26 @@ class Analyzer:
         if memo[2] is text:
             return memo[3]
         stem, terms, joins, base, kind, stop = self.stem, [], [], 0, self.kind, STOP_WORDS
-        add = terms.append
+        # The stemmer's own first look and `may_split`, inlined: this loop runs once per word
+        # of every document indexed. (A stale `hot` after the cache turns over still maps each
+        # word to its root.)
+        hot, camel, add = self.stemmer.cache.hot, _CAMEL.search, terms.append
         for para in text.split(PARA_SEP):
             pos, last = base, base + PARA_SPAN - PARA_GAP - 1
             for token in TOKEN_RE.findall(para):
                 word = token.lower()
                 if word in stop:
                     continue
-                split = _split(token, kind) if may_split(token, word) else None
-                if split is None:
-                    add((stem(word), word, pos if pos < last else last))
-                    pos += 1
+                if ("-" in word or (word != token and camel(token) is not None)) \
+                        and (split := _split(token, kind)) is not None:
+                    joins.extend(range(len(terms) + 1, len(terms) + len(split)))
+                    for _a, _b, part in split:
+                        add((stem(part), part, pos if pos < last else last))
+                        pos += 1
                     continue
-                joins.extend(range(len(terms) + 1, len(terms) + len(split)))
-                for _a, _b, part in split:
-                    add((stem(part), part, pos if pos < last else last))
-                    pos += 1
+                root = hot.get(word)
+                add((stem(word) if root is None else root, word, pos if pos < last else last))
+                pos += 1
             base += PARA_SPAN
         found = (terms, joins)
         self._memo = (text, found) + memo[:2]

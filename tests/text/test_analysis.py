@@ -127,3 +127,23 @@ def test_paragraph_stems_reuse_the_index_analysis_paragraph_by_paragraph():
     assert paragraph_stems(join_paragraphs(texts)) == expected[: len(paragraph_stems(join_paragraphs(texts)))]
     assert paragraph_stems(join_paragraphs(["Judul berita"] + texts), skip=1)[:5] == expected[:5]
     assert paragraph_stems(join_paragraphs(texts))[1] == frozenset(analyze("Sanksi PBB baru"))
+
+
+def test_the_indexers_terms_are_the_tokens_terms_even_as_the_stem_cache_turns_over(tmp_path):
+    """`index_terms` (the indexer's loop, which looks in the stemmer's cache itself) gives the
+    (stem, surface, position) of every `tokens` Term, with a stem cache small enough to turn
+    over inside one text, on compounds, camel case and the seeds and 200 IndoSum articles."""
+    from conftest import seeds_and_indosum
+    from search.text.analysis import Analyzer
+
+    an = Analyzer("kliping")
+    an.stemmer = stemmer.Stemmer("kliping", cache_size=16)
+    an.stem = an.stemmer.stem
+    texts = ["Kim Jong-un dan e-KTP di MotoGP, sanksi-sanksi iPhone PBB berhati-hati",
+             join_paragraphs(["Perekonomian membaik", "", "Pemerintah memerintahkan pemerintahan"])]
+    texts += [join_paragraphs(([a.title] if a.title else []) + a.paragraphs)
+              for a in seeds_and_indosum(tmp_path, 200)]
+    for text in texts:
+        want = [(t.text, t.surface, t.pos) for t in an.tokens(text)]
+        assert an.index_terms(text) == want
+    assert len(an.stemmer.cache) <= 32
