@@ -45,6 +45,8 @@ _WORDS = re.compile(r"[^\W_]+(?:[.,]\d+)*")
 
 
 def _words(text: str) -> str:
+    if text.isascii():  # lowercasing first finds the same words (not so for every letter: İ)
+        return " " + " ".join(_WORDS.findall(text.lower())) + " "
     return " " + " ".join(w.lower() for w in _WORDS.findall(text)) + " "
 
 

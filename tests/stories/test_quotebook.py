@@ -177,3 +177,14 @@ def test_a_short_speaker_name_is_shown_under_the_one_full_name_it_can_be(make_in
     arc = make_index(arts + more, root=tmp_path / "ix2")
     facet = dict(arc.quotes(QuoteRequest()).speakers)
     assert facet == {"Novel Baswedan": 2, "Novel Bamukmin": 2, "Novel": 1}
+
+
+@pytest.mark.parametrize("text", ["Kami Tidak Akan MUNDUR, kata dia, 2,5 persen", "ke İstanbul dan Ürümqi",
+                                  "angka 1.250.000,75 dan 3.14", ""])
+def test_a_quotes_words_are_its_lowercased_words_however_it_is_written(text):
+    """`_words` lowercases an ASCII text before listing its words, and any other word by word
+    (`İ` lowercases to two characters, which would split the word)."""
+    import re
+
+    from search.stories.quotebook import _words
+    assert _words(text) == " " + " ".join(w.lower() for w in re.findall(r"[^\W_]+(?:[.,]\d+)*", text)) + " "
