@@ -136,7 +136,7 @@ def build(items: Iterable[Article | Skipped], root: str | Path, *, sources: list
             tables = [echo_table]
             del echo_table
             echo_step = Background(lambda tell: storybook.join_echoes(*tables, story_table, gen, stamp, tell),
-                                   "echoes and stories",
+                                   "echoes",  # the join and its judge; the quotes and stories are written here
                                    on_progress=lambda done, total: progress.update("echoes", done, total),
                                    fork=side)
             if echo_step.pid is not None:  # the child has the echo table: its pages become its alone
