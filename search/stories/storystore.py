@@ -216,18 +216,18 @@ class StoryView:
         with self.reading() as con:
             if con is None:
                 return out
+            ids = list(dict.fromkeys(article_ids))
             loaded: dict[str, Story] = {}
-            for aid in article_ids:
-                row = con.execute("SELECT sid FROM story_of WHERE aid=?", (aid,)).fetchone()
-                if row is None:
-                    continue
-                if row[0] not in loaded:
-                    found = con.execute("SELECT data FROM stories WHERE sid=?", (row[0],)).fetchone()
-                    if found is None:
-                        continue
-                    loaded[row[0]] = pickle.loads(found[0])
-                out[aid] = loaded[row[0]]
-        return out
+            for start in range(0, len(ids), _IN_BATCH):  # under SQLite's bound on parameters
+                part = ids[start:start + _IN_BATCH]
+                rows = con.execute("SELECT o.aid, o.sid, s.data FROM story_of o JOIN stories s ON s.sid = o.sid"
+                                   f" WHERE o.aid IN ({','.join('?' * len(part))})", part).fetchall()
+                for aid, sid, data in rows:
+                    story = loaded.get(sid)
+                    if story is None:
+                        story = loaded[sid] = pickle.loads(data)
+                    out[aid] = story
+        return {aid: out[aid] for aid in ids if aid in out}  # in the order asked
 
     def story(self, story_id: str) -> Story | None:
         with self.reading() as con:
@@ -242,6 +242,9 @@ class StoryView:
             return dict(con.execute("SELECT aid, sid FROM story_of").fetchall()) if con is not None else {}
 
 
+
+
+_IN_BATCH = 500  # ids per `IN (…)` of one statement
 
 
 class StoredBook:

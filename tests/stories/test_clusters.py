@@ -97,3 +97,16 @@ def test_the_page_says_also_in_n_outlets_and_links_the_cluster(client):
     sid = client.get("/api/search?q=gempa").get_json()["results"][0]["story"]["id"]
     page = client.get(f"/?story={sid}&lang=id").get_data(as_text=True)
     assert "Cerita:" in page and "Gempa Cianjur versi" in page  # the chip of the story filter
+
+
+def test_stories_of_many_ids_reads_in_batches_and_keeps_their_order(make_index, monkeypatch):
+    from search.stories import storystore
+    arc = make_index(story_corpus())
+    asked = ["solo", "nope", "w2", "late", "w0", "w2", "w1"]
+    want = {aid: arc.story_of(aid) for aid in dict.fromkeys(asked) if arc.story_of(aid) is not None}
+    assert set(want) == {"solo", "w2", "late", "w0", "w1"}
+    for batch in (2, 3, 500):  # statements of 2 and 3 ids, and one statement
+        monkeypatch.setattr(storystore, "_IN_BATCH", batch)
+        got = arc.engine.reader().stories(asked)
+        assert got == want and list(got) == list(want)
+    assert got["w0"] is got["w1"]  # one story, read once
