@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from search.stories.speakers import FUNCTION, INSTITUTIONS, ORG_HEADS, TITLES, name_in, words_of
+from search.stories.speakers import name_in, words_of
+from search.stories.speakerwords import FUNCTION, INSTITUTIONS, ORG_HEADS, TITLES
 
 MAX_WORDS = 5
 MIN_ARTICLES = 2  # a full name given in one article only may be an extraction slip ("Apple Pay")
