@@ -90,9 +90,10 @@ class AccessLog:
 def access_logger(target: str | None) -> logging.Logger | None:
     """KLIPING_ACCESS_LOG: `-` (standard error, the default; also `on`), a file path, or `off`."""
     target = (target or "-").strip()
-    if target.lower() in ("off", "none", "0", "false", "no"):
+    switch = target.lower()
+    if switch in ("off", "none", "0", "false", "no"):
         return None
-    if target.lower() in ("on", "1", "true", "yes", "stderr"):  # a switch, not a file named "on"
+    if switch in ("on", "1", "true", "yes", "stderr"):  # a switch, not a file named "on"
         target = "-"
     log = logging.getLogger(f"kliping.access.{target}")
     if not log.handlers:
