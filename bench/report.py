@@ -276,6 +276,10 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
         row("search warm p50 (min–max)", lambda x: mm(s["latency"].get(x, {}), "p50"))
         row("search warm p95 / p99", lambda x: (f"{f(s['latency'][x]['p95'])} / {f(s['latency'][x]['p99'])}" if s["latency"].get(x) else "–"))
         row("search cold p50 / p95 / p99", lambda x: (f"{f(s['cold'][x]['p50'])} / {f(s['cold'][x]['p95'])} / {f(s['cold'][x]['p99'])}" if s["cold"].get(x) else "–"))
+        passes = s.get("cold_passes") or []
+        if len(passes) > 1:
+            row(f"cold p50 of each of {len(passes)} passes (fresh servers)",
+                lambda x: ", ".join(f(p.get(x)) for p in passes) if all(x in p for p in passes) else "–")
         row("first request after start (opens the index)", lambda x: f(s["first_request"].get(x)))
         for kind, title in (("article_page", "article page /articles/ID?q= p50 (p95)"),
                             ("article_json", "/api/articles/ID p50 (p95)"), ("cite", "citation endpoint p50 (p95)")):
@@ -353,7 +357,9 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
     w("- The client is `bench/run.py`, in its own process: one new HTTP connection per request, timed from connect to the "
       "last byte. Each round sends every request in `bench/queries.txt` to each server in turn, rotating the server order "
       "each round. Round 1 is cold (the very first request, which opens the index, is reported apart); the later rounds "
-      "are warm (if a server caches responses, warm rounds are cache hits and cold is the uncached cost). Percentiles are nearest-rank over all warm samples; min–max are over the same samples.")
+      "are warm (if a server caches responses, warm rounds are cache hits and cold is the uncached cost). After the warm "
+      "rounds every server is restarted for each further cold pass (`--cold-passes`, 5 in all by default), and the cold "
+      "percentiles pool every pass's samples (one per request and pass). Percentiles are nearest-rank over all warm samples; min–max are over the same samples.")
     w("- Article endpoints: 30 fixed random articles, `/articles/ID?q=indonesia` (HTML with highlights and citations), "
       "`/api/articles/ID` and `/api/articles/ID/paragraphs/1/cite`, first round discarded.")
     w("- `add`: `python -m search add` of 100 re-dealt articles with new ids into a copy of the built index, when the "
