@@ -191,7 +191,8 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
     w("# Benchmarks\n")
     w(f"Written by `make bench` (`bench/run.py`) on {m['date']}; the whole run took {run.get('minutes', 0):.0f} min. "
       "Every figure and every ratio below comes from this one run; nothing is compared with an earlier run. "
-      "Do not edit by hand: re-run. Times are medians with (min–max); latencies in ms over HTTP.\n")
+      "Do not edit by hand: re-run. Times are medians with (min–max); latencies in ms over HTTP. "
+      "Measurements made between full runs (quick runs, A/B builds, profiles) are noted in bench/HISTORY.md.\n")
     w("## Machine and versions\n")
     w(f"- {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}")
     w("- " + ", ".join(f"{k2} {v}" for k2, v in m["versions"].items()))
