@@ -77,7 +77,7 @@ def targets(run: dict) -> list[tuple[str, str, bool | None]]:
     v = get("35k", "articles", k, "article_page", "p50")
     out.append(("Article page p50 at 35k < 10 ms", f"{f(v)} ms" if v else "–", None if v is None else v < 10))
     v = get("35k", "rss", k, "peak_mb")
-    out.append(("Server RSS at 35k < 300 MB (peak, VmHWM)", f"{f(v)} MB" if v else "–", None if v is None else v < 300))
+    out.append(("Server memory at 35k < 300 MB (peak summed PSS of its processes)", f"{f(v)} MB" if v else "–", None if v is None else v < 300))
     return out + living_targets(run)
 
 
@@ -218,7 +218,7 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
     S = run["sizes"]
     systems_all = kl + [s for s in (REF, DS) if any(s in x["latency"] for x in S)]
     w("## Headline\n")
-    w("| corpus | system | build s | articles/s | build peak MB | index MB | add 100 s | search p50 | p95 | p99 | cold p50 | article page p50 | server RSS MB |")
+    w("| corpus | system | build s | articles/s | build peak MB | index MB | add 100 s | search p50 | p95 | p99 | cold p50 | article page p50 | server MB (PSS) |")
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in S:
         for sy in systems_all:
@@ -235,11 +235,13 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
               f"{f(b.get('peak_tree_pss_mb', b.get('peak_rss_mb')))} | {f(b.get('size_mb'))} | {add_s} | {f(lat.get('p50'))} | {f(lat.get('p95'))} | "
               f"{f(lat.get('p99'))} | {f(cold.get('p50'))} | {f(art.get('p50'), 2) if art else '–'} | {f(rss.get('peak_mb'))} |")
     w("")
-    w("Build peak MB is the build's whole process tree at its peak (summed PSS, bench/proctree.py); server RSS is the server's peak (VmHWM) at the end "
-      "of the run. Datasette's build is the same SQLite file as the FTS5 reference's, so it has no build of its own.\n")
+    w("Build peak MB is the build's whole process tree at its peak (summed PSS, bench/proctree.py); server memory is the summed PSS of the server's "
+      "processes (Kliping's gunicorn master and its one worker, which share the loaded app), read at start, after each "
+      "round and after the article requests; its peak is the largest of those readings (until 2026-12-07 it was the "
+      "VmHWM of gunicorn's master alone). Datasette's build is the same SQLite file as the FTS5 reference's, so it has no build of its own.\n")
 
     w("## Ratios (Kliping ÷ other, same run)\n")
-    w("| corpus | build ÷ FTS5 | search p50 ÷ FTS5 | p95 ÷ FTS5 | search p50 ÷ Datasette | p95 ÷ Datasette | RSS ÷ Datasette |")
+    w("| corpus | build ÷ FTS5 | search p50 ÷ FTS5 | p95 ÷ FTS5 | search p50 ÷ Datasette | p95 ÷ Datasette | memory ÷ Datasette |")
     w("|---|---|---|---|---|---|---|")
     for s in S:
         def g(sec, sy, key):
@@ -286,7 +288,7 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
                             ("article_json", "/api/articles/ID p50 (p95)"), ("cite", "citation endpoint p50 (p95)")):
             row(title, lambda x, kind=kind: (f"{f(s['articles'][x][kind]['p50'], 2)} ({f(s['articles'][x][kind]['p95'], 2)})"
                                              if s["articles"].get(x, {}).get(kind) else "–"))
-        row("server RSS MB: idle / after / peak", lambda x: (f"{f(s['rss'][x].get('idle_mb'))} / {f(s['rss'][x].get('after_mb'))} / {f(s['rss'][x].get('peak_mb'))}" if s["rss"].get(x) else "–"))
+        row("server memory MB (summed PSS): idle / after / peak", lambda x: (f"{f(s['rss'][x].get('idle_mb'))} / {f(s['rss'][x].get('after_mb'))} / {f(s['rss'][x].get('peak_mb'))}" if s["rss"].get(x) else "–"))
         row("add 100 articles", lambda x: _add_text(s["add"].get(x)))
         w("")
         loads = s.get("load") or []

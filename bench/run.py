@@ -133,6 +133,12 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
 
 
+def server_mb(pid: int) -> float:
+    """A server's memory: the summed PSS of its processes (gunicorn's master, which loaded the
+    app, and its worker, which shares those pages and serves every request), in MB."""
+    return sum(proctree._kb(p)[0] for p in proctree.tree(pid)) / 1024
+
+
 # ------------------------------------------------------------------------------------- corpora
 @dataclass
 class Corpus:
@@ -391,7 +397,8 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                     main_repo, env)
             servers.append(s)
         for s in servers:
-            res["rss"][s.name] = {"idle_mb": rss_mb(s.proc.pid)[0]}
+            res["rss"][s.name] = {"idle_mb": server_mb(s.proc.pid)}
+        peaks = {s.name: res["rss"][s.name]["idle_mb"] for s in servers}  # sampled after each round
 
         queries = read_queries()
         samples = {s.name: [] for s in servers}
@@ -416,33 +423,12 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                     else:
                         samples[s.name].append(ms)
                         per_query[s.name].setdefault(label_of(pairs), []).append(ms)
+            for s in servers:
+                peaks[s.name] = max(peaks[s.name], server_mb(s.proc.pid))
             res.setdefault("load", []).append(round(os.getloadavg()[0], 1))
             log(f"round {rnd + 1}/{rounds} done (load {os.getloadavg()[0]:.1f})")
-        # More cold passes, each on freshly restarted servers (one sample per request and start is
-        # noisy: one pass's p50 ratio to Datasette has ranged from 0.56 to 0.90 on this machine).
-        passes = [{s.name: list(cold[s.name]) for s in servers}]
-        for extra in range(1, args.cold_passes):
-            for s in servers:
-                s.restart()
-            order = servers[extra % len(servers):] + servers[:extra % len(servers)]
-            this = {s.name: [] for s in servers}
-            for qi, pairs in enumerate(queries):
-                for s in order:
-                    status, body, secs = fetch(s.port, s.url_for(pairs))
-                    if status != 200:
-                        raise RuntimeError(f"{s.name} {label_of(pairs)} -> {status}: {body[:300]!r}")
-                    if qi:  # the first request opens the index
-                        this[s.name].append(secs * 1000)
-            for s in servers:
-                cold[s.name].extend(this[s.name])
-            passes.append(this)
-            log(f"cold pass {extra + 1}/{args.cold_passes} done (load {os.getloadavg()[0]:.1f})")
-        res["cold_passes"] = [{name: summary(xs)["p50"] for name, xs in p.items()} for p in passes]
         for s in servers:
             res["latency"][s.name] = summary(samples[s.name])
-            res["cold"][s.name] = summary(cold[s.name])
-            res.setdefault("cold_per_query", {})[s.name] = {  # the median of its passes
-                label_of(q): statistics.median(p[s.name][i] for p in passes) for i, q in enumerate(queries[1:])}
             res.setdefault("per_query", {})[s.name] = {q: statistics.median(v) for q, v in per_query[s.name].items()}
 
         # -- article page, article JSON and citation (Kliping only)
@@ -467,8 +453,33 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                             xs.append(secs * 1000)
                 res["articles"].setdefault(s.name, {})[kind] = summary(xs)
         for s in servers:
-            now, peak = rss_mb(s.proc.pid)
-            res["rss"][s.name].update({"after_mb": now, "peak_mb": peak})
+            now = server_mb(s.proc.pid)
+            res["rss"][s.name].update({"after_mb": now, "peak_mb": max(peaks[s.name], now)})
+        # More cold passes, each on freshly restarted servers (one sample per request and start is
+        # noisy: one pass's p50 ratio to Datasette has ranged from 0.56 to 0.90 on this machine),
+        # after the memory above was read from the servers that served every warm round.
+        passes = [{s.name: list(cold[s.name]) for s in servers}]
+        for extra in range(1, args.cold_passes):
+            for s in servers:
+                s.restart()
+            order = servers[extra % len(servers):] + servers[:extra % len(servers)]
+            this = {s.name: [] for s in servers}
+            for qi, pairs in enumerate(queries):
+                for s in order:
+                    status, body, secs = fetch(s.port, s.url_for(pairs))
+                    if status != 200:
+                        raise RuntimeError(f"{s.name} {label_of(pairs)} -> {status}: {body[:300]!r}")
+                    if qi:  # the first request opens the index
+                        this[s.name].append(secs * 1000)
+            for s in servers:
+                cold[s.name].extend(this[s.name])
+            passes.append(this)
+            log(f"cold pass {extra + 1}/{args.cold_passes} done (load {os.getloadavg()[0]:.1f})")
+        res["cold_passes"] = [{name: summary(xs)["p50"] for name, xs in p.items()} for p in passes]
+        for s in servers:
+            res["cold"][s.name] = summary(cold[s.name])
+            res.setdefault("cold_per_query", {})[s.name] = {  # the median of its passes
+                label_of(q): statistics.median(p[s.name][i] for p in passes) for i, q in enumerate(queries[1:])}
     finally:
         for s in servers:
             s.stop()
