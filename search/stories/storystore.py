@@ -57,6 +57,7 @@ CREATE INDEX records_cf ON records(speaker_cf);
 """
 
 _P = pickle.HIGHEST_PROTOCOL
+_IN_BATCH = 500  # article ids per `IN (…)` of one statement (SQLite bounds its parameters)
 
 
 def path(gen: Path) -> Path:
@@ -218,7 +219,7 @@ class StoryView:
                 return out
             ids = list(dict.fromkeys(article_ids))
             loaded: dict[str, Story] = {}
-            for start in range(0, len(ids), _IN_BATCH):  # under SQLite's bound on parameters
+            for start in range(0, len(ids), _IN_BATCH):
                 part = ids[start:start + _IN_BATCH]
                 rows = con.execute("SELECT o.aid, o.sid, s.data FROM story_of o JOIN stories s ON s.sid = o.sid"
                                    f" WHERE o.aid IN ({','.join('?' * len(part))})", part).fetchall()
@@ -241,10 +242,6 @@ class StoryView:
         with self.reading() as con:
             return dict(con.execute("SELECT aid, sid FROM story_of").fetchall()) if con is not None else {}
 
-
-
-
-_IN_BATCH = 500  # ids per `IN (…)` of one statement
 
 
 class StoredBook:
