@@ -61,6 +61,11 @@ def _kb(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
+def tree_pss_mb(pid: int) -> float:
+    """The summed PSS of a process and its descendants now, in MB (pages they share count once)."""
+    return sum(_kb(p)[0] for p in tree(pid)) / 1024
+
+
 SLOW_AFTER = 60.0  # seconds: from then on a sample a second at most (SLOW_EVERY)
 SLOW_EVERY = 1.0
 

@@ -133,12 +133,6 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
 
 
-def server_mb(pid: int) -> float:
-    """A server's memory: the summed PSS of its processes (gunicorn's master, which loaded the
-    app, and its worker, which shares those pages and serves every request), in MB."""
-    return sum(proctree._kb(p)[0] for p in proctree.tree(pid)) / 1024
-
-
 # ------------------------------------------------------------------------------------- corpora
 @dataclass
 class Corpus:
@@ -203,6 +197,13 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not start in 120 s")
+
+    def ask(self, pairs) -> tuple[bytes, float]:
+        """One search request: (body, ms); anything but 200 stops the run."""
+        status, body, secs = fetch(self.port, self.url_for(pairs))
+        if status != 200:
+            raise RuntimeError(f"{self.name} {label_of(pairs)} -> {status}: {body[:300]!r}")
+        return body, secs * 1000
 
     def restart(self) -> None:
         """Stop it and start it again as it was started: a fresh server, every cache empty."""
@@ -397,7 +398,9 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                     main_repo, env)
             servers.append(s)
         for s in servers:
-            res["rss"][s.name] = {"idle_mb": server_mb(s.proc.pid)}
+            # A server's memory: its processes' summed PSS (gunicorn's master, which loaded the app,
+            # and its worker, which shares those pages and serves every request).
+            res["rss"][s.name] = {"idle_mb": proctree.tree_pss_mb(s.proc.pid)}
         peaks = {s.name: res["rss"][s.name]["idle_mb"] for s in servers}  # sampled after each round
 
         queries = read_queries()
@@ -410,10 +413,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
             order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
             for qi, pairs in enumerate(queries):
                 for s in order:
-                    status, body, secs = fetch(s.port, s.url_for(pairs))
-                    if status != 200:
-                        raise RuntimeError(f"{s.name} {label_of(pairs)} -> {status}: {body[:300]!r}")
-                    ms = secs * 1000
+                    body, ms = s.ask(pairs)
                     if rnd == 0:
                         if qi == 0:
                             res["first_request"][s.name] = ms
@@ -424,7 +424,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                         samples[s.name].append(ms)
                         per_query[s.name].setdefault(label_of(pairs), []).append(ms)
             for s in servers:
-                peaks[s.name] = max(peaks[s.name], server_mb(s.proc.pid))
+                peaks[s.name] = max(peaks[s.name], proctree.tree_pss_mb(s.proc.pid))
             res.setdefault("load", []).append(round(os.getloadavg()[0], 1))
             log(f"round {rnd + 1}/{rounds} done (load {os.getloadavg()[0]:.1f})")
         for s in servers:
@@ -453,7 +453,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                             xs.append(secs * 1000)
                 res["articles"].setdefault(s.name, {})[kind] = summary(xs)
         for s in servers:
-            now = server_mb(s.proc.pid)
+            now = proctree.tree_pss_mb(s.proc.pid)
             res["rss"][s.name].update({"after_mb": now, "peak_mb": max(peaks[s.name], now)})
         # More cold passes, each on freshly restarted servers (one sample per request and start is
         # noisy: one pass's p50 ratio to Datasette has ranged from 0.56 to 0.90 on this machine),
@@ -466,11 +466,9 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
             this = {s.name: [] for s in servers}
             for qi, pairs in enumerate(queries):
                 for s in order:
-                    status, body, secs = fetch(s.port, s.url_for(pairs))
-                    if status != 200:
-                        raise RuntimeError(f"{s.name} {label_of(pairs)} -> {status}: {body[:300]!r}")
+                    ms = s.ask(pairs)[1]
                     if qi:  # the first request opens the index
-                        this[s.name].append(secs * 1000)
+                        this[s.name].append(ms)
             for s in servers:
                 cold[s.name].extend(this[s.name])
             passes.append(this)
