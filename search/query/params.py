@@ -13,6 +13,7 @@ import calendar
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import quote_plus, urlencode
 
 from search.cache import memoize
@@ -191,10 +192,16 @@ class SearchRequest:
     def toggles(self, param: str, values) -> dict[str, str]:
         """toggle_qs for many values of one parameter, encoding the shared part once."""
         selected = self.filters.get(param, ())
-        base = "?" + urlencode(replace(self, page=1).params())
+        base = self._first_page_qs
         joiner = "&" if base != "?" else ""
         return {v: self.toggle_qs(param, v) if v in selected
                 else base + joiner + _pair(param, v) for v in values}
+
+    @cached_property
+    def _first_page_qs(self) -> str:
+        """`qs()` of this request's first page: the shared head of every toggle link (a results
+        page asks for it once per facet and once per result's tags)."""
+        return "?" + urlencode(replace(self, page=1).params())
 
     def toggle_qs(self, param: str, value: str) -> str:
         on = value not in self.filters.get(param, ())
