@@ -102,21 +102,21 @@ def cmd_build(args) -> int:
 def build_sources(engine: Engine, sources: list[str], *, field_map: dict | None = None, progress=None,
                   on_item=None, wait: float = 0.0):
     """A full build from files as `build` runs it: reading and cleaning in a forked child
-    (search.indexing.parallel), the progress of every phase told to `progress` (phases
+    (search.indexing.reading), the progress of every phase told to `progress` (phases
     search.indexing.progress.BUILD). bench/progress_eta.py runs builds through here too."""
     from search import ingest
-    from search.indexing import parallel
+    from search.indexing import reading
     from search.stories import storybook
     from search.text.analysis import analyzer
 
     if progress is not None:
         progress.start("index", ingest.total_bytes(sources))
-    relay = parallel.Relay(None if progress is None else (lambda n: progress.advance("index", n)))
+    relay = reading.Relay(None if progress is None else (lambda n: progress.advance("index", n)))
     # the stories' and echoes' per-article reading (quotes, paragraph shapes, compounds) is done
     # in the child too: it has the time, this process's indexing has not
     an = analyzer(engine.settings)
-    items = parallel.prefetch(ingest.load(sources, field_map=field_map, progress=relay), relay,
-                              prepare=lambda a: storybook.read_ahead(a, an))
+    items = reading.prefetch(ingest.load(sources, field_map=field_map, progress=relay), relay,
+                             prepare=lambda a: storybook.read_ahead(a, an))
     try:
         return engine.build(items, sources=[str(Path(s).resolve()) for s in sources], on_item=on_item,
                             wait=wait, allow_empty=False, progress=progress)

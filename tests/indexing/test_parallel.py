@@ -1,9 +1,8 @@
-"""search.parallel: a build step in a forked child, or inline when forking is not safe."""
+"""search.indexing.parallel: a build step in a forked child, or inline when forking is not safe."""
 from __future__ import annotations
 
 import os
 import threading
-import time
 
 import pytest
 
@@ -80,62 +79,6 @@ def test_forked_and_inline_builds_write_the_same_echoes(tmp_path, monkeypatch):
     assert echoes_of(tmp_path / "forked") == echoes_of(tmp_path / "inline")
 
 
-def test_prefetch_yields_the_same_items_in_order_with_fingerprints_and_progress(tmp_path):
-    seeds = SEEDS
-    plain = list(ingest.load([seeds]))
-    counted = []
-    relay = parallel.Relay(counted.append)
-    loaded = ingest.load([seeds], progress=relay)
-    got = parallel.prefetch(loaded, relay)
-    items = list(got)
-    assert [(type(a).__name__, a.origin, getattr(a, "id", None)) for a in items] == \
-        [(type(a).__name__, a.origin, getattr(a, "id", None)) for a in plain]
-    assert items[0] == plain[0]
-    assert len(got.prints.seen) == sum(1 for a in plain if hasattr(a, "id"))  # fingerprints came back
-    assert sum(counted) > 0  # byte progress travelled to the parent
-
-
-def test_prefetch_raises_the_readers_error_in_the_parent():
-    def items():
-        yield from ingest.load([SEEDS])
-        raise IngestError("the reader broke")
-    with pytest.raises(IngestError, match="the reader broke"):
-        list(parallel.prefetch(items()))
-
-
-def test_prefetch_closed_early_stops_the_child():
-    def endless():
-        n = 0
-        while True:
-            n += 1
-            yield n
-    got = parallel.prefetch(endless())
-    assert [next(got) for _ in range(100)] == list(range(1, 101))
-    got.close()  # must not hang: the child is killed and reaped
-
-
-@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_SETPIPE_SZ"), reason="Linux pipes only")
-def test_the_reading_child_runs_several_batches_ahead_of_the_parent(tmp_path):
-    """The pipe holds PIPE_BYTES, so the child goes on reading while the parent is busy: with
-    the default 64 KB it would stop within two batches of 8 KB items."""
-    count = tmp_path / "count"
-
-    def items():
-        n = 0
-        while True:
-            n += 1
-            count.write_text(str(n))  # written by the child, which runs this generator
-            yield "x" * 8192
-    got = parallel.prefetch(items())
-    next(got)  # the parent takes one item, then is busy elsewhere
-    ahead = 3 * parallel.BATCH
-    deadline = time.monotonic() + 10
-    while int(count.read_text() or 0) <= ahead and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert int(count.read_text()) > ahead
-    got.close()
-
-
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "inline"])
 def test_a_step_reports_its_progress_to_the_parent(monkeypatch, fork):
     if not fork:
@@ -156,24 +99,6 @@ def test_a_step_reports_its_progress_to_the_parent(monkeypatch, fork):
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
     if fork and parallel.can_fork():
         assert ticks  # the parent kept drawing while it waited
-
-
-def test_prefetch_prepares_each_article_in_the_child_and_hands_it_over_once(tmp_path):
-    """`prepare` (the build's quote extraction) runs where the articles are read; what it made
-    of an article is the same as running it here, and is forgotten once taken."""
-    from search.stories.quotes import extract
-
-    plain = [a for a in ingest.load([SEEDS]) if hasattr(a, "paragraphs")]
-    got = parallel.prefetch(ingest.load([SEEDS]), prepare=lambda a: (os.getpid(), extract(a)))
-    items = [a for a in got if hasattr(a, "paragraphs")]
-    assert [a.id for a in items] == [a.id for a in plain]
-    made = {a.id: parallel.prepared(got, a.id) for a in items}
-    assert {i: quotes for i, (_, quotes) in made.items()} == {a.id: extract(a) for a in plain}
-    assert any(made[a.id][1] for a in plain)  # the seeds quote Putin, Miller and others
-    if parallel.can_fork():
-        assert {pid for pid, _ in made.values()} != {os.getpid()}
-    assert parallel.prepared(got, items[0].id) is None  # taken once
-    assert parallel.prepared(iter(plain), plain[0].id) is None  # not prefetched: nothing prepared
 
 
 def test_ahead_works_a_result_out_in_a_child_and_hands_it_back(monkeypatch, capfd):

@@ -37,7 +37,7 @@ from search.engine.postgres.schema import (
 )
 from search.errors import IngestError
 from search.indexing.licences import licences
-from search.indexing.parallel import prepared
+from search.indexing.reading import prepared
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import Settings

@@ -6,7 +6,7 @@ a killed build leaves the served index untouched.
 
 Memory (bench/proctree.py on the 100k re-deal: 602 MB for the whole process tree, against the
 default budget of 768 MB, `Settings.memory_mb`):
-- the inputs are read line by line in a forked reading child (search.indexing.parallel);
+- the inputs are read line by line in a forked reading child (search.indexing.reading);
 - the writer's postings go to run files past POOL_SHARE of the budget, and the segment is
   assembled from them at commit (search.engine.whoosh.writer);
 - echoes keep only the distinct passages in memory (search.stories.echoes);
@@ -38,8 +38,9 @@ from search.engine.whoosh.schema import schema, schema_version
 from search.engine.whoosh.writer import open_writer, pool_work, release_pool
 from search.errors import IngestError
 from search.indexing.licences import licences
-from search.indexing.parallel import Background, prepared, rss_mb, trim
+from search.indexing.parallel import Background, rss_mb, trim
 from search.indexing.progress import Progress, Quiet
+from search.indexing.reading import prepared
 from search.ingest import fingerprints
 from search.models import Article, Skipped
 from search.settings import DEFAULT, Settings
@@ -206,7 +207,7 @@ class _Prints:
     forgets it) and spooled to a temporary file, read back once when the file is written."""
 
     def __init__(self, items):
-        prints = getattr(items, "prints", None)  # a Loaded, or a parallel.Prefetched one
+        prints = getattr(items, "prints", None)  # a Loaded, or a reading.Prefetched one
         self._items = items
         self._buf: list = []
         # closed by close(), after save()
