@@ -5,8 +5,10 @@ empty ones included so the axis is even, are made here. Pure.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from search.query.params import SearchRequest
@@ -44,15 +46,22 @@ def _start(day: dt.date, unit: str) -> dt.date:
     return day
 
 
-def _start_iso(day: str, unit: str) -> str:
-    """`_start` of an ISO day, as ISO text."""
+def _bucket_counts(dated: dict[str, int], unit: str) -> dict[str, int]:
+    """The matches of each bucket, by its first day as ISO text: a day's bucket is cut from
+    the day's ISO text (a week's is computed)."""
     if unit == "day":
-        return day
-    if unit == "month":
-        return day[:8] + "01"
-    if unit == "year":
-        return day[:5] + "01-01"
-    return _start(dt.date.fromisoformat(day), unit).isoformat()
+        return dated
+    counts: dict[str, int] = {}
+    if unit == "week":
+        for d, n in dated.items():
+            k = _start(dt.date.fromisoformat(d), unit).isoformat()
+            counts[k] = counts.get(k, 0) + n
+        return counts
+    cut, first = (8, "01") if unit == "month" else (5, "01-01")
+    for d, n in dated.items():
+        k = d[:cut] + first
+        counts[k] = counts.get(k, 0) + n
+    return counts
 
 
 def _next(day: dt.date, unit: str) -> dt.date:
@@ -80,6 +89,23 @@ def unit_for(lo: dt.date, hi: dt.date) -> str:
     return next((u for u in UNITS if _count(lo, hi, u) <= MAX_BUCKETS), "year")
 
 
+def _spans(lo: dt.date, hi: dt.date, unit: str) -> Iterator[tuple[str, str]]:
+    """(first day, last day) of every bucket from lo's to hi's, as ISO text."""
+    if unit in ("month", "year"):  # most ranges: whole months or years, written, not computed
+        for y in range(lo.year, hi.year + 1):
+            if unit == "year":
+                yield f"{y:04d}-01-01", f"{y:04d}-12-31"
+                continue
+            for m in range(lo.month if y == lo.year else 1, (hi.month if y == hi.year else 12) + 1):
+                yield f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+        return
+    at, day = _start(lo, unit), dt.timedelta(days=1)
+    while at <= hi:
+        after = _next(at, unit)
+        yield at.isoformat(), (after - day).isoformat()
+        at = after
+
+
 def histogram(days: Counter | None, req: SearchRequest, total: int = 0) -> Histogram:
     """Buckets over the dated matches' range (the request's from/to, when set, widen it)."""
     dated = {d: n for d, n in (days or {}).items() if d and n}
@@ -93,13 +119,7 @@ def histogram(days: Counter | None, req: SearchRequest, total: int = 0) -> Histo
     if want_hi:
         hi = max(hi, dt.date.fromisoformat(want_hi))
     unit = unit_for(lo, hi)
-    counts: Counter = Counter()  # by the bucket's first day, as ISO text (days are ISO: cut, not parsed)
-    for d, n in dated.items():
-        counts[_start_iso(d, unit)] += n
-    buckets, at, narrowed, day = [], _start(lo, unit), req.range_qs(), dt.timedelta(days=1)
-    while at <= hi:
-        after = _next(at, unit)
-        start, end = at.isoformat(), (after - day).isoformat()
-        buckets.append(Bucket(start, end, counts.get(start, 0), narrowed(start, end)))
-        at = after
+    counts = _bucket_counts(dated, unit)
+    narrowed = req.range_qs()
+    buckets = [Bucket(start, end, counts.get(start, 0), narrowed(start, end)) for start, end in _spans(lo, hi, unit)]
     return Histogram(unit, buckets, total - sum(dated.values()))

@@ -69,3 +69,53 @@ def test_histogram_in_json_and_page(make_index, tmp_path):
     page = client.get("/?q=banjir").get_data(as_text=True)
     assert "<svg" in page and page.count("<rect") == len(data["histogram"]["buckets"])
     assert "style=" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]  # CSP: no inline styles
+
+
+def _reference(days: Counter, req: SearchRequest, total: int):
+    """The histogram by plain date arithmetic: every bucket walked with date objects and every
+    day parsed (what search.query.histogram computes with ISO text)."""
+    dated = {d: n for d, n in days.items() if d and n}
+    d = dt.date.fromisoformat
+    lo, hi = d(min(dated)), d(max(dated))
+    want_lo, want_hi = req.date_range
+    lo, hi = min(lo, d(want_lo)) if want_lo else lo, max(hi, d(want_hi)) if want_hi else hi
+    unit = unit_for(lo, hi)
+
+    def first(day: dt.date) -> dt.date:
+        return {"day": day, "week": day - dt.timedelta(days=day.weekday()), "month": day.replace(day=1),
+                "year": day.replace(month=1, day=1)}[unit]
+
+    def following(day: dt.date) -> dt.date:
+        if unit == "month":
+            return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        if unit == "year":
+            return dt.date(day.year + 1, 1, 1)
+        return day + dt.timedelta(days=7 if unit == "week" else 1)
+
+    out, at = [], first(lo)
+    while at <= hi:
+        after = following(at)
+        count = sum(n for day, n in dated.items() if at <= d(day) < after)
+        out.append((at.isoformat(), (after - dt.timedelta(days=1)).isoformat(), count))
+        at = after
+    return unit, out, total - sum(dated.values())
+
+
+def test_buckets_equal_plain_date_arithmetic_for_every_unit():
+    import random
+
+    rnd = random.Random(7)
+    base = dt.date(2015, 12, 20)
+    for trial in range(300):
+        span = rnd.choice([5, 40, 300, 900, 5000, 20000])
+        days = Counter({(base + dt.timedelta(days=rnd.randrange(span))).isoformat(): rnd.randint(1, 4)
+                        for _ in range(rnd.randint(1, 40))})
+        days[""] = 2  # undated matches are counted apart
+        lo = (base - dt.timedelta(days=rnd.randrange(400))).isoformat() if trial % 3 == 0 else ""
+        hi = (base + dt.timedelta(days=span + rnd.randrange(400))).isoformat() if trial % 4 == 0 else ""
+        req = SearchRequest(q="x", date_from=lo, date_to=hi)
+        total = sum(days.values()) + 1
+        h = histogram(days, req, total)
+        unit, buckets, undated = _reference(days, req, total)
+        assert (h.unit, [(b.start, b.end, b.count) for b in h.buckets], h.undated) == (unit, buckets, undated)
+        assert all(f"from={b.start}&to={b.end}" in b.qs for b in h.buckets)
