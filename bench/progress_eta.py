@@ -1,5 +1,5 @@
 """How honest the build's progress line is: run real builds as `python -m search build` runs
-them (search.cli.build_sources, with search.indexing.progress.BUILD), record every progress
+them (search.cli_ingest.build_sources, with search.indexing.progress.BUILD), record every progress
 line's ETA, and compare it with the time the build really had left.
 
     .venv/bin/python bench/progress_eta.py [--sizes 3.5k,35k] [--every 0.5]
@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from search.cli import build_sources
+from search.cli_ingest import build_sources
 from search.engine import open_engine
 from search.indexing.progress import BUILD, Progress
 

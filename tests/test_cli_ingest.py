@@ -1,5 +1,7 @@
-"""`python -m search build/add/remove` as real processes: summaries, --report, the writer lock,
-and a build killed mid-way leaving the previous index serving."""
+"""The commands that write (search.cli_ingest): `python -m search build/add/remove` as real
+processes (summaries, --report and its warnings, the writer lock, a build killed mid-way leaving the
+previous index serving, a build that reads nothing publishing nothing), and a bad --map or a busy
+index as one-line errors."""
 from __future__ import annotations
 
 import json
@@ -9,6 +11,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
+from test_cli import RECORDS, assert_one_line_error, cli
 
 from conftest import ROOT
 from search.engine.whoosh import store
@@ -127,3 +132,54 @@ def test_a_build_killed_midway_leaves_the_previous_index_serving(tmp_path):
     # and the lock died with the killed writer: the next update goes ahead
     r = run("add", str(small), "--index", str(ix))
     assert r.returncode == 0 and "2 unchanged" in r.stdout
+
+
+def test_busy_index_is_a_one_line_error(capsys, tmp_path):
+    src = tmp_path / "b.jsonl"
+    src.write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
+    with store.writer_lock(tmp_path / "ix"):
+        code, _, err = cli(capsys, "build", str(src), "--index", str(tmp_path / "ix"))
+    assert_one_line_error(code, err, "--wait")
+
+
+@pytest.mark.parametrize("mapping", ["outlet", "foo=bar", "outlet="])
+def test_bad_map_is_a_one_line_error(capsys, tmp_path, mapping):
+    code, _, err = cli(capsys, "build", "--map", mapping, "--index", str(tmp_path / "ix"))
+    assert_one_line_error(code, err, "--map")
+
+
+def test_unknown_map_field_through_python_m_search_says_what_to_do(tmp_path):
+    r = run("build", "--map", "foo=bar", "--index", str(tmp_path / "ix"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()] and "outlet=source" in r.stderr
+    assert not (tmp_path / "ix" / "CURRENT").exists()
+
+
+def test_build_that_reads_nothing_publishes_nothing(tmp_path):
+    ix = tmp_path / "ix"
+    assert run("build", str(ROOT / "seeds"), "--index", str(ix)).returncode == 0
+    before = (ix / "CURRENT").read_text()
+    built = run("build", str(tmp_path / "typo.jsonl"), "--index", str(ix))
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    assert built.stderr.startswith("error: Nothing to index") and "unchanged" in built.stderr
+    assert (ix / "CURRENT").read_text() == before
+    p = run("query", "sanksi", "--index", str(ix))
+    assert p.returncode == 0 and "Traceback" not in p.stderr and not p.stdout.startswith("0 articles")
+
+
+def test_an_address_that_is_not_a_web_link_is_flagged_in_the_ingest_report(tmp_path):
+    src = tmp_path / "bad.jsonl"
+    rows = [{"id": "js", "url": "javascript:alert(1)", "paragraphs": ["Sanksi PBB diumumkan."]},
+            {"id": "ok", "url": "https://kontan.example/ok", "paragraphs": ["Sanksi baru."]}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = tmp_path / "report.json"
+    r = run("build", str(src), "--index", str(tmp_path / "ix"), "--report", str(report))
+    assert r.returncode == 0 and "Indexed 2 articles" in r.stdout  # indexed all the same
+    assert "warning" in r.stderr and "javascript:alert(1)" in r.stderr and "shown as text" in r.stderr
+    items = {i["id"]: i for i in json.loads(report.read_text())["items"]}
+    assert items["js"]["flags"] and "flags" not in items["ok"]
+    rows[0]["paragraphs"] = ["Sanksi PBB diumumkan lagi."]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    r = run("add", str(src), "--index", str(tmp_path / "ix"), "--report", str(report))
+    assert "1 updated" in r.stdout and "javascript:alert(1)" in r.stderr
+    assert [i["flags"] for i in json.loads(report.read_text())["items"] if i.get("id") == "js"][0]

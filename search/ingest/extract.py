@@ -28,7 +28,8 @@ from datetime import date, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from search.ingest.clean import AUTHOR_ROLES, EDITOR_ROLES, Cleaned
+from search.ingest.boilerplate import AUTHOR_ROLES, EDITOR_ROLES
+from search.ingest.clean import Cleaned
 from search.text.calendar import DAY_FORMS, DAY_PATTERN, MONTH_FORMS, day_name, month_name
 
 #: Indonesian news domains -> the outlet's display name. Unlisted domains fall back to the

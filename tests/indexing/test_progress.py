@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SEEDS
 from search import ingest
-from search.cli import build_sources
+from search.cli_ingest import build_sources
 from search.engine import open_engine
 from search.engine.whoosh.build import build
 from search.indexing.progress import ADD, ALONE_SPEEDUP, BUILD, WINDOW_SECONDS, Phase, Progress, Quiet, clock_time
