@@ -1,27 +1,23 @@
 """Kliping's web front end: a thin Flask app factory over the core library in search/.
 
 Views only translate HTTP to core calls and render the core's records; the search, facets,
-snippets and citations are all in search/. Routes live in two blueprints, `pages` and `api`
-(add a route to one of them); what every response goes through is `serve()` at the bottom:
-trusted hosts, security headers, gzip, cache headers of static files and the JSON-lines access
-log (what of it needs no Flask is in search/present/web.py). Production serving is `make serve`
-(gunicorn, two worker processes per core, the index opened once before forking; see README
-"Serving").
+snippets and citations are all in search/, and what the views make of a request's arguments and
+of the core's answers that needs no Flask is in search/present/views.py. Routes live in two
+blueprints, `pages` and `api` (add a route to one of them); what every response goes through is
+`serve()` at the bottom: trusted hosts, security headers, gzip, cache headers of static files and
+the JSON-lines access log (what of it needs no Flask is in search/present/web.py). Production
+serving is `make serve` (gunicorn, two worker processes per core, the index opened once before
+forking; see README "Serving").
 """
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import gzip
-import hashlib
 import logging
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
-import markdown as md
-import nh3
 from flask import (
     Blueprint,
     Flask,
@@ -36,36 +32,20 @@ from flask import (
     url_for,
 )
 from flask.globals import request_ctx
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.engine import default_location
-from search.errors import BadRequest, KlipingError, NotFound
-from search.present import about, cite_formats, exports, i18n
-from search.present.anchors import locate, parse_anchor
-from search.present.citations import article_path, display_title, paragraph_path, web_link
+from search.errors import KlipingError
+from search.present import about, cite_formats, exports, i18n, views, web
+from search.present.anchors import locate
+from search.present.citations import display_title
 from search.present.jsonview import article_json, error_json, quotes_json, search_json
-from search.present.marks import mark_quotes
 from search.present.openapi import spec as openapi_spec
 from search.present.pageview import article_view
-from search.present.web import (
-    GZIP_MIN_BYTES,
-    GZIP_TYPES,
-    SECURITY_HEADERS,
-    STATIC_MAX_AGE,
-    AccessLog,
-    access_logger,
-    public_url,
-    trusted_hosts,
-)
-from search.present.words import ui
 from search.query import export
 from search.query.archive import Archive
-from search.query.explain import explain
-from search.query.facets import FACET_ORDER
 from search.query.params import QuoteRequest, SearchRequest
 from search.query.parse import parse_query
-from search.query.snippets import highlight
 from search.text.provenance import WORD_LISTS
 
 HERE = Path(__file__).resolve().parent
@@ -91,13 +71,9 @@ def search_page():
     return render_template("search.html", resp=resp, req=req)
 
 
-FACET_PAGE = 50  # values per page of a facet's "more" list
-
-
 def _facet_values(name: str):
     """The request's search and every value of its facet `name` (404 for an unknown facet)."""
-    if name not in FACET_ORDER:
-        raise NotFound(f"There is no facet '{name}'.", key="no_facet", name=name)
+    views.check_facet(name)
     req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     facet = archive().facet(req, name)
     return req, (facet.values if facet else [])
@@ -105,11 +81,9 @@ def _facet_values(name: str):
 
 @pages.get("/facets/<name>")
 def facet_page(name: str):
-    """Every value of one facet for a search, FACET_PAGE at a time (a facet's "more" link)."""
+    """Every value of one facet for a search, views.FACET_PAGE at a time (a facet's "more" link)."""
     req, values = _facet_values(name)
-    pages_ = max(1, -(-len(values) // FACET_PAGE))
-    page = min(max(1, request.args.get("fpage", 1, type=int) or 1), pages_)
-    shown = values[(page - 1) * FACET_PAGE:page * FACET_PAGE]
+    shown, page, pages_ = views.facet_slice(values, request.args.get("fpage", 1, type=int))
     return render_template("facet.html", req=req, name=name, values=shown, total=len(values),
                            page=page, pages=pages_)
 
@@ -118,13 +92,10 @@ def facet_page(name: str):
 def feed():
     """An Atom feed of the newest matches of a search: any search can be followed."""
     req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
-    entries = archive().newest(req, archive().settings.feed_entries)
-    qs = req.qs() if req.params() else ""
-    title = f"Kliping: {req.q}" if req.q else "Kliping"
+    title, qs, entries = views.feed_parts(req, archive().newest(req, archive().settings.feed_entries))
     here = request.host_url.rstrip("/")
     body = exports.atom(title, here + url_for("pages.feed") + qs, here + url_for("pages.search_page") + qs,
-                        [(a, text, article_path(a.id) + ("?" + urlencode({"q": req.q}) if req.q else ""))
-                         for a, text in entries], base_url().rstrip("/"))
+                        entries, base_url().rstrip("/"))
     return Response(body, mimetype="application/atom+xml; charset=utf-8")
 
 
@@ -135,27 +106,9 @@ def article_page(article_id: str):
     quotes = archive().article_quotes(article.id)
     parsed = parse_query(request.args.get("q", ""), settings=archive().settings)
     view = article_view(article, base_url(), g.lang, dt.date.today())
-    paragraphs = [
-        dict(p, html=Markup(mark_quotes(p["text"], quotes.get(p["n"], []), parsed.highlight)),
-             echoes=[(e, paragraph_path(e.id, e.n)) for e in echoes.get(p["n"], ())],
-             quotes=quotes.get(p["n"], []))
-        for p in view["paragraphs"]
-    ]
-    title = display_title(article)
-    return render_template("article.html", article=article, title=title, paragraphs=paragraphs,
-                           title_html=Markup(highlight(title, parsed.highlight)), q=parsed.text,
-                           meta=article.metadata(), view=view, back=_search_from_args(),
-                           story=archive().story_of(article.id))
-
-
-def _search_from_args() -> str:
-    """The search an article page was reached from (its query string carries it), as the
-    search page's query string: "back to results" returns to the same page of the same search."""
-    try:
-        req = SearchRequest.from_args(request.args.to_dict(flat=False))
-    except KlipingError:  # a hand-made link with a bad parameter: keep what can be kept
-        req = SearchRequest(q=request.args.get("q", "")[:1000])
-    return req.qs() if req.params() else ""
+    back = views.search_back(request.args.to_dict(flat=False))
+    return render_template("article.html", article=article, **views.article_text(article, view, echoes, quotes, parsed),
+                           meta=article.metadata(), view=view, back=back, story=archive().story_of(article.id))
 
 
 @pages.get("/kutipan")
@@ -173,10 +126,7 @@ def quotes_page():
 def paragraph_permalink(article_id: str, anchor: str):
     """A durable paragraph permalink: a redirect to the paragraph's current anchor, or a page
     saying it was removed (with its last known text) or can no longer be found."""
-    parsed = parse_anchor(anchor)
-    if parsed is None:
-        raise NotFound(f"'{anchor}' is not a paragraph link of article '{article_id}'.",
-                       key="bad_permalink", anchor=anchor)
+    parsed = views.permalink_anchor(article_id, anchor)
     article = archive().article(article_id)
     found = locate(article, *parsed)
     page = url_for("pages.article_page", article_id=article.id)
@@ -189,9 +139,7 @@ def paragraph_permalink(article_id: str, anchor: str):
 
 @pages.get("/help")
 def help_page():
-    path = HERE / "templates" / f"help.{g.lang}.md"
-    html = nh3.clean(md.markdown(path.read_text(encoding="utf-8"), extensions=["tables"]))
-    return render_template("help.html", body=Markup(html))
+    return render_template("help.html", body=views.help_html(HERE / "templates", g.lang))
 
 
 @pages.get("/about")
@@ -211,18 +159,13 @@ def api_search():
 @api.get("/search/export")
 def api_export():
     """Every matching paragraph as CSV or JSON Lines, streamed, capped at export_max_rows."""
-    fmt = request.args.get("format", "csv")
-    if fmt not in exports.FORMATS:
-        raise BadRequest(f"'format' must be one of {', '.join(exports.FORMATS)}; got '{fmt}'.",
-                         key="bad_format", choices=", ".join(exports.FORMATS), value=fmt)
+    fmt = views.checked_format(request.args.get("format", "csv"), exports.FORMATS)
     req = SearchRequest.from_args(request.args.to_dict(flat=False), archive().settings.limits)
     base = base_url().rstrip("/")
     rows = export.rows(archive(), req)
     body = exports.as_csv(rows, base) if fmt == "csv" else exports.as_jsonl(rows, base)
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8"
-    resp = Response(stream_with_context(body), mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="kliping.{fmt}"'
-    resp.headers["X-Kliping-Export-Limit"] = str(archive().settings.export_max_rows)
+    resp = Response(stream_with_context(body), mimetype=views.EXPORT_MIMETYPES[fmt])
+    resp.headers.update(views.export_headers(fmt, archive().settings.export_max_rows))
     return resp
 
 
@@ -230,8 +173,7 @@ def api_export():
 def api_facet(name: str):
     """Every value of one facet for a search, with counts."""
     _, values = _facet_values(name)
-    return jsonify({"facet": name, "total": len(values),
-                    "values": [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]})
+    return jsonify(views.facet_json(name, values))
 
 
 @api.get("/stats")
@@ -254,44 +196,31 @@ def api_quotes():
 
 def _cited(items, name: str, headers: dict | None = None) -> Response:
     """Items in the format asked (?format=text|csl-json|ris|biblatex, &download=1 to save)."""
-    fmt = request.args.get("format", "text")
-    if fmt not in cite_formats.FORMATS:
-        raise BadRequest(f"'format' must be one of {', '.join(cite_formats.FORMATS)}; got '{fmt}'.",
-                         key="bad_format", choices=", ".join(cite_formats.FORMATS), value=fmt)
+    fmt = views.checked_format(request.args.get("format", "text"), cite_formats.FORMATS)
     body = cite_formats.render(fmt, items, base_url(), dt.date.today(), g.lang)
     resp = Response(body, mimetype=cite_formats.MIMETYPES[fmt].split(";")[0])
-    resp.headers["Content-Type"] = cite_formats.MIMETYPES[fmt]
-    if request.args.get("download") in ("1", "true", "yes"):
-        resp.headers["Content-Disposition"] = (f'attachment; filename="{name}.'
-                                               f'{cite_formats.EXTENSIONS[fmt]}"')
+    resp.headers.update(views.cite_headers(fmt, name, request.args.get("download")))
     resp.headers.update(headers or {})
     return resp
-
-
-def _safe_name(article_id: str) -> str:
-    return "kliping-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in article_id)[:100]
 
 
 @api.get("/articles/<article_id>/paragraphs/<int:n>/cite")
 def api_cite(article_id: str, n: int):
     article = archive().article(article_id)
-    if not 1 <= n <= len(article.paragraphs):
-        raise NotFound(f"Article '{article_id}' has paragraphs 1 to {len(article.paragraphs)}; there is no {n}.",
-                       key="no_paragraph", id=article_id, count=len(article.paragraphs), n=n)
-    return _cited([(article, n)], f"{_safe_name(article.id)}-p{n}")
+    views.check_paragraph(article_id, len(article.paragraphs), n)
+    return _cited([(article, n)], f"{views.safe_name(article.id)}-p{n}")
 
 
 @api.get("/articles/<article_id>/cite")
 def api_cite_article(article_id: str):
     article = archive().article(article_id)
-    return _cited([(article, None)], _safe_name(article.id))
+    return _cited([(article, None)], views.safe_name(article.id))
 
 
 @api.get("/search/cite")
 def api_cite_search():
     """The current result set, its first cite_formats.SET_MAX articles in the search's order."""
-    args = request.args.to_dict(flat=False)
-    args["per_page"], args["page"] = [str(cite_formats.SET_MAX)], ["1"]
+    args = views.cited_set_args(request.args.to_dict(flat=False))
     resp = archive().search(SearchRequest.from_args(args, archive().settings.limits))
     items = [(archive().article(r.id), None) for r in resp.results]
     return _cited(items, "kliping-search", {"X-Kliping-Cited": str(len(items)),
@@ -313,8 +242,7 @@ def healthz():
         return jsonify({"status": "unavailable", **error_json(err.code, err.message)}), 503
     except Exception as err:  # a corrupt index: unreadable, whatever the exception
         current_app.logger.warning("healthz: the index cannot be read: %r", err)
-        message = "The index cannot be read. Rebuild it with: python -m search build"
-        return jsonify({"status": "unavailable", **error_json("index_unreadable", message)}), 503
+        return jsonify({"status": "unavailable", **error_json("index_unreadable", views.INDEX_UNREADABLE)}), 503
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -331,14 +259,10 @@ def handle_domain_error(err: KlipingError):
 
 def handle_http_error(err: HTTPException):
     if _wants_json():
-        return jsonify(error_json(err.name.lower().replace(" ", "_"), err.description)), err.code
+        return jsonify(error_json(views.error_code(err.name), err.description)), err.code
     if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no page can link anywhere
         return Response(f"{err.code} {err.name}: {err.description}\n", err.code, mimetype="text/plain")
-    lang = g.get("lang", i18n.DEFAULT_LANG)
-    if err.code == 404:
-        message = i18n.t("page_not_found", lang)
-    else:
-        message = i18n.t("http_error", lang, status=err.code)
+    message = views.http_error_message(err.code, g.get("lang", i18n.DEFAULT_LANG))
     return render_template("error.html", status=err.code, code=err.name, message=message), err.code
 
 
@@ -352,10 +276,7 @@ def handle_unexpected(err: Exception):
 
 # -- language ---------------------------------------------------------------------------------
 def choose_language():
-    asked = request.args.get("lang")
-    cookie = request.cookies.get("lang")
-    g.lang = asked if asked in i18n.LANGS else cookie if cookie in i18n.LANGS else i18n.DEFAULT_LANG
-    g.set_lang_cookie = asked in i18n.LANGS
+    g.lang, g.set_lang_cookie = views.choose_language(request.args.get("lang"), request.cookies.get("lang"))
 
 
 def remember_language(resp):
@@ -365,51 +286,20 @@ def remember_language(resp):
 
 
 def template_helpers():
-    lang = g.get("lang", i18n.DEFAULT_LANG)
-
-    def lang_url(code: str) -> str:
-        args = request.args.to_dict(flat=False)
-        args["lang"] = [code]
-        from urllib.parse import urlencode
-        return request.script_root + request.path + "?" + urlencode(args, doseq=True)
-
-    def href(path: str) -> str:
-        """An app-relative path of the core (/articles/...) under the app's mount point."""
-        return request.script_root + path
-
-    def para(article_id: str, n: int) -> str:
-        """A paragraph's page address (/articles/ID#pN) under the app's mount point."""
-        return request.script_root + paragraph_path(article_id, n)
-
     def search_url(qs: str) -> str:
         """The search page with a query string of the core (?q=...&outlet=...)."""
         return url_for("pages.search_page") + qs
 
-    return {
-        "t": lambda key, **kw: i18n.t(key, lang, **kw),
-        "lang": lang,
-        "fdate": lambda v: i18n.format_date(v, lang),
-        "fdatetime": lambda v: i18n.format_datetime(v, lang),
-        "fnum": lambda n: i18n.format_number(n, lang),
-        "script_words": {key: i18n.t(key, lang) for key in ui.SCRIPT},
-        "lang_url": lang_url,
-        "href": href,
-        "para": para,
-        "search_url": search_url,
-        "web_link": web_link,
-        "explain": lambda node: explain(node, lang),
-    }
+    return {**views.language_helpers(g.get("lang", i18n.DEFAULT_LANG)),
+            **views.address_helpers(request.script_root, request.path, request.args), "search_url": search_url}
 
 
 # -- serving: what every response goes through ------------------------------------------------
 def static_version(app: Flask, filename: str) -> str:
-    """The first hex digits of a static file's sha1, read once per process."""
+    """A static file's version (web.file_version), read once per process."""
     versions = app.extensions.setdefault("static_versions", {})
     if filename not in versions:
-        try:
-            versions[filename] = hashlib.sha1(Path(app.static_folder, filename).read_bytes()).hexdigest()[:12]
-        except OSError:
-            versions[filename] = ""
+        versions[filename] = web.file_version(Path(app.static_folder, filename))
     return versions[filename]
 
 
@@ -422,60 +312,32 @@ def version_static_urls(endpoint: str, values: dict) -> None:
 
 def finish_response(resp: Response) -> Response:
     """Security headers on everything; cache headers on static files; gzip where it pays."""
-    for name, value in SECURITY_HEADERS.items():
+    for name, value in web.SECURITY_HEADERS.items():
         resp.headers.setdefault(name, value)
-    if request.endpoint == "static" and resp.status_code in (200, 304):
-        fresh = request.args.get("v") == static_version(current_app, request.view_args.get("filename", ""))
-        resp.cache_control.no_cache = None
-        resp.cache_control.public = True
-        resp.cache_control.max_age = STATIC_MAX_AGE if fresh else 300
-        if fresh:
-            resp.cache_control.immutable = True
-    return compress(resp)
-
-
-def compress(resp: Response) -> Response:
-    """gzip a complete 200 body of a textual type for a client that accepts it."""
     static = request.endpoint == "static"
-    if (resp.status_code != 200 or (resp.is_streamed and not static) or "Content-Encoding" in resp.headers
-            or resp.mimetype not in GZIP_TYPES or request.method == "HEAD"):
-        return resp
-    resp.vary.add("Accept-Encoding")
-    if not request.accept_encodings["gzip"]:
-        return resp
-    resp.direct_passthrough = False  # a static file: read it (they are small)
-    data = resp.get_data()
-    if len(data) < GZIP_MIN_BYTES:
-        return resp
-    resp.set_data(gzip.compress(data, compresslevel=5, mtime=0))
-    resp.headers["Content-Encoding"] = "gzip"
-    resp.headers.pop("Accept-Ranges", None)
-    etag, weak = resp.get_etag()
-    if etag:
-        resp.set_etag(etag + GZ_TAG, weak)
-    return resp
-
-
-GZ_TAG = "-gz"  # the entity tag of a gzipped body is its plain body's, marked
+    if static and resp.status_code in (200, 304):
+        fresh = request.args.get("v") == static_version(current_app, request.view_args.get("filename", ""))
+        web.cache_static(resp.cache_control, fresh)
+    return web.compress(resp, static, request.method, request.accept_encodings["gzip"])
 
 
 def plain_etags() -> None:
     """A revalidation of a gzipped static file names the plain file's tag (send_file checks it)."""
     tags = request.environ.get("HTTP_IF_NONE_MATCH")
     if tags and request.endpoint == "static":
-        request.environ["HTTP_IF_NONE_MATCH"] = tags.replace(GZ_TAG + '"', '"')
+        request.environ["HTTP_IF_NONE_MATCH"] = web.plain_tags(tags)
         request.__dict__.pop("if_none_match", None)
 
 
 def serve(app: Flask) -> None:
     """Install what every response goes through (see the module docstring)."""
-    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config.get("TRUSTED_HOSTS_LIST"))
+    app.config["TRUSTED_HOSTS"] = web.trusted_hosts(app.config["PUBLIC_URL"], app.config.get("TRUSTED_HOSTS_LIST"))
     app.url_defaults(version_static_urls)
     app.before_request(plain_etags)
     app.after_request(finish_response)
-    log = access_logger(app.config.get("ACCESS_LOG"))
+    log = web.access_logger(app.config.get("ACCESS_LOG"))
     if log is not None:
-        app.wsgi_app = AccessLog(app.wsgi_app, log)
+        app.wsgi_app = web.AccessLog(app.wsgi_app, log)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -491,7 +353,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
-    app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
+    app.config["PUBLIC_URL"] = web.public_url(app.config["PUBLIC_URL"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["kliping"] = Archive(app.config["ENGINE"] or app.config["INDEX_DIR"])

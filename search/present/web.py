@@ -1,15 +1,19 @@
 """What every HTTP response of Kliping shares that needs no Flask (app.py `serve` installs it):
-the security headers, what may be gzipped and for how long static files are cached, the hosts a
-request may name and the checked public URL that permalinks and citations use, and the
-JSON-lines access log (a WSGI middleware, one line per request once its response was sent)."""
+the security headers; gzip (what may be gzipped, and the entity tags of gzipped bodies); static
+files' versions (their sha1) and for how long they are cached; the hosts a request may name and
+the checked public URL that permalinks and citations use; and the JSON-lines access log (a WSGI
+middleware, one line per request once its response was sent)."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
 import json
 import logging
 import os
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 SECURITY_HEADERS = {
@@ -24,6 +28,54 @@ GZIP_TYPES = ("text/html", "text/plain", "text/css", "text/javascript", "applica
 GZIP_MIN_BYTES = 1024  # smaller bodies gain less than the header costs
 STATIC_MAX_AGE = 365 * 24 * 3600  # a static URL carries its file's hash (?v=), so it never goes stale
 LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1", "[::1]"]
+GZ_TAG = "-gz"  # the entity tag of a gzipped body is its plain body's, marked
+
+
+def file_version(path: str | Path) -> str:
+    """The first hex digits of a file's sha1 (a static URL's `?v=`), or "" when it cannot be read."""
+    try:
+        return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return ""
+
+
+def cache_static(cache_control, fresh: bool) -> None:
+    """A static file's Cache-Control (werkzeug's ResponseCacheControl): public; a year and
+    immutable when its URL names its current version (`fresh`), else five minutes."""
+    cache_control.no_cache = None
+    cache_control.public = True
+    cache_control.max_age = STATIC_MAX_AGE if fresh else 300
+    if fresh:
+        cache_control.immutable = True
+
+
+def compress(resp, static: bool, method: str, accepts_gzip: bool):
+    """gzip a complete 200 body of a textual type (a werkzeug Response, changed in place and
+    returned) for a client that accepts it; `static`: a static file (read whole even if it would
+    be streamed: they are small)."""
+    if (resp.status_code != 200 or (resp.is_streamed and not static) or "Content-Encoding" in resp.headers
+            or resp.mimetype not in GZIP_TYPES or method == "HEAD"):
+        return resp
+    resp.vary.add("Accept-Encoding")
+    if not accepts_gzip:
+        return resp
+    resp.direct_passthrough = False  # a static file: read it
+    data = resp.get_data()
+    if len(data) < GZIP_MIN_BYTES:
+        return resp
+    resp.set_data(gzip.compress(data, compresslevel=5, mtime=0))
+    resp.headers["Content-Encoding"] = "gzip"
+    resp.headers.pop("Accept-Ranges", None)
+    etag, weak = resp.get_etag()
+    if etag:
+        resp.set_etag(etag + GZ_TAG, weak)
+    return resp
+
+
+def plain_tags(if_none_match: str) -> str:
+    """An If-None-Match header naming the plain bodies' tags where it names gzipped ones (a
+    revalidation of a gzipped static file: send_file checks the plain file's tag)."""
+    return if_none_match.replace(GZ_TAG + '"', '"')
 
 
 def trusted_hosts(public_url: str | None, listed: str | None) -> list[str]:
