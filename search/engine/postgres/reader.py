@@ -2,7 +2,7 @@
 
 `search(plan)` is one statement (plus, for a ranked query of several words, one look-up of their
 positions in the best documents for the proximity bonus):
-- `m`: the matching documents (the plan's tsquery, search.engine.postgres.query, on the GIN
+- `m`: the matching documents (the plan's tsquery, search.engine.postgres.matching, on the GIN
   index), with each scored term's frequency. On a sharded archive `m`
   groups by `id`, the partition key, so PostgreSQL runs the matching and the per-document
   work on every shard (partitionwise aggregation through postgres_fdw) and ships back one
@@ -25,22 +25,19 @@ from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.facts import ArchiveFacts
 from search.engine.postgres.layers import Layers
-from search.engine.postgres.query import (
+from search.engine.postgres.matching import (
     FALSE,
     FIELD_COLUMNS,
     TRUE,
-    Compiler,
     as_typed,
-    bulk_scored,
     expansions,
     lexeme,
     like_pattern,
-    proximity_words,
     special,
     sql_literal,
     text_array,
-    tf_sql,
 )
+from search.engine.postgres.query import Compiler, bulk_scored, proximity_words, tf_sql
 from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table, unpack
 from search.errors import NotFound
 from search.models import Article, QuoteMark, QuotePage, Story
