@@ -15,7 +15,7 @@ with ANDMAYBE, REQUIRE or a lone `*` gets no answer mark and no proximity bonus.
 read from the tsvector by `ts_rank` with equal weights, which returns sum(1/j^2) over the term's
 positions divided by pi^2/6: inverted exactly for 1 to 256 positions (tested), and made of
 built-in functions only, so postgres_fdw ships it to the shards with the GROUP BY of
-search.engine.postgres.reader.
+search.engine.postgres.statement.
 """
 from __future__ import annotations
 
