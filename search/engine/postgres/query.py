@@ -1,7 +1,7 @@
 """Query nodes (search.query.ast) as PostgreSQL SQL that scores: the Compiler the reader uses.
 
 What a node matches (its tsquery; its filters and proximity nodes in SQL) is the part of
-search.engine.postgres.matching, mixed into the Compiler; this module owns the scores.
+search.engine.postgres.tsquery, mixed into the Compiler; this module owns the scores.
 
 Scoring reproduces the Whoosh engine's (search.engine.whoosh.scoring): BM25 of each term with
 the settings' B and K1, Kliping's idf (search.engine.bm25) from the lexicon's document
@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from search.engine.bm25 import idf as _idf
-from search.engine.postgres.matching import Matching, lexeme, phrase_tsquery, quote, sql_literal
 from search.engine.postgres.schema import ANSWER_MARK, TITLE_MARK
+from search.engine.postgres.tsquery import Matching, lexeme, phrase_tsquery, quote, sql_literal
 from search.query import ast
 from search.settings import Settings
 

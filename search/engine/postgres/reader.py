@@ -24,10 +24,10 @@ from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.facts import ArchiveFacts
 from search.engine.postgres.layers import Layers
-from search.engine.postgres.matching import FALSE, FIELD_COLUMNS, as_typed, expansions, lexeme, like_pattern, text_array
 from search.engine.postgres.query import Compiler, bulk_scored, proximity_words
 from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table, unpack
 from search.engine.postgres.statement import kept_sql, statement, tier_sql
+from search.engine.postgres.tsquery import FALSE, FIELD_COLUMNS, as_typed, expansions, lexeme, like_pattern, text_array
 from search.errors import NotFound
 from search.models import Article, QuoteMark, QuotePage, Story
 from search.query import ast

@@ -1,5 +1,5 @@
 """The one statement of a PostgreSQL search, as SQL text (run by search.engine.postgres.reader):
-- `m`: the matching documents (the plan's tsquery, search.engine.postgres.matching, on the GIN
+- `m`: the matching documents (the plan's tsquery, search.engine.postgres.tsquery, on the GIN
   index), with each scored term's frequency (search.engine.postgres.query). On a sharded
   archive `m` groups by `id`, the partition key, so PostgreSQL runs the matching and the
   per-document work on every shard (partitionwise aggregation through postgres_fdw) and ships
@@ -12,8 +12,8 @@ Each row is (kind, key, score, count or rank, tier).
 from __future__ import annotations
 
 from search.engine.base import Plan
-from search.engine.postgres.matching import FALSE, TRUE, lexeme, special, sql_literal, text_array
 from search.engine.postgres.query import Compiler, tf_sql
+from search.engine.postgres.tsquery import FALSE, TRUE, lexeme, special, sql_literal, text_array
 from search.query import ast
 
 FACET_SQL = {"outlet": "outlet", "source": "source", "month": "month", "date": "day"}

@@ -1,12 +1,13 @@
 """Query nodes as the SQL that says which documents match on the PostgreSQL engine
-(search.engine.postgres.matching): the tsquery's operators, filters and proximity nodes in SQL,
+(search.engine.postgres.tsquery): the tsquery's operators, filters and proximity nodes in SQL,
 and the text helpers. SQL text only: no server (tests/engine/postgres/test_engine.py runs it
 against the Whoosh engine's answers)."""
 from __future__ import annotations
 
 import pytest
 
-from search.engine.postgres.matching import (
+from search.engine.postgres.query import Compiler
+from search.engine.postgres.tsquery import (
     FALSE,
     TRUE,
     as_typed,
@@ -18,7 +19,6 @@ from search.engine.postgres.matching import (
     sql_literal,
     text_array,
 )
-from search.engine.postgres.query import Compiler
 from search.query import ast
 from search.settings import DEFAULT
 
