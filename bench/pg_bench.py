@@ -38,6 +38,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+import proctree
 import redeal
 from run import (
     MAP,
@@ -62,36 +63,6 @@ SYSTEMS = ("whoosh", "pg-1", "pg-2shards")
 
 def log(*a) -> None:
     print(f"[{time.strftime('%H:%M:%S')}]", *a, file=sys.stderr, flush=True)
-
-
-def tree_rss_mb(pid: int | None) -> float:
-    """Memory of a process and all its descendants (a PostgreSQL server is many processes): the
-    sum of their proportional set sizes (PSS), so shared buffers count once, not once a process."""
-    if not pid:
-        return float("nan")
-    out = subprocess.run(["ps", "-eo", "pid=,ppid=,rss="], capture_output=True, text=True).stdout
-    kids: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for line in out.splitlines():
-        p, pp, r = map(int, line.split())
-        kids.setdefault(pp, []).append(p)
-        rss[p] = r
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        total += _pss_kb(p, rss.get(p, 0))
-        todo.extend(kids.get(p, []))
-    return total / 1024
-
-
-def _pss_kb(pid: int, fallback: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return fallback
 
 
 def measure_size(label: str, reps: int, failover: bool) -> dict:
@@ -165,7 +136,9 @@ def measure_size(label: str, reps: int, failover: bool) -> dict:
             res["warm"][s.name] = summary(lat[s.name][1])
             res["rss"][s.name] = rss_mb(s.proc.pid)[0]
         for name, server in (("pg-1", [one]), ("pg-2shards", [coord, s1, s2])):
-            res["pg_rss"][name] = sum(tree_rss_mb(x.pid()) for x in server)
+            # every process of each server (a PostgreSQL server is many): summed PSS, so shared
+            # buffers count once; RSS for a process whose PSS cannot be read
+            res["pg_rss"][name] = sum(proctree.tree_pss_mb(x.pid(), fallback_rss=True) for x in server)
         res["served_overlap"] = compare(res["totals"], tops)
         for s in web:
             s.stop()

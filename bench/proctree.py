@@ -46,9 +46,11 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def _kb(pid: int) -> tuple[int, int]:
-    """(PSS, RSS) of one process in kB; (0, 0) when it is gone."""
-    pss = rss = 0
+def _kb(pid: int, fallback_rss: bool = False) -> tuple[int, int]:
+    """(PSS, RSS) of one process in kB; (0, 0) when it is gone. With `fallback_rss`, a process
+    whose smaps_rollup cannot be read (another user's, when not root) or holds no PSS counts its
+    RSS (VmRSS of /proc/PID/status, which anyone may read) as both."""
+    pss = rss = None
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
@@ -58,12 +60,30 @@ def _kb(pid: int) -> tuple[int, int]:
                     rss = int(line.split()[1])
     except OSError:
         pass
-    return pss, rss
+    if pss is None and fallback_rss:
+        pss = rss = _vm_rss_kb(pid)
+    return pss or 0, rss or 0
 
 
-def tree_pss_mb(pid: int) -> float:
-    """The summed PSS of a process and its descendants now, in MB (pages they share count once)."""
-    return sum(_kb(p)[0] for p in tree(pid)) / 1024
+def _vm_rss_kb(pid: int) -> int:
+    """VmRSS of one process in kB from /proc/PID/status; 0 when it is gone or has no memory."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_mb(pid: int | None, fallback_rss: bool = False) -> float:
+    """The summed PSS of a process and its descendants now, in MB (pages they share count once);
+    NaN without a process id. `fallback_rss`: a process whose PSS cannot be read counts its RSS
+    (as `_kb`), so another user's processes (a PostgreSQL server's) are not counted as nothing."""
+    if not pid:
+        return float("nan")
+    return sum(_kb(p, fallback_rss)[0] for p in tree(pid)) / 1024
 
 
 SLOW_AFTER = 60.0  # seconds: from then on a sample a second at most (SLOW_EVERY)

@@ -1,15 +1,14 @@
 """One generation of a PostgreSQL archive, read: the PostgreSQL engine's side of the seam's Reader.
 
-`search(plan)` is one statement (plus, for a ranked query of several words, one look-up of their
-positions in the best documents for the proximity bonus):
-- `m`: the matching documents (the plan's tsquery, search.engine.postgres.query, on the GIN
-  index), with each scored term's frequency. On a sharded archive `m`
-  groups by `id`, the partition key, so PostgreSQL runs the matching and the per-document
-  work on every shard (partitionwise aggregation through postgres_fdw) and ships back one
-  small row per match;
-- `s`: those the date range and every filter keep, with their scores;
-- the top rows of `s`, its count, and each facet counted over `m` with every filter but its own
-  (the same disjunctive counts as the Whoosh engine's facet table).
+`search(plan)` compiles the plan's query with the lexicon's answers (its patterns' expansions and
+its terms' document frequencies, one round trip; search.engine.postgres.query), finds the ids of
+its proximity nodes (search.engine.postgres.near), and runs one statement
+(search.engine.postgres.statement) for the top rows, the total, the days and the facet counts;
+then, for a ranked query of several words, one look-up of their positions in the best documents
+for the proximity bonus. Browsing counts the whole archive once per generation; a search
+PostgreSQL cancels at its time budget shows its newest matches. Beside searching: articles,
+paragraph hits and word counts here, stories and quotes by search.engine.postgres.layers, echoes,
+stats and coverage by search.engine.postgres.facts.
 Reads go to a replica when there is one (search.engine.postgres.connect).
 """
 from __future__ import annotations
@@ -25,31 +24,16 @@ from search.engine.postgres import near
 from search.engine.postgres.connect import Servers
 from search.engine.postgres.facts import ArchiveFacts
 from search.engine.postgres.layers import Layers
-from search.engine.postgres.query import (
-    FALSE,
-    FIELD_COLUMNS,
-    TRUE,
-    Compiler,
-    as_typed,
-    bulk_scored,
-    expansions,
-    lexeme,
-    like_pattern,
-    proximity_words,
-    special,
-    sql_literal,
-    text_array,
-    tf_sql,
-)
+from search.engine.postgres.query import Compiler, bulk_scored, proximity_words
 from search.engine.postgres.schema import ANSWER_MARK, EXACT_MARK, article_from_json, table, unpack
+from search.engine.postgres.statement import kept_sql, statement, tier_sql
+from search.engine.postgres.tsquery import FALSE, FIELD_COLUMNS, as_typed, expansions, lexeme, like_pattern, text_array
 from search.errors import NotFound
 from search.models import Article, QuoteMark, QuotePage, Story
 from search.query import ast
 from search.settings import Settings
 
 IDF_CACHE = 50_000  # terms whose idf the snippet ranker asked for, per generation
-FACET_SQL = {"outlet": "outlet", "source": "source", "month": "month", "date": "day"}
-MANY_SQL = {"editor": "editors", "tag": "tags"}
 HURRIED_MS = 200  # a search cancelled at its time budget then looks this long for its newest matches
 
 
@@ -112,12 +96,12 @@ class PostgresReader(ArchiveFacts, Reader):
         bulk = ranked and bulk_scored(node)  # else neither an answer mark nor nearness counts
         answer = plan.answer if bulk else None
         score, presences = comp.score(node, answer) if ranked else ("0.0::float8", [])
-        tier = self._tier(comp, tuple(map(as_typed, plan.prefer))) if bulk and plan.prefer else "0"
+        tier = tier_sql(comp, tuple(map(as_typed, plan.prefer))) if bulk and plan.prefer else "0"
         words = proximity_words(node, comp.expanded_of) if bulk and self.settings.proximity else []
         nearness = bulk and len(words) + bool(answer and self.settings.answer_nearness) > 1
         # collapsed, the best `limit` stories may need every match (as the Whoosh engine scores all)
         fetch = None if plan.collapse else max(plan.limit, self.settings.proximity_top if nearness else 0)
-        sql = self._statement(comp, where, plan, score, presences, fetch, tier)
+        sql = statement(self.docs, self.sharded, comp, where, plan, score, presences, fetch, tier)
         rows = self.servers.read_within(sql, plan.budget)
         if rows is None:  # PostgreSQL cancelled it at the time budget
             return self._hurried(where, plan, comp)
@@ -148,7 +132,7 @@ class PostgresReader(ArchiveFacts, Reader):
         order (newest first, unless `oldest`), found in at most HURRIED_MS by the date index
         (none if that runs out too); no counts, no scores; partial."""
         order = "day ASC NULLS LAST, seq" if plan.sort == "oldest" else "day DESC NULLS LAST, seq"
-        sql = (f"SELECT id FROM {self.docs} WHERE {' AND '.join(where)} AND {self._kept(plan)} "
+        sql = (f"SELECT id FROM {self.docs} WHERE {' AND '.join(where)} AND {kept_sql(plan)} "
                f"ORDER BY {order} LIMIT {int(plan.limit)}")
         top = [(0.0, r[0]) for r in self.servers.read_within(sql, Budget(HURRIED_MS / 1000)) or []]
         return Hits(len(top), top, {f: Counter() for f in plan.facets}, Counter() if plan.histogram else None,
@@ -166,21 +150,6 @@ class PostgresReader(ArchiveFacts, Reader):
                f"(SELECT lexeme, positions FROM unnest(d.terms) WHERE lexeme = ANY(%s)) u ON TRUE WHERE {cond}")
         rows = self.servers.read(lambda c: c.execute(sql, (lexemes,)).fetchall()) if cond != FALSE else []
         comp.sets[node] = near.kept(node, near.positions_of(rows), comp.expanded_of)
-
-    @staticmethod
-    def _tier(comp: Compiler, prefer: tuple[ast.Node, ...]) -> str:
-        """How many of the preferred nodes (the words as typed) a document holds, as SQL over m:
-        with relevance, more of them rank first (search.engine.base.Plan.prefer)."""
-        flags = []
-        for p in prefer:
-            if special(p):
-                continue
-            for leaf in ast.leaves(p):
-                if isinstance(leaf, ast.Term):
-                    comp.tf(lexeme(leaf.field, leaf.text))  # kept in m's terms, for the flag
-            tsq = comp.match(p)
-            flags.append(TRUE if tsq == TRUE else FALSE if tsq == FALSE else comp.phrase_flag(tsq))
-        return "(" + " + ".join(f"({f})::int" for f in flags) + ")" if flags else "0"
 
     def similar_words(self, word: str, max_distance: int, limit: int,
                       min_freq: int = 1) -> list[tuple[str, int, int]]:
@@ -301,84 +270,6 @@ class PostgresReader(ArchiveFacts, Reader):
         df = self._df(sorted(lexemes))
         return Compiler(self.settings, self.n, self.avg_length, lambda lex: df.get(lex, 0), expanded,
                         capped=capped, values=self._field_values, avg_title=self.avg_title)
-
-    def _statement(self, comp: Compiler, where: list[str], plan: Plan, score: str, presences: list[str],
-                   fetch: int | None, tier: str = "0") -> str:
-        cols = ["id", "seq", "outlet", "source", "day", "month", "editors", "tags", "authors", "blen", "tblen"]
-        # On one node, each matching row's tsvector is read (detoasted) once, into `w`: its
-        # scored terms alone, which every term frequency and phrase below then reads. (Shards
-        # cannot be sent that expression; there each reads `terms`.)
-        col = "terms" if self.sharded else "w"
-        exprs = [(tf_sql(lex, col), alias, "sum") for lex, alias in comp.tfs.items()]
-        exprs += [(f"{col} @@ {sql_literal(tsq)}::tsquery", alias, "bool_or") for tsq, alias in comp.phrases.items()]
-        if self.sharded:  # grouped by the partition key: computed on each shard
-            select = ["id"] + [f"min({c}) AS {c}" for c in cols[1:]] + [f"{agg}({e}) AS {a}" for e, a, agg in exprs]
-            m = f"SELECT {', '.join(select)} FROM {self.docs} WHERE {' AND '.join(where)} GROUP BY id"
-        else:
-            select = cols + [f"{e} AS {a}" for e, a, _ in exprs]
-            lexemes = sorted(comp.tfs)  # every phrase word is scored, so is among them
-            inner = cols + ([f"ts_filter(setweight(terms, 'A', ARRAY[{', '.join(map(sql_literal, lexemes))}]::text[]),"
-                             " '{a}') AS w"] if exprs else [])
-            m = (f"SELECT {', '.join(select)} FROM (SELECT {', '.join(inner)} FROM {self.docs} "
-                 f"WHERE {' AND '.join(where)} OFFSET 0) d")
-        # The date range filters every count, but m keeps the matches outside it: a scaled OR's
-        # coordination counts the clauses that match anywhere, as the Whoosh engine does.
-        conds = self._conditions(plan)
-        kept = " AND ".join(conds.values()) or "TRUE"
-        source = "m"
-        if presences:
-            count = " + ".join(f"coalesce(bool_or({p}), false)::int" for p in presences)
-            source = f"m CROSS JOIN (SELECT ({count})::float8 AS count_ FROM m) c"
-        if plan.sort == "relevance" and plan.query is not None:
-            order = "tier DESC, score DESC, seq"
-        elif plan.sort == "oldest":
-            order = "day ASC NULLS LAST, seq"
-        else:
-            order = "day DESC NULLS LAST, seq"
-        parts = [f"(SELECT 'top'::text, id, score, row_number() OVER (ORDER BY {order}), tier FROM s "
-                 f"ORDER BY {order} LIMIT {'ALL' if fetch is None else int(fetch)})",
-                 "SELECT 'total', NULL, NULL, count(*), NULL FROM s"]
-        if plan.histogram:
-            parts.append("SELECT 'days', day, NULL, count(*), NULL FROM s WHERE day IS NOT NULL GROUP BY day")
-        for name in plan.facets:
-            others = " AND ".join(c for f, c in conds.items() if f != ("date" if name == "month" else name)) or "TRUE"
-            if name in FACET_SQL:
-                col = FACET_SQL[name]
-                parts.append(f"SELECT '{name}', {col}, NULL, count(*), NULL FROM m WHERE {col} IS NOT NULL "
-                             f"AND {others} GROUP BY {col}")
-            elif name in MANY_SQL:
-                col = MANY_SQL[name]
-                parts.append(f"SELECT '{name}', v, NULL, count(*), NULL FROM m CROSS JOIN LATERAL unnest(m.{col}) v "
-                             f"WHERE v <> '' AND {others} GROUP BY v")
-        return (f"WITH m AS MATERIALIZED ({m}), s AS MATERIALIZED (SELECT id, seq, day, {score} AS score, "
-                f"{tier} AS tier FROM {source} WHERE {kept}) " + " UNION ALL ".join(parts))
-
-    def _kept(self, plan: Plan) -> str:
-        return " AND ".join(self._conditions(plan).values()) or "TRUE"
-
-    def _conditions(self, plan: Plan) -> dict[str, str]:
-        """Each filter's SQL, and the date range's ("range")."""
-        conds = self._filters(plan)
-        span = [f"day >= {sql_literal(plan.date_from)}"] * bool(plan.date_from) \
-            + [f"day <= {sql_literal(plan.date_to)}"] * bool(plan.date_to)
-        if span:
-            conds["range"] = "(" + " AND ".join(span) + ")"
-        return conds
-
-    @staticmethod
-    def _filters(plan: Plan) -> dict[str, str]:
-        out = {}
-        for name, values in plan.filters.items():
-            if not values:
-                continue
-            arr = text_array(values)
-            if name in ("outlet", "source"):
-                out[name] = f"{name} = ANY({arr})"
-            elif name in MANY_SQL:
-                out[name] = f"{MANY_SQL[name]} && {arr}"
-            elif name == "date":
-                out[name] = f"(day = ANY({arr}) OR month = ANY({arr}))"
-        return out
 
     def _near(self, top: list[tuple], words: list[str], answer: str | None) -> list[tuple]:
         """The proximity bonus for the best `proximity_top` documents, then the order again."""
