@@ -11,7 +11,8 @@ from conftest import ENGINES, new_location, require_indosum, search, seeds_and_i
 from search.engine.base import Plan
 from search.query import ast
 from search.query.highlight import Highlight
-from search.query.snippets import _marked, best_paragraphs, highlight, indexed, matching_paragraphs
+from search.query.marking import marked
+from search.query.snippets import best_paragraphs, highlight, indexed, matching_paragraphs
 from search.settings import DEFAULT
 from search.text.analysis import analyzer, join_paragraphs
 
@@ -122,7 +123,7 @@ def _highlighter_hits(article, hl):
     """What the highlighter marks, as Reader.paragraph_hits tells it (the title is 0)."""
     out = {}
     for n, text in enumerate(([article.title] if article.title else [""]) + list(article.paragraphs)):
-        spans, matched, phrase_hits = _marked(text, hl)
+        spans, matched, phrase_hits = marked(text, hl)
         if spans:
             out[n] = (frozenset(matched), phrase_hits)
     return out
