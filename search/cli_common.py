@@ -11,16 +11,16 @@ from search.present import i18n
 from search.settings import DEFAULT
 
 
-def _t(key: str, **kw) -> str:
+def message(key: str, **kw) -> str:
     """A catalog message in the command line's language (i18n.env_lang)."""
     return i18n.t(key, i18n.env_lang(), **kw)
 
 
-def _say(*parts: str, err: bool = False) -> None:
+def say(*parts: str, err: bool = False) -> None:
     print(*parts, file=sys.stderr if err else sys.stdout)
 
 
-def _engine(args) -> Engine:
+def engine_of(args) -> Engine:
     memory = getattr(args, "memory", None)
     location = getattr(args, "engine", None) or args.index or default_location()
     return open_engine(location, DEFAULT.with_(memory_mb=memory) if memory else DEFAULT)

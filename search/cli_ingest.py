@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from search.cli_common import _engine, _say, _t
+from search.cli_common import engine_of, message, say
 from search.engine.base import ADDED, MISSING, REMOVED, UNCHANGED, UPDATED, Engine
 from search.errors import IndexMissing, IndexVersionMismatch, KlipingError
 from search.present import i18n
@@ -38,21 +38,21 @@ def _field_map(pairs: list[str] | None) -> dict[str, str] | None:
 def cmd_build(args) -> int:
     from search.indexing.progress import BUILD, Progress
 
-    engine = _engine(args)
+    engine = engine_of(args)
     root = engine.location
     sources = args.sources or [str(SEEDS)]
     if args.if_missing:
         try:
             engine.check()
             if not args.quiet:
-                _say(_t("cli_ready", root=root))
+                say(message("cli_ready", root=root))
             return 0
         except IndexMissing:
             pass
         except IndexVersionMismatch as e:
             if [str(Path(s).resolve()) for s in engine.built_from()] != [str(SEEDS)]:
                 raise KlipingError(e.message, key=e.key, **e.params) from None
-            _say(_t("cli_rebuild_seeds"), err=True)
+            say(message("cli_rebuild_seeds"), err=True)
     outcomes = []
 
     def on_item(item):
@@ -67,9 +67,9 @@ def cmd_build(args) -> int:
     progress.close()
     for skipped in report.skipped:
         if not args.verbose:
-            _say(_t("cli_skipped", origin=skipped.origin, reason=skipped.reason), err=True)
-    _say(_t("cli_built", added=_articles(report.added), root=report.index_dir, seconds=_seconds(report.seconds),
-            skipped=_t("cli_built_skipped", n=len(report.skipped)) if report.skipped else "",
+            say(message("cli_skipped", origin=skipped.origin, reason=skipped.reason), err=True)
+    say(message("cli_built", added=_articles(report.added), root=report.index_dir, seconds=_seconds(report.seconds),
+            skipped=message("cli_built_skipped", n=len(report.skipped)) if report.skipped else "",
             removals=_pieces(report.removals)))
     if args.report:
         _write_report(args.report, {"command": "build", "index_dir": str(root),
@@ -106,11 +106,11 @@ def build_sources(engine: Engine, sources: list[str], *, field_map: dict | None 
 
 
 def _articles(n: int) -> str:
-    return _t("cli_articles_one" if n == 1 else "cli_articles", n=n)
+    return message("cli_articles_one" if n == 1 else "cli_articles", n=n)
 
 
 def _pieces(n: int) -> str:
-    return _t("cli_pieces_one" if n == 1 else "cli_pieces", n=n)
+    return message("cli_pieces_one" if n == 1 else "cli_pieces", n=n)
 
 
 def _outcome(item) -> dict:
@@ -120,13 +120,13 @@ def _outcome(item) -> dict:
         return {"origin": item.origin, "outcome": "skipped", "reason": item.reason}
     flags = item.flags()
     for flag in flags:
-        _say(_t("cli_warning", origin=item.origin, flag=flag), err=True)
+        say(message("cli_warning", origin=item.origin, flag=flag), err=True)
     return {"origin": item.origin, "outcome": "added", "id": item.id, **({"flags": flags} if flags else {})}
 
 
 def _write_report(path: str, data: dict) -> None:
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    _say(_t("cli_report", path=path), err=True)
+    say(message("cli_report", path=path), err=True)
 
 
 def cmd_add(args) -> int:
@@ -144,7 +144,7 @@ def cmd_add(args) -> int:
             progress.start("update")
 
     items = ingest.load(args.sources, field_map=_field_map(args.map), progress=read)
-    report = _engine(args).add(items, wait=args.wait, on_item=_report_item if args.verbose else None)
+    report = engine_of(args).add(items, wait=args.wait, on_item=_report_item if args.verbose else None)
     progress.finish("update")
     progress.close()
     _finish_update(args, report, "add")
@@ -152,22 +152,22 @@ def cmd_add(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    report = _engine(args).remove(args.ids, wait=args.wait)
+    report = engine_of(args).remove(args.ids, wait=args.wait)
     for o in report.outcomes:
         if o.outcome == MISSING:
-            _say(_t("cli_not_found", id=o.id), err=True)
+            say(message("cli_not_found", id=o.id), err=True)
     _finish_update(args, report, "remove")
     return 0
 
 
 def cmd_optimize(args) -> int:
-    engine = _engine(args)
+    engine = engine_of(args)
     done = engine.optimize(wait=args.wait)
     segments, deleted = done["segments"], done["deleted"]
     if segments <= 1 and not deleted:
-        _say(_t("cli_optimized_nothing", root=engine.location))
+        say(message("cli_optimized_nothing", root=engine.location))
     else:
-        _say(_t("cli_optimized", segments=segments, deleted=deleted, seconds=_seconds(done["seconds"]),
+        say(message("cli_optimized", segments=segments, deleted=deleted, seconds=_seconds(done["seconds"]),
                 root=engine.location))
     return 0
 
@@ -175,16 +175,16 @@ def cmd_optimize(args) -> int:
 def _finish_update(args, report, command: str) -> None:
     if not getattr(args, "verbose", False):
         for o in report.skipped:
-            _say(_t("cli_skipped", origin=o.origin, reason=o.reason), err=True)
+            say(message("cli_skipped", origin=o.origin, reason=o.reason), err=True)
     for o in report.outcomes:
         for flag in o.flags or ():
-            _say(_t("cli_warning", origin=o.origin, flag=flag), err=True)
-    counts = [_t("cli_n_" + k.replace(" ", "_"), n=report.count(k))
+            say(message("cli_warning", origin=o.origin, flag=flag), err=True)
+    counts = [message("cli_n_" + k.replace(" ", "_"), n=report.count(k))
               for k in (ADDED, UPDATED, UNCHANGED, REMOVED, MISSING)
               if report.count(k) or k in (ADDED, UPDATED, UNCHANGED)]
-    counts.append(_t("cli_n_skipped", n=len(report.skipped)))
-    _say(_t("cli_updated", counts=", ".join(counts), seconds=_seconds(report.seconds), root=report.index_dir)
-         + ("" if report.committed else _t("cli_unwritten")))
+    counts.append(message("cli_n_skipped", n=len(report.skipped)))
+    say(message("cli_updated", counts=", ".join(counts), seconds=_seconds(report.seconds), root=report.index_dir)
+         + ("" if report.committed else message("cli_unwritten")))
     if args.report:
         _write_report(args.report, {"command": command, **report.as_dict()})
 
@@ -193,12 +193,12 @@ def _report_item(item) -> None:
     from search.models import Skipped
 
     if isinstance(item, Skipped):
-        _say(_t("cli_skipped", origin=item.origin, reason=item.reason), err=True)
+        say(message("cli_skipped", origin=item.origin, reason=item.reason), err=True)
         return
-    _say(_t("cli_item", id=item.id, n=len(item.paragraphs), origin=item.origin))
+    say(message("cli_item", id=item.id, n=len(item.paragraphs), origin=item.origin))
     for r in item.removed:
         text = r.text if len(r.text) <= 100 else r.text[:97] + "..."
-        _say(_t("cli_item_removed", kind=r.kind, text=text))
+        say(message("cli_item_removed", kind=r.kind, text=text))
 
 
 def cmd_postgres_init(args) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from search.cli_common import _engine, _say, _t
+from search.cli_common import engine_of, message, say
 from search.present import i18n
 
 
@@ -20,16 +20,16 @@ def cmd_query(args) -> int:
            "sort": args.sort or "", "page": str(args.page), "per_page": str(args.per_page),
            "exact": "1" if args.exact else ""}
     req = SearchRequest.from_args(raw)
-    resp = Archive(_engine(args)).search(req)
+    resp = Archive(engine_of(args)).search(req)
     if args.json:
         print(json.dumps(search_json(resp), ensure_ascii=False, indent=2))
         return 0
     lang = i18n.env_lang()
     read = resp.query.describe()
-    found = _t("cli_found_one" if resp.total == 1 else "cli_found", n=i18n.format_number(resp.total, lang))
+    found = message("cli_found_one" if resp.total == 1 else "cli_found", n=i18n.format_number(resp.total, lang))
     if read:
-        found = _t("cli_found_for", found=found, read=read)
-    _say(f"{found} ({i18n.format_number(resp.took_ms, lang, 1)} ms)")
+        found = message("cli_found_for", found=found, read=read)
+    say(f"{found} ({i18n.format_number(resp.took_ms, lang, 1)} ms)")
     for i, r in enumerate(resp.results, (req.page - 1) * req.per_page + 1):
         meta = " · ".join(x for x in (r.outlet, format_date(r.date, lang) if r.date else None) if x)
         print(f"\n{i}. {r.title}" + (f"  [{meta}]" if meta else "") + f"  {r.id}")
@@ -50,18 +50,18 @@ def _terminal(html_text: str) -> str:
 def cmd_stats(args) -> int:
     from search.query.archive import Archive
 
-    stats = Archive(_engine(args)).stats()
+    stats = Archive(engine_of(args)).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
     else:
         lang = i18n.env_lang()
-        labels = {k: _t("stat_" + k) if i18n.MESSAGES["en"].get("stat_" + k) else k for k in stats}
+        labels = {k: message("stat_" + k) if i18n.MESSAGES["en"].get("stat_" + k) else k for k in stats}
         width = max(map(len, labels.values())) + 1
         for k, v in stats.items():
             if k in ("first_date", "last_date") and v:
                 v = i18n.format_date(v, lang)
             elif k in ("built_at", "updated_at"):
-                v = i18n.format_datetime(v, lang) if v else _t("about_never")
+                v = i18n.format_datetime(v, lang) if v else message("about_never")
             elif isinstance(v, int):
                 v = i18n.format_number(v, lang)
             print(f"{labels[k]:{width}} {v}")
