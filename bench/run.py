@@ -38,7 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -50,12 +50,10 @@ import living
 import proctree
 import redeal
 import serving
+from corpora import INDOSUM, MAP, WORK, add_batch, corpus
 
-WORK = HERE / "work"
 BARE = "fts5-bare"  # the bare FTS5 build (fts5_ref.py build --bare): build ratios of issue 13
 OUT = HERE / "out"
-INDOSUM = ROOT.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
-MAP = "outlet=source,url=source_url,date=date_from_id_timestamp,tags=category"
 VENV_BIN = Path(sys.executable).parent
 QUERIES = HERE / "queries.txt"
 # Kliping is served as `make serve` serves it (gunicorn, the Makefile's own line), with one
@@ -131,43 +129,6 @@ def rss_mb(pid: int) -> tuple[float, float]:
     except FileNotFoundError:
         pass
     return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
-
-
-# ------------------------------------------------------------------------------------- corpora
-@dataclass
-class Corpus:
-    label: str
-    sources: list[str]
-    field_map: str | None
-    articles: int
-    ids: list[str] = field(default_factory=list)
-
-
-def size_n(label: str) -> int:
-    if label == "35k":
-        return 34630
-    if label.endswith("m"):
-        return int(float(label[:-1]) * 1_000_000)
-    return int(float(label[:-1]) * 1000) if label.endswith("k") else int(label)
-
-
-def corpus(label: str, repo: Path) -> Corpus:
-    if label == "seeds":
-        seeds = sorted((repo / "seeds").glob("*.txt"))
-        return Corpus(label, [str(repo / "seeds")], None, len(seeds))
-    if label in ("3.5k", "indosum"):
-        src = INDOSUM
-    else:
-        n = size_n(label)
-        src = redeal.ensure(n, WORK / f"redeal-{label}.jsonl")
-    ids = [json.loads(line)["id"] for line in src.open(encoding="utf-8")]
-    return Corpus(label, [str(src)], MAP, len(ids), ids)
-
-
-def add_batch(label: str) -> Path:
-    """100 new articles (distinct ids) for `python -m search add`, re-dealt with another seed."""
-    out = WORK / f"add100-{label}.jsonl"
-    return redeal.ensure(100, out, seed=redeal.SEED + 1, id_tag="add")
 
 
 # ------------------------------------------------------------------------------------- servers
