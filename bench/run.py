@@ -23,17 +23,18 @@ After the sizes, bench/ab_whoosh.py measures the measured checkout's fast path o
 internals against Whoosh's public path (--ab-sizes, default 3.5k), in a subprocess; its section
 goes into the report between `<!-- ab_whoosh -->` markers. --skip-ab leaves it out.
 """
+# This file keeps the command line and what is measured at each size, in which order; the rest is
+# in modules beside it: corpora.py (the corpora, bench/work/), servers.py (the servers started and
+# the requests sent), measuring.py (statistics, builds, `add`, the A/B, bench/out/) and
+# provenance.py (the machine, git revisions, the export of --at).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -48,6 +49,7 @@ import proctree
 import redeal
 from corpora import INDOSUM, MAP, WORK, corpus
 from measuring import OUT, build_summary, dir_size, log, measure_ab, measure_add, summary
+from provenance import export, git_rev, machine
 from servers import (
     KLIPING_SERVER,
     VENV_BIN,
@@ -250,59 +252,6 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
             shutil.rmtree(after, ignore_errors=True)
             res["living"]["successive"] = figures
     return res
-
-
-def export(rev: str) -> Path:
-    """`git archive REV` into bench/work/src-<sha>/ (no change to the repository)."""
-    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    dest = WORK / f"src-{sha[:12]}"
-    if not (dest / "app.py").exists():
-        dest.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    log(f"measuring git {rev} = {sha[:12]} exported to {dest}")
-    return dest
-
-
-# ------------------------------------------------------------------------------------- machine
-def machine() -> dict:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError):
-        pass
-    import sqlite3
-    from importlib import metadata
-
-    vers = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
-    for pkg in ("Whoosh", "PyStemmer", "Flask", "Werkzeug", "datasette", "sqlite-utils", "uvicorn"):
-        try:
-            vers[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            vers[pkg] = "not installed"
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": f"{platform.system()} {platform.release()}",
-            "versions": vers, "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
-
-
-def git_rev(repo: Path) -> str:
-    if repo.name.startswith("src-") and repo.parent == WORK:
-        return repo.name[4:] + " (clean export)"
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "search", "app.py"],
-                               cwd=repo, capture_output=True, text=True).stdout.strip()
-        return rev + (" (search/ or app.py modified)" if dirty else "")
-    except OSError:
-        return "?"
 
 
 # ------------------------------------------------------------------------------------- main
