@@ -40,21 +40,9 @@ sys.path.insert(0, str(ROOT))
 
 import proctree
 import redeal
-from run import (
-    MAP,
-    VENV_BIN,
-    WORK,
-    Server,
-    corpus,
-    datasette_path,
-    fetch,
-    kliping_path,
-    label_of,
-    read_queries,
-    rss_mb,
-    run_measured,
-    summary,
-)
+from corpora import MAP, WORK, corpus
+from measuring import rss_mb, run_measured, summary
+from servers import VENV_BIN, Server, datasette_path, fetch, kliping_path, label_of, read_queries
 
 from search.engine.postgres.local import LocalServer
 

@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import psycopg
-from run import run_measured
+from measuring import run_measured
 
 from search.engine.postgres.local import LocalServer, free_port
 

@@ -23,7 +23,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from run import MAP, WORK, corpus
+from corpora import MAP, WORK, corpus
 
 from search import ingest
 from search.engine import open_engine

@@ -23,24 +23,22 @@ After the sizes, bench/ab_whoosh.py measures the measured checkout's fast path o
 internals against Whoosh's public path (--ab-sizes, default 3.5k), in a subprocess; its section
 goes into the report between `<!-- ab_whoosh -->` markers. --skip-ab leaves it out.
 """
+# This file keeps the command line and what is measured at each size, in which order; the rest is
+# in modules beside it: corpora.py (the corpora, bench/work/), servers.py (the servers started and
+# the requests sent), measuring.py (statistics, builds, `add`, the A/B, bench/out/) and
+# provenance.py (the machine, git revisions, the export of --at).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import http.client
 import json
 import os
-import platform
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -49,270 +47,22 @@ sys.path.insert(0, str(HERE))  # `search` is put on the path in main(), from the
 import living
 import proctree
 import redeal
-import serving
+from corpora import INDOSUM, MAP, WORK, corpus
+from measuring import OUT, build_summary, dir_size, log, measure_ab, measure_add, summary
+from provenance import export, git_rev, machine
+from servers import (
+    KLIPING_SERVER,
+    VENV_BIN,
+    Server,
+    datasette_path,
+    fetch,
+    kliping_path,
+    label_of,
+    read_queries,
+    total_of,
+)
 
-WORK = HERE / "work"
 BARE = "fts5-bare"  # the bare FTS5 build (fts5_ref.py build --bare): build ratios of issue 13
-OUT = HERE / "out"
-INDOSUM = ROOT.parent / "shared" / "corpora" / "indosum" / "articles.jsonl"
-MAP = "outlet=source,url=source_url,date=date_from_id_timestamp,tags=category"
-VENV_BIN = Path(sys.executable).parent
-QUERIES = HERE / "queries.txt"
-# Kliping is served as `make serve` serves it (gunicorn, the Makefile's own line), with one
-# worker, so every cold request reaches the same freshly started process. Before 2026-12-06 the
-# bench used `flask run` (`make run`'s development server), about 1 to 2 ms slower a request.
-KLIPING_SERVER = serving.serve_command("{port}", 1)  # type: ignore[arg-type]
-
-
-# ------------------------------------------------------------------------------------- helpers
-def log(*a) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}]", *a, file=sys.stderr, flush=True)
-
-
-def pct(xs: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    s = sorted(xs)
-    if not s:
-        return float("nan")
-    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
-    return s[k]
-
-
-def summary(xs: list[float]) -> dict:
-    if not xs:
-        return {}
-    return {"n": len(xs), "p50": statistics.median(xs), "p95": pct(xs, 95), "p99": pct(xs, 99),
-            "min": min(xs), "max": max(xs)}
-
-
-def dir_size(p: Path) -> int:
-    if p.is_file():
-        return p.stat().st_size
-    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """Run a command; its wall time, peak RSS (this child and its children) and exit status."""
-    started = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Drain pipes in threads so a chatty child never blocks; wait4 gives this child's own rusage.
-    import threading
-    bufs = {"out": b"", "err": b""}
-
-    def drain(name, stream):
-        bufs[name] = stream.read()
-
-    ts = [threading.Thread(target=drain, args=("out", p.stdout)), threading.Thread(target=drain, args=("err", p.stderr))]
-    for t in ts:
-        t.start()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - started
-    for t in ts:
-        t.join()
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return {"seconds": wall, "peak_rss_mb": ru.ru_maxrss / 1024, "rc": p.returncode,
-            "stdout": bufs["out"].decode(errors="replace")[-2000:], "stderr": bufs["err"].decode(errors="replace")[-2000:]}
-
-
-def rss_mb(pid: int) -> tuple[float, float]:
-    """(current RSS, peak RSS) of a process, in MB."""
-    vals = {}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                k, v = line.split(":")
-                vals[k] = int(v.split()[0]) / 1024
-    except FileNotFoundError:
-        pass
-    return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
-
-
-# ------------------------------------------------------------------------------------- corpora
-@dataclass
-class Corpus:
-    label: str
-    sources: list[str]
-    field_map: str | None
-    articles: int
-    ids: list[str] = field(default_factory=list)
-
-
-def size_n(label: str) -> int:
-    if label == "35k":
-        return 34630
-    if label.endswith("m"):
-        return int(float(label[:-1]) * 1_000_000)
-    return int(float(label[:-1]) * 1000) if label.endswith("k") else int(label)
-
-
-def corpus(label: str, repo: Path) -> Corpus:
-    if label == "seeds":
-        seeds = sorted((repo / "seeds").glob("*.txt"))
-        return Corpus(label, [str(repo / "seeds")], None, len(seeds))
-    if label in ("3.5k", "indosum"):
-        src = INDOSUM
-    else:
-        n = size_n(label)
-        src = redeal.ensure(n, WORK / f"redeal-{label}.jsonl")
-    ids = [json.loads(line)["id"] for line in src.open(encoding="utf-8")]
-    return Corpus(label, [str(src)], MAP, len(ids), ids)
-
-
-def add_batch(label: str) -> Path:
-    """100 new articles (distinct ids) for `python -m search add`, re-dealt with another seed."""
-    out = WORK / f"add100-{label}.jsonl"
-    return redeal.ensure(100, out, seed=redeal.SEED + 1, id_tag="add")
-
-
-# ------------------------------------------------------------------------------------- servers
-@dataclass
-class Server:
-    name: str  # e.g. "kliping", "fts5", "datasette"
-    kind: str  # kliping | fts5 | datasette
-    url_for: object  # callable: request params dict -> path
-    proc: subprocess.Popen | None = None
-    port: int = 0
-    ready_path: str = "/-/nothing-here"
-
-    def start(self, cmd: list[str], cwd: Path, env: dict) -> None:
-        self._args = (cmd, cwd, env)  # for restart()
-        self.port = free_port()
-        cmd = [c.replace("{port}", str(self.port)) for c in cmd]
-        self.log = open(WORK / f"server-{self.name}.log", "w")  # noqa: SIM115 (closed in stop())
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: see {self.log.name}")
-            try:
-                status, _, _ = fetch(self.port, self.ready_path)
-                if status:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not start in 120 s")
-
-    def ask(self, pairs) -> tuple[bytes, float]:
-        """One search request: (body, ms); anything but 200 stops the run."""
-        status, body, secs = fetch(self.port, self.url_for(pairs))
-        if status != 200:
-            raise RuntimeError(f"{self.name} {label_of(pairs)} -> {status}: {body[:300]!r}")
-        return body, secs * 1000
-
-    def restart(self) -> None:
-        """Stop it and start it again as it was started: a fresh server, every cache empty."""
-        self.stop()
-        self.start(*self._args)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if getattr(self, "log", None):
-            self.log.close()
-
-
-def fetch(port: int, path: str) -> tuple[int, bytes, float]:
-    """One GET on a fresh connection: status, body, seconds (connect to last byte)."""
-    t0 = time.perf_counter()
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        c.request("GET", path)
-        r = c.getresponse()
-        body = r.read()
-    finally:
-        c.close()
-    return r.status, body, time.perf_counter() - t0
-
-
-def read_queries(path: Path = QUERIES) -> list[list[tuple[str, str]]]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        pairs = []
-        for part in line.split("&"):
-            k, _, v = part.partition("=")
-            pairs.append((k.strip(), v.strip()))
-        out.append(pairs)
-    return out
-
-
-def label_of(pairs) -> str:
-    return "&".join(f"{k}={v}" for k, v in pairs) or "(empty)"
-
-
-def kliping_path(pairs) -> str:
-    return "/api/search?" + urlencode(pairs)
-
-
-def request_of(pairs):
-    """The query-string pairs as the measured checkout's SearchRequest."""
-    from search.query.params import SearchRequest
-
-    args: dict[str, list[str]] = {}
-    for k, v in pairs:
-        args.setdefault(k, []).append(v)
-    return SearchRequest.from_args(args)
-
-
-def datasette_path(pairs) -> str:
-    """The same request on Datasette's table JSON API: _search (FTS5, raw syntax, analysed terms),
-    filters as column filters, and _facet on outlet and month."""
-    from fts5_ref import to_fts
-
-    from search.query.parse import parse_query
-
-    req = request_of(pairs)
-    parsed = parse_query(req.q)
-    qs: list[tuple[str, str]] = []
-    if not parsed.is_browse:
-        pos, negs = to_fts(parsed.query)
-        if pos is not None:
-            qs += [("_search", pos), ("_searchmode", "raw")]
-        for n in negs:
-            qs.append(("_where", "rowid not in (select rowid from articles_fts where articles_fts match "
-                                 + "'" + n.replace("'", "''") + "')"))
-    if req.effective_sort == "newest" or parsed.is_browse:
-        qs.append(("_sort_desc", "date"))
-    elif req.effective_sort == "oldest":
-        qs.append(("_sort", "date"))
-    if req.filters.get("outlet"):
-        qs.append(("outlet__in", json.dumps(list(req.filters["outlet"]), ensure_ascii=False)))
-    for v in req.filters.get("date", ()):
-        qs.append(("month" if len(v) == 7 else "date", v))
-    for v in req.filters.get("tag", ()):
-        qs.append(("tags__arraycontains", v))
-    lo, hi = req.date_range
-    if lo:
-        qs.append(("date__gte", lo))
-    if hi:
-        qs.append(("date__lte", hi + "~"))
-    qs += [("_facet", "outlet"), ("_facet", "month"), ("_size", str(req.per_page))]
-    # Datasette pages by an opaque cursor, so a `page` beyond 1 is asked as page 1 there.
-    for c in ("id", "title", "outlet", "date", "url"):
-        qs.append(("_col", c))
-    return "/kliping/articles.json?" + urlencode(qs)
-
-
-def total_of(kind: str, body: bytes) -> int | None:
-    try:
-        d = json.loads(body)
-    except ValueError:
-        return None
-    if kind == "datasette":
-        return d.get("filtered_table_rows_count")
-    return d.get("total")
 
 
 # ------------------------------------------------------------------------------------- one size
@@ -371,7 +121,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
                 f"{r['peak_tree_pss_mb']:.0f} MB tree PSS (load before: {load:.1f})")
             runs[name].append(r)
     for name, idx, *_ in jobs:
-        res["builds"][name] = _build_summary(runs[name], c.articles, dir_size(idx))
+        res["builds"][name] = build_summary(runs[name], c.articles, dir_size(idx))
 
     # -- servers
     servers: list[Server] = []
@@ -502,112 +252,6 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
             shutil.rmtree(after, ignore_errors=True)
             res["living"]["successive"] = figures
     return res
-
-
-def _build_summary(runs: list[dict], n: int, size: int) -> dict:
-    secs = [r["seconds"] for r in runs]
-    med = statistics.median(secs)
-    return {"seconds": med, "min": min(secs), "max": max(secs), "runs": len(runs),
-            "articles_per_s": n / med if med else None,
-            "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs), "size_mb": size / 1e6,
-            "peak_tree_pss_mb": statistics.median(r["peak_tree_pss_mb"] for r in runs),
-            "peak_tree_rss_mb": statistics.median(r["peak_tree_rss_mb"] for r in runs),
-            "cpu_s": statistics.median(r["cpu_s"] for r in runs),
-            "load_before": [round(r.get("load", 0), 1) for r in runs]}
-
-
-def add_available(repo: Path) -> bool:
-    r = subprocess.run([sys.executable, "-m", "search", "add", "--help"], cwd=repo, capture_output=True)
-    return r.returncode == 0
-
-
-def measure_add(name: str, repo: Path, idx: Path, label: str, env: dict) -> dict:
-    if not add_available(repo):
-        return {"available": False, "note": "`python -m search add` is not available in this checkout"}
-    batch = add_batch(label)
-    # Work on a copy so the built index stays as built (and --reuse stays honest).
-    copy = WORK / f"add-{name}-{label}"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(idx, copy, symlinks=True)
-    cmd = [sys.executable, "-m", "search", "add", str(batch), "--map", MAP, "--index", str(copy)]
-    r = run_measured(cmd, repo, env)
-    out = {"available": True, "seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"]}
-    if r["rc"] != 0:
-        out["error"] = (r["stderr"] or r["stdout"]).strip().splitlines()[-1:] or ["failed"]
-    shutil.rmtree(copy, ignore_errors=True)
-    return out
-
-
-def measure_ab(repo: Path, args) -> dict:
-    """bench/ab_whoosh.py against the checkout `repo`, in its own process: its results, or
-    {"error": ...} when it fails (say, a checkout from before search/engine/whoosh/compat.py)."""
-    out = OUT / "ab_whoosh.json"
-    out.unlink(missing_ok=True)
-    reps = args.ab_reps or (2 if args.quick else 5)
-    cmd = [sys.executable, str(HERE / "ab_whoosh.py"), "--repo", str(repo), "--sizes", args.ab_sizes,
-           "--reps", str(reps), "--work", str(WORK / "ab"), "--json", str(out)]
-    log(f"A/B of the Whoosh internals: {' '.join(cmd[1:])}")
-    env = dict(os.environ, PYTHONPATH=str(repo))
-    env.pop("KLIPING_WHOOSH_PUBLIC", None)
-    p = subprocess.run(cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    shutil.rmtree(WORK / "ab", ignore_errors=True)
-    if p.returncode != 0 or not out.exists():
-        lines = (p.stderr or "").strip().splitlines()
-        return {"error": lines[-1] if lines else f"exit status {p.returncode}"}
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-def export(rev: str) -> Path:
-    """`git archive REV` into bench/work/src-<sha>/ (no change to the repository)."""
-    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    dest = WORK / f"src-{sha[:12]}"
-    if not (dest / "app.py").exists():
-        dest.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    log(f"measuring git {rev} = {sha[:12]} exported to {dest}")
-    return dest
-
-
-# ------------------------------------------------------------------------------------- machine
-def machine() -> dict:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError):
-        pass
-    import sqlite3
-    from importlib import metadata
-
-    vers = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
-    for pkg in ("Whoosh", "PyStemmer", "Flask", "Werkzeug", "datasette", "sqlite-utils", "uvicorn"):
-        try:
-            vers[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            vers[pkg] = "not installed"
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": f"{platform.system()} {platform.release()}",
-            "versions": vers, "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
-
-
-def git_rev(repo: Path) -> str:
-    if repo.name.startswith("src-") and repo.parent == WORK:
-        return repo.name[4:] + " (clean export)"
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "search", "app.py"],
-                               cwd=repo, capture_output=True, text=True).stdout.strip()
-        return rev + (" (search/ or app.py modified)" if dirty else "")
-    except OSError:
-        return "?"
 
 
 # ------------------------------------------------------------------------------------- main

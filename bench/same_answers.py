@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import read_queries  # bench/ is not a package: run.py is found beside this file
+from servers import read_queries  # bench/ is not a package: servers.py is found beside this file
 
 
 def dump(repo: Path, index: Path, out: Path, pages: bool) -> None:

@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from run import label_of, read_queries, request_of
+from servers import label_of, read_queries, request_of
 
 from search.engine import open_engine
 from search.query.archive import Archive
