@@ -42,6 +42,8 @@ def test_facet_more_lists_every_value_with_paging(client):
     first = client.get("/facets/tag?q=banjir").get_data(as_text=True)
     second = client.get("/facets/tag?q=banjir&fpage=2").get_data(as_text=True)
     assert "topik000" in first and "topik059" not in first and "topik059" in second
+    assert "<p>60 nilai</p>" in first  # how many values, in words (was a bare number)
+    assert "<p>60 values</p>" in client.get("/facets/tag?q=banjir&lang=en").get_data(as_text=True)
     assert "fpage=2" in first
     data = client.get("/api/search/facets/tag?q=banjir").get_json()
     assert data["total"] == 60 and len(data["values"]) == 60
