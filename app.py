@@ -39,7 +39,7 @@ from search.errors import KlipingError
 from search.present import about, cite_formats, exports, i18n, views, web
 from search.present.anchors import locate
 from search.present.citations import display_title
-from search.present.jsonview import article_json, error_json, quotes_json, search_json
+from search.present.jsonview import article_json, error_json, facet_json, quotes_json, search_json
 from search.present.openapi import spec as openapi_spec
 from search.present.pageview import article_view
 from search.query import export
@@ -173,7 +173,7 @@ def api_export():
 def api_facet(name: str):
     """Every value of one facet for a search, with counts."""
     _, values = _facet_values(name)
-    return jsonify(views.facet_json(name, values))
+    return jsonify(facet_json(name, values))
 
 
 @api.get("/stats")

@@ -4,7 +4,7 @@ permalink (search.present.anchors); `anchor` is today's `#p<n>`, `fragment` the 
 fragment, `original` the publisher's address with one (or null)."""
 from __future__ import annotations
 
-from search.models import Article, Echo, QuoteAppearance, QuoteMark, QuotePage, Story
+from search.models import Article, Echo, FacetValue, QuoteAppearance, QuoteMark, QuotePage, Story
 from search.present.citations import article_path, fragment_path, original_fragment, paragraph_path, permalink_path
 from search.present.i18n import t
 from search.query.archive import SearchResponse
@@ -51,6 +51,16 @@ def histogram_json(resp: SearchResponse) -> dict:
             "undated": h.undated}
 
 
+def facet_value_json(v: FacetValue) -> dict:
+    """One value of a facet, as a search and the facet's own endpoint both give it."""
+    return {"value": v.value, "count": v.count, "selected": v.selected}
+
+
+def facet_json(name: str, values: list[FacetValue]) -> dict:
+    """GET /api/search/facets/<name>: every value of one facet for a search, with counts."""
+    return {"facet": name, "total": len(values), "values": [facet_value_json(v) for v in values]}
+
+
 def search_json(resp: SearchResponse, base_url: str = "", search_url: str = "/") -> dict:
     """`search_url` is where the search page is served (for did-you-mean's link)."""
     base = base_url.rstrip("/")
@@ -93,10 +103,7 @@ def search_json(resp: SearchResponse, base_url: str = "", search_url: str = "/")
         ],
         "collapse": resp.request.collapse or None,
         "stories": resp.stories,
-        "facets": {
-            f.name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in f.values]
-            for f in resp.facets
-        },
+        "facets": {f.name: [facet_value_json(v) for v in f.values] for f in resp.facets},
         "facets_truncated": {f.name: f.truncated for f in resp.facets},
         "notices": [{"code": n.key, "message": t(n.key, "en", **n.kwargs())} for n in resp.notices],
         "histogram": histogram_json(resp),

@@ -109,12 +109,6 @@ def help_html(templates: Path, lang: str) -> Markup:
 
 
 # -- JSON API and files ---------------------------------------------------------------------------
-def facet_json(name: str, values: list) -> dict:
-    """GET /api/search/facets/<name>: every value of one facet for a search, with counts."""
-    return {"facet": name, "total": len(values),
-            "values": [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]}
-
-
 def export_headers(fmt: str, limit: int) -> dict[str, str]:
     """An export's headers beside its type: a file to save, and the cap on its rows."""
     return {"Content-Disposition": f'attachment; filename="kliping.{fmt}"', "X-Kliping-Export-Limit": str(limit)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -77,10 +76,7 @@ def test_a_feed_links_each_entry_with_its_query():
     assert views.feed_parts(SearchRequest(), [(a, "x")]) == ("Kliping", "", [(a, "x", "/articles/a%2F1")])
 
 
-def test_the_facet_json_and_the_file_headers():
-    value = SimpleNamespace(value="Tempo", count=3, selected=True)
-    assert views.facet_json("outlet", [value]) == {
-        "facet": "outlet", "total": 1, "values": [{"value": "Tempo", "count": 3, "selected": True}]}
+def test_the_file_headers():
     assert views.export_headers("jsonl", 5000) == {
         "Content-Disposition": 'attachment; filename="kliping.jsonl"', "X-Kliping-Export-Limit": "5000"}
     assert views.safe_name("002_a7e/../x y") == "kliping-002_a7e-..-x-y"
