@@ -36,14 +36,9 @@ class Histogram:
         return max((b.count for b in self.buckets), default=0)
 
 
-def _start(day: dt.date, unit: str) -> dt.date:
-    if unit == "week":
-        return day - dt.timedelta(days=day.weekday())  # Monday
-    if unit == "month":
-        return day.replace(day=1)
-    if unit == "year":
-        return day.replace(month=1, day=1)
-    return day
+def _monday(day: dt.date) -> dt.date:
+    """The first day of a day's week."""
+    return day - dt.timedelta(days=day.weekday())
 
 
 def _bucket_counts(dated: dict[str, int], unit: str) -> dict[str, int]:
@@ -54,7 +49,7 @@ def _bucket_counts(dated: dict[str, int], unit: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     if unit == "week":
         for d, n in dated.items():
-            k = _start(dt.date.fromisoformat(d), unit).isoformat()
+            k = _monday(dt.date.fromisoformat(d)).isoformat()
             counts[k] = counts.get(k, 0) + n
         return counts
     cut, first = (8, "01") if unit == "month" else (5, "01-01")
@@ -64,21 +59,11 @@ def _bucket_counts(dated: dict[str, int], unit: str) -> dict[str, int]:
     return counts
 
 
-def _next(day: dt.date, unit: str) -> dt.date:
-    if unit == "day":
-        return day + dt.timedelta(days=1)
-    if unit == "week":
-        return day + dt.timedelta(days=7)
-    if unit == "month":
-        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return day.replace(year=day.year + 1)
-
-
 def _count(lo: dt.date, hi: dt.date, unit: str) -> int:
     if unit == "day":
         return (hi - lo).days + 1
     if unit == "week":
-        return (_start(hi, "week") - _start(lo, "week")).days // 7 + 1
+        return (_monday(hi) - _monday(lo)).days // 7 + 1
     if unit == "month":
         return (hi.year - lo.year) * 12 + hi.month - lo.month + 1
     return hi.year - lo.year + 1
@@ -99,11 +84,11 @@ def _spans(lo: dt.date, hi: dt.date, unit: str) -> Iterator[tuple[str, str]]:
             for m in range(lo.month if y == lo.year else 1, (hi.month if y == hi.year else 12) + 1):
                 yield f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
         return
-    at, day = _start(lo, unit), dt.timedelta(days=1)
+    at, step = (lo, dt.timedelta(days=1)) if unit == "day" else (_monday(lo), dt.timedelta(days=7))
+    last = step - dt.timedelta(days=1)  # a bucket's last day, from its first
     while at <= hi:
-        after = _next(at, unit)
-        yield at.isoformat(), (after - day).isoformat()
-        at = after
+        yield at.isoformat(), (at + last).isoformat()
+        at += step
 
 
 def histogram(days: Counter | None, req: SearchRequest, total: int = 0) -> Histogram:
