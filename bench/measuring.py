@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import proctree
 from corpora import MAP, WORK, add_batch
 
 HERE = Path(__file__).resolve().parent
@@ -72,15 +73,8 @@ def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
 
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current RSS, peak RSS) of a process, in MB."""
-    vals = {}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                k, v = line.split(":")
-                vals[k] = int(v.split()[0]) / 1024
-    except FileNotFoundError:
-        pass
-    return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
+    kb = proctree.status_kb(pid, "VmRSS", "VmHWM")
+    return tuple(kb[k] / 1024 if k in kb else float("nan") for k in ("VmRSS", "VmHWM"))
 
 
 def build_summary(runs: list[dict], n: int, size: int) -> dict:

@@ -61,20 +61,23 @@ def _kb(pid: int, fallback_rss: bool = False) -> tuple[int, int]:
     except OSError:
         pass
     if pss is None and fallback_rss:
-        pss = rss = _vm_rss_kb(pid)
+        pss = rss = status_kb(pid, "VmRSS").get("VmRSS", 0)
     return pss or 0, rss or 0
 
 
-def _vm_rss_kb(pid: int) -> int:
-    """VmRSS of one process in kB from /proc/PID/status; 0 when it is gone or has no memory."""
+def status_kb(pid: int, *names: str) -> dict[str, int]:
+    """Fields of /proc/PID/status given in kB (VmRSS, VmHWM ...), which anyone may read; the
+    ones missing (a process that is gone, or a kernel thread) are left out."""
+    out: dict[str, int] = {}
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                name, _, value = line.partition(":")
+                if name in names:
+                    out[name] = int(value.split()[0])
     except OSError:
         pass
-    return 0
+    return out
 
 
 def tree_pss_mb(pid: int | None, fallback_rss: bool = False) -> float:
