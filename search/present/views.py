@@ -39,11 +39,6 @@ def checked_format(fmt: str, formats: Sequence[str]) -> str:
     return fmt
 
 
-def search_qs(req: SearchRequest) -> str:
-    """The search page's query string of a search ("" for no parameters at all)."""
-    return req.qs() if req.params() else ""
-
-
 def search_back(args: dict[str, list[str]]) -> str:
     """The search an article page was reached from (its query string carries it), as the
     search page's query string: "back to results" returns to the same page of the same search."""
@@ -51,7 +46,7 @@ def search_back(args: dict[str, list[str]]) -> str:
         req = SearchRequest.from_args(args)
     except KlipingError:  # a hand-made link with a bad parameter: keep what can be kept
         req = SearchRequest(q=(args.get("q") or [""])[0][:1000])
-    return search_qs(req)
+    return req.suffix()
 
 
 # -- pages ----------------------------------------------------------------------------------------
@@ -75,7 +70,7 @@ def feed_parts(req: SearchRequest, entries: Iterable[tuple[Article, str]]) -> tu
     the query, so that the page highlights it)."""
     title = f"Kliping: {req.q}" if req.q else "Kliping"
     query = "?" + urlencode({"q": req.q}) if req.q else ""
-    return title, search_qs(req), [(a, text, article_path(a.id) + query) for a, text in entries]
+    return title, req.suffix(), [(a, text, article_path(a.id) + query) for a, text in entries]
 
 
 def article_text(article: Article, view: dict, echoes: Mapping, quotes: Mapping, parsed: ParsedQuery) -> dict:

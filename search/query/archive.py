@@ -184,7 +184,7 @@ class Archive:
             keys = [key_ for _, key_ in shown]
             # An article reached from a search carries the whole search: its page highlights the
             # query, and its "back to results" link returns to this very page of results.
-            qs = req.qs() if req.params() else ""
+            qs = req.suffix()
             articles = reader.articles(keys)
             idf = reader.idf() if parsed.highlight else None
             stories = reader.stories([a.id for a in articles])

@@ -170,6 +170,12 @@ class SearchRequest:
         """The query string for this request, with a leading '?' (or '?' alone)."""
         return "?" + urlencode(self.params())
 
+    def suffix(self) -> str:
+        """What an address takes to carry this request: `qs()`, or nothing when the request has
+        no parameters (a bare address, not one ending in '?')."""
+        params = self.params()
+        return "?" + urlencode(params) if params else ""
+
     def range_qs(self) -> Callable[[str, str], str]:
         """(from, to) -> `qs()` of this request narrowed to those days, page 1: the same string,
         with every other parameter encoded once for all the ranges (the histogram's bars: up

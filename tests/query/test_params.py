@@ -192,3 +192,9 @@ def test_range_qs_is_the_narrowed_requests_qs(args):
     narrowed = req.range_qs()
     for lo, hi in (("2024-06-01", "2024-06-30"), ("1999-01-01", "1999-01-01")):
         assert narrowed(lo, hi) == replace(req, date_from=lo, date_to=hi, page=1).qs()
+
+
+def test_suffix_is_the_query_string_or_nothing_for_a_bare_request():
+    assert SearchRequest().suffix() == "" and SearchRequest().qs() == "?"
+    req = SearchRequest(q="sanksi PBB", filters={"outlet": ("Kontan",)}, page=2)
+    assert req.suffix() == req.qs() == "?q=sanksi+PBB&outlet=Kontan&page=2"
