@@ -41,7 +41,7 @@ def test_the_reading_childs_compounds_give_the_signatures_the_indexer_works_out(
     """A build's reading child reads the compound paragraphs' signatures (`compounds`); the
     indexer takes its own term set where it gives None. Every paragraph of the seeds and 600
     IndoSum articles gets the signature `signature` gives it with the index's term set."""
-    from conftest import seeds_and_indosum
+    from conftest import INDOSUM, seeds_and_indosum
 
     an = analyzer()
     arts = seeds_and_indosum(tmp_path, 600)
@@ -53,7 +53,9 @@ def test_the_reading_childs_compounds_give_the_signatures_the_indexer_works_out(
         for text, own, ahead in zip(a.paragraphs, stems, found):
             assert (own if ahead is None else ahead) == signature(an, text, own), text
             seen += ahead is not None
-    assert seen > 50  # compounds were read ahead (Kim Jong-un, e-KTP, MotoGP ...)
+    # compounds were read ahead (Kim Jong-un, e-KTP, MotoGP ...): in 3 paragraphs of the seeds,
+    # and in more than 50 once IndoSum's articles are beside the checkout
+    assert seen > (50 if INDOSUM.exists() else 2)
     assert compounds(an, ["Kim Jong-un tiba", "Sanksi-sanksi baru PBB"]) == \
         [signature(an, "Kim Jong-un tiba"), None]
 
