@@ -318,7 +318,7 @@ def finish_response(resp: Response) -> Response:
     if static and resp.status_code in (200, 304):
         fresh = request.args.get("v") == static_version(current_app, request.view_args.get("filename", ""))
         web.cache_static(resp.cache_control, fresh)
-    return web.compress(resp, static, request.method, request.accept_encodings["gzip"])
+    return web.compress(resp, static, request.method, lambda: bool(request.accept_encodings["gzip"]))
 
 
 def plain_etags() -> None:

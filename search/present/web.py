@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,15 +50,16 @@ def cache_static(cache_control, fresh: bool) -> None:
         cache_control.immutable = True
 
 
-def compress(resp, static: bool, method: str, accepts_gzip: bool):
+def compress(resp, static: bool, method: str, accepts_gzip: Callable[[], bool]):
     """gzip a complete 200 body of a textual type (a werkzeug Response, changed in place and
     returned) for a client that accepts it; `static`: a static file (read whole even if it would
-    be streamed: they are small)."""
+    be streamed: they are small). `accepts_gzip` reads the request's Accept-Encoding, only for a
+    body that could be gzipped (not for a redirect, an export's stream or a HEAD)."""
     if (resp.status_code != 200 or (resp.is_streamed and not static) or "Content-Encoding" in resp.headers
             or resp.mimetype not in GZIP_TYPES or method == "HEAD"):
         return resp
     resp.vary.add("Accept-Encoding")
-    if not accepts_gzip:
+    if not accepts_gzip():
         return resp
     resp.direct_passthrough = False  # a static file: read it
     data = resp.get_data()

@@ -33,18 +33,25 @@ def test_a_static_file_under_its_version_is_cached_for_a_year_else_for_five_minu
 def test_a_textual_body_is_gzipped_with_a_marked_tag_for_a_client_that_accepts_it():
     resp = Response(BIG, mimetype="text/html", headers={"Accept-Ranges": "bytes"})
     resp.set_etag("abc")
-    assert web.compress(resp, False, "GET", True) is resp
+    assert web.compress(resp, False, "GET", lambda: True) is resp
     assert gzip.decompress(resp.get_data()).decode() == BIG
     assert resp.headers["Content-Encoding"] == "gzip" and "Accept-Ranges" not in resp.headers
     assert resp.headers["Vary"] == "Accept-Encoding"
     assert resp.get_etag() == ("abc" + web.GZ_TAG, False)
-    again = web.compress(Response(BIG, mimetype="text/html"), False, "GET", True)
+    again = web.compress(Response(BIG, mimetype="text/html"), False, "GET", lambda: True)
     assert again.get_data() == resp.get_data()  # no timestamp: the same body, the same bytes
 
 
 def test_what_is_not_gzipped():
+    asked = []
+
     def sent(accepts=True, method="GET", static=False, **kw):
-        resp = web.compress(Response(**{"response": BIG, "mimetype": "text/html", **kw}), static, method, accepts)
+        def accepts_gzip():
+            asked.append(kw)
+            return accepts
+
+        resp = web.compress(Response(**{"response": BIG, "mimetype": "text/html", **kw}), static, method,
+                            accepts_gzip)
         return resp.headers.get("Content-Encoding"), resp.headers.get("Vary")
 
     assert sent(accepts=False) == (None, "Accept-Encoding")  # a cache must ask again for each encoding
@@ -55,6 +62,9 @@ def test_what_is_not_gzipped():
     assert sent(headers={"Content-Encoding": "br"}) == ("br", None)
     assert sent(response=iter([BIG])) == (None, None)  # streamed: an export
     assert sent(response=iter([BIG]), static=True) == ("gzip", "Accept-Encoding")  # a static file is read whole
+    # Accept-Encoding is read only for the bodies that could be gzipped (the refused one, the short
+    # one and the static file), not for a HEAD, a 404, an image, an encoded body or an export's stream
+    assert len(asked) == 3 and asked[:2] == [{}, {"response": "<p>short</p>"}]
 
 
 def test_a_revalidation_names_the_plain_tags_of_gzipped_bodies():
