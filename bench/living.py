@@ -23,16 +23,9 @@ from pathlib import Path
 
 import proctree
 import redeal
+from measuring import pct
 
 HERE = Path(__file__).resolve().parent
-
-
-def _pct(xs, p):
-    s = sorted(xs)
-    if not s:
-        return None
-    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
-    return s[k]
 
 
 def batch(work: Path, n: int, tag: str) -> Path:
@@ -121,7 +114,7 @@ def cold_pair(repo: Path, indexes: dict[str, Path], queries: list, start_server,
             for s in servers.values():
                 s.stop()
         log(f"cold pair, restart {r + 1}/{restarts} done")
-    out = {name: {"p50": statistics.median(xs), "p95": _pct(xs, 95), "p99": _pct(xs, 99), "n": len(xs),
+    out = {name: {"p50": statistics.median(xs), "p95": pct(xs, 95), "p99": pct(xs, 99), "n": len(xs),
                   "per_query": {q: statistics.median(v) for q, v in per_query[name].items()}}
            for name, xs in samples.items()}
     return out
