@@ -3,6 +3,9 @@
     python bench/fts5_ref.py build SOURCES... --map outlet=source,... --db bench/work/x.sqlite
     KLIPING_REF_DB=bench/work/x.sqlite flask --app bench.fts5_ref:create_app run   (or: python bench/fts5_ref.py serve --db X --port P)
 
+bench/run.py serves it with `make serve`'s gunicorn line instead (bench/servers.py FTS5_SERVER),
+as it serves Kliping; `serve` here is Flask's development server, for a look by hand.
+
 Same analysis as Kliping: articles come from `search.ingest.load` (same cleaning, same ids and
 metadata), and the indexed text is the project analyzer's output (`search.analysis.tokens`:
 regex tokens, lowercase, stop list, the project stemmer with PyStemmer's Snowball fallback),

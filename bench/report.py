@@ -254,6 +254,16 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
           f"{rf(ratio(g('latency', k, 'p50'), g('latency', REF, 'p50')))} | {rf(ratio(g('latency', k, 'p95'), g('latency', REF, 'p95')))} | "
           f"{rf(ratio(g('latency', k, 'p50'), g('latency', DS, 'p50')))} | {rf(ratio(g('latency', k, 'p95'), g('latency', DS, 'p95')))} | "
           f"{rf(ratio(g('rss', k, 'peak_mb'), g('rss', DS, 'peak_mb')))} |")
+    w("")
+    w("Cold /api/search p50 ÷ Datasette's (each request's first arrival at a fresh server), Kliping's and the FTS5 "
+      "reference's: the reference answers a lighter request (two facets; no histogram, did-you-mean, stories or links) "
+      "with SQLite's C index behind the same analysis, highlighter and server.\n")
+    w("| corpus | Kliping ÷ Datasette | FTS5 reference ÷ Datasette |")
+    w("|---|---|---|")
+    for s in S:
+        ds = s["cold"].get(DS, {}).get("p50")
+        w(f"| {s['label']} | {rf(ratio(s['cold'].get(k, {}).get('p50'), ds))} | "
+          f"{rf(ratio(s['cold'].get(REF, {}).get('p50'), ds))} |")
     if len(kl) > 1:
         w("")
         w(f"Kliping checkouts against `{k}`:\n")
@@ -353,7 +363,8 @@ def markdown(run: dict, svg_rel: str | None = None) -> str:
       "analyzer's terms (`search.analysis.tokens`: regex tokens, lowercase, stop list, project stemmer with PyStemmer's "
       "Snowball fallback) in an FTS5 table; queries are read by Kliping's `parse_query` and translated to FTS5; "
       "snippets are Kliping's highlighter over stored paragraphs; facets are outlet and month (disjunctive), served by a "
-      "tiny Flask app on the same dev server as Kliping.")
+      "tiny Flask app served by the same gunicorn line as Kliping (`make serve`'s, one worker; Flask's development "
+      "server until 2026-12-07).")
     w("- Datasette serves that same SQLite file (`datasette serve -i`, `suggest_facets off`, one SQL thread, time limits "
       "raised to 20 s so nothing is cut short) and is asked its table JSON with `_search` (the translated FTS5 "
       "expression, `_searchmode=raw`), column filters, `_facet=outlet&_facet=month`, `_size=10` and metadata columns only. "

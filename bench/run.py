@@ -51,6 +51,7 @@ from corpora import INDOSUM, MAP, WORK, corpus
 from measuring import OUT, build_summary, dir_size, log, measure_ab, measure_add, summary
 from provenance import export, git_rev, machine
 from servers import (
+    FTS5_SERVER,
     KLIPING_SERVER,
     VENV_BIN,
     Server,
@@ -133,8 +134,7 @@ def measure_size(label: str, args, klipings: list[tuple[str, Path, Path | None]]
             servers.append(s)
         if not args.only_kliping:
             s = Server("fts5", "fts5", kliping_path)
-            s.start([sys.executable, str(HERE / "fts5_ref.py"), "serve", "--db", str(index_dirs["fts5"]),
-                     "--port", "{port}"], main_repo, dict(env, PYTHONPATH=str(main_repo)))
+            s.start(FTS5_SERVER, main_repo, dict(env, PYTHONPATH=str(main_repo), KLIPING_REF_DB=str(index_dirs["fts5"])))
             servers.append(s)
             s = Server("datasette", "datasette", datasette_path, ready_path="/-/versions.json")
             link = WORK / f"kliping-{label}"  # Datasette names the database after the file: /kliping/

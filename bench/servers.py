@@ -25,6 +25,12 @@ QUERIES = HERE / "queries.txt"
 # worker, so every cold request reaches the same freshly started process. Before 2026-12-06 the
 # bench used `flask run` (`make run`'s development server), about 1 to 2 ms slower a request.
 KLIPING_SERVER = serving.serve_command("{port}", 1)  # type: ignore[arg-type]
+# The FTS5 reference is served by the very same gunicorn line, its app in place of Kliping's (the
+# database from KLIPING_REF_DB), so the two differ in what answers a request, not in the server.
+# Until 2026-12-07 it ran on Flask's development server, about 1 ms slower a request than this.
+FTS5_SERVER = [("bench.fts5_ref:create_app()" if a == "app:create_app()" else a) for a in KLIPING_SERVER]
+if FTS5_SERVER == KLIPING_SERVER:
+    raise RuntimeError("bench/servers.py: the Makefile's serve line no longer names app:create_app()")
 
 
 @dataclass
