@@ -12,8 +12,8 @@ Sizes: seeds, 3.5k (IndoSum), 35k (bench/redeal.py, 34,630), 100k, or any Nk; de
 $BENCH_SIZES or "seeds,3.5k,35k". Corpora and indexes go to bench/work/ (git-ignored).
 
 Latency is measured from this process over HTTP against servers started as subprocesses on
-127.0.0.1 (`make serve`'s gunicorn with one worker for Kliping, the Flask dev server for the
-FTS5 reference, Datasette's own uvicorn server). Requests are interleaved: every round sends each query to each
+127.0.0.1 (`make serve`'s gunicorn line with one worker for Kliping, and the same line for the
+FTS5 reference's app; Datasette's own uvicorn server). Requests are interleaved: every round sends each query to each
 server in turn (the server order rotates every round), so drift on this noisy machine hits every
 system alike. "Cold" is the first time each query reaches a freshly started server (its first
 request also opens the index and is reported on its own); "warm" is every later round.
