@@ -29,9 +29,7 @@ KLIPING_SERVER = serving.serve_command("{port}", 1)  # type: ignore[arg-type]
 # database from KLIPING_REF_DB), so the two differ in what answers a request, not in the server.
 # Until 2026-12-07 it ran on Flask's development server: its cold p50 at 3.5k was 3.7 ms there,
 # 2.7 to 3.3 ms here, in quick runs of one sitting (bench/HISTORY.md, eleventh session).
-FTS5_SERVER = [("bench.fts5_ref:create_app()" if a == "app:create_app()" else a) for a in KLIPING_SERVER]
-if FTS5_SERVER == KLIPING_SERVER:
-    raise RuntimeError("bench/servers.py: the Makefile's serve line no longer names app:create_app()")
+FTS5_SERVER = serving.serve_command("{port}", 1, app="bench.fts5_ref:create_app()")  # type: ignore[arg-type]
 
 
 @dataclass
